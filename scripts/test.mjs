@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+// Runs every test suite of the project, one after another, streaming their output, and ends
+// with one plain line `N passed, N failed` that counts them all (CI reads that line).
+//
+// Each suite's own runner prints its counts in its own format; they are read from its output.
+// A suite that exits non-zero, or whose counts cannot be read, fails the whole run: a suite
+// that silently ran nothing must not look green.
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+
+/** node:test's spec reporter ends with `ℹ pass N` / `ℹ fail N`; tap with `# pass N`. */
+const nodeTestCounts = (out) => {
+  const pass = [...out.matchAll(/^(?:ℹ|#) pass (\d+)$/gm)].map((m) => Number(m[1]))
+  const fail = [...out.matchAll(/^(?:ℹ|#) fail (\d+)$/gm)].map((m) => Number(m[1]))
+  if (pass.length === 0) return undefined
+  return { passed: pass.at(-1), failed: fail.at(-1) ?? 0 }
+}
+
+/** @web/test-runner's summary: `… | 47 passed, 0 failed`, possibly with `, N skipped`. */
+const wtrCounts = (out) => {
+  const plain = out.replace(/\x1b\[[0-9;]*m/g, '')
+  const all = [...plain.matchAll(/(\d+) passed, (\d+) failed/g)]
+  if (all.length === 0) return undefined
+  const last = all.at(-1)
+  return { passed: Number(last[1]), failed: Number(last[2]) }
+}
+
+/** The suites, in the order they run. `needs` names system programs the suite cannot run without. */
+const suites = [
+  { name: 'server', cwd: 'packages/server', cmd: ['pnpm', 'test'], counts: nodeTestCounts },
+  { name: 'widget', cwd: 'packages/widget', cmd: ['pnpm', 'test'], counts: wtrCounts, needs: ['chromium'] },
+  { name: 'widget size budget', cwd: 'bench', cmd: ['pnpm', 'run', 'size:check'], counts: nodeTestCounts, optional: 'bench/package.json' },
+  { name: 'e2e', cwd: 'e2e', cmd: ['pnpm', 'test'], counts: nodeTestCounts, needs: ['chromium'], optional: 'e2e/package.json' },
+]
+
+function has(program) {
+  return spawnSync('sh', ['-c', `command -v ${program}`], { stdio: 'ignore' }).status === 0
+}
+
+/** Installs missing Debian packages when we may (root with apt-get); otherwise says what is missing. */
+function ensurePrograms(programs) {
+  const missing = programs.filter((p) => !has(p))
+  if (missing.length === 0) return
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
+  if (!isRoot || !has('apt-get')) {
+    throw new Error(`Missing programs: ${missing.join(', ')}. Install them (Debian: apt-get install -y ${missing.join(' ')}) and run again.`)
+  }
+  console.log(`[test] installing Debian packages: ${missing.join(' ')}`)
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+  for (const args of [['update'], ['install', '-y', '--no-install-recommends', ...missing]]) {
+    const result = spawnSync('apt-get', args, { stdio: 'inherit', env })
+    if (result.status !== 0) throw new Error(`apt-get ${args[0]} failed (exit ${result.status}).`)
+  }
+}
+
+function run(suite) {
+  return new Promise((resolve) => {
+    const child = spawn(suite.cmd[0], suite.cmd.slice(1), {
+      cwd: join(root, suite.cwd),
+      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let out = ''
+    const take = (stream, sink) =>
+      stream.on('data', (chunk) => {
+        out += chunk
+        sink.write(chunk)
+      })
+    take(child.stdout, process.stdout)
+    take(child.stderr, process.stderr)
+    child.on('close', (code, signal) => resolve({ code: code ?? 1, signal, out }))
+  })
+}
+
+const only = process.argv.slice(2)
+const selected = suites.filter((s) => (only.length === 0 || only.includes(s.name)) && (!s.optional || existsSync(join(root, s.optional))))
+ensurePrograms([...new Set(selected.flatMap((s) => s.needs ?? []))])
+
+let passed = 0
+let failed = 0
+const rows = []
+for (const suite of selected) {
+  console.log(`\n=== ${suite.name} ===`)
+  const { code, signal, out } = await run(suite)
+  const counts = suite.counts(out)
+  let note = ''
+  if (!counts) {
+    failed += 1
+    note = 'no test counts found in its output'
+  } else {
+    passed += counts.passed
+    failed += counts.failed
+    if (code !== 0 && counts.failed === 0) {
+      failed += 1
+      note = `exited ${signal ?? code} with no failing test reported`
+    }
+  }
+  rows.push(`${suite.name}: ${counts ? `${counts.passed} passed, ${counts.failed} failed` : 'unreadable'}${note ? ` (${note})` : ''}`)
+}
+
+console.log('\n=== summary ===')
+for (const row of rows) console.log(row)
+console.log(`${passed} passed, ${failed} failed`)
+process.exit(failed > 0 ? 1 : 0)
