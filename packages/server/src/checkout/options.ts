@@ -1,0 +1,81 @@
+/**
+ * What a merchant passes to `createCheckout()`. Every field has a default that fits a
+ * single-server shop; the README's "Options" table mirrors this file.
+ */
+import type { Context } from 'hono'
+import type { Checkout } from '../contract.ts'
+import type { Store } from '../store/store.ts'
+import type { GatewayOptions } from './gateway-config.ts'
+import type { Logger } from './logger.ts'
+
+/** What `resolveOrder` answers: the server, never the browser, decides the money. */
+export interface ResolvedOrder {
+  /** Minor units (cents, fen), a positive integer. */
+  amount: number
+  /** ISO-4217; defaults to the app's `currency`. */
+  currency?: string
+  /** Shown to the shopper and sent as `goods_name` (QFPay: at most 20 characters, §4). */
+  goodsName?: string
+}
+
+/** A hook that reacts to a checkout; runs from the durable outbox, retried until it resolves. */
+export type CheckoutHook = (checkout: Checkout, context: { idempotencyKey: string; previousStatus: Checkout['status'] }) => unknown
+
+/** Options of `createCheckout()`. */
+export interface CheckoutOptions extends GatewayOptions {
+  /**
+   * Turns the widget's `order` reference into amount, currency and goods name. Return
+   * `undefined` (or throw a `CheckoutError`) for an unknown order. The browser's own idea of
+   * the amount is never read.
+   */
+  resolveOrder: (order: string, c: Context) => ResolvedOrder | undefined | Promise<ResolvedOrder | undefined>
+  /** Runs once when a checkout becomes paid (late payments included). */
+  onPaid?: CheckoutHook
+  /** Runs once per status change. */
+  onStatus?: CheckoutHook
+  /** Enabled pay types, in display order. Default: 800151, 800201 (design.md §7). */
+  payTypes?: string[]
+  /**
+   * `public` (default) serves shoppers' browsers and refuses swipe-card pay types; `cashier`
+   * serves a till: it enables swipe-card types, and every route except notify/return must pass
+   * `authorize` (a public route that takes an `authCode` would let anyone charge a photographed
+   * code, design.md §7).
+   */
+  mode?: 'public' | 'cashier'
+  /** Cashier mounts: decides whether a request may use the routes (e.g. a staff session). */
+  authorize?: (c: Context) => boolean | Promise<boolean>
+  /** Default currency. Default `CNY` (seed 000: mainland-China wallets). */
+  currency?: string
+  /** How long a QR or pay URL stays valid, in seconds. Default 900; QFPay allows 5–120 minutes. */
+  expiresIn?: number
+  /**
+   * The public origin + mount path of this app, e.g. `https://shop.example/qfpay`: the gateway's
+   * notify URL is `${publicUrl}/notify` and the return URL `${publicUrl}/return`.
+   */
+  publicUrl?: string
+  /**
+   * Where `/return` sends the shopper (303) with `?checkout=<id>`. Only this target (or, as a
+   * function, what it returns for a checkout) is ever used: no open redirect.
+   */
+  returnPage?: string | ((checkout: Checkout) => string)
+  /** The store. Default: a SQLite file `./qfpay-checkout.db` (or `QFPAY_STORE`). */
+  store?: Store
+  /** Origins allowed to call the browser routes (CORS and the CSRF origin check). Default: same origin only. */
+  allowedOrigins?: string[]
+  /** Checkout creations per minute per client IP. Default 30; `false` turns the limit off. */
+  createRateLimit?: number | false
+  /** Largest accepted request body, in bytes. Default 16 KiB. */
+  maxBodyBytes?: number
+  /** Confirm every notify with `/query` before trusting it. Default `true`. */
+  confirmNotifies?: boolean
+  /** The reconciler: queries non-final checkouts until final. Default on. */
+  reconciler?: { enabled?: boolean; intervalMs?: number; batchSize?: number; graceMs?: number }
+  /** Defaults to JSON lines on the console. */
+  logger?: Logger
+  /** Injected time, for tests. */
+  clock?: () => Date
+  /** The fetch the QFPay client uses (tests, or an in-process sandbox). */
+  gatewayFetch?: typeof fetch
+  /** Total time budget of one gateway call, in ms. Default 10 000. */
+  gatewayTimeoutMs?: number
+}
