@@ -125,7 +125,7 @@ function lowerHexCode(code: number): number {
   return code >= 65 && code <= 70 ? code + 32 : code
 }
 
-async function digestHex(bytes: Uint8Array, signType: SignType): Promise<string> {
+async function digestHex(bytes: Uint8Array<ArrayBuffer>, signType: SignType): Promise<string> {
   if (signType === 'MD5') return bytesToHex(md5(bytes)).toUpperCase()
   const digest = await crypto.subtle.digest('SHA-256', bytes)
   return bytesToHex(new Uint8Array(digest)).toUpperCase()

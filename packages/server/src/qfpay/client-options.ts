@@ -1,0 +1,144 @@
+/**
+ * `createQfpayClient` options and their validation. Mistakes are reported at creation, once,
+ * with a message that names the option and never repeats a credential's value.
+ *
+ * @see ../../../../../shared/qfpay-api.md §2 (environments), §3.1 (headers)
+ * @see ../../../../../shared/design.md §7 (environments; QFPay's card-only sandbox is not used)
+ */
+import { defaultSleep, type GatewayConfig } from './call-gateway.ts'
+import type { SignType } from './sign.ts'
+
+/** QFPay environments this client targets by name (qfpay-api.md §2, Hong Kong hosts). */
+export const QFPAY_ENVIRONMENTS = {
+  /** Production: real money, settled. */
+  live: 'https://openapi-hk.qfapi.com',
+  /** "Live testing": real wallets and real money, not settled; refund test payments the same day. */
+  test: 'https://test-openapi-hk.qfapi.com',
+} as const
+
+/** A named environment. The project's own sandbox is reached with `baseUrl` instead. */
+export type QfpayEnvironment = keyof typeof QFPAY_ENVIRONMENTS
+
+/** What `createQfpayClient` takes. Give exactly one of `baseUrl` and `environment`. */
+export interface QfpayClientOptions {
+  /** The merchant's `app_code`, sent as `X-QF-APPCODE`. */
+  appcode: string
+  /** The `client_key`: signs requests, verifies responses and notifies. Never sent, logged or echoed. */
+  key: string
+  /** Sent on every call only when set; never send one you were not issued (§1). */
+  mchid?: string
+  /** Any gateway base URL, e.g. the project's sandbox `http://127.0.0.1:8787`. */
+  baseUrl?: string
+  /** `live` or `test` (see `QFPAY_ENVIRONMENTS`). */
+  environment?: QfpayEnvironment
+  /** Request signature hash; `SHA256` adds `X-QF-SIGNTYPE: SHA256`. Default `MD5`. */
+  signType?: SignType
+  /** Time budget of one method call, retries and back-off included, ms. Default 30 000. */
+  timeoutMs?: number
+  /** Time budget of one HTTP attempt, ms; only `/query` retries after it. Default `timeoutMs`. */
+  attemptTimeoutMs?: number
+  /** Attempts per call for retryable failures, 1–3. Default 3. */
+  maxAttempts?: number
+  /** The `fetch` to use. Default `globalThis.fetch`. */
+  fetch?: typeof globalThis.fetch
+  /** The clock for default `txdtm` values. Default `Date.now`. */
+  now?: () => Date | number
+  /** Back-off wait; should end early when `signal` aborts. Default a timer. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>
+  /** Jitter source in [0, 1). Default `Math.random`. */
+  random?: () => number
+}
+
+/** Default time budget of a call, ms. QFPay documents none; swipe-card answers can take seconds. */
+export const DEFAULT_TIMEOUT_MS = 30_000
+/** Attempts at most, first one included (issue 2 §2: "at most 3 attempts total"). */
+export const MAX_ATTEMPTS = 3
+
+/** Validated options: the transport config plus what the params builder needs. */
+export interface ResolvedClientOptions {
+  gateway: GatewayConfig
+  mchid: string | undefined
+  now: () => Date | number
+}
+
+/** Validates options; throws `TypeError`/`RangeError` ("Failed to create QFPay client: …"). */
+export function resolveClientOptions(options: QfpayClientOptions): ResolvedClientOptions {
+  if (typeof options !== 'object' || options === null) fail('options are required')
+  const { appcode, key, mchid } = options
+  if (!isToken(appcode)) fail('appcode must be a non-empty string of printable characters without spaces')
+  // The key is checked for shape only (QFPay's published keys are 32 hex characters, but the
+  // 2016 examples use others), and its value never appears in the message.
+  if (typeof key !== 'string' || key === '') fail('key is missing or empty')
+  if (!isToken(key)) fail('key is malformed (whitespace or non-printable characters; check how it was loaded)')
+  if (mchid !== undefined && !isToken(mchid)) fail('mchid, when given, must be a non-empty string without spaces')
+
+  let baseUrl: string
+  if (options.baseUrl !== undefined && options.environment !== undefined) fail('give baseUrl or environment, not both')
+  if (options.environment !== undefined) {
+    if (!Object.hasOwn(QFPAY_ENVIRONMENTS, options.environment)) fail(`environment must be 'live' or 'test'`)
+    baseUrl = QFPAY_ENVIRONMENTS[options.environment]
+  } else if (options.baseUrl !== undefined) {
+    baseUrl = httpUrl(options.baseUrl) ?? fail('baseUrl must be an absolute http(s) URL')
+  } else {
+    // No silent default: the named environments move real money.
+    baseUrl = fail(`give baseUrl (e.g. the project's sandbox) or environment ('live' | 'test')`)
+  }
+
+  const signType = options.signType ?? 'MD5'
+  if (signType !== 'MD5' && signType !== 'SHA256') fail(`signType must be 'MD5' or 'SHA256'`)
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  if (!isPositive(timeoutMs)) fail('timeoutMs must be a positive number', RangeError)
+  const attemptTimeoutMs = options.attemptTimeoutMs ?? timeoutMs
+  if (!isPositive(attemptTimeoutMs)) fail('attemptTimeoutMs must be a positive number', RangeError)
+  const maxAttempts = options.maxAttempts ?? MAX_ATTEMPTS
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS) {
+    fail(`maxAttempts must be an integer from 1 to ${MAX_ATTEMPTS}`, RangeError)
+  }
+  const fetchFn = options.fetch ?? globalThis.fetch
+  if (typeof fetchFn !== 'function') fail('no fetch available: pass options.fetch')
+  for (const name of ['now', 'sleep', 'random'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') fail(`${name} must be a function`)
+  }
+  return {
+    gateway: {
+      baseUrl,
+      appcode,
+      key,
+      signType,
+      timeoutMs,
+      attemptTimeoutMs,
+      maxAttempts,
+      // Called unbound: some runtimes reject a fetch called with another `this`.
+      fetch: (input, init) => fetchFn(input, init),
+      sleep: options.sleep ?? defaultSleep,
+      random: options.random ?? Math.random,
+    },
+    mchid,
+    now: options.now ?? Date.now,
+  }
+}
+
+function fail(reason: string, Kind: typeof TypeError = TypeError): never {
+  throw new Kind(`Failed to create QFPay client: ${reason}.`)
+}
+
+/** Printable ASCII, no spaces: what a header-safe credential looks like. */
+function isToken(value: unknown): value is string {
+  return typeof value === 'string' && /^[\x21-\x7e]+$/.test(value)
+}
+
+function isPositive(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0
+}
+
+/** The URL without a trailing slash, or `undefined` when it is not absolute http(s). */
+function httpUrl(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined
+  try {
+    const url = new URL(value)
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined
+    return url.href.replace(/\/+$/, '')
+  } catch {
+    return undefined
+  }
+}

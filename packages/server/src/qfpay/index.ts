@@ -1,0 +1,66 @@
+/**
+ * `@qfpay-checkout/server/qfpay`: the QFPay `/trade/v1` protocol layer — signing, pay types,
+ * return codes, time format, the typed client, its errors and types. Framework-free: no Hono,
+ * no store, no `node:` imports, so it runs on Node and edge runtimes alike.
+ *
+ * @example
+ * import { createQfpayClient, isQfpayError } from '@qfpay-checkout/server/qfpay'
+ * @see ../../../../../shared/qfpay-api.md
+ */
+export { createQfpayClient, type QfpayClient } from './client.ts'
+export {
+  DEFAULT_TIMEOUT_MS,
+  MAX_ATTEMPTS,
+  QFPAY_ENVIRONMENTS,
+  type QfpayClientOptions,
+  type QfpayEnvironment,
+} from './client-options.ts'
+export {
+  errorFromResponse,
+  isQfpayError,
+  QfpayApiError,
+  QfpayConnectionError,
+  QfpayError,
+  QfpayResponseError,
+  QfpaySignatureError,
+  RAW_BODY_HINT,
+  type QfpayErrorCode,
+  type RawGatewayAnswer,
+} from './errors.ts'
+export { verifyNotifyBody } from './verify-notify-body.ts'
+export {
+  isEmptyValue,
+  sign,
+  signBody,
+  stringToSign,
+  timingSafeEqualHex,
+  verifyBodySignature,
+  verifySignature,
+  type SignableParams,
+  type SignableValue,
+  type SignType,
+} from './sign.ts'
+export {
+  DEFAULT_ONLINE_PAY_TYPES,
+  isSwipePayType,
+  PAY_TYPES,
+  payTypeInfo,
+  SEED_PAY_TYPES,
+  type PayTypeFlow,
+  type PayTypeInfo,
+  type PayTypeReturns,
+  type PayTypeWallet,
+} from './pay-types.ts'
+export {
+  describeRespcd,
+  isPendingRespcd,
+  isRetryableRespcd,
+  paymentSuccessMeaning,
+  RESPCD,
+  respcdOutcome,
+  type RespcdClass,
+  type RespcdInfo,
+  type RespcdOutcome,
+} from './respcd.ts'
+export { formatTxdtm, isTxdtm, parseTxdtm } from './txdtm.ts'
+export type * from './types.ts'

@@ -1,0 +1,303 @@
+/**
+ * An in-memory `Store` for tests. Same semantics as SQLite and PostgreSQL (the contract suite
+ * proves it): every method does its reads and writes synchronously before its first `await`,
+ * which makes each call one atomic step on Node's single thread, the stand-in for a transaction.
+ */
+import { ChangeFeed } from './change-feed.ts'
+import { newCheckoutId } from './ids.ts'
+import {
+  type CheckoutRecord,
+  type NotifyRecord,
+  type OutboxEntry,
+  type RefundRecord,
+  type Store,
+  type StoreOptions,
+  StoreError,
+} from './store.ts'
+import {
+  PAID_STATUSES,
+  newCheckoutRecord,
+  normaliseTime,
+  planRefund,
+  planRefundUpdate,
+  planWrite,
+  type WritePlan,
+} from './transitions.ts'
+
+/** Default and largest page for `list` / `listRejectedNotifies`. */
+const DEFAULT_LIMIT = 50
+const MAX_LIMIT = 500
+
+/**
+ * Create an empty in-memory store. Tests only: nothing survives the process.
+ *
+ * @example
+ * const store = createMemoryStore({ clock: () => new Date('2024-05-01T00:00:00Z') })
+ */
+export function createMemoryStore(options: StoreOptions = {}): Store {
+  const clock = options.clock ?? (() => new Date())
+  const now = () => clock().toISOString()
+  const checkouts = new Map<string, CheckoutRecord>()
+  const outbox = new Map<string, OutboxEntry>()
+  const notifies: NotifyRecord[] = []
+  const refunds = new Map<string, RefundRecord>()
+  const feed = new ChangeFeed(options.onListenerError)
+  let closed = false
+
+  // Callers get copies, so mutating a returned record cannot change the store behind its back.
+  const copy = <T>(value: T): T => structuredClone(value)
+  const open = () => {
+    if (closed) throw new StoreError('closed', 'Failed to use store: it is closed.')
+  }
+  const all = () => [...checkouts.values()]
+  const findBy = (pred: (c: CheckoutRecord) => boolean) => {
+    const found = all().find(pred)
+    return found && copy(found)
+  }
+  const unique = (what: string, taken: boolean) => {
+    if (taken)
+      throw new StoreError('unique_violation', `Failed to store ${what}: it already exists.`)
+  }
+  const applyWrite = (plan: WritePlan) => {
+    const { next } = plan
+    if (next.syssn !== undefined)
+      unique(
+        `syssn ${next.syssn}`,
+        all().some((c) => c.syssn === next.syssn && c.id !== next.id)
+      )
+    checkouts.set(next.id, copy(next))
+    for (const entry of plan.outbox) outbox.set(entry.id, copy(entry))
+  }
+  /** Orders by a key ascending then id ascending; 0 only for the same row. */
+  const by =
+    <T extends { id: string }>(key: (x: T) => string) =>
+    (a: T, b: T) =>
+      key(a) !== key(b) ? (key(a) < key(b) ? -1 : 1) : a.id === b.id ? 0 : a.id < b.id ? -1 : 1
+  const byCreated = by<CheckoutRecord>((c) => c.createdAt)
+  const byCreatedDesc = (a: CheckoutRecord, b: CheckoutRecord) => byCreated(b, a)
+
+  return {
+    async create(input) {
+      open()
+      const paid = all().find((c) => c.order === input.order && PAID_STATUSES.includes(c.status))
+      if (paid) return { kind: 'already_paid', checkout: copy(paid) }
+      const pending = all().find(
+        (c) => c.order === input.order && c.payType === input.payType && c.status === 'pending'
+      )
+      if (pending) return { kind: 'existing', checkout: copy(pending) }
+      const record = newCheckoutRecord(input, input.id ?? newCheckoutId(), now())
+      unique(`checkout ${record.id}`, checkouts.has(record.id))
+      unique(
+        `outTradeNo ${record.outTradeNo}`,
+        all().some((c) => c.outTradeNo === record.outTradeNo)
+      )
+      checkouts.set(record.id, copy(record))
+      feed.emit(record)
+      return { kind: 'created', checkout: copy(record) }
+    },
+    async get(id) {
+      open()
+      const found = checkouts.get(id)
+      return found && copy(found)
+    },
+    async getByOutTradeNo(outTradeNo) {
+      open()
+      return findBy((c) => c.outTradeNo === outTradeNo)
+    },
+    async getBySyssn(syssn) {
+      open()
+      return findBy((c) => c.syssn === syssn)
+    },
+    async listPendingByOrder(order) {
+      open()
+      return all()
+        .filter((c) => c.order === order && c.status === 'pending')
+        .sort(byCreated)
+        .map(copy)
+    },
+    async findPaidByOrder(order) {
+      open()
+      return findBy((c) => c.order === order && PAID_STATUSES.includes(c.status))
+    },
+    async transition(id, { expectedVersion, status, ...patch }) {
+      open()
+      const plan = planWrite(checkouts.get(id), expectedVersion, patch, status, now())
+      if (!plan.ok) return copy(plan)
+      applyWrite(plan)
+      if (plan.bumped) feed.emit(plan.next)
+      return { ok: true, checkout: copy(plan.next), bumped: plan.bumped }
+    },
+    async update(id, expectedVersion, patch) {
+      open()
+      const plan = planWrite(checkouts.get(id), expectedVersion, patch, undefined, now())
+      if (!plan.ok) return copy(plan)
+      applyWrite(plan)
+      if (plan.bumped) feed.emit(plan.next)
+      return { ok: true, checkout: copy(plan.next), bumped: plan.bumped }
+    },
+    async listNonFinal({ dueBefore, limit }) {
+      open()
+      const due = normaliseTime(dueBefore)
+      return all()
+        .filter(
+          (c) => c.status === 'pending' && c.nextCheckAt !== undefined && c.nextCheckAt <= due
+        )
+        .sort(by((c) => c.nextCheckAt!))
+        .slice(0, limit)
+        .map(copy)
+    },
+    async list({ status, limit = DEFAULT_LIMIT, before } = {}) {
+      open()
+      let rows = all().sort(byCreatedDesc)
+      if (before !== undefined) {
+        const cursor = checkouts.get(before)
+        if (!cursor) return []
+        rows = rows.filter((c) => byCreatedDesc(cursor, c) < 0)
+      }
+      if (status !== undefined) rows = rows.filter((c) => c.status === status)
+      return rows.slice(0, Math.min(limit, MAX_LIMIT)).map(copy)
+    },
+
+    async claimDue(at, limit, leaseMs) {
+      open()
+      const t = normaliseTime(at)
+      const leaseUntil = new Date(Date.parse(t) + leaseMs).toISOString()
+      const due = [...outbox.values()]
+        .filter(
+          (e) =>
+            e.completedAt === undefined &&
+            e.availableAt <= t &&
+            (e.leaseUntil === undefined || e.leaseUntil <= t)
+        )
+        .sort(by((e) => e.availableAt))
+        .slice(0, limit)
+      for (const entry of due) {
+        entry.attempts += 1
+        entry.leaseUntil = leaseUntil
+      }
+      return due.map(copy)
+    },
+    async completeOutbox(entryId) {
+      open()
+      const entry = outbox.get(entryId)
+      if (entry && entry.completedAt === undefined) {
+        entry.completedAt = now()
+        delete entry.leaseUntil
+      }
+    },
+    async failOutbox(entryId, nextAttemptAt, error, attempt) {
+      open()
+      const entry = outbox.get(entryId)
+      if (!entry || entry.completedAt !== undefined) return false
+      if (attempt !== undefined && entry.attempts !== attempt) return false
+      entry.availableAt = normaliseTime(nextAttemptAt)
+      entry.lastError = error
+      delete entry.leaseUntil
+      return true
+    },
+    async getOutbox(entryId) {
+      open()
+      const entry = outbox.get(entryId)
+      return entry && copy(entry)
+    },
+
+    async recordNotify(input) {
+      open()
+      if (input.accepted) {
+        if (input.syssn === undefined)
+          throw new TypeError('Failed to record notify: an accepted notify needs its syssn.')
+        const existing = notifies.find(
+          (n) => n.accepted && n.syssn === input.syssn && n.notifyType === input.notifyType
+        )
+        if (existing) return { duplicate: true, record: copy(existing) }
+      } else if (input.reason === undefined) {
+        throw new TypeError('Failed to record notify: a rejected notify needs a reason.')
+      }
+      // Drop keys passed as undefined, so records look the same as the SQL stores' rows.
+      const fields = Object.entries(input).filter(([, v]) => v !== undefined)
+      const record = {
+        ...Object.fromEntries(fields),
+        receivedAt: normaliseTime(input.receivedAt),
+        id: String(notifies.length + 1),
+      } as NotifyRecord
+      notifies.push(record)
+      return { duplicate: false, record: copy(record) }
+    },
+    async hasAcceptedNotify(syssn, notifyType) {
+      open()
+      return notifies.some((n) => n.accepted && n.syssn === syssn && n.notifyType === notifyType)
+    },
+    async listRejectedNotifies({ limit = DEFAULT_LIMIT } = {}) {
+      open()
+      return notifies
+        .filter((n) => !n.accepted)
+        .sort((a, b) =>
+          a.receivedAt === b.receivedAt
+            ? Number(b.id) - Number(a.id)
+            : a.receivedAt < b.receivedAt
+              ? 1
+              : -1
+        )
+        .slice(0, Math.min(limit, MAX_LIMIT))
+        .map(copy)
+    },
+
+    async createRefund(input) {
+      open()
+      const existing = [...refunds.values()].filter((r) => r.checkoutId === input.checkoutId)
+      const result = planRefund(
+        checkouts.get(input.checkoutId),
+        existing,
+        input,
+        input.id ?? newCheckoutId(),
+        now()
+      )
+      if (!result.ok) return result
+      unique(`refund ${result.refund.id}`, refunds.has(result.refund.id))
+      unique(
+        `refund outTradeNo ${input.outTradeNo}`,
+        [...refunds.values()].some((r) => r.outTradeNo === input.outTradeNo)
+      )
+      refunds.set(result.refund.id, copy(result.refund))
+      return { ok: true, refund: copy(result.refund) }
+    },
+    async updateRefund(id, patch) {
+      open()
+      const refund = refunds.get(id)
+      const plan = planRefundUpdate(
+        refund,
+        refund && checkouts.get(refund.checkoutId),
+        patch,
+        now()
+      )
+      if (!plan.ok) return copy(plan)
+      refunds.set(id, copy(plan.refund))
+      if (!plan.checkoutWrite) return { ok: true, refund: copy(plan.refund) }
+      applyWrite(plan.checkoutWrite)
+      feed.emit(plan.checkoutWrite.next)
+      return { ok: true, refund: copy(plan.refund), checkout: copy(plan.checkoutWrite.next) }
+    },
+    async getRefund(id) {
+      open()
+      const found = refunds.get(id)
+      return found && copy(found)
+    },
+    async getRefundByOutTradeNo(outTradeNo) {
+      open()
+      const found = [...refunds.values()].find((r) => r.outTradeNo === outTradeNo)
+      return found && copy(found)
+    },
+    async listRefunds(checkoutId) {
+      open()
+      return [...refunds.values()].filter((r) => r.checkoutId === checkoutId).map(copy)
+    },
+
+    subscribe(listener) {
+      return feed.subscribe(listener)
+    },
+    async close() {
+      closed = true
+      feed.clear()
+    },
+  }
+}

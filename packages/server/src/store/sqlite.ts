@@ -1,0 +1,332 @@
+/**
+ * The embedded default `Store`: one SQLite file through better-sqlite3, WAL with
+ * `synchronous=FULL`, so an acknowledged write survives kill -9 and power loss
+ * (design.md §4). Every write runs in a `BEGIN IMMEDIATE` transaction, which takes the write
+ * lock up front: read-decide-write is then atomic even with a second process on the same file.
+ *
+ * The change feed is in-process: a second process writing the same file does not wake this
+ * one's subscribers. Several server instances need the PostgreSQL store.
+ */
+import Database from 'better-sqlite3'
+import { ChangeFeed } from './change-feed.ts'
+import { newCheckoutId } from './ids.ts'
+import {
+  checkoutFromRow,
+  checkoutToRow,
+  migrate,
+  notifyFromRow,
+  outboxFromRow,
+  outboxToRow,
+  refundFromRow,
+  refundToRow,
+} from './sqlite-schema.ts'
+import { prepareStatements } from './sqlite-statements.ts'
+import { type CheckoutRecord, type Store, StoreError, type StoreOptions } from './store.ts'
+import {
+  newCheckoutRecord,
+  normaliseTime,
+  planRefund,
+  planRefundUpdate,
+  planWrite,
+  type WritePlan,
+} from './transitions.ts'
+
+export { MIGRATIONS } from './sqlite-schema.ts'
+export type { Store, StoreOptions } from './store.ts'
+
+/** Options for `createSqliteStore`. */
+export interface SqliteStoreOptions extends StoreOptions {
+  /** The database file (created if missing); `:memory:` for a throwaway one. */
+  filename?: string
+  /** Alias of `filename`. */
+  path?: string
+  /** How long a write waits for another connection's lock, in ms; default 5000. */
+  busyTimeoutMs?: number
+}
+
+/** Default and largest page for `list` / `listRejectedNotifies`. */
+const DEFAULT_LIMIT = 50
+const MAX_LIMIT = 500
+
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+}
+
+/**
+ * Open (creating and migrating as needed) a SQLite store.
+ *
+ * @example
+ * import { createSqliteStore } from '@qfpay-checkout/server/stores/sqlite'
+ * const store = createSqliteStore({ filename: './qfpay.sqlite' })
+ * @see shared/design.md §4 (stores) and store-contract.ts (the behaviour it passes)
+ */
+export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
+  const filename = options.filename ?? options.path
+  if (filename === undefined)
+    throw new TypeError('Failed to open store: pass a filename (or ":memory:").')
+  const db = new Database(filename)
+  try {
+    db.pragma('journal_mode = WAL')
+    // FULL fsyncs the WAL on every commit: an acknowledged notify ("SUCCESS") must outlive a crash.
+    db.pragma('synchronous = FULL')
+    db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`)
+    db.pragma('foreign_keys = ON')
+    migrate(db)
+  } catch (error) {
+    db.close()
+    throw error
+  }
+
+  const clock = options.clock ?? (() => new Date())
+  const now = () => clock().toISOString()
+  const feed = new ChangeFeed(options.onListenerError)
+  let closed = false
+
+  const q = prepareStatements(db)
+  // `list` builds its SQL from the filters given; there are only four shapes, so cache them.
+  const listStatements = new Map<string, Database.Statement>()
+
+  const open = () => {
+    if (closed) throw new StoreError('closed', 'Failed to use store: it is closed.')
+  }
+  const row = (stmt: Database.Statement, ...args: unknown[]) => {
+    const r = stmt.get(...args) as Record<string, unknown> | undefined
+    return r && checkoutFromRow(r)
+  }
+  const rows = (stmt: Database.Statement, ...args: unknown[]) =>
+    (stmt.all(...args) as Record<string, unknown>[]).map(checkoutFromRow)
+  /** Run `fn` in BEGIN IMMEDIATE, turning unique-index violations into StoreError. */
+  const tx = <T>(fn: () => T): T => {
+    open()
+    try {
+      return db.transaction(fn).immediate()
+    } catch (error) {
+      if (isUniqueViolation(error))
+        throw new StoreError('unique_violation', `Failed to store: ${(error as Error).message}.`, {
+          cause: error,
+        })
+      throw error
+    }
+  }
+  const applyWrite = (plan: WritePlan, expectedVersion: number) => {
+    const info = q.updateCheckout.run({
+      ...checkoutToRow(plan.next),
+      expected_version: expectedVersion,
+    })
+    if (info.changes !== 1)
+      throw new Error(
+        `Failed to write checkout ${plan.next.id}: its row moved inside a transaction.`
+      )
+    for (const entry of plan.outbox) q.insertOutbox.run(outboxToRow(entry))
+  }
+  const write = (
+    id: string,
+    expectedVersion: number,
+    patch: Parameters<Store['update']>[2],
+    status?: CheckoutRecord['status']
+  ) => {
+    const plan = tx(() => {
+      const p = planWrite(row(q.byId, id), expectedVersion, patch, status, now())
+      if (p.ok) applyWrite(p, expectedVersion)
+      return p
+    })
+    if (!plan.ok) return plan
+    if (plan.bumped) feed.emit(plan.next)
+    return { ok: true as const, checkout: plan.next, bumped: plan.bumped }
+  }
+
+  return {
+    async create(input) {
+      const result = tx(() => {
+        const paid = row(q.paidByOrder, input.order)
+        if (paid) return { kind: 'already_paid' as const, checkout: paid }
+        const record = newCheckoutRecord(input, input.id ?? newCheckoutId(), now())
+        // The partial unique index decides "already pending", as PostgreSQL's ON CONFLICT will.
+        if (q.insertCheckout.run(checkoutToRow(record)).changes === 1)
+          return { kind: 'created' as const, checkout: record }
+        return {
+          kind: 'existing' as const,
+          checkout: row(q.pendingFor, input.order, input.payType)!,
+        }
+      })
+      if (result.kind === 'created') feed.emit(result.checkout)
+      return result
+    },
+    async get(id) {
+      open()
+      return row(q.byId, id)
+    },
+    async getByOutTradeNo(outTradeNo) {
+      open()
+      return row(q.byOutTradeNo, outTradeNo)
+    },
+    async getBySyssn(syssn) {
+      open()
+      return row(q.bySyssn, syssn)
+    },
+    async listPendingByOrder(order) {
+      open()
+      return rows(q.pendingByOrder, order)
+    },
+    async findPaidByOrder(order) {
+      open()
+      return row(q.paidByOrder, order)
+    },
+    async transition(id, { expectedVersion, status, ...patch }) {
+      return write(id, expectedVersion, patch, status)
+    },
+    async update(id, expectedVersion, patch) {
+      return write(id, expectedVersion, patch)
+    },
+    async listNonFinal({ dueBefore, limit }) {
+      open()
+      return rows(q.due, normaliseTime(dueBefore), limit)
+    },
+    async list({ status, limit = DEFAULT_LIMIT, before } = {}) {
+      open()
+      const where: string[] = []
+      const params: unknown[] = []
+      if (before !== undefined) {
+        const cursor = row(q.byId, before)
+        if (!cursor) return []
+        where.push('(created_at < ? OR (created_at = ? AND id < ?))')
+        params.push(cursor.createdAt, cursor.createdAt, cursor.id)
+      }
+      if (status !== undefined) {
+        where.push('status = ?')
+        params.push(status)
+      }
+      const sql = `SELECT * FROM checkouts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`
+      let stmt = listStatements.get(sql)
+      if (!stmt) listStatements.set(sql, (stmt = db.prepare(sql)))
+      return rows(stmt, ...params, Math.min(limit, MAX_LIMIT))
+    },
+
+    async claimDue(at, limit, leaseMs) {
+      const t = normaliseTime(at)
+      const leaseUntil = new Date(Date.parse(t) + leaseMs).toISOString()
+      return tx(() => {
+        const ids = (q.dueOutbox.all({ now: t, limit }) as { id: string }[]).map((r) => r.id)
+        return ids.map((id) => {
+          q.leaseOutbox.run(leaseUntil, id)
+          return outboxFromRow(q.outboxById.get(id) as Record<string, unknown>)
+        })
+      })
+    },
+    async completeOutbox(entryId) {
+      tx(() => q.completeOutbox.run(now(), entryId))
+    },
+    async failOutbox(entryId, nextAttemptAt, error, attempt) {
+      const next = normaliseTime(nextAttemptAt)
+      return tx(
+        () => q.failOutbox.run({ id: entryId, next, error, attempt: attempt ?? null }).changes === 1
+      )
+    },
+    async getOutbox(entryId) {
+      open()
+      const r = q.outboxById.get(entryId) as Record<string, unknown> | undefined
+      return r && outboxFromRow(r)
+    },
+
+    async recordNotify(input) {
+      if (input.accepted && input.syssn === undefined)
+        throw new TypeError('Failed to record notify: an accepted notify needs its syssn.')
+      if (!input.accepted && input.reason === undefined)
+        throw new TypeError('Failed to record notify: a rejected notify needs a reason.')
+      const receivedAt = normaliseTime(input.receivedAt)
+      return tx(() => {
+        const info = q.insertNotify.run({
+          syssn: input.syssn ?? null,
+          out_trade_no: input.outTradeNo ?? null,
+          notify_type: input.notifyType,
+          checkout_id: input.checkoutId ?? null,
+          accepted: input.accepted ? 1 : 0,
+          reason: input.reason ?? null,
+          raw_body: input.rawBody,
+          received_at: receivedAt,
+        })
+        if (info.changes === 1) {
+          return {
+            duplicate: false,
+            record: notifyFromRow(
+              q.notifyById.get(info.lastInsertRowid) as Record<string, unknown>
+            ),
+          }
+        }
+        const existing = q.acceptedNotify.get(input.syssn, input.notifyType) as Record<
+          string,
+          unknown
+        >
+        return { duplicate: true, record: notifyFromRow(existing) }
+      })
+    },
+    async hasAcceptedNotify(syssn, notifyType) {
+      open()
+      return q.acceptedNotify.get(syssn, notifyType) !== undefined
+    },
+    async listRejectedNotifies({ limit = DEFAULT_LIMIT } = {}) {
+      open()
+      return (q.rejectedNotifies.all(Math.min(limit, MAX_LIMIT)) as Record<string, unknown>[]).map(
+        notifyFromRow
+      )
+    },
+
+    async createRefund(input) {
+      return tx(() => {
+        // The IMMEDIATE lock serialises refunds of one payment (PostgreSQL: lock the checkout row).
+        const existing = (q.refundsOf.all(input.checkoutId) as Record<string, unknown>[]).map(
+          refundFromRow
+        )
+        const result = planRefund(
+          row(q.byId, input.checkoutId),
+          existing,
+          input,
+          input.id ?? newCheckoutId(),
+          now()
+        )
+        if (result.ok) q.insertRefund.run(refundToRow(result.refund))
+        return result
+      })
+    },
+    async updateRefund(id, patch) {
+      const plan = tx(() => {
+        const r = q.refundById.get(id) as Record<string, unknown> | undefined
+        const refund = r && refundFromRow(r)
+        const p = planRefundUpdate(refund, refund && row(q.byId, refund.checkoutId), patch, now())
+        if (!p.ok) return p
+        q.updateRefund.run(refundToRow(p.refund))
+        if (p.checkoutWrite) applyWrite(p.checkoutWrite, p.checkoutWrite.next.version - 1)
+        return p
+      })
+      if (!plan.ok) return plan
+      if (!plan.checkoutWrite) return { ok: true, refund: plan.refund }
+      feed.emit(plan.checkoutWrite.next)
+      return { ok: true, refund: plan.refund, checkout: plan.checkoutWrite.next }
+    },
+    async getRefund(id) {
+      open()
+      const r = q.refundById.get(id) as Record<string, unknown> | undefined
+      return r && refundFromRow(r)
+    },
+    async getRefundByOutTradeNo(outTradeNo) {
+      open()
+      const r = q.refundByOutTradeNo.get(outTradeNo) as Record<string, unknown> | undefined
+      return r && refundFromRow(r)
+    },
+    async listRefunds(checkoutId) {
+      open()
+      return (q.refundsOf.all(checkoutId) as Record<string, unknown>[]).map(refundFromRow)
+    },
+
+    subscribe(listener) {
+      return feed.subscribe(listener)
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      feed.clear()
+      db.close()
+    },
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * The store's rules as pure functions, so memory, SQLite and PostgreSQL decide identically:
+ * each implementation reads the rows inside its transaction (PostgreSQL: `SELECT … FOR UPDATE`),
+ * asks one of the `plan*` functions what to write, and writes exactly that.
+ */
+import type { CheckoutStatus } from '../contract.ts'
+import type {
+  CheckoutPatch,
+  CheckoutRecord,
+  CreateCheckoutInput,
+  CreateRefundInput,
+  CreateRefundResult,
+  OutboxEntry,
+  RefundPatch,
+  RefundRecord,
+  RefundStatus,
+  WriteRejection,
+} from './store.ts'
+import { canTransition, canTransitionRefund, toCheckout } from './store.ts'
+
+/** Statuses in which the order counts as paid (create answers `already_paid`). */
+export const PAID_STATUSES: readonly CheckoutStatus[] = ['paid', 'partially_refunded', 'refunded']
+
+/** Refund statuses whose amount is reserved against the payment: done or maybe done. */
+export const RESERVED_REFUND_STATUSES: readonly RefundStatus[] = [
+  'requested',
+  'unknown',
+  'succeeded',
+]
+
+/** Canonical ISO-8601 UTC form, so stored times sort as text. Throws on an invalid time. */
+export function normaliseTime(value: string): string {
+  const date = new Date(value)
+  if (Number.isNaN(date.getTime()))
+    throw new RangeError(`Failed to store time: "${value}" is not an ISO-8601 time.`)
+  return date.toISOString()
+}
+
+function assertMinorUnits(name: string, value: number, min: number): void {
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new RangeError(
+      `Failed to store ${name}: ${value} is not an integer >= ${min} (minor units).`
+    )
+  }
+}
+
+/** The pending record `create` inserts. */
+export function newCheckoutRecord(
+  input: CreateCheckoutInput,
+  id: string,
+  now: string
+): CheckoutRecord {
+  assertMinorUnits('amount', input.amount, 1)
+  const createdAt = normaliseTime(input.createdAt ?? now)
+  const record: CheckoutRecord = {
+    id,
+    version: 1,
+    status: 'pending',
+    order: input.order,
+    payType: input.payType,
+    flow: input.flow,
+    amount: input.amount,
+    currency: input.currency,
+    createdAt,
+    expiresAt: normaliseTime(input.expiresAt),
+    refundedAmount: 0,
+    latePayment: false,
+    outTradeNo: input.outTradeNo,
+    mount: input.mount ?? 'default',
+    nextCheckAt: normaliseTime(input.nextCheckAt ?? createdAt),
+    checkAttempts: 0,
+    upstreamClosed: false,
+    updatedAt: createdAt,
+  }
+  if (input.goodsName !== undefined) record.goodsName = input.goodsName
+  return record
+}
+
+/** What a successful write plan asks the store to persist. */
+export interface WritePlan {
+  ok: true
+  next: CheckoutRecord
+  bumped: boolean
+  outbox: OutboxEntry[]
+}
+
+const WIRE_FIELDS = ['payUrl', 'expiresAt', 'paidAt', 'failure', 'refundedAmount'] as const
+
+/**
+ * Plan a compare-and-set write. `status` undefined = a plain patch (`Store.update`).
+ * Order of checks: row exists, version matches, edge is legal.
+ */
+export function planWrite(
+  current: CheckoutRecord | undefined,
+  expectedVersion: number,
+  patch: CheckoutPatch,
+  status: CheckoutStatus | undefined,
+  now: string
+): WritePlan | WriteRejection {
+  if (!current) return { ok: false, reason: 'not_found' }
+  if (current.version !== expectedVersion) return { ok: false, reason: 'conflict', current }
+  if (status !== undefined && !canTransition(current.status, status)) {
+    return { ok: false, reason: 'illegal_transition', current }
+  }
+  const next: CheckoutRecord = { ...current }
+  if (patch.payUrl !== undefined) next.payUrl = patch.payUrl
+  if (patch.expiresAt !== undefined) next.expiresAt = normaliseTime(patch.expiresAt)
+  if (patch.paidAt !== undefined) next.paidAt = normaliseTime(patch.paidAt)
+  if (patch.failure !== undefined) next.failure = { ...patch.failure }
+  if (patch.refundedAmount !== undefined) {
+    assertMinorUnits('refundedAmount', patch.refundedAmount, 0)
+    if (patch.refundedAmount > current.amount)
+      throw new RangeError('Failed to store refundedAmount: above the amount.')
+    next.refundedAmount = patch.refundedAmount
+  }
+  if (patch.syssn !== undefined) next.syssn = patch.syssn
+  if (patch.nextCheckAt === null) delete next.nextCheckAt
+  else if (patch.nextCheckAt !== undefined) next.nextCheckAt = normaliseTime(patch.nextCheckAt)
+  if (patch.checkAttempts !== undefined) {
+    assertMinorUnits('checkAttempts', patch.checkAttempts, 0)
+    next.checkAttempts = patch.checkAttempts
+  }
+  if (patch.upstreamClosed !== undefined) next.upstreamClosed = patch.upstreamClosed
+
+  if (status !== undefined) {
+    next.status = status
+    if (status === 'paid') {
+      next.paidAt ??= now
+      if (current.status === 'cancelled' || current.status === 'expired') next.latePayment = true
+    }
+  }
+  const wireChanged =
+    status !== undefined ||
+    WIRE_FIELDS.some((k) => JSON.stringify(next[k]) !== JSON.stringify(current[k]))
+  next.updatedAt = now
+  if (wireChanged) next.version = current.version + 1
+
+  const outbox: OutboxEntry[] = []
+  if (status !== undefined) {
+    const topics = status === 'paid' ? (['onPaid', 'onStatus'] as const) : (['onStatus'] as const)
+    for (const topic of topics) {
+      outbox.push({
+        id: `${next.id}:${next.version}:${topic}`,
+        topic,
+        checkoutId: next.id,
+        version: next.version,
+        fromStatus: current.status,
+        checkout: toCheckout(next),
+        attempts: 0,
+        availableAt: now,
+        createdAt: now,
+      })
+    }
+  }
+  return { ok: true, next, bumped: wireChanged, outbox }
+}
+
+/** Decide whether a refund may be requested, given the payment and its existing refunds. */
+export function planRefund(
+  checkout: CheckoutRecord | undefined,
+  refunds: readonly RefundRecord[],
+  input: CreateRefundInput,
+  id: string,
+  now: string
+): CreateRefundResult {
+  assertMinorUnits('refund amount', input.amount, 1)
+  if (!checkout) return { ok: false, reason: 'not_found' }
+  if (checkout.status !== 'paid' && checkout.status !== 'partially_refunded') {
+    return { ok: false, reason: 'not_refundable', status: checkout.status }
+  }
+  const reserved = refunds
+    .filter((r) => RESERVED_REFUND_STATUSES.includes(r.status))
+    .reduce((sum, r) => sum + r.amount, 0)
+  const refundable = checkout.amount - reserved
+  if (input.amount > refundable) return { ok: false, reason: 'exceeds_refundable', refundable }
+  const createdAt = normaliseTime(input.createdAt ?? now)
+  return {
+    ok: true,
+    refund: {
+      id,
+      checkoutId: checkout.id,
+      outTradeNo: input.outTradeNo,
+      amount: input.amount,
+      status: 'requested',
+      createdAt,
+      updatedAt: createdAt,
+    },
+  }
+}
+
+/** What a successful refund update asks the store to persist. */
+export interface RefundUpdatePlan {
+  ok: true
+  refund: RefundRecord
+  /** Present when the refund succeeded: the checkout's refund transition. */
+  checkoutWrite?: WritePlan
+}
+
+/**
+ * Plan a refund status change. A success moves the payment through a regular transition
+ * (partially_refunded, or refunded once the whole amount is back), in the same transaction.
+ */
+export function planRefundUpdate(
+  refund: RefundRecord | undefined,
+  checkout: CheckoutRecord | undefined,
+  patch: RefundPatch,
+  now: string
+):
+  | RefundUpdatePlan
+  | { ok: false; reason: 'not_found' }
+  | { ok: false; reason: 'illegal_transition'; current: RefundRecord } {
+  if (!refund) return { ok: false, reason: 'not_found' }
+  if (!canTransitionRefund(refund.status, patch.status))
+    return { ok: false, reason: 'illegal_transition', current: refund }
+  const next: RefundRecord = { ...refund, status: patch.status, updatedAt: now }
+  if (patch.syssn !== undefined) next.syssn = patch.syssn
+  if (patch.failure !== undefined) next.failure = { ...patch.failure }
+  if (patch.status !== 'succeeded') return { ok: true, refund: next }
+
+  if (!checkout)
+    throw new Error(
+      `Failed to apply refund ${refund.id}: checkout ${refund.checkoutId} is missing.`
+    )
+  const refundedAmount = checkout.refundedAmount + refund.amount
+  const status = refundedAmount >= checkout.amount ? 'refunded' : 'partially_refunded'
+  const write = planWrite(checkout, checkout.version, { refundedAmount }, status, now)
+  // createRefund reserved the amount while the payment was refundable, so this cannot fail.
+  if (!write.ok)
+    throw new Error(`Failed to apply refund ${refund.id}: checkout is ${checkout.status}.`)
+  return { ok: true, refund: next, checkoutWrite: write }
+}
