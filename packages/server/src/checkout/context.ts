@@ -8,6 +8,7 @@ import type { PayFlow } from '../contract.ts'
 import { DEFAULT_ONLINE_PAY_TYPES, payTypeInfo } from '../qfpay/pay-types.ts'
 import type { Store } from '../store/store.ts'
 import type { Logger } from './logger.ts'
+import type { StatusHub } from './status-hub.ts'
 import type { CheckoutOptions } from './options.ts'
 
 /** The options with every default applied, checked once at start. */
@@ -38,6 +39,11 @@ export interface CheckoutDeps {
    * reconciler will try again), only for a bug.
    */
   refresh(id: string): Promise<void>
+  /**
+   * The app's status fan-out (`createStatusHub(store)`, status-hub.ts), shared by every event
+   * stream. Optional: without it the events route uses one hub per store.
+   */
+  hub?: StatusHub
 }
 
 /** Hono env of the checkout sub-app (declared explicitly, style.md: not by augmentation). */

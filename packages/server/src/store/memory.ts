@@ -146,6 +146,26 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
         .slice(0, limit)
         .map(copy)
     },
+    async claimChecks({ now: at, limit, leaseMs, owner }) {
+      open()
+      const t = normaliseTime(at)
+      const leaseUntil = new Date(Date.parse(t) + leaseMs).toISOString()
+      const due = all()
+        .filter(
+          (c) =>
+            c.status === 'pending' &&
+            c.nextCheckAt !== undefined &&
+            c.nextCheckAt <= t &&
+            (c.checkLeaseUntil === undefined || c.checkLeaseUntil <= t)
+        )
+        .sort(by((c) => c.nextCheckAt!))
+        .slice(0, limit)
+      for (const c of due) {
+        c.checkLeaseUntil = leaseUntil
+        c.checkLeaseOwner = owner
+      }
+      return due.map(copy)
+    },
     async list({ status, limit = DEFAULT_LIMIT, before } = {}) {
       open()
       let rows = all().sort(byCreatedDesc)

@@ -93,6 +93,11 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX refunds_by_checkout ON refunds (checkout_id, created_at);
   `,
+  // 2: the reconciler's lease (Store.claimChecks), so several processes never query one order at once.
+  `
+  ALTER TABLE checkouts ADD COLUMN check_lease_until TEXT;
+  ALTER TABLE checkouts ADD COLUMN check_lease_owner TEXT;
+  `,
 ]
 
 /** Bring the file's schema up to date in one transaction; refuse a file from a newer release. */
@@ -146,6 +151,8 @@ export function checkoutFromRow(r: Row): CheckoutRecord {
     mount: r.mount as string,
     nextCheckAt: opt(r.next_check_at),
     checkAttempts: r.check_attempts as number,
+    checkLeaseUntil: opt(r.check_lease_until),
+    checkLeaseOwner: opt(r.check_lease_owner),
     upstreamClosed: r.upstream_closed === 1,
     updatedAt: r.updated_at as string,
   })
@@ -175,6 +182,8 @@ export function checkoutToRow(c: CheckoutRecord): Row {
     mount: c.mount,
     next_check_at: c.nextCheckAt ?? null,
     check_attempts: c.checkAttempts,
+    check_lease_until: c.checkLeaseUntil ?? null,
+    check_lease_owner: c.checkLeaseOwner ?? null,
     upstream_closed: c.upstreamClosed ? 1 : 0,
     updated_at: c.updatedAt,
   }

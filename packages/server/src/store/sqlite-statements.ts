@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3'
 
 const CHECKOUT_COLUMNS =
-  'id, version, status, order_ref, pay_type, flow, amount, currency, goods_name, created_at, expires_at, pay_url, paid_at, refunded_amount, late_payment, failure, out_trade_no, syssn, mount, next_check_at, check_attempts, upstream_closed, updated_at'
+  'id, version, status, order_ref, pay_type, flow, amount, currency, goods_name, created_at, expires_at, pay_url, paid_at, refunded_amount, late_payment, failure, out_trade_no, syssn, mount, next_check_at, check_attempts, upstream_closed, updated_at, check_lease_until, check_lease_owner'
 const CHECKOUT_PARAMS = CHECKOUT_COLUMNS.split(', ')
   .map((c) => `@${c}`)
   .join(', ')
@@ -26,6 +26,9 @@ export const SQL = {
   pendingByOrder: `SELECT * FROM checkouts WHERE order_ref = ? AND status = 'pending' ORDER BY created_at, id`,
   paidByOrder: `SELECT * FROM checkouts WHERE order_ref = ? AND status IN ('paid', 'partially_refunded', 'refunded') ORDER BY created_at, id LIMIT 1`,
   due: `SELECT * FROM checkouts WHERE status = 'pending' AND next_check_at <= ? ORDER BY next_check_at, id LIMIT ?`,
+  dueChecks: `SELECT id FROM checkouts WHERE status = 'pending' AND next_check_at <= @now
+     AND (check_lease_until IS NULL OR check_lease_until <= @now) ORDER BY next_check_at, id LIMIT @limit`,
+  leaseCheck: 'UPDATE checkouts SET check_lease_until = ?, check_lease_owner = ? WHERE id = ?',
   insertOutbox: `INSERT INTO outbox (id, topic, checkout_id, version, from_status, checkout, attempts, available_at, created_at)
      VALUES (@id, @topic, @checkout_id, @version, @from_status, @checkout, @attempts, @available_at, @created_at)`,
   dueOutbox: `SELECT id FROM outbox WHERE completed_at IS NULL AND available_at <= @now

@@ -183,6 +183,17 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
       open()
       return rows(q.due, normaliseTime(dueBefore), limit)
     },
+    async claimChecks({ now: at, limit, leaseMs, owner }) {
+      const t = normaliseTime(at)
+      const leaseUntil = new Date(Date.parse(t) + leaseMs).toISOString()
+      // BEGIN IMMEDIATE makes select-then-lease atomic across processes on the same file.
+      return tx(() =>
+        (q.dueChecks.all({ now: t, limit }) as { id: string }[]).map(({ id }) => {
+          q.leaseCheck.run(leaseUntil, owner, id)
+          return row(q.byId, id)!
+        })
+      )
+    },
     async list({ status, limit = DEFAULT_LIMIT, before } = {}) {
       open()
       const where: string[] = []

@@ -1,9 +1,10 @@
 /**
- * The one behaviour suite every `Store` must pass (memory and SQLite now, PostgreSQL later).
+ * The one behaviour suite every `Store` must pass: memory, SQLite and PostgreSQL.
  * Not a `.test.ts` itself: each implementation's test file calls `describeStoreContract`.
  */
 import assert from 'node:assert/strict'
 import { afterEach, beforeEach, describe, it } from 'node:test'
+import { describeLeaseContract } from './store-contract-leases.ts'
 import { describeNotifyContract } from './store-contract-notifies.ts'
 import { describeOutboxContract } from './store-contract-outbox.ts'
 import { describeRefundContract } from './store-contract-refunds.ts'
@@ -49,6 +50,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
     describeOutboxContract(ctx)
     describeRefundContract(ctx)
     describeNotifyContract(ctx)
+    describeLeaseContract(ctx)
   })
 }
 

@@ -18,11 +18,13 @@
  *   'pending' DO NOTHING`, then read the existing row; take `pg_advisory_xact_lock(hashtext(order))`
  *   first so the already-paid check and the insert see the same order state.
  * - `transition` / `update`: `SELECT … FOR UPDATE`, `planWrite`, `UPDATE … WHERE id AND version`,
- *   insert the outbox rows, `pg_notify('qfpay_checkout', '{"id","version"}')` (sent at commit).
+ *   insert the outbox rows, `pg_notify('qfpay_checkout_changes', '{"id","version"}')` (sent at commit).
  * - `claimDue`: `UPDATE outbox SET attempts = attempts + 1, lease_until = … WHERE id IN (SELECT id
  *   … ORDER BY available_at, id LIMIT n FOR UPDATE SKIP LOCKED) RETURNING *`.
  * - `createRefund` / `updateRefund`: lock the checkout row `FOR UPDATE`, which serialises refunds
  *   of one payment; then `planRefund` / `planRefundUpdate`.
+ * - `claimChecks`: like `claimDue`, on `checkouts` (`check_lease_until`, `check_lease_owner`).
+ * The implementation is `postgres.ts`; its channel is `qfpay_checkout_changes`.
  */
 import type { Checkout, CheckoutFailure, CheckoutStatus, PayFlow } from '../contract.ts'
 
@@ -40,6 +42,10 @@ export interface CheckoutRecord extends Checkout {
   nextCheckAt?: string
   /** How many reconciler queries have run, for its backoff. */
   checkAttempts: number
+  /** Until when one reconciler instance holds this checkout (`claimChecks`); unset = nobody. */
+  checkLeaseUntil?: string
+  /** Who holds that lease (the `owner` given to `claimChecks`), for logs and debugging. */
+  checkLeaseOwner?: string
   /** True once the gateway confirmed the order closed/reversed, so it cannot be paid any more. */
   upstreamClosed: boolean
   updatedAt: string
@@ -89,6 +95,8 @@ export interface CheckoutPatch {
   nextCheckAt?: string | null
   checkAttempts?: number
   upstreamClosed?: boolean
+  /** `null` releases the reconciler lease (`claimChecks`) early; bookkeeping, no version bump. */
+  checkLeaseUntil?: null
 }
 
 /** `transition` input: the status to move to, guarded by the version the caller read. */
@@ -209,6 +217,18 @@ export interface CheckoutChange {
   version: number
 }
 
+/** `claimChecks` input. */
+export interface ClaimChecksInput {
+  /** The claimer's current time (ISO): due means `nextCheckAt <= now` and no lease beyond it. */
+  now: string
+  /** Most checkouts to claim. */
+  limit: number
+  /** How long the claimer holds them; `checkLeaseUntil = now + leaseMs`. */
+  leaseMs: number
+  /** Who claims (e.g. hostname:pid); stored as `checkLeaseOwner`. */
+  owner: string
+}
+
 /** Options every store factory accepts. */
 export interface StoreOptions {
   /** The clock for defaults (`createdAt`, `updatedAt`, outbox `availableAt`). Tests inject one. */
@@ -245,6 +265,16 @@ export interface Store {
   update(id: string, expectedVersion: number, patch: CheckoutPatch): Promise<WriteResult>
   /** Pending checkouts with `nextCheckAt <= dueBefore`, by `nextCheckAt` then `id`. */
   listNonFinal(options: { dueBefore: string; limit: number }): Promise<CheckoutRecord[]>
+  /**
+   * The reconciler's lease, so several instances never `/query` one order at the same time:
+   * atomically pick up to `limit` pending checkouts with `nextCheckAt <= now` whose lease is
+   * unset or ended (`checkLeaseUntil <= now`), by `nextCheckAt` then `id`, and lease them to
+   * `owner` until `now + leaseMs`. No two concurrent claimers get the same checkout. The lease
+   * is bookkeeping: `version` and `updatedAt` stay, nobody is told. It ends by itself (a
+   * crashed instance's checkouts come back after `leaseMs`) or early with
+   * `update(id, version, { checkLeaseUntil: null, nextCheckAt })`.
+   */
+  claimChecks(options: ClaimChecksInput): Promise<CheckoutRecord[]>
   /** Newest first; `before` is the id of the last checkout of the previous page. */
   list(options?: {
     status?: CheckoutStatus
@@ -296,6 +326,8 @@ export function toCheckout(record: CheckoutRecord): Checkout {
     mount,
     nextCheckAt,
     checkAttempts,
+    checkLeaseUntil,
+    checkLeaseOwner,
     upstreamClosed,
     updatedAt,
     ...wire

@@ -121,6 +121,10 @@ export function planWrite(
     next.checkAttempts = patch.checkAttempts
   }
   if (patch.upstreamClosed !== undefined) next.upstreamClosed = patch.upstreamClosed
+  if (patch.checkLeaseUntil === null) {
+    delete next.checkLeaseUntil
+    delete next.checkLeaseOwner
+  }
 
   if (status !== undefined) {
     next.status = status

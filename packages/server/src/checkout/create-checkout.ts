@@ -1,0 +1,192 @@
+/**
+ * `createCheckout()`: the Hono app a merchant mounts to take Alipay and WeChat Pay through
+ * QFPay, plus the merchant-side object and lifecycle of the workers behind it.
+ *
+ * @see ../../../../../shared/design.md §2 (routes), §3 (state), §7 (decisions)
+ */
+import { Hono } from 'hono'
+import { createQfpayClient } from '../qfpay/client.ts'
+import type { Sandbox } from '../sandbox/index.ts'
+import { createSqliteStore } from '../store/sqlite.ts'
+import type { Store } from '../store/store.ts'
+import { type CheckoutEnv, resolveSettings } from './context.ts'
+import { CheckoutError, renderError } from './errors.ts'
+import { resolveGatewayConfig } from './gateway-config.ts'
+import { createLocalGateway, type LocalGateway } from './local-gateway.ts'
+import { consoleLogger } from './logger.ts'
+import { type CheckoutMerchant, createMerchant } from './merchant.ts'
+import { NotifyHandler } from './notifies.ts'
+import type { CheckoutOptions } from './options.ts'
+import { OutboxWorker } from './outbox-worker.ts'
+import { PaymentService } from './payments.ts'
+import { Reconciler } from './reconciler.ts'
+import { Refunds } from './refunds.ts'
+import { registerCancelRoute } from './routes/cancel.ts'
+import { registerConfigRoute } from './routes/config.ts'
+import { registerCreateRoute } from './routes/create.ts'
+import { registerEventsRoute } from './routes/events.ts'
+import { registerNotifyRoute } from './routes/notify.ts'
+import { registerReturnRoute } from './routes/return.ts'
+import type { ServiceDeps } from './routes/service-deps.ts'
+import { registerStatusRoute } from './routes/status.ts'
+import { registerSecurity } from './security.ts'
+import { createStatusHub } from './status-hub.ts'
+
+/** Default total time budget of one gateway call, ms (options.ts). */
+const DEFAULT_GATEWAY_TIMEOUT_MS = 10_000
+
+/** What `createCheckout()` returns: a mountable Hono app that also carries the server-side API. */
+export type CheckoutApp = Hono<CheckoutEnv> & {
+  /** Refunds, cancels, listing and one-shot reconciling, for the merchant's server code. */
+  merchant: CheckoutMerchant
+  /**
+   * Starts the reconciler and hook timers (unref'd). Also happens on the first request, so
+   * calling it is only needed to reconcile before any traffic arrives (e.g. after a restart).
+   */
+  start(): void
+  /** Stops the timers, waits for hooks in flight, stops the in-process sandbox and closes a store the app opened itself. */
+  close(): Promise<void>
+  /** The store in use. */
+  store: Store
+  /** The in-process sandbox when no gateway is configured; `undefined` otherwise. */
+  sandbox: Sandbox | undefined
+}
+
+/**
+ * Creates the checkout app. Credentials come from `options` or the environment
+ * (`QFPAY_ENV` live|test|local, `QFPAY_APPCODE`, `QFPAY_KEY`, `QFPAY_MCHID`, `QFPAY_BASE_URL`);
+ * with none, it runs against an in-process sandbox and says so loudly. A configured but empty
+ * or malformed key throws here, before anything listens. The store defaults to SQLite at
+ * `QFPAY_STORE` or `./qfpay-checkout.db`.
+ *
+ * Workers start on the first request or on `start()`; `close()` stops them.
+ *
+ * @example
+ * import { Hono } from 'hono'
+ * import { createCheckout } from '@qfpay-checkout/server'
+ *
+ * const checkout = createCheckout({
+ *   resolveOrder: async (order) => ({ amount: 1000, currency: 'CNY', goodsName: 'Tea' }),
+ *   onPaid: async (paid) => fulfil(paid.order),
+ *   publicUrl: 'https://shop.example/qfpay',
+ * })
+ * const app = new Hono()
+ * app.route('/qfpay', checkout)
+ * // later, from server code: await checkout.merchant.refund(id, { amount: 500 })
+ * @see ../../../../../shared/design.md §2
+ */
+export function createCheckout(options: CheckoutOptions): CheckoutApp {
+  const settings = resolveSettings(options)
+  const gateway = resolveGatewayConfig(options)
+  const logger = options.logger ?? consoleLogger
+  const clock = options.clock ?? (() => new Date())
+  const ownsStore = options.store === undefined
+  const store = options.store ?? createSqliteStore({ filename: process.env['QFPAY_STORE'] ?? './qfpay-checkout.db', clock })
+  const app = new Hono<CheckoutEnv>()
+
+  let local: LocalGateway | undefined
+  if (gateway.baseUrl === undefined) {
+    local = createLocalGateway({
+      appcode: gateway.appcode,
+      key: gateway.key,
+      mchid: gateway.mchid,
+      publicUrl: settings.publicUrl,
+      appFetch: (request) => app.fetch(request),
+      now: () => clock().getTime(),
+    })
+    // Loud on purpose: nothing here moves real money, and a forgotten env var must not go unseen.
+    logger.warn('QFPay checkout is running against the in-process SANDBOX: no real payments. Set QFPAY_ENV, QFPAY_APPCODE and QFPAY_KEY for a real gateway.', {
+      environment: gateway.environment,
+      generatedCredentials: gateway.generatedCredentials,
+    })
+  } else {
+    logger.info('QFPay checkout gateway configured', { environment: gateway.environment, baseUrl: gateway.baseUrl })
+  }
+  const client = createQfpayClient({
+    appcode: gateway.appcode,
+    key: gateway.key,
+    ...(gateway.mchid ? { mchid: gateway.mchid } : {}),
+    baseUrl: local?.baseUrl ?? (gateway.baseUrl as string),
+    signType: gateway.signType,
+    timeoutMs: options.gatewayTimeoutMs ?? DEFAULT_GATEWAY_TIMEOUT_MS,
+    now: clock,
+    ...(local ? { fetch: local.fetch } : options.gatewayFetch ? { fetch: options.gatewayFetch } : {}),
+  })
+
+  const payments = new PaymentService({ store, client, settings, clock, logger })
+  const refunds = new Refunds(payments)
+  const notifies = new NotifyHandler(payments, refunds)
+  const reconciler = new Reconciler(payments, options.reconciler)
+  const outbox = new OutboxWorker({ store, clock, logger, onPaid: options.onPaid, onStatus: options.onStatus })
+  const deps: ServiceDeps = {
+    settings,
+    store,
+    clock,
+    logger,
+    refresh: async (id) => void (await payments.refresh(id)),
+    hub: createStatusHub(store, { logger }),
+    payments,
+    notifies,
+  }
+
+  let started = false
+  let closed = false
+  const start = () => {
+    if (started || closed) return
+    started = true
+    reconciler.start()
+    outbox.start()
+    outbox.drain().catch((error: unknown) => logger.error('outbox drain failed', { error: String(error) }))
+    refunds
+      .scan()
+      .then(() => refunds.sweep())
+      .catch((error: unknown) => logger.error('refund recovery scan failed', { error: String(error) }))
+  }
+
+  app.onError(renderError(logger))
+  app.notFound(() => {
+    throw new CheckoutError('not_found', 404, 'Failed to find the route.')
+  })
+  // Lazy start: the first request (a notify after a restart included) wakes the workers.
+  app.use('*', async function startWorkers(_c, next) {
+    start()
+    await next()
+  })
+  registerSecurity(app, deps)
+  registerConfigRoute(app, deps)
+  registerCreateRoute(app, deps)
+  registerStatusRoute(app, deps)
+  registerEventsRoute(app, deps)
+  registerCancelRoute(app, deps)
+  registerNotifyRoute(app, deps)
+  registerReturnRoute(app, deps)
+  if (local && settings.publicUrl) {
+    // The in-process sandbox's phone page and control API, so a browser can open its pay URLs.
+    const sandbox = local.sandbox
+    const mountPath = new URL(settings.publicUrl).pathname.replace(/\/+$/, '')
+    const forward = (request: Request) => {
+      const url = new URL(request.url)
+      if (url.pathname.startsWith(`${mountPath}/`)) url.pathname = url.pathname.slice(mountPath.length)
+      return sandbox.fetch(new Request(url, request))
+    }
+    app.all('/sandbox/*', (c) => forward(c.req.raw))
+    app.all('/__sandbox/*', (c) => forward(c.req.raw))
+  }
+
+  const merchant = createMerchant({ payments, refunds, reconciler, outbox })
+  return Object.assign(app, {
+    merchant,
+    start,
+    store,
+    sandbox: local?.sandbox,
+    async close() {
+      if (closed) return
+      closed = true
+      reconciler.stop()
+      outbox.stop()
+      await outbox.idle()
+      local?.close()
+      if (ownsStore) await store.close()
+    },
+  })
+}

@@ -1,0 +1,147 @@
+/**
+ * QFPay's asynchronous notifies (qfpay-api.md §8), as hints: verify the signature over the raw
+ * bytes, check the order, amount and currency against what we stored, confirm with `/query`,
+ * transition, commit, and only then acknowledge. Every rejected notify is recorded with its
+ * reason. A forged one is never acknowledged; a validly signed one that does not match anything
+ * is acknowledged (QFPay would otherwise retry it for 15 hours) and changes nothing.
+ */
+import { isQfpayError } from '../qfpay/errors.ts'
+import type { PaymentNotify, RefundNotify } from '../qfpay/types.ts'
+import { PAID_STATUSES } from '../store/transitions.ts'
+import { gatewayTime } from './gateway-rows.ts'
+import { SingleFlight } from './keyed-lock.ts'
+import type { PaymentService } from './payments.ts'
+import type { Refunds } from './refunds.ts'
+
+/** What the route answers: `SUCCESS` only for `ack`. */
+export type NotifyAnswer = { ack: true } | { ack: false; status: 400 | 503; reason: string }
+
+/** Processes notifies; one per app. */
+export class NotifyHandler {
+  readonly #svc: PaymentService
+  readonly #refunds: Refunds
+  /** 50 copies of one notify in flight share one verification, one `/query` and one commit. */
+  readonly #flights = new SingleFlight()
+
+  constructor(svc: PaymentService, refunds: Refunds) {
+    this.#svc = svc
+    this.#refunds = refunds
+  }
+
+  /** Handles one notify, given its raw body bytes and `X-QF-SIGN` header. */
+  async handle(raw: Uint8Array, signature: string | undefined): Promise<NotifyAnswer> {
+    const rawBody = new TextDecoder().decode(raw)
+    let verified
+    try {
+      verified = this.#svc.client.verifyNotify(raw, signature)
+    } catch (error) {
+      if (isQfpayError(error, 'qfpay_signature_error')) {
+        const reason = signature ? 'bad_signature' : 'missing_signature'
+        await this.#reject({ rawBody, reason, notifyType: 'unknown' })
+        return { ack: false, status: 400, reason }
+      }
+      if (isQfpayError(error, 'qfpay_response_error')) {
+        // Signed by someone holding the key, yet not JSON: nothing to act on, nothing to retry.
+        await this.#reject({ rawBody, reason: 'malformed_body', notifyType: 'unknown' })
+        return { ack: true }
+      }
+      throw error
+    }
+    if (verified.kind === 'payment') {
+      const n = verified.notify
+      return this.#flights.run(`payment:${n.syssn ?? ''}:${n.out_trade_no ?? ''}:${rawBody}`, () => this.#payment(n, rawBody))
+    }
+    if (verified.kind === 'refund') {
+      const n = verified.notify
+      return this.#flights.run(`refund:${n.syssn ?? ''}:${rawBody}`, () => this.#refund(n, rawBody))
+    }
+    await this.#reject({ rawBody, reason: 'unsupported_notify_type', notifyType: String(verified.notify.notify_type ?? 'unknown') })
+    return { ack: true }
+  }
+
+  async #payment(n: PaymentNotify, rawBody: string): Promise<NotifyAnswer> {
+    const { store, settings, logger } = this.#svc
+    const base = { rawBody, notifyType: 'payment', ...(n.syssn ? { syssn: n.syssn } : {}), ...(n.out_trade_no ? { outTradeNo: n.out_trade_no } : {}) }
+    if (!n.syssn || !n.out_trade_no) return this.#ignore({ ...base, reason: 'missing_fields' })
+    if (n.respcd !== undefined && n.respcd !== '0000') return this.#ignore({ ...base, reason: 'not_a_success' })
+    const record = await store.getByOutTradeNo(n.out_trade_no)
+    if (!record) return this.#ignore({ ...base, reason: 'unknown_order' })
+    const withId = { ...base, checkoutId: record.id }
+    if (record.syssn !== undefined && record.syssn !== n.syssn) return this.#ignore({ ...withId, reason: 'syssn_mismatch' })
+    if (n.txamt !== record.amount) return this.#ignore({ ...withId, reason: 'amount_mismatch' })
+    // The 2017 gateway sent an empty txcurrcd (qfpay-api.md §6.2); only a present one is compared.
+    if (n.txcurrcd && n.txcurrcd.toUpperCase() !== record.currency) return this.#ignore({ ...withId, reason: 'currency_mismatch' })
+    if (PAID_STATUSES.includes(record.status) && (await store.hasAcceptedNotify(n.syssn, 'payment'))) return { ack: true }
+
+    let after
+    if (settings.confirmNotifies) {
+      let observation
+      try {
+        observation = await this.#svc.observe(record)
+      } catch (error) {
+        if (!isQfpayError(error)) throw error
+        // Not acknowledged: QFPay retries, and the reconciler queries meanwhile.
+        logger.warn('failed to confirm notify by query; not acknowledged', { checkoutId: record.id, error: error.code })
+        return { ack: false, status: 503, reason: 'confirm_failed' }
+      }
+      if (observation.kind !== 'paid' || (observation.syssn !== undefined && observation.syssn !== n.syssn)) {
+        await this.#reject({ ...withId, reason: 'not_confirmed_by_query' })
+        return { ack: false, status: 503, reason: 'not_confirmed_by_query' }
+      }
+      after = await this.#svc.apply(record, observation)
+    } else {
+      after = await this.#svc.apply(record, { kind: 'paid', syssn: n.syssn, paidAt: gatewayTime(n.paydtm), reversed: false })
+    }
+    if (!PAID_STATUSES.includes(after.status) && after.status !== 'cancelled') {
+      logger.error('a confirmed payment could not be recorded as paid', { checkoutId: record.id, status: after.status })
+    }
+    // Recorded after the transition: a crash in between leaves no "accepted" mark, so QFPay's
+    // retry runs the (idempotent) transition again instead of being skipped as a duplicate.
+    await store.recordNotify({ ...withId, accepted: true, receivedAt: this.#svc.now() })
+    return { ack: true }
+  }
+
+  async #refund(n: RefundNotify, rawBody: string): Promise<NotifyAnswer> {
+    const { store, settings, client, logger } = this.#svc
+    const base = { rawBody, notifyType: 'refund', ...(n.syssn ? { syssn: n.syssn } : {}), ...(n.out_trade_no ? { outTradeNo: n.out_trade_no } : {}) }
+    if (!n.syssn || !n.out_trade_no) return this.#ignore({ ...base, reason: 'missing_fields' })
+    if (n.respcd !== undefined && n.respcd !== '0000') return this.#ignore({ ...base, reason: 'not_a_success' })
+    const refund = await store.getRefundByOutTradeNo(n.out_trade_no)
+    // A refund made elsewhere (QFPay's portal) is not ours to book.
+    if (!refund) return this.#ignore({ ...base, reason: 'unknown_refund' })
+    const withId = { ...base, checkoutId: refund.checkoutId }
+    if (n.txamt !== refund.amount) return this.#ignore({ ...withId, reason: 'amount_mismatch' })
+    const checkout = await store.get(refund.checkoutId)
+    if (n.orig_syssn && checkout?.syssn && n.orig_syssn !== checkout.syssn) return this.#ignore({ ...withId, reason: 'syssn_mismatch' })
+    if (refund.status === 'succeeded' && (await store.hasAcceptedNotify(n.syssn, 'refund'))) return { ack: true }
+    if (settings.confirmNotifies) {
+      try {
+        const rows = (await client.query({ out_trade_no: refund.outTradeNo, page_size: 1 })).rows
+        const row = rows.find((r) => r.out_trade_no === refund.outTradeNo && r.order_type !== 'payment')
+        if (row?.respcd !== '0000') {
+          await this.#reject({ ...withId, reason: 'not_confirmed_by_query' })
+          return { ack: false, status: 503, reason: 'not_confirmed_by_query' }
+        }
+      } catch (error) {
+        if (!isQfpayError(error)) throw error
+        logger.warn('failed to confirm refund notify by query; not acknowledged', { refundId: refund.id, error: error.code })
+        return { ack: false, status: 503, reason: 'confirm_failed' }
+      }
+    }
+    await this.#refunds.succeeded(refund, n.syssn)
+    await store.recordNotify({ ...withId, accepted: true, receivedAt: this.#svc.now() })
+    return { ack: true }
+  }
+
+  /** Records a validly signed notify we will not act on, and acknowledges it. */
+  async #ignore(input: { rawBody: string; notifyType: string; reason: string; syssn?: string; outTradeNo?: string; checkoutId?: string }): Promise<NotifyAnswer> {
+    this.#svc.logger.warn('notify ignored', { reason: input.reason, ...(input.checkoutId ? { checkoutId: input.checkoutId } : {}), ...(input.outTradeNo ? { outTradeNo: input.outTradeNo } : {}) })
+    await this.#reject(input)
+    return { ack: true }
+  }
+
+  async #reject(input: { rawBody: string; notifyType: string; reason: string; syssn?: string; outTradeNo?: string; checkoutId?: string }): Promise<void> {
+    await this.#svc.store.recordNotify({ ...input, accepted: false, receivedAt: this.#svc.now() })
+  }
+}
+

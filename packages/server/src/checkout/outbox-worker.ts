@@ -1,0 +1,112 @@
+/**
+ * Runs the merchant's `onPaid` / `onStatus` hooks from the store's durable outbox. The store
+ * writes one entry per hook in the same transaction as the status change, so a hook runs once
+ * per transition even across crashes: an entry is completed only after its hook resolved, and a
+ * throwing hook is retried with backoff until it succeeds once (at-least-once delivery, with
+ * `idempotencyKey` = `<checkout id>:<version>` for the merchant to dedupe on).
+ */
+import type { OutboxEntry, Store } from '../store/store.ts'
+import type { Logger } from './logger.ts'
+import type { CheckoutHook } from './options.ts'
+
+/** What the worker needs. */
+export interface OutboxWorkerOptions {
+  store: Store
+  clock: () => Date
+  logger: Logger
+  onPaid: CheckoutHook | undefined
+  onStatus: CheckoutHook | undefined
+  /** Poll interval, ms; a store change also wakes the worker at once. Default 1 000. */
+  intervalMs?: number
+  /** How long a claimed entry is ours before another worker may take it, ms. Default 60 000. */
+  leaseMs?: number
+}
+
+/** Entries per claim. */
+const CLAIM_LIMIT = 20
+/** Retry backoff: 1 s doubling, capped at 5 minutes. */
+const RETRY_BASE_MS = 1_000
+const RETRY_CAP_MS = 5 * 60_000
+/** Claims per drain at most, so a flood cannot hold one drain forever. */
+const MAX_CLAIMS_PER_DRAIN = 100
+
+/** Delivers outbox entries to the hooks. */
+export class OutboxWorker {
+  readonly #o: OutboxWorkerOptions
+  #timer: ReturnType<typeof setInterval> | undefined
+  #unsubscribe: (() => void) | undefined
+  #running: Promise<number> | undefined
+  #again = false
+
+  constructor(options: OutboxWorkerOptions) {
+    this.#o = options
+  }
+
+  start(): void {
+    if (this.#timer) return
+    this.#timer = setInterval(() => this.#kick(), this.#o.intervalMs ?? 1_000)
+    this.#timer.unref?.()
+    // A new version may carry a new entry: look now rather than at the next tick.
+    this.#unsubscribe = this.#o.store.subscribe(() => this.#kick())
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer)
+    this.#timer = undefined
+    this.#unsubscribe?.()
+    this.#unsubscribe = undefined
+  }
+
+  /** Delivers every due entry now; resolves with how many hooks ran. Shared by concurrent callers. */
+  drain(): Promise<number> {
+    if (this.#running) {
+      this.#again = true
+      return this.#running
+    }
+    this.#running = this.#loop().finally(() => (this.#running = undefined))
+    return this.#running
+  }
+
+  /** Waits for a drain in progress (close() uses it so a hook is not cut off mid-write). */
+  async idle(): Promise<void> {
+    await this.#running?.catch(() => undefined)
+  }
+
+  #kick(): void {
+    this.drain().catch((error: unknown) => this.#o.logger.error('outbox drain failed', { error: describe(error) }))
+  }
+
+  async #loop(): Promise<number> {
+    let ran = 0
+    for (let claims = 0; claims < MAX_CLAIMS_PER_DRAIN; claims++) {
+      this.#again = false
+      const entries = await this.#o.store.claimDue(this.#o.clock().toISOString(), CLAIM_LIMIT, this.#o.leaseMs ?? 60_000)
+      for (const entry of entries) {
+        await this.#deliver(entry)
+        ran++
+      }
+      if (entries.length === 0 && !this.#again) break
+    }
+    return ran
+  }
+
+  async #deliver(entry: OutboxEntry): Promise<void> {
+    const hook = entry.topic === 'onPaid' ? this.#o.onPaid : this.#o.onStatus
+    try {
+      if (hook) {
+        await hook(entry.checkout, { idempotencyKey: `${entry.checkoutId}:${entry.version}`, previousStatus: entry.fromStatus })
+      }
+      await this.#o.store.completeOutbox(entry.id)
+    } catch (error) {
+      const delay = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** Math.max(0, entry.attempts - 1))
+      const at = new Date(this.#o.clock().getTime() + delay).toISOString()
+      this.#o.logger.warn(`${entry.topic} hook failed; will retry`, { checkoutId: entry.checkoutId, version: entry.version, attempt: entry.attempts, retryAt: at, error: describe(error) })
+      await this.#o.store.failOutbox(entry.id, at, describe(error), entry.attempts)
+    }
+  }
+}
+
+/** A log-safe line: the merchant's error name and message, never a stack. */
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+}

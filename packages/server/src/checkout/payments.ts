@@ -1,0 +1,236 @@
+/**
+ * The money logic shared by the routes, the reconciler and the merchant object: how a gateway
+ * observation moves a checkout, how an order is closed upstream, and how a checkout is
+ * cancelled or expired. Every status change goes through the store's compare-and-set
+ * `transition`, so two processes (or a notify racing the reconciler) can never move one
+ * payment twice; the in-process `KeyedLock` only keeps one process from racing itself.
+ *
+ * @see ../../../../../shared/design.md §3 (state machine) and §7 ("One payment per order")
+ */
+import type { CheckoutStatus } from '../contract.ts'
+import type { QfpayClient } from '../qfpay/client.ts'
+import { isQfpayError } from '../qfpay/errors.ts'
+import { payTypeInfo } from '../qfpay/pay-types.ts'
+import type { QueryRow } from '../qfpay/types.ts'
+import { canTransition, type CheckoutPatch, type CheckoutRecord, type Store } from '../store/store.ts'
+import type { CheckoutSettings } from './context.ts'
+import { CheckoutError } from './errors.ts'
+import { observePayment, paymentRowsByOutTradeNo, type PaymentObservation } from './gateway-rows.ts'
+import { KeyedLock } from './keyed-lock.ts'
+import type { Logger } from './logger.ts'
+
+/** QFPay's `/query` takes at most 100 ids per call (`page_size` max 100, design.md §7). */
+export const MAX_QUERY_BATCH = 100
+
+/** Compare-and-set retries before giving up on a row that keeps moving under us. */
+const CAS_ATTEMPTS = 8
+
+/** What the payment service is built from. */
+export interface PaymentServiceOptions {
+  store: Store
+  client: QfpayClient
+  settings: CheckoutSettings
+  clock: () => Date
+  logger: Logger
+}
+
+/** What closing an order upstream achieved. */
+export type CloseOutcome = 'closed' | 'paid' | 'missing' | 'unknown'
+
+/** The shared transitions (see the file comment). */
+export class PaymentService {
+  readonly store: Store
+  readonly client: QfpayClient
+  readonly settings: CheckoutSettings
+  readonly clock: () => Date
+  readonly logger: Logger
+  /** One gateway conversation per checkout at a time, in this process. */
+  readonly locks = new KeyedLock()
+
+  constructor(options: PaymentServiceOptions) {
+    this.store = options.store
+    this.client = options.client
+    this.settings = options.settings
+    this.clock = options.clock
+    this.logger = options.logger
+  }
+
+  now(): string {
+    return this.clock().toISOString()
+  }
+
+  /**
+   * Moves a checkout to `status` unless it already moved somewhere the edge does not allow
+   * (then the row as it is now is returned, and the caller reads its status). Retries the
+   * compare-and-set when the version moved under us.
+   */
+  async transitionTo(id: string, status: CheckoutStatus, patch: CheckoutPatch = {}): Promise<CheckoutRecord | undefined> {
+    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+      const current = await this.store.get(id)
+      if (!current) return undefined
+      if (current.status === status || !canTransition(current.status, status)) return current
+      // A syssn the row already has must not be re-sent as a different one.
+      const write = { ...patch }
+      if (current.syssn !== undefined && write.syssn !== undefined && write.syssn !== current.syssn) delete write.syssn
+      const result = await this.store.transition(id, { ...write, expectedVersion: current.version, status })
+      if (result.ok) return result.checkout
+      if (result.reason === 'not_found') return undefined
+    }
+    throw new Error(`Failed to move checkout ${id} to ${status}: it kept changing.`)
+  }
+
+  /** A bookkeeping patch (no status change), retried on version conflicts. */
+  async patch(id: string, patch: CheckoutPatch): Promise<CheckoutRecord | undefined> {
+    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+      const current = await this.store.get(id)
+      if (!current) return undefined
+      const result = await this.store.update(id, current.version, patch)
+      if (result.ok) return result.checkout
+      if (result.reason === 'not_found') return undefined
+    }
+    throw new Error(`Failed to update checkout ${id}: it kept changing.`)
+  }
+
+  /** Queries payments by `out_trade_no` in batches of at most 100; rows by `out_trade_no`. */
+  async queryPayments(records: readonly CheckoutRecord[]): Promise<Map<string, QueryRow>> {
+    const rows = new Map<string, QueryRow>()
+    for (let i = 0; i < records.length; i += MAX_QUERY_BATCH) {
+      const batch = records.slice(i, i + MAX_QUERY_BATCH).map((r) => r.outTradeNo)
+      const result = await this.client.query({ out_trade_no: batch, page_size: batch.length })
+      for (const [no, row] of paymentRowsByOutTradeNo(result.rows)) rows.set(no, row)
+    }
+    return rows
+  }
+
+  /** What the gateway says about one payment now (throws on gateway faults). */
+  async observe(record: CheckoutRecord): Promise<PaymentObservation> {
+    return observePayment((await this.queryPayments([record])).get(record.outTradeNo))
+  }
+
+  /**
+   * Applies an observation to a checkout and returns the row afterwards. Paid wins over
+   * everything the state machine allows (a late payment after cancel/expiry is flagged by the
+   * store); closed/failed only end a checkout that is still pending.
+   */
+  async apply(record: CheckoutRecord, observation: PaymentObservation): Promise<CheckoutRecord> {
+    const id = record.id
+    const syssn = 'syssn' in observation ? observation.syssn : undefined
+    const withSyssn: CheckoutPatch = syssn !== undefined && record.syssn === undefined ? { syssn } : {}
+    let next: CheckoutRecord | undefined
+    switch (observation.kind) {
+      case 'paid':
+        if (observation.reversed) {
+          // A swipe-card reversal gave the money back: the checkout never stays paid.
+          next = await this.transitionTo(id, 'cancelled', { ...withSyssn, upstreamClosed: true, nextCheckAt: null })
+          break
+        }
+        next = await this.transitionTo(id, 'paid', {
+          ...withSyssn,
+          ...(observation.paidAt ? { paidAt: observation.paidAt } : {}),
+          nextCheckAt: null,
+        })
+        if (next?.status === 'failed') {
+          // The state machine has no failed -> paid edge (a decline is final at QFPay); if money
+          // still arrived, a person must refund it. Loud, never silent.
+          this.logger.error('payment reported for a failed checkout; refund it by hand', { checkoutId: id, outTradeNo: record.outTradeNo })
+        }
+        break
+      case 'closed':
+        next = record.status === 'pending'
+          ? await this.transitionTo(id, 'expired', { ...withSyssn, upstreamClosed: true, nextCheckAt: null })
+          : record
+        break
+      case 'failed':
+        next = record.status === 'pending'
+          ? await this.transitionTo(id, 'failed', { ...withSyssn, failure: observation.failure, nextCheckAt: null })
+          : record
+        break
+      case 'pending':
+        next = Object.keys(withSyssn).length > 0 ? await this.patch(id, withSyssn) : record
+        break
+      case 'missing':
+        next = record
+        break
+    }
+    return next ?? record
+  }
+
+  /** Queries one pending checkout and applies the answer; gateway faults are logged, not thrown. */
+  async refresh(id: string): Promise<CheckoutRecord | undefined> {
+    const record = await this.store.get(id)
+    if (!record || record.status !== 'pending') return record
+    try {
+      return await this.apply(record, await this.observe(record))
+    } catch (error) {
+      if (!isQfpayError(error)) throw error
+      this.logger.warn('failed to refresh checkout; the reconciler will try again', { checkoutId: id, error: error.code })
+      return record
+    }
+  }
+
+  /**
+   * Closes an order at the gateway with the endpoint its pay type needs (seed 000: `/close` for
+   * online pay types, `/reversal` for swipe-card ones). Faults other than a lost answer throw.
+   */
+  async closeUpstream(record: CheckoutRecord): Promise<CloseOutcome> {
+    const endpoint = payTypeInfo(record.payType)?.cancelWith ?? 'close'
+    const params = { out_trade_no: record.outTradeNo, txamt: record.amount, ...(record.syssn ? { syssn: record.syssn } : {}) }
+    let result
+    try {
+      result = await this.client[endpoint](params)
+    } catch (error) {
+      if (isQfpayError(error, 'qfpay_timeout') || isQfpayError(error, 'qfpay_connection_error') || isQfpayError(error, 'qfpay_response_error')) {
+        this.logger.warn(`failed to ${endpoint} order; will try again`, { checkoutId: record.id, error: error.code })
+        return 'unknown'
+      }
+      throw error
+    }
+    if (result.outcome === 'ok') return 'closed'
+    if (result.outcome === 'pending') return 'unknown'
+    switch (result.respcd) {
+      case '1260': // already paid
+      case '1262': // refunded (so it was paid)
+      case '1125':
+        return 'paid'
+      case '1142':
+      case '1181':
+      case '1263':
+      case '1264':
+        return 'closed'
+      case '1136':
+      case '1268':
+        return 'missing'
+      default:
+        this.logger.warn(`gateway refused to ${endpoint} order`, { checkoutId: record.id, respcd: result.respcd })
+        return 'unknown'
+    }
+  }
+
+  /**
+   * Cancels a pending checkout: query first (a payment may have landed), then close upstream,
+   * then `cancelled`. A checkout that turns out paid comes back paid; the caller answers 409.
+   * When the gateway's answer is lost the checkout stays pending and this throws 504.
+   */
+  cancel(id: string): Promise<CheckoutRecord | undefined> {
+    return this.locks.run(id, () => this.#end(id, 'cancelled', false))
+  }
+
+  /** Ends a pending checkout whose time is up: final query, close upstream, `expired`. */
+  expire(id: string, observation?: PaymentObservation): Promise<CheckoutRecord | undefined> {
+    return this.locks.run(id, () => this.#end(id, 'expired', true, observation))
+  }
+
+  async #end(id: string, status: 'cancelled' | 'expired', quiet: boolean, seen?: PaymentObservation): Promise<CheckoutRecord | undefined> {
+    let record = await this.store.get(id)
+    if (!record || record.status !== 'pending') return record
+    record = await this.apply(record, seen ?? (await this.observe(record)))
+    if (record.status !== 'pending') return record
+    const outcome = await this.closeUpstream(record)
+    if (outcome === 'paid') return this.apply(record, await this.observe(record))
+    if (outcome === 'unknown') {
+      if (quiet) return record
+      throw new CheckoutError('gateway_timeout', 504, 'Failed to cancel the checkout: the gateway did not confirm the close. Try again.')
+    }
+    return this.transitionTo(id, status, { upstreamClosed: outcome === 'closed', nextCheckAt: null })
+  }
+}

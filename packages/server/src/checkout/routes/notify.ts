@@ -1,0 +1,20 @@
+/**
+ * `POST {base}/notify`: QFPay's asynchronous notify (qfpay-api.md §8). The body is read as raw
+ * bytes (never parsed and re-serialised: the signature covers the exact bytes), handed to
+ * `NotifyHandler`, and answered `SUCCESS` (200, text/plain) only after the durable commit.
+ * Anything else is plain text with a 4xx/5xx status, so QFPay retries. Exempt from the
+ * browser guards (security.ts), so the gateway's servers are never refused for lacking an Origin.
+ */
+import type { Hono } from 'hono'
+import type { CheckoutEnv } from '../context.ts'
+import type { ServiceDeps } from './service-deps.ts'
+
+/** Registers `POST /notify`. */
+export function registerNotifyRoute(app: Hono<CheckoutEnv>, deps: ServiceDeps): void {
+  app.post('/notify', async (c) => {
+    const raw = new Uint8Array(await c.req.arrayBuffer())
+    const answer = await deps.notifies.handle(raw, c.req.header('X-QF-SIGN'))
+    if (answer.ack) return c.text('SUCCESS', 200)
+    return c.text(answer.status === 400 ? 'REJECTED' : 'RETRY', answer.status)
+  })
+}

@@ -1,0 +1,56 @@
+/**
+ * `GET {base}/return`: where Alipay sends the shopper's browser after paying (seed 000 §7:
+ * `syssn`, `out_trade_no`, `txamt`, `respcd`… as GET parameters). The parameters are unsigned,
+ * so they only say WHICH checkout: its state comes from `/query`, never from the URL.
+ *
+ * Then a 303 to the merchant's configured `returnPage` with `?checkout=<id>` (the widget resumes
+ * from it). The target is never read from the request, so this is no open redirect. Without a
+ * `returnPage`, a small script-free HTML page states the outcome. An unknown order is 404
+ * `checkout_not_found` (the usual JSON error body).
+ */
+import type { Hono } from 'hono'
+import type { CheckoutStatus } from '../../contract.ts'
+import type { CheckoutEnv } from '../context.ts'
+import { checkoutNotFound } from '../validation.ts'
+import { toWireCheckout } from '../wire.ts'
+import type { ServiceDeps } from './service-deps.ts'
+
+/** What the fallback page says per status. */
+const STATUS_TEXT: Record<CheckoutStatus, string> = {
+  pending: 'We are still waiting for the payment to be confirmed. You can close this page.',
+  paid: 'Payment received. Thank you! You can close this page.',
+  partially_refunded: 'Payment received. You can close this page.',
+  refunded: 'This payment was refunded.',
+  failed: 'The payment did not go through.',
+  expired: 'This payment link expired.',
+  cancelled: 'This payment was cancelled.',
+}
+
+/** Registers `GET /return`. */
+export function registerReturnRoute(app: Hono<CheckoutEnv>, deps: ServiceDeps): void {
+  app.get('/return', async (c) => {
+    const outTradeNo = c.req.query('out_trade_no')
+    const syssn = c.req.query('syssn')
+    const found =
+      (outTradeNo ? await deps.store.getByOutTradeNo(outTradeNo) : undefined) ??
+      (syssn ? await deps.store.getBySyssn(syssn) : undefined)
+    if (!found) throw checkoutNotFound()
+    const record = (await deps.payments.refresh(found.id)) ?? found
+    c.header('Cache-Control', 'no-store')
+    const target = deps.settings.returnPage
+    if (target !== undefined) {
+      const url = new URL(typeof target === 'function' ? target(toWireCheckout(record)) : target, c.req.url)
+      url.searchParams.set('checkout', record.id)
+      return c.redirect(url.toString(), 303)
+    }
+    return c.html(page(STATUS_TEXT[record.status]), record.status === 'pending' ? 202 : 200)
+  })
+}
+
+function page(text: string): string {
+  return `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Payment</title><p role="status">${escapeHtml(text)}</p></html>`
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`)
+}

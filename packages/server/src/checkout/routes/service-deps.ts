@@ -1,0 +1,13 @@
+/**
+ * What the money routes (create, cancel, notify, return) receive on top of `CheckoutDeps`: the
+ * services that hold the transitions, so a route only adapts HTTP.
+ */
+import type { CheckoutDeps } from '../context.ts'
+import type { NotifyHandler } from '../notifies.ts'
+import type { PaymentService } from '../payments.ts'
+
+/** `CheckoutDeps` plus the money services. */
+export interface ServiceDeps extends CheckoutDeps {
+  payments: PaymentService
+  notifies: NotifyHandler
+}

@@ -1,0 +1,20 @@
+/**
+ * `@qfpay-checkout/server`: the checkout app merchants mount. Only the public surface lives
+ * here; the protocol client, the sandbox and the stores come from their own subpaths
+ * (`./qfpay`, `./sandbox`, `./stores/sqlite`, `./stores/postgres`), so importing the app does
+ * not pull in what a merchant does not use.
+ *
+ * @example
+ * import { createCheckout } from '@qfpay-checkout/server'
+ * app.route('/qfpay', createCheckout({ resolveOrder: async (order) => ({ amount: 1000 }) }))
+ */
+export { createCheckout, type CheckoutApp } from './checkout/create-checkout.ts'
+export { CheckoutError, isCheckoutError } from './checkout/errors.ts'
+export type { CheckoutOptions, CheckoutHook, ResolvedOrder } from './checkout/options.ts'
+export type { CheckoutMerchant } from './checkout/merchant.ts'
+export type { RefundOutcome } from './checkout/refunds.ts'
+export type { ReconcileReport, ReconcilerOptions } from './checkout/reconciler.ts'
+export type { Logger } from './checkout/logger.ts'
+export type { GatewayOptions, QfpayEnvironment } from './checkout/gateway-config.ts'
+export type { CheckoutRecord, RefundRecord, RefundStatus, Store } from './store/store.ts'
+export type * from './contract.ts'
