@@ -1,0 +1,46 @@
+/**
+ * Everything the controller needs from the outside world, injectable for tests. The defaults
+ * read browser globals only when called, so importing this module is safe on a server.
+ */
+import { systemClock, type Clock } from './status-stream.ts'
+
+/** The outside world of one widget. */
+export interface CheckoutEnv {
+  fetch: typeof fetch
+  /** Undefined where there is none: the widget polls instead. */
+  EventSource: typeof EventSource | undefined
+  clock: Clock
+  /** Fires `pageshow` and `online`. */
+  window: EventTarget
+  /** Fires `visibilitychange`; `visibilityState` pauses the live status. */
+  document: EventTarget & { readonly visibilityState: DocumentVisibilityState }
+  /** Leave the page for the wallet, remembering the checkout so coming back resumes it. */
+  navigate: (url: string, checkoutId: string) => void
+  /** "Phone" = `(pointer: coarse)` and width <= 768 px (design.md §7). */
+  isPhone: () => boolean
+  /** The `?checkout=` of a return page, if any. */
+  checkoutFromUrl: () => string | null
+}
+
+/** Phones are at most this wide, CSS px (design.md §7). */
+export const PHONE_MAX_WIDTH_PX = 768
+
+/** The real browser. Call only in a browser (the controller does, after its `isServer` guard). */
+export function browserEnv(): CheckoutEnv {
+  return {
+    fetch: (input, init) => fetch(input, init),
+    EventSource: typeof EventSource === 'function' ? EventSource : undefined,
+    clock: systemClock,
+    window,
+    document,
+    navigate(url, checkoutId) {
+      // Coming back (back button without bfcache, or a reload) must resume, not start over.
+      const here = new URL(location.href)
+      here.searchParams.set('checkout', checkoutId)
+      history.replaceState(history.state, '', here)
+      location.assign(url)
+    },
+    isPhone: () => matchMedia(`(pointer: coarse) and (max-width: ${PHONE_MAX_WIDTH_PX}px)`).matches,
+    checkoutFromUrl: () => new URLSearchParams(location.search).get('checkout'),
+  }
+}

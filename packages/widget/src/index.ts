@@ -1,0 +1,29 @@
+/**
+ * `@qfpay-checkout/widget`: the `<qfpay-checkout>` class and its types, with no side effects
+ * (safe to import during server-side rendering). Import `@qfpay-checkout/widget/define` to
+ * register the tag.
+ * @example
+ * import { QfpayCheckout } from '@qfpay-checkout/widget'
+ * customElements.define('my-checkout', class extends QfpayCheckout {})
+ * @see ../../../shared/design.md §6
+ */
+export { QfpayCheckout } from './qfpay-checkout.ts'
+export { registerLocale, resolveLocale } from './locales/registry.ts'
+export { en } from './locales/en.ts'
+export { zhCN } from './locales/zh-cn.ts'
+export { zhHK } from './locales/zh-hk.ts'
+export type { QfpayLocale } from './locales/locale.ts'
+export type { CheckoutMode, State, WidgetError } from './checkout-machine.ts'
+export type { CheckoutEnv } from './checkout-env.ts'
+export { offeredMethods, wantsRedirect } from './pay-methods.ts'
+export type {
+  QfpayCheckoutEventMap,
+  QfpayCreatedEvent,
+  QfpayPaidEvent,
+  QfpayFailedEvent,
+  QfpayExpiredEvent,
+  QfpayCancelledEvent,
+  QfpayErrorEvent,
+  QfpayErrorDetail,
+} from './events.ts'
+export type { Checkout, CheckoutConfig, PayMethod } from '@qfpay-checkout/server/contract'

@@ -1,0 +1,32 @@
+import { expect } from '@open-wc/testing'
+import { registerLocale, resolveLocale } from './registry.ts'
+import { en } from './en.ts'
+
+describe('locales', () => {
+  const cases: [string[], string][] = [
+    [['zh-TW'], 'zh-HK'],
+    [['zh-Hant-TW'], 'zh-HK'],
+    [['zh-HK'], 'zh-HK'],
+    [['zh'], 'zh-CN'],
+    [['zh-Hans-SG'], 'zh-CN'],
+    [['en-GB'], 'en'],
+    [['de-DE'], 'en'],
+    [['de-DE', 'zh-CN'], 'zh-CN'],
+  ]
+  for (const [tags, lang] of cases) {
+    it(`reads ${tags.join(', ')} as ${lang}`, () => expect(resolveLocale(tags).lang).to.equal(lang))
+  }
+
+  it('uses a locale a merchant registered', () => {
+    registerLocale('ja', { ...en, lang: 'ja', paid: 'お支払いが完了しました。' })
+    expect(resolveLocale(['ja-JP']).paid).to.equal('お支払いが完了しました。')
+  })
+
+  it('has every text of English in every built-in locale', () => {
+    for (const tag of ['zh-CN', 'zh-HK']) {
+      const locale = resolveLocale([tag])
+      expect(Object.keys(locale).sort()).to.deep.equal(Object.keys(en).sort())
+      expect(Object.keys(locale.errors).sort()).to.deep.equal(Object.keys(en.errors).sort())
+    }
+  })
+})

@@ -1,0 +1,220 @@
+import { LitElement, html, isServer, type PropertyValues } from 'lit'
+import type { Checkout, PayMethod } from '@qfpay-checkout/server/contract'
+import { CheckoutController } from './checkout-controller.ts'
+import { PHONE_MAX_WIDTH_PX, type CheckoutEnv } from './checkout-env.ts'
+import type { CheckoutMode, State, WidgetError } from './checkout-machine.ts'
+import { checkoutOf } from './checkout-machine.ts'
+import { resolveLocale } from './locales/registry.ts'
+import type { QfpayLocale } from './locales/locale.ts'
+import { styles } from './qfpay-checkout.styles.ts'
+import { renderState, type ViewContext } from './qfpay-checkout.view.ts'
+import { drawQr, type QrDrawing } from './qr.ts'
+
+const payTypesConverter = {
+  fromAttribute: (value: string | null) => (value ? value.split(/[\s,]+/).filter(Boolean) : undefined),
+  toAttribute: (value: string[] | undefined) => value?.join(' '),
+}
+
+/**
+ * `<qfpay-checkout>`: take an Alipay or WeChat Pay payment through the merchant's QFPay
+ * checkout routes. The shopper picks a wallet, then scans a QR code (desktop) or is sent to the
+ * wallet (phone); the element follows the checkout live and shows the outcome.
+ *
+ * Importing this module has no side effects; import `@qfpay-checkout/widget/define` to
+ * register the tag.
+ *
+ * @example
+ * <qfpay-checkout endpoint="/qfpay" order="A-1001"></qfpay-checkout>
+ * @see ../../../shared/design.md §2 (wire contract) and §6 (widget)
+ *
+ * @tag qfpay-checkout
+ *
+ * @fires {CustomEvent<Checkout>} qfpay-created - A checkout was opened for the chosen pay type.
+ * @fires {CustomEvent<Checkout>} qfpay-paid - The checkout is paid.
+ * @fires {CustomEvent<Checkout>} qfpay-failed - The payment failed or was declined.
+ * @fires {CustomEvent<Checkout>} qfpay-expired - The QR code / pay URL expired unpaid.
+ * @fires {CustomEvent<Checkout>} qfpay-cancelled - The checkout was cancelled.
+ * @fires {CustomEvent<QfpayErrorDetail>} qfpay-error - A request failed: `{ code, message, retryable, checkout? }`.
+ *
+ * @csspart base - The card around everything.
+ * @csspart status - The live region (`aria-live="polite"`) with the current status text.
+ * @csspart methods - The radio group of pay types.
+ * @csspart method - One pay type option (label with radio, icon and wallet name).
+ * @csspart pay-button - Starts paying with the selected pay type.
+ * @csspart amount - The amount to pay.
+ * @csspart goods - The goods name.
+ * @csspart qr - The QR code (an SVG).
+ * @csspart hint - Scanning hint under the QR code.
+ * @csspart countdown - Time left before the code expires.
+ * @csspart link - The pay URL as a link (text alternative to the QR code, or "Continue to the wallet").
+ * @csspart cancel-button - Cancels the waiting checkout.
+ * @csspart new-code-button - Opens a new checkout after expiry (the old one is cancelled first).
+ * @csspart retry-button - Retries after an error or failure.
+ * @csspart choose-button - Goes back to choosing a pay type.
+ * @csspart cashier-input - Cashier mode: the shopper's payment code from a barcode scanner.
+ *
+ * @cssproperty [--qfpay-accent=#0958d9] - Buttons, selection and focus (dark: #4493f8).
+ * @cssproperty [--qfpay-accent-text=#ffffff] - Text on accent buttons.
+ * @cssproperty [--qfpay-text=#1f2328] - Text (dark: #e6edf3).
+ * @cssproperty [--qfpay-muted=#59636e] - Secondary text (dark: #9198a1).
+ * @cssproperty [--qfpay-surface=#ffffff] - Background (dark: #151b23).
+ * @cssproperty [--qfpay-border=#d1d9e0] - Borders (dark: #3d444d).
+ * @cssproperty [--qfpay-success=#1a7f37] - Paid status.
+ * @cssproperty [--qfpay-danger=#cf222e] - Failure and error status.
+ * @cssproperty [--qfpay-radius=12px] - Corner radius of the card (controls use a fraction).
+ * @cssproperty [--qfpay-padding=1rem] - Padding of the card.
+ * @cssproperty [--qfpay-font=1rem/1.5 system-ui] - Font shorthand.
+ * @cssproperty [--qfpay-qr-size=200px] - Width of the QR code (never wider than the card).
+ */
+export class QfpayCheckout extends LitElement {
+  static override styles = styles
+
+  static override properties = {
+    endpoint: { reflect: true },
+    order: { reflect: true },
+    payTypes: { attribute: 'pay-types', converter: payTypesConverter },
+    locale: { reflect: true },
+    mode: { reflect: true },
+    checkoutId: { attribute: 'checkout' },
+    env: { attribute: false },
+  }
+
+  /** Base URL of the merchant's checkout routes, e.g. `/qfpay`. Required. */
+  declare endpoint: string | undefined
+  /** The merchant's order reference; the server resolves it to the amount. Unique per purchase. */
+  declare order: string | undefined
+  /** `pay-types`: which enabled pay types to offer, in this order (space or comma separated). */
+  declare payTypes: string[] | undefined
+  /** `en`, `zh-CN`, `zh-HK` (zh-TW maps to zh-HK) or a registered one; default from the page. */
+  declare locale: string | undefined
+  /** `auto` (QR on desktops, redirect on phones), `qr`, `redirect`, or `cashier` (swipe-card). */
+  declare mode: CheckoutMode
+  /** `checkout` attribute: a checkout id to resume (falls back to `?checkout=` in the URL). */
+  declare checkoutId: string | undefined
+  /** @internal Overrides of the browser environment, for tests. Set before connecting. */
+  declare env: Partial<CheckoutEnv> | undefined
+
+  #controller = new CheckoutController(this, {
+    inputs: () => ({
+      endpoint: this.endpoint,
+      order: this.order,
+      payTypes: this.payTypes,
+      mode: this.mode,
+      checkoutId: this.checkoutId,
+    }),
+    env: () => this.env,
+  })
+  #selected: string | undefined
+  #qr: { url: string; drawing?: QrDrawing } | undefined
+  #hadFocus = false
+
+  constructor() {
+    super()
+    this.mode = 'auto'
+  }
+
+  /** The current state: `loading`, `choosing`, `creating`, `waiting`, `paid`, `failed`, `expired`, `cancelled` or `error`. */
+  get state(): State['kind'] {
+    return this.#controller.state.kind
+  }
+
+  /** The checkout being shown, as the server last described it. */
+  get checkout(): Checkout | undefined {
+    return checkoutOf(this.#controller.state)
+  }
+
+  /** The current error, in the `error` state. */
+  get error(): WidgetError | undefined {
+    const state = this.#controller.state
+    return state.kind === 'error' ? state.error : undefined
+  }
+
+  /** Open a checkout for `payType` (one of the offered ones). In cashier mode pass the scanned code. */
+  start(payType: string, authCode?: string): void {
+    this.#controller.start(payType, authCode)
+  }
+
+  /** Cancel the waiting checkout. A checkout that got paid meanwhile ends as paid. */
+  cancel(): void {
+    this.#controller.cancel()
+  }
+
+  /** While waiting, check the status now; after an error, retry; otherwise start over. */
+  refresh(): void {
+    this.#controller.refresh()
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('endpoint') || changed.has('checkoutId')) this.#controller.inputsChanged()
+    this.#hadFocus = this.shadowRoot?.activeElement != null
+  }
+
+  protected override render() {
+    const state = this.#controller.state
+    const locale = this.#locale()
+    const view: ViewContext = {
+      state,
+      locale,
+      mode: this.mode,
+      selected: this.#selectedIn(state),
+      qr: this.#qrFor(state),
+      phone: this.env?.isPhone?.() ?? (!isServer && matchMedia(`(pointer: coarse) and (max-width: ${PHONE_MAX_WIDTH_PX}px)`).matches),
+      select: (payType) => {
+        this.#selected = payType
+        this.requestUpdate()
+      },
+      start: (payType, authCode) => this.start(payType, authCode),
+      cancel: () => this.cancel(),
+      retry: () => this.#controller.retry(),
+      startOver: () => this.#controller.dispatch({ type: 'refresh' }),
+    }
+    return html`<div part="base" class="base" lang=${locale.lang}>${renderState(view)}</div>`
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed)
+    const kind = this.#controller.state.kind
+    if (this.#hadFocus && this.shadowRoot?.activeElement == null) {
+      // The control the shopper used went away with the old state: focus the new state's
+      // main control, or its status text, never the page's top.
+      const target =
+        this.renderRoot.querySelector<HTMLElement>(kind === 'choosing' ? 'input:checked' : '[data-autofocus]') ??
+        this.renderRoot.querySelector<HTMLElement>('.status')
+      target?.focus()
+    }
+  }
+
+  #locale(): QfpayLocale {
+    if (isServer) return resolveLocale([this.locale])
+    return resolveLocale([
+      this.locale,
+      this.closest('[lang]')?.getAttribute('lang'),
+      document.documentElement.lang,
+      ...(navigator.languages ?? [navigator.language]),
+    ])
+  }
+
+  #selectedIn(state: State): string | undefined {
+    const methods: PayMethod[] = 'ctx' in state && state.ctx ? state.ctx.methods : []
+    if (!methods.some((m) => m.payType === this.#selected)) this.#selected = methods[0]?.payType
+    return this.#selected
+  }
+
+  /** The drawn QR for a waiting QR checkout; draws it (once per URL) in the background. */
+  #qrFor(state: State): QrDrawing | undefined {
+    if (state.kind !== 'waiting' || state.redirect || !state.checkout.payUrl) return undefined
+    const url = state.checkout.payUrl
+    if (this.#qr?.url !== url) {
+      const entry: { url: string; drawing?: QrDrawing } = { url }
+      this.#qr = entry
+      drawQr(url).then(
+        (drawing) => {
+          entry.drawing = drawing
+          this.requestUpdate()
+        },
+        () => undefined // the link below the code still works
+      )
+    }
+    return this.#qr.drawing
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * Live status of one checkout: an EventSource on `{endpoint}/checkouts/:id/events`, falling
+ * back to polling `GET {endpoint}/checkouts/:id` when the stream fails twice; paused while the
+ * tab is hidden. Every status it hears goes to `onStatus`; the machine drops stale versions.
+ */
+import type { Checkout } from '@qfpay-checkout/server/contract'
+import type { ApiResult } from './api.ts'
+import type { Connection, WidgetError } from './checkout-machine.ts'
+
+/** Time, injectable so tests never wait on the wall clock. */
+export interface Clock {
+  now(): number
+  setTimeout(fn: () => void, ms: number): unknown
+  clearTimeout(id: unknown): void
+}
+
+/** The browser's clock. */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
+}
+
+/** First polling interval, ms (issue 4: "every 2 s"). */
+export const POLL_MIN_MS = 2_000
+/** Longest polling interval, ms (issue 4: "backing off to 10 s"). */
+export const POLL_MAX_MS = 10_000
+/** Growth of the polling interval after each poll. */
+export const POLL_BACKOFF = 1.5
+/** Stream failures after which the widget polls instead (issue 4: "if it fails twice"). */
+export const STREAM_MAX_FAILURES = 2
+/** Delay before reopening a stream the browser closed for good, ms. */
+export const STREAM_REOPEN_MS = 1_000
+
+/** What {@link StatusStream} takes. */
+export interface StatusStreamOptions {
+  eventsUrl: string
+  poll: (signal: AbortSignal) => Promise<ApiResult<Checkout>>
+  /** Undefined where the browser has no EventSource: the widget polls from the start. */
+  EventSource: typeof EventSource | undefined
+  clock: Clock
+  onStatus: (checkout: Checkout) => void
+  onConnection: (connection: Connection) => void
+  /** A poll the server refused for good (e.g. 404): the widget shows an error. */
+  onError: (error: WidgetError) => void
+  signal: AbortSignal
+}
+
+/** One checkout's live status link. Start it once; abort its signal to end it. */
+export class StatusStream {
+  #o: StatusStreamOptions
+  #source: EventSource | undefined
+  #timer: unknown
+  #failures = 0
+  #polling = false
+  #pollDelay = POLL_MIN_MS
+  #paused = false
+
+  constructor(options: StatusStreamOptions) {
+    this.#o = options
+    options.signal.addEventListener('abort', () => this.#close(), { once: true })
+  }
+
+  /** Open the stream (or start polling where there is no EventSource). */
+  start(): void {
+    if (this.#o.EventSource) this.#open()
+    else this.#startPolling()
+  }
+
+  /** Stop all traffic while the tab is hidden. */
+  pause(): void {
+    this.#paused = true
+    this.#close()
+  }
+
+  /** Back in view, online again or back from the wallet: check now and try the stream again. */
+  resume(): void {
+    if (this.#o.signal.aborted) return
+    this.#paused = false
+    this.#close()
+    this.#failures = 0
+    this.#polling = false
+    this.#pollDelay = POLL_MIN_MS
+    void this.checkNow()
+    this.start()
+  }
+
+  /** One immediate `GET`, outside the polling schedule. */
+  async checkNow(): Promise<void> {
+    if (this.#paused || this.#o.signal.aborted) return
+    const result = await this.#o.poll(this.#o.signal)
+    if (this.#o.signal.aborted) return
+    if (result.ok) this.#o.onStatus(result.value)
+    else if (!result.error.retryable) this.#o.onError(result.error)
+  }
+
+  #open(): void {
+    const Source = this.#o.EventSource!
+    const source = new Source(this.#o.eventsUrl)
+    this.#source = source
+    source.addEventListener('status', (event) => {
+      let checkout: Checkout
+      try {
+        checkout = JSON.parse((event as MessageEvent<string>).data) as Checkout
+      } catch {
+        return
+      }
+      this.#failures = 0
+      this.#o.onConnection('live')
+      this.#o.onStatus(checkout)
+    })
+    source.addEventListener('error', () => {
+      if (this.#source !== source) return
+      this.#failures += 1
+      // CONNECTING: the browser reconnects by itself and sends Last-Event-ID.
+      if (this.#failures < STREAM_MAX_FAILURES && source.readyState !== source.CLOSED) return
+      source.close()
+      this.#source = undefined
+      if (this.#failures >= STREAM_MAX_FAILURES) this.#startPolling()
+      else this.#schedule(() => this.#open(), STREAM_REOPEN_MS)
+    })
+  }
+
+  #startPolling(): void {
+    this.#polling = true
+    this.#o.onConnection('polling')
+    this.#schedule(() => void this.#pollOnce(), 0)
+  }
+
+  async #pollOnce(): Promise<void> {
+    const result = await this.#o.poll(this.#o.signal)
+    if (this.#o.signal.aborted || this.#paused || !this.#polling) return
+    if (result.ok) {
+      this.#o.onConnection('polling')
+      this.#o.onStatus(result.value)
+    } else if (result.error.retryable) {
+      this.#o.onConnection('offline')
+    } else {
+      this.#o.onError(result.error)
+      return
+    }
+    const delay = this.#pollDelay
+    this.#pollDelay = Math.min(POLL_MAX_MS, Math.round(this.#pollDelay * POLL_BACKOFF))
+    this.#schedule(() => void this.#pollOnce(), delay)
+  }
+
+  #schedule(fn: () => void, ms: number): void {
+    this.#o.clock.clearTimeout(this.#timer)
+    this.#timer = this.#o.clock.setTimeout(fn, ms)
+  }
+
+  #close(): void {
+    this.#o.clock.clearTimeout(this.#timer)
+    this.#timer = undefined
+    this.#source?.close()
+    this.#source = undefined
+  }
+}
