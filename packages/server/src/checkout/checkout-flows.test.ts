@@ -192,6 +192,40 @@ describe('checkout flows over loopback', () => {
     assert.equal((await b.get(created.body.id)).refundedAmount, 60)
   })
 
+  it('keeps a refund whose answer was lost as unknown, then settles it by the refund notify or by query', async (t) => {
+    let dropRefunds = 2
+    const b = await bed(t, {
+      amounts: { 'R-3': 100 },
+      checkout: {
+        gatewayFetch: async (input, init) => {
+          const response = await fetch(input, init)
+          if (dropRefunds > 0 && String(input).endsWith('/trade/v1/refund')) {
+            dropRefunds--
+            throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } })
+          }
+          return response
+        },
+      },
+    })
+    const created = await b.create('R-3', '800201')
+    await b.pay(created.body.id)
+    const first = await b.checkout.merchant.refund(created.body.id, { amount: 30 })
+    assert.equal(first.refund.status, 'unknown')
+    assert.equal(first.checkout.status, 'paid')
+    await b.sandbox.drain() // the gateway's refund notify settles it
+    assert.equal((await b.store.getRefund(first.refund.id))?.status, 'succeeded')
+    assert.equal((await b.get(created.body.id)).refundedAmount, 30)
+
+    b.sandbox.setKnobs({ notifyDropRate: 1 })
+    const second = await b.checkout.merchant.refund(created.body.id, { amount: 20 })
+    assert.equal(second.refund.status, 'unknown')
+    await b.checkout.merchant.reconcile() // no notify: the sweep queries it
+    assert.equal((await b.store.getRefund(second.refund.id))?.status, 'succeeded')
+    const after = await b.get(created.body.id)
+    assert.equal(after.refundedAmount, 50)
+    assert.equal(after.status, 'partially_refunded')
+  })
+
   it('redirects /return (303) to the configured page with ?checkout=<id>, after a query', async (t) => {
     const b = await bed(t, { knobs: { notifyDropRate: 1 } })
     const created = await b.create('RET-1', '800151')

@@ -184,7 +184,7 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
       closed = true
       reconciler.stop()
       outbox.stop()
-      await outbox.idle()
+      await Promise.all([reconciler.idle(), outbox.idle()])
       local?.close()
       if (ownsStore) await store.close()
     },

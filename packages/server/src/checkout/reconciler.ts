@@ -70,6 +70,11 @@ export class Reconciler {
     this.#timer = undefined
   }
 
+  /** Waits for a pass in progress (close() uses it before closing the store). */
+  async idle(): Promise<void> {
+    await this.#running?.catch(() => undefined)
+  }
+
   /** One pass over every due checkout. Concurrent callers share the pass in progress. */
   runOnce(): Promise<ReconcileReport> {
     this.#running ??= this.#pass().finally(() => (this.#running = undefined))

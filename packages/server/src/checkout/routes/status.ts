@@ -82,8 +82,9 @@ function createRefreshGate(
 async function withinMs(work: Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<void>((resolve) => {
+    // Not unref()ed: the wait is short and always cleared, and an unref()ed timer lets the
+    // event loop drain while a stuck refresh is being waited on.
     timer = setTimeout(resolve, ms)
-    timer.unref?.()
   })
   try {
     await Promise.race([work, timeout])
