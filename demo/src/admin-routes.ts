@@ -1,0 +1,135 @@
+/**
+ * The merchant console's routes (`/api/admin/…`), staff only. They call the checkout app's
+ * merchant API, which is server-side only by design: refunds and cancels never come straight
+ * from a shopper's browser.
+ *
+ * | route | does |
+ * |---|---|
+ * | `GET /session`, `POST /session {token}`, `DELETE /session` | check / sign in (sets the cookie) / sign out |
+ * | `GET /checkouts` | `{ checkouts }`, newest first |
+ * | `POST /checkouts/:id/refund {amount?}` | refund `amount` minor units, or all that is left |
+ * | `POST /checkouts/:id/cancel` | cancel a pending checkout |
+ * | `GET /hooks` | how often `onPaid` ran: `{ onPaidRuns, paidCheckouts, byCheckout }` |
+ */
+import { Hono, type Context, type MiddlewareHandler } from 'hono'
+import { deleteCookie, setCookie } from 'hono/cookie'
+import { ADMIN_COOKIE, sameToken, staffCredential } from './admin-auth.ts'
+import type { HookLog } from './hook-log.ts'
+import type { DemoMerchant } from './merchant-api.ts'
+
+/** What the admin routes need. */
+export interface AdminRoutesOptions {
+  token: string
+  merchant: DemoMerchant
+  hooks: HookLog
+  /** Origins the page is served from; a cookie-authenticated write must come from one. */
+  allowedOrigins: readonly string[]
+}
+
+/** Builds the sub-app; mount it at `/api/admin`. */
+export function createAdminRoutes(options: AdminRoutesOptions): Hono {
+  const app = new Hono()
+  const { token, merchant } = options
+
+  app.onError((error, c) => {
+    const e = error as { status?: unknown; toBody?: () => unknown; message?: string }
+    // The checkout app's CheckoutError carries its own status and safe body.
+    if (typeof e.status === 'number' && typeof e.toBody === 'function')
+      return c.json(e.toBody() as object, e.status as 400)
+    console.error('[demo] admin route failed:', error instanceof Error ? error.message : error)
+    return c.json(
+      {
+        error: { code: 'internal_error', message: 'Failed to handle the request: internal error.' },
+      },
+      500
+    )
+  })
+
+  app.post('/session', async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) as { token?: unknown }
+    if (!sameOrigin(c, options.allowedOrigins))
+      return forbidden(c, 'Failed to sign in: the request came from another site.')
+    if (typeof body.token !== 'string' || !sameToken(body.token.trim(), token))
+      return forbidden(c, 'Failed to sign in: that is not the admin token.')
+    setCookie(c, ADMIN_COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/' })
+    return c.body(null, 204)
+  })
+
+  app.use('*', requireStaff(options))
+
+  app.get('/session', (c) => c.body(null, 204))
+  app.delete('/session', (c) => {
+    deleteCookie(c, ADMIN_COOKIE, { path: '/' })
+    return c.body(null, 204)
+  })
+
+  app.get('/checkouts', async (c) => c.json({ checkouts: await merchant.list() }))
+
+  app.post('/checkouts/:id/refund', async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) as { amount?: unknown }
+    const amount = body.amount
+    if (amount !== undefined && (!Number.isSafeInteger(amount) || (amount as number) <= 0)) {
+      return c.json(
+        {
+          error: {
+            code: 'invalid_request',
+            message: 'Failed to refund: amount must be a positive integer in minor units.',
+            field: 'amount',
+          },
+        },
+        400
+      )
+    }
+    return c.json(
+      await merchant.refund(
+        c.req.param('id'),
+        amount === undefined ? {} : { amount: amount as number }
+      )
+    )
+  })
+
+  app.post('/checkouts/:id/cancel', async (c) => c.json(await merchant.cancel(c.req.param('id'))))
+
+  app.get('/hooks', (c) => c.json(options.hooks.stats()))
+
+  return app
+}
+
+/** Every route after sign-in: staff only; cookie-authenticated writes must be same-site JSON. */
+function requireStaff(options: AdminRoutesOptions): MiddlewareHandler {
+  return async function requireStaffToken(c, next) {
+    const how = staffCredential(c, options.token)
+    if (!how)
+      return c.json(
+        {
+          error: {
+            code: 'forbidden',
+            message: 'Failed to authorise: sign in with the admin token the demo printed at start.',
+          },
+        },
+        403
+      )
+    if (how === 'cookie' && c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      // A cross-site form cannot send application/json without a preflight we never grant, and
+      // SameSite=Strict keeps the cookie off cross-site requests anyway: two locks, one door.
+      const json = c.req.header('content-type')?.startsWith('application/json') ?? false
+      if ((!json && c.req.method !== 'DELETE') || !sameOrigin(c, options.allowedOrigins)) {
+        return forbidden(
+          c,
+          'Failed to authorise: staff writes must be JSON requests from the demo page.'
+        )
+      }
+    }
+    await next()
+  }
+}
+
+/** No Origin (same-origin GET, curl) is fine; a present one must be the page's. */
+function sameOrigin(c: Context, allowed: readonly string[]): boolean {
+  const origin = c.req.header('origin')
+  return origin === undefined || allowed.includes(origin)
+}
+
+function forbidden(c: Context, message: string) {
+  return c.json({ error: { code: 'forbidden', message } }, 403)
+}

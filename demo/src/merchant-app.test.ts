@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict'
+import { after, describe, it } from 'node:test'
+import { createSqliteStore } from '@qfpay-checkout/server/stores/sqlite'
+import { createHookLog } from './hook-log.ts'
+import { createMerchantApp } from './merchant-app.ts'
+
+const PAGE = 'http://127.0.0.1:5173'
+const TOKEN = '0123456789abcdef0123456789abcdef'
+
+describe('the demo merchant app (in process)', () => {
+  const store = createSqliteStore({ filename: ':memory:' })
+  // No base URL: the checkout app runs its own in-process sandbox, so no socket is opened.
+  const app = createMerchantApp({
+    gateway: { environment: 'local' },
+    store,
+    adminToken: TOKEN,
+    allowedOrigins: [PAGE],
+    publicUrl: 'http://127.0.0.1:8787',
+    returnPage: `${PAGE}/thanks.html`,
+    hooks: createHookLog(),
+    log: () => {},
+  })
+  after(async () => {
+    await app.close()
+    await store.close()
+  })
+  const request = (path: string, init: RequestInit = {}) =>
+    app.fetch(new Request(`http://127.0.0.1:8787${path}`, init))
+  const create = (order: string) =>
+    request('/qfpay/checkouts', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: PAGE },
+      body: JSON.stringify({ payType: '800201', order }),
+    })
+
+  it('serves the catalogue with prices in minor units', async () => {
+    const products = (await (await request('/api/products')).json()) as {
+      sku: string
+      price: number
+    }[]
+    assert.ok(products.length > 0)
+    for (const p of products) assert.ok(Number.isInteger(p.price) && p.price > 0, p.sku)
+  })
+
+  it('prices an order on the server as Σ price × qty', async () => {
+    const response = await create('testcart/tea:2,cake:1')
+    assert.equal(response.status, 201)
+    const checkout = (await response.json()) as {
+      amount: number
+      currency: string
+      goodsName: string
+    }
+    assert.deepEqual(
+      [checkout.amount, checkout.currency, checkout.goodsName],
+      [2 * 3800 + 12800, 'CNY', 'Tea house, 3 items']
+    )
+  })
+
+  it('answers 400 naming the problem for an unknown product or a silly quantity', async () => {
+    for (const [order, why] of [
+      ['testcart/caviar:1', /unknown product "caviar"/],
+      ['testcart/tea:500', /Failed to read the order/],
+    ] as const) {
+      const response = await create(order)
+      assert.equal(response.status, 400)
+      const body = (await response.json()) as {
+        error: { code: string; message: string; field: string }
+      }
+      assert.equal(body.error.code, 'invalid_request')
+      assert.equal(body.error.field, 'order')
+      assert.match(body.error.message, why)
+    }
+  })
+
+  it('keeps the admin routes and the cashier mount for staff', async () => {
+    assert.equal((await request('/api/admin/checkouts')).status, 403)
+    assert.equal((await request('/qfpay-pos/config')).status, 403)
+    const bearer = { authorization: `Bearer ${TOKEN}` }
+    const listed = (await (await request('/api/admin/checkouts', { headers: bearer })).json()) as {
+      checkouts: { order: string; mount: string }[]
+    }
+    assert.ok(
+      listed.checkouts.some((c) => c.order === 'testcart/tea:2,cake:1' && c.mount === 'public')
+    )
+    const pos = (await (await request('/qfpay-pos/config', { headers: bearer })).json()) as {
+      methods: { payType: string }[]
+    }
+    assert.deepEqual(
+      pos.methods.map((m) => m.payType),
+      ['800108', '800208']
+    )
+  })
+
+  it('signs staff in with the token as an HttpOnly, SameSite=Strict cookie', async () => {
+    const wrong = await request('/api/admin/session', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: PAGE },
+      body: JSON.stringify({ token: 'nope' }),
+    })
+    assert.equal(wrong.status, 403)
+    const right = await request('/api/admin/session', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: PAGE },
+      body: JSON.stringify({ token: TOKEN }),
+    })
+    assert.equal(right.status, 204)
+    const cookie = right.headers.get('set-cookie') ?? ''
+    assert.match(cookie, /HttpOnly/)
+    assert.match(cookie, /SameSite=Strict/)
+    const session = await request('/api/admin/session', {
+      headers: { cookie: cookie.split(';')[0]! },
+    })
+    assert.equal(session.status, 204)
+    // A cookie-authenticated write from another site is refused.
+    const forged = await request('/api/admin/checkouts/x/cancel', {
+      method: 'POST',
+      headers: {
+        cookie: cookie.split(';')[0]!,
+        'content-type': 'application/json',
+        origin: 'https://evil.example',
+      },
+      body: '{}',
+    })
+    assert.equal(forged.status, 403)
+  })
+})
