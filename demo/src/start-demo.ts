@@ -137,13 +137,7 @@ export async function startDemo(options: StartDemoOptions = {}): Promise<Running
         timeScale: options.timeScale ?? 1,
         // Seed 000: one notify URL and one return URL per appcode, both on the public mount.
         notifyUrl: `${merchantUrl}/qfpay/notify`,
-        // Through the page's origin (Vite proxies /qfpay), not the merchant port: the sandbox's
-        // phone page sends its form with CSP `form-action 'self' <return URL's origin>`, and
-        // Chromium applies form-action to every redirect of the submission. The chain
-        // phone page → /qfpay/return → 303 thanks page must therefore stay on one allowed
-        // origin; with the return URL on the merchant port, the last hop (to the page port)
-        // was blocked and the shopper stranded (net::ERR_ABORTED).
-        returnUrl: `${pageUrl}/qfpay/return`,
+        returnUrl: `${merchantUrl}/qfpay/return`,
       })
       track(() => sandbox!.close())
     }
