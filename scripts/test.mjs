@@ -9,6 +9,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { findPgBindir, startCluster } from './pg-cluster.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -29,21 +30,29 @@ const wtrCounts = (out) => {
   return { passed: Number(last[1]), failed: Number(last[2]) }
 }
 
-/** The suites, in the order they run. `needs` names system programs the suite cannot run without. */
+/**
+ * The suites, in the order they run. `needs` names system programs the suite cannot run without;
+ * `postgres: true` gives it DATABASE_URL of a throwaway cluster (scripts/pg-cluster.mjs).
+ */
 const suites = [
-  { name: 'server', cwd: 'packages/server', cmd: ['pnpm', 'test'], counts: nodeTestCounts },
+  { name: 'server', cwd: 'packages/server', cmd: ['pnpm', 'test'], counts: nodeTestCounts, needs: ['initdb'], postgres: true },
   { name: 'widget', cwd: 'packages/widget', cmd: ['pnpm', 'test'], counts: wtrCounts, needs: ['chromium'] },
   { name: 'widget size budget', cwd: 'bench', cmd: ['pnpm', 'run', 'size:check'], counts: nodeTestCounts, optional: 'bench/package.json' },
   { name: 'e2e', cwd: 'e2e', cmd: ['pnpm', 'test'], counts: nodeTestCounts, needs: ['chromium'], optional: 'e2e/package.json' },
 ]
 
+/** The Debian package that provides a program in `needs`, where the names differ. */
+const DEBIAN_PACKAGE = { initdb: 'postgresql' }
+
 function has(program) {
+  // Debian keeps initdb in /usr/lib/postgresql/<major>/bin, outside PATH.
+  if (program === 'initdb') return findPgBindir() !== undefined
   return spawnSync('sh', ['-c', `command -v ${program}`], { stdio: 'ignore' }).status === 0
 }
 
 /** Installs missing Debian packages when we may (root with apt-get); otherwise says what is missing. */
 function ensurePrograms(programs) {
-  const missing = programs.filter((p) => !has(p))
+  const missing = [...new Set(programs.filter((p) => !has(p)).map((p) => DEBIAN_PACKAGE[p] ?? p))]
   if (missing.length === 0) return
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
   if (!isRoot || !has('apt-get')) {
@@ -57,11 +66,11 @@ function ensurePrograms(programs) {
   }
 }
 
-function run(suite) {
+function run(suite, extraEnv) {
   return new Promise((resolve) => {
     const child = spawn(suite.cmd[0], suite.cmd.slice(1), {
       cwd: join(root, suite.cwd),
-      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let out = ''
@@ -80,12 +89,18 @@ const only = process.argv.slice(2)
 const selected = suites.filter((s) => (only.length === 0 || only.includes(s.name)) && (!s.optional || existsSync(join(root, s.optional))))
 ensurePrograms([...new Set(selected.flatMap((s) => s.needs ?? []))])
 
+// One throwaway PostgreSQL cluster for the whole run, stopped however the run ends.
+const cluster = selected.some((s) => s.postgres) ? await startCluster({ log: (m) => console.log(`[test] ${m}`) }) : undefined
+const stopCluster = () => cluster?.stop()
+process.on('exit', stopCluster)
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130))
+
 let passed = 0
 let failed = 0
 const rows = []
 for (const suite of selected) {
   console.log(`\n=== ${suite.name} ===`)
-  const { code, signal, out } = await run(suite)
+  const { code, signal, out } = await run(suite, suite.postgres ? { DATABASE_URL: cluster.url } : {})
   const counts = suite.counts(out)
   let note = ''
   if (!counts) {

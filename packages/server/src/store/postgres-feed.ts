@@ -133,7 +133,9 @@ export class PgChangeListener {
       // Sample first: anything committed after the new LISTEN arrives as a notification, and
       // anything before the sample is in the query below; the overlap is de-duplicated.
       await this.#sample()
-      const rows = await this.#o.sql.unsafe(this.#o.changedSinceSql, [new Date(since).toISOString()])
+      const rows = await this.#o.sql.unsafe(this.#o.changedSinceSql, [
+        new Date(since).toISOString(),
+      ])
       for (const r of rows) this.offer({ id: r.id as string, version: Number(r.version) })
       this.#resyncs += 1
     } catch (error) {

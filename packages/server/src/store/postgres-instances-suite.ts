@@ -4,7 +4,7 @@
  * runs inside one instance, run across two. Registered by `postgres.test.ts`.
  */
 import assert from 'node:assert/strict'
-import { describe, it } from 'node:test'
+import { type TestContext, describe, it } from 'node:test'
 import postgres from 'postgres'
 import { type PostgresStore, createPostgresStore } from './postgres.ts'
 import type { CheckoutChange } from './store.ts'
@@ -14,23 +14,32 @@ import { checkoutInput, created, moveTo } from './store-contract-fixtures.ts'
 const WAIT_MS = 10_000
 const FAR_FUTURE = '2100-01-01T00:00:00.000Z'
 
-/** Resolves with the first change `store`'s subscribers see that matches; fails after WAIT_MS. */
-function nextChange(
-  store: PostgresStore,
-  match: (c: CheckoutChange) => boolean
-): Promise<CheckoutChange> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      stop()
-      reject(new Error(`no matching change within ${WAIT_MS} ms`))
-    }, WAIT_MS)
-    const stop = store.subscribe((change) => {
-      if (!match(change)) return
-      clearTimeout(timer)
-      stop()
-      resolve(change)
-    })
+/**
+ * Record what `store`'s subscribers are told, from now on. `until` resolves with the first
+ * recorded change (earlier ones included) that matches, and fails after WAIT_MS: a notification
+ * can arrive before the writer's own await returns, so recording must start before the write.
+ */
+function watch(store: PostgresStore) {
+  const seen: CheckoutChange[] = []
+  let wake = () => {}
+  const stop = store.subscribe((change) => {
+    seen.push(change)
+    wake()
   })
+  const until = (match: (c: CheckoutChange) => boolean) =>
+    new Promise<CheckoutChange>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`no matching change within ${WAIT_MS} ms`)),
+        WAIT_MS
+      )
+      ;(wake = () => {
+        const found = seen.find(match)
+        if (!found) return
+        clearTimeout(timer)
+        resolve(found)
+      })()
+    })
+  return { until, stop }
 }
 
 /** Registers the multi-instance tests. */
@@ -40,42 +49,48 @@ export function describePostgresInstances(env: {
   freshSchema: () => string
 }): void {
   const { url, admin } = env
-  /** Two stores (two pools, two LISTEN connections) on one fresh schema. */
-  async function pair(): Promise<[PostgresStore, PostgresStore, () => Promise<void>]> {
+  /** Two stores (two pools, two LISTEN connections) on one fresh schema, closed after the test. */
+  async function pair(t: TestContext): Promise<[PostgresStore, PostgresStore]> {
     const schema = env.freshSchema()
     const a = createPostgresStore({ url, schema, max: 4 })
     const b = createPostgresStore({ url, schema, max: 4 })
+    t.after(() => Promise.all([a.close(), b.close()]))
     await Promise.all([a.ready, b.ready])
-    return [a, b, () => Promise.all([a.close(), b.close()]).then(() => undefined)]
+    return [a, b]
   }
 
   describe('postgres store across instances', () => {
-    it('tells B’s subscribers about a write made on A, with only {id, version}', async () => {
-      const [a, b, close] = await pair()
+    it('tells B’s subscribers about a write made on A, with only {id, version}', async (t) => {
+      const [a, b] = await pair(t)
       assert.equal(a.channel, b.channel)
-      const input = checkoutInput()
-      const seen = nextChange(b, (c) => c.version === 2)
-      const c = await created(a, input)
+      const feed = watch(b)
+      const c = await created(a)
       await moveTo(a, c, 'paid')
-      assert.deepEqual(await seen, { id: c.id, version: 2 })
-      await close()
+      assert.deepEqual(await feed.until((x) => x.version === 2), { id: c.id, version: 2 })
+      feed.stop()
     })
 
-    it('re-syncs after its LISTEN connection is killed: a write made meanwhile still arrives', async () => {
+    it('re-syncs after its LISTEN connection is killed: a write made meanwhile still arrives', async (t) => {
       const schema = env.freshSchema()
       const appName = `qfpay-listen-${process.pid}-${Date.now()}`
       // A 1 s reconnect backoff keeps B deaf long enough for A's write to land in the gap.
       const bSql = postgres(url, {
         max: 2,
-        backoff: 1,
+        backoff: () => 1,
         onnotice: () => undefined,
         connection: { application_name: appName },
       })
       const a = createPostgresStore({ url, schema, max: 4 })
       const b = createPostgresStore({ sql: bSql, schema })
+      t.after(async () => {
+        await Promise.all([a.close(), b.close()])
+        await bSql.end({ timeout: 5 })
+      })
       await Promise.all([a.ready, b.ready])
+      const feed = watch(b)
+      t.after(feed.stop)
       const c = await created(a)
-      await nextChange(b, (x) => x.id === c.id && x.version === 1)
+      await feed.until((x) => x.id === c.id && x.version === 1)
 
       const listening = `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND query ILIKE 'listen%'`
       const killed = await admin.unsafe(
@@ -87,36 +102,36 @@ export function describePostgresInstances(env: {
         [true],
         'B had exactly one LISTEN connection'
       )
-      const arrived = nextChange(b, (x) => x.id === c.id && x.version === 2)
       await moveTo(a, c, 'paid')
       assert.equal(
         (await admin.unsafe(listening, [appName])).length,
         0,
         'the write committed while B was not listening'
       )
-      assert.deepEqual(await arrived, { id: c.id, version: 2 })
+      assert.deepEqual(await feed.until((x) => x.id === c.id && x.version === 2), {
+        id: c.id,
+        version: 2,
+      })
       assert.ok(b.resyncs >= 1, 'it came back through a re-sync')
 
       // And B hears live notifications again afterwards.
-      const live = nextChange(b, (x) => x.id === c.id && x.version === 3)
       await moveTo(a, (await a.get(c.id))!, 'refunded', { refundedAmount: 100 })
-      assert.deepEqual(await live, { id: c.id, version: 3 })
-      await Promise.all([a.close(), b.close()])
-      await bSql.end({ timeout: 5 })
+      assert.deepEqual(await feed.until((x) => x.version === 3), { id: c.id, version: 3 })
     })
 
-    it('keeps one pending checkout when creates for one order race on two instances', async () => {
-      const [a, b, close] = await pair()
+    it('keeps one pending checkout when creates for one order race on two instances', async (t) => {
+      const [a, b] = await pair(t)
       const results = await Promise.all(
-        Array.from({ length: 16 }, (_, i) => (i % 2 ? a : b).create(checkoutInput({ order: 'X-RACE' })))
+        Array.from({ length: 16 }, (_, i) =>
+          (i % 2 ? a : b).create(checkoutInput({ order: 'X-RACE' }))
+        )
       )
       assert.equal(results.filter((r) => r.kind === 'created').length, 1)
       assert.equal(new Set(results.map((r) => r.checkout.id)).size, 1)
-      await close()
     })
 
-    it('lets one of two transitions from the same version win across instances', async () => {
-      const [a, b, close] = await pair()
+    it('lets one of two transitions from the same version win across instances', async (t) => {
+      const [a, b] = await pair(t)
       const c = await created(a)
       const [x, y] = await Promise.all([
         a.transition(c.id, { expectedVersion: 1, status: 'paid' }),
@@ -124,36 +139,42 @@ export function describePostgresInstances(env: {
       ])
       assert.equal([x, y].filter((r) => r.ok).length, 1)
       const onStatus = await a.claimDue(FAR_FUTURE, 10, 60_000)
-      assert.equal(onStatus.filter((e) => e.topic === 'onStatus').length, 1, 'only the winner enqueued')
-      await close()
+      assert.equal(
+        onStatus.filter((e) => e.topic === 'onStatus').length,
+        1,
+        'only the winner enqueued'
+      )
     })
 
-    it('hands each outbox entry to one instance only (FOR UPDATE SKIP LOCKED)', async () => {
-      const [a, b, close] = await pair()
+    it('hands each outbox entry to one instance only (FOR UPDATE SKIP LOCKED)', async (t) => {
+      const [a, b] = await pair(t)
       for (let i = 0; i < 12; i++) await moveTo(a, await created(a), 'expired')
       const claims = await Promise.all(
         Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).claimDue(FAR_FUTURE, 3, 60_000))
       )
       const ids = claims.flat().map((e) => e.id)
       assert.deepEqual([ids.length, new Set(ids).size], [12, 12])
-      await close()
     })
 
-    it('leases each due check to one instance only', async () => {
-      const [a, b, close] = await pair()
+    it('leases each due check to one instance only', async (t) => {
+      const [a, b] = await pair(t)
       for (let i = 0; i < 12; i++) await created(b)
       const claims = await Promise.all(
         Array.from({ length: 8 }, (_, i) =>
-          (i % 2 ? a : b).claimChecks({ now: FAR_FUTURE, limit: 3, leaseMs: 60_000, owner: `i${i % 2}` })
+          (i % 2 ? a : b).claimChecks({
+            now: FAR_FUTURE,
+            limit: 3,
+            leaseMs: 60_000,
+            owner: `i${i % 2}`,
+          })
         )
       )
       const ids = claims.flat().map((c) => c.id)
       assert.deepEqual([ids.length, new Set(ids).size], [12, 12])
-      await close()
     })
 
-    it('bounds refunds of one payment by the paid amount across instances', async () => {
-      const [a, b, close] = await pair()
+    it('bounds refunds of one payment by the paid amount across instances', async (t) => {
+      const [a, b] = await pair(t)
       const paid = await moveTo(a, await created(a), 'paid')
       const results = await Promise.all(
         Array.from({ length: 6 }, (_, i) =>
@@ -170,7 +191,6 @@ export function describePostgresInstances(env: {
         refunds.reduce((sum, r) => sum + r.amount, 0),
         90
       )
-      await close()
     })
   })
 }

@@ -127,12 +127,20 @@ export async function migratePostgres(sql: postgres.Sql, schema: string): Promis
   await sql.begin(async (tx) => {
     // Keep "already exists, skipping" notices out of the log of a caller's own sql instance.
     await tx.unsafe(`SET LOCAL client_min_messages = warning`)
-    await tx.unsafe(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`qfpay-checkout:migrate:${schema}`])
-    await tx.unsafe(`CREATE SCHEMA IF NOT EXISTS ${s}`)
-    await tx.unsafe(`CREATE TABLE IF NOT EXISTS ${s}.schema_migrations (
-      version integer PRIMARY KEY,
-      applied_at timestamptz NOT NULL DEFAULT now()
-    )`)
+    await tx.unsafe(`SELECT pg_advisory_xact_lock(hashtext($1))`, [
+      `qfpay-checkout:migrate:${schema}`,
+    ])
+    // Create only what is missing: an up-to-date schema then needs no CREATE privilege at all.
+    const [found] = await tx.unsafe(`SELECT to_regclass($1) AS migrations`, [
+      `${s}.schema_migrations`,
+    ])
+    if (!found?.migrations) {
+      await tx.unsafe(`CREATE SCHEMA IF NOT EXISTS ${s}`)
+      await tx.unsafe(`CREATE TABLE ${s}.schema_migrations (
+        version integer PRIMARY KEY,
+        applied_at timestamptz NOT NULL DEFAULT now()
+      )`)
+    }
     const [row] = await tx.unsafe(
       `SELECT coalesce(max(version), 0)::int AS version FROM ${s}.schema_migrations`
     )
@@ -199,33 +207,11 @@ export function checkoutFromRow(r: Row): CheckoutRecord {
 }
 
 /** The writable `checkouts` columns, in the order `checkoutValues` gives them. */
-export const CHECKOUT_COLUMNS = [
-  'id',
-  'version',
-  'status',
-  'order_ref',
-  'pay_type',
-  'flow',
-  'amount',
-  'currency',
-  'goods_name',
-  'created_at',
-  'expires_at',
-  'pay_url',
-  'paid_at',
-  'refunded_amount',
-  'late_payment',
-  'failure',
-  'out_trade_no',
-  'syssn',
-  'mount',
-  'next_check_at',
-  'check_attempts',
-  'upstream_closed',
-  'updated_at',
-  'check_lease_until',
-  'check_lease_owner',
-] as const
+export const CHECKOUT_COLUMNS: readonly string[] = (
+  'id version status order_ref pay_type flow amount currency goods_name created_at expires_at ' +
+  'pay_url paid_at refunded_amount late_payment failure out_trade_no syssn mount next_check_at ' +
+  'check_attempts upstream_closed updated_at check_lease_until check_lease_owner'
+).split(' ')
 
 /** A record as positional parameters for `CHECKOUT_COLUMNS`. */
 export function checkoutValues(c: CheckoutRecord): (string | number | boolean | null)[] {

@@ -2,7 +2,7 @@
  * The PostgreSQL store against a real server: the shared contract (a fresh schema per test),
  * then what only several instances on one database can show. `pnpm test` starts a throwaway
  * cluster (scripts/pg-cluster.mjs) and passes DATABASE_URL; by hand:
- *   node scripts/pg-cluster.mjs run -- node --import tsx --test packages/server/src/store/postgres.test.ts
+ *   cd packages/server && node ../../scripts/pg-cluster.mjs run -- node --import tsx --test src/store/postgres.test.ts
  */
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
@@ -50,7 +50,9 @@ if (!url && ci) {
       const schema = freshSchema()
       const stores = Array.from({ length: 4 }, () => createPostgresStore({ url, schema, max: 2 }))
       await Promise.all(stores.map((s) => s.ready))
-      const rows = await admin.unsafe(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`)
+      const rows = await admin.unsafe(
+        `SELECT version FROM "${schema}".schema_migrations ORDER BY version`
+      )
       assert.deepEqual(
         rows.map((r) => r.version),
         PG_MIGRATIONS.map((_, i) => i + 1)

@@ -13,27 +13,18 @@ import postgres from 'postgres'
 import { ChangeFeed } from './change-feed.ts'
 import { newCheckoutId } from './ids.ts'
 import { PgChangeListener } from './postgres-feed.ts'
+import { type PgParam, createPgDb, sortBy } from './postgres-db.ts'
+import { pgNotifyMethods, pgOutboxMethods, pgRefundMethods } from './postgres-records.ts'
 import {
   DEFAULT_SCHEMA,
   checkoutFromRow,
   checkoutValues,
   migratePostgres,
-  notifyFromRow,
-  outboxFromRow,
-  outboxValues,
   quoteSchema,
-  refundFromRow,
 } from './postgres-schema.ts'
 import { pgStatements } from './postgres-statements.ts'
-import { type CheckoutRecord, type Store, StoreError, type StoreOptions } from './store.ts'
-import {
-  newCheckoutRecord,
-  normaliseTime,
-  planRefund,
-  planRefundUpdate,
-  planWrite,
-  type WritePlan,
-} from './transitions.ts'
+import { type Store, StoreError, type StoreOptions } from './store.ts'
+import { newCheckoutRecord, normaliseTime } from './transitions.ts'
 
 export { DEFAULT_SCHEMA, PG_MIGRATIONS } from './postgres-schema.ts'
 export type { Store, StoreOptions } from './store.ts'
@@ -64,8 +55,6 @@ export interface PostgresStore extends Store {
 
 const DEFAULT_LIMIT = 50
 const MAX_LIMIT = 500
-/** PostgreSQL text cannot hold NUL; junk notify fields are stored with U+FFFD in its place. */
-const noNul = (v: string | undefined) => (v === undefined ? null : v.replaceAll('\0', '\uFFFD'))
 
 /**
  * Open a PostgreSQL store: from a URL (it owns its pool and ends it on close) or a postgres.js
@@ -113,69 +102,12 @@ export function createPostgresStore(config: string | PostgresStoreOptions): Post
   let closed = false
   const ready = migratePostgres(sql, schema).then(() => listener.start())
   ready.catch(() => undefined) // reported to whoever calls a method (or awaits ready)
-
-  type Tx = postgres.TransactionSql | postgres.Sql
-  type Param = string | number | boolean | null | Buffer
-  const run = (tx: Tx, text: string, params: Param[] = []) =>
-    tx.unsafe(text, params as postgres.ParameterOrJSON<never>[])
   const open = async () => {
     if (closed) throw new StoreError('closed', 'Failed to use store: it is closed.')
     await ready
   }
-  const one = async (text: string, ...params: Param[]) => {
-    await open()
-    const [r] = await run(sql, text, params)
-    return r
-  }
-  const many = async (text: string, ...params: Param[]) => {
-    await open()
-    return [...(await run(sql, text, params))]
-  }
-  const checkout = async (tx: Tx, text: string, ...params: Param[]) => {
-    const [r] = await run(tx, text, params)
-    return r && checkoutFromRow(r)
-  }
-  /** One transaction; unique violations become StoreError like SQLite's. */
-  const tx = async <T>(fn: (tx: postgres.TransactionSql) => Promise<T>): Promise<T> => {
-    await open()
-    try {
-      return (await sql.begin(fn)) as T
-    } catch (error) {
-      if ((error as { code?: unknown })?.code === '23505')
-        throw new StoreError('unique_violation', `Failed to store: ${(error as Error).message}.`, {
-          cause: error,
-        })
-      throw error
-    }
-  }
-  /** Write a plan decided under the row lock, its outbox rows and (if bumped) its poke. */
-  const applyWrite = async (t: postgres.TransactionSql, plan: WritePlan, expected: number) => {
-    const r = await run(t, q.updateCheckout, [...checkoutValues(plan.next), expected])
-    if (r.count !== 1)
-      throw new Error(`Failed to write checkout ${plan.next.id}: its row moved inside a transaction.`)
-    for (const entry of plan.outbox) await run(t, q.insertOutbox, outboxValues(entry))
-    if (plan.bumped) await notify(t, plan.next)
-  }
-  const notify = (t: postgres.TransactionSql, c: CheckoutRecord) =>
-    run(t, 'SELECT pg_notify($1, $2)', [channel, JSON.stringify({ id: c.id, version: c.version })])
-  const write = async (
-    id: string,
-    expectedVersion: number,
-    patch: Parameters<Store['update']>[2],
-    status?: CheckoutRecord['status']
-  ) => {
-    const plan = await tx(async (t) => {
-      const p = planWrite(await checkout(t, q.byIdForUpdate, id), expectedVersion, patch, status, now())
-      if (p.ok) await applyWrite(t, p, expectedVersion)
-      return p
-    })
-    if (!plan.ok) return plan
-    if (plan.bumped) listener.offer(plan.next)
-    return { ok: true as const, checkout: plan.next, bumped: plan.bumped }
-  }
-  /** Rows from a claiming UPDATE … RETURNING come unordered: sort by `key`, then id. */
-  const sortBy = <T extends { id: string }>(key: (x: T) => string) => (a: T, b: T) =>
-    key(a) !== key(b) ? (key(a) < key(b) ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
+  const db = createPgDb({ sql, q, channel, listener, now, open })
+  const { run, one, many, checkout, tx, notify, write } = db
 
   return {
     ready,
@@ -236,7 +168,7 @@ export function createPostgresStore(config: string | PostgresStoreOptions): Post
     },
     async list({ status, limit = DEFAULT_LIMIT, before } = {}) {
       const where: string[] = []
-      const params: Param[] = []
+      const params: PgParam[] = []
       if (before !== undefined) {
         const r = await one(q.byId, before)
         if (!r) return []
@@ -252,98 +184,9 @@ export function createPostgresStore(config: string | PostgresStoreOptions): Post
       return (await many(q.list(where, params.length), ...params)).map(checkoutFromRow)
     },
 
-    async claimDue(at, limit, leaseMs) {
-      const t = normaliseTime(at)
-      const until = new Date(Date.parse(t) + leaseMs).toISOString()
-      const rows = (await many(q.claimOutbox, t, limit, until)).map(outboxFromRow)
-      return rows.sort(sortBy((e) => e.availableAt))
-    },
-    async completeOutbox(entryId) {
-      await open()
-      await run(sql, q.completeOutbox, [now(), entryId])
-    },
-    async failOutbox(entryId, nextAttemptAt, error, attempt) {
-      await open()
-      const params = [entryId, normaliseTime(nextAttemptAt), error, attempt ?? null]
-      return (await run(sql, q.failOutbox, params)).count === 1
-    },
-    async getOutbox(entryId) {
-      const r = await one(q.outboxById, entryId)
-      return r && outboxFromRow(r)
-    },
-
-    async recordNotify(input) {
-      if (input.accepted && input.syssn === undefined)
-        throw new TypeError('Failed to record notify: an accepted notify needs its syssn.')
-      if (!input.accepted && input.reason === undefined)
-        throw new TypeError('Failed to record notify: a rejected notify needs a reason.')
-      const receivedAt = normaliseTime(input.receivedAt)
-      return tx(async (t) => {
-        const [inserted] = await run(t, q.insertNotify, [
-          noNul(input.syssn),
-          noNul(input.outTradeNo),
-          noNul(input.notifyType),
-          noNul(input.checkoutId),
-          input.accepted,
-          noNul(input.reason),
-          Buffer.from(input.rawBody, 'utf8'),
-          receivedAt,
-        ])
-        if (inserted) return { duplicate: false, record: notifyFromRow(inserted) }
-        // ON CONFLICT waited for the winner to commit; READ COMMITTED lets this statement see it.
-        const [existing] = await run(t, q.acceptedNotify, [noNul(input.syssn), noNul(input.notifyType)])
-        return { duplicate: true, record: notifyFromRow(existing!) }
-      })
-    },
-    async hasAcceptedNotify(syssn, notifyType) {
-      return (await one(q.acceptedNotify, noNul(syssn), noNul(notifyType))) !== undefined
-    },
-    async listRejectedNotifies({ limit = DEFAULT_LIMIT } = {}) {
-      return (await many(q.rejectedNotifies, Math.min(limit, MAX_LIMIT))).map(notifyFromRow)
-    },
-
-    async createRefund(input) {
-      return tx(async (t) => {
-        // The checkout's row lock serialises refunds of one payment: the sum bound holds.
-        const payment = await checkout(t, q.byIdForUpdate, input.checkoutId)
-        const existing = [...(await run(t, q.refundsOf, [input.checkoutId]))].map(refundFromRow)
-        const result = planRefund(payment, existing, input, input.id ?? newCheckoutId(), now())
-        if (result.ok) {
-          const f = result.refund
-          await run(t, q.insertRefund, [f.id, f.checkoutId, f.outTradeNo, f.amount, f.status, null, null, f.createdAt, f.updatedAt])
-        }
-        return result
-      })
-    },
-    async updateRefund(id, patch) {
-      const plan = await tx(async (t) => {
-        const [found] = await run(t, q.refundById, [id])
-        // Lock order everywhere: checkout first, then its refund — no deadlock with createRefund.
-        const payment = found && (await checkout(t, q.byIdForUpdate, found.checkout_id as string))
-        const [locked] = found ? await run(t, q.refundByIdForUpdate, [id]) : []
-        const p = planRefundUpdate(locked && refundFromRow(locked), payment, patch, now())
-        if (!p.ok) return p
-        const f = p.refund
-        await run(t, q.updateRefund, [f.id, f.status, f.syssn ?? null, f.failure === undefined ? null : JSON.stringify(f.failure), f.updatedAt])
-        if (p.checkoutWrite) await applyWrite(t, p.checkoutWrite, p.checkoutWrite.next.version - 1)
-        return p
-      })
-      if (!plan.ok) return plan
-      if (!plan.checkoutWrite) return { ok: true, refund: plan.refund }
-      listener.offer(plan.checkoutWrite.next)
-      return { ok: true, refund: plan.refund, checkout: plan.checkoutWrite.next }
-    },
-    async getRefund(id) {
-      const r = await one(q.refundById, id)
-      return r && refundFromRow(r)
-    },
-    async getRefundByOutTradeNo(outTradeNo) {
-      const r = await one(q.refundByOutTradeNo, outTradeNo)
-      return r && refundFromRow(r)
-    },
-    async listRefunds(checkoutId) {
-      return (await many(q.refundsOf, checkoutId)).map(refundFromRow)
-    },
+    ...pgOutboxMethods(db),
+    ...pgNotifyMethods(db),
+    ...pgRefundMethods(db),
 
     subscribe(listener) {
       return feed.subscribe(listener)
