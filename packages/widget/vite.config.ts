@@ -1,7 +1,9 @@
 // Library build, two passes (shared/toolchain.md traps 7 and 8):
-//  - default: dist/index.js, the class with Lit and qrcode left to the app's bundler;
+//  - default: dist/index.js, the class with Lit and lean-qr left to the app's bundler;
 //  - `--mode define`: dist/define.js for a plain <script type="module">, Lit bundled in and the
-//    QR encoder in a lazily loaded chunk, so first paint ships only Lit and the element.
+//    QR encoder in a lazily loaded chunk, so first paint ships only Lit and the element;
+//  - `--mode development` (publish only): dist/dev/index.js, the first pass with the developer
+//    warnings kept, for bundlers resolving the `development` export condition.
 import { defineConfig, type Plugin } from 'vite'
 
 /**
@@ -15,32 +17,71 @@ function collapseTemplateWhitespace(): Plugin {
     // After minification (renderChunk runs before it, when `//` comments still end at a line break).
     generateBundle(_options, bundle) {
       for (const file of Object.values(bundle)) {
-        if (file.type === 'chunk') file.code = file.code.replace(/[ \t]*\n[ \t\n]*/g, ' ')
+        // `/* @__PURE__ */` annotations are for the app's bundler, which never re-bundles
+        // these (all at module scope, all kept): drop them.
+        if (file.type === 'chunk') file.code = file.code.replace(/[ \t]*\n[ \t\n]*/g, ' ').replace(/\/\* @__PURE__ \*\/ /g, '')
       }
+    },
+  }
+}
+
+/**
+ * Minify the `css` template literals of `*.styles.ts` before bundling (the minifier leaves
+ * template literals alone): comments, whitespace, last semicolons, leading zeros. The sheets
+ * hold no `${}` and no strings where this would matter (checked: a `${` stops the build).
+ */
+function minifyCssLiterals(): Plugin {
+  return {
+    name: 'qfpay-minify-css-literals',
+    transform(code, id) {
+      if (!id.endsWith('.styles.ts')) return undefined
+      return code.replace(/\bcss`([^`]*)`/g, (_literal, sheet: string) => {
+        if (sheet.includes('${')) throw new Error(`${id}: minifyCssLiterals cannot handle \${} in css\`\``)
+        const min = sheet
+          .replace(/\/\*[^]*?\*\//g, '')
+          .replace(/\s+/g, ' ')
+          .replace(/ ?([{}:;,>]) ?/g, '$1')
+          .replace(/;}/g, '}')
+          .replace(/([\s:,(])0\./g, '$1.')
+          .trim()
+        return `css\`${min}\``
+      })
     },
   }
 }
 
 export default defineConfig(({ mode }) => {
   const standalone = mode === 'define'
+  const dev = mode === 'development'
   return {
-    plugins: [collapseTemplateWhitespace()],
+    plugins: [minifyCssLiterals(), collapseTemplateWhitespace()],
+    // Dev-only warnings (src/warn.ts): dropped from production builds.
+    define: { __QFPAY_DEV__: String(dev) },
     build: {
       target: 'es2022',
-      emptyOutDir: !standalone,
+      emptyOutDir: !standalone && !dev,
+      outDir: dev ? 'dist/dev' : 'dist',
       // Off: the whitespace pass above runs after maps are made, so they would point astray.
       sourcemap: false,
       minify: true,
       lib: {
-        entry: (standalone ? { define: 'src/define.ts' } : { index: 'src/index.ts' }) as Record<string, string>,
+        // The lazily loaded locales are also entries of the library build, so that
+        // `@qfpay-checkout/widget/locales/zh-cn` and the chunk the element loads are one file.
+        entry: (standalone
+          ? { define: 'src/define.ts' }
+          : { index: 'src/index.ts', 'locales/zh-cn': 'src/locales/zh-cn.ts', 'locales/zh-hk': 'src/locales/zh-hk.ts' }) as Record<string, string>,
         formats: ['es'],
       },
       rolldownOptions: {
-        external: standalone ? [] : [/^lit($|\/)/, /^@lit\//, /^qrcode($|\/)/],
+        external: standalone ? [] : [/^lit($|\/)/, /^@lit\//, /^lean-qr($|\/)/],
+        // The lazy pay chunk imports the entry's shared code (and, in define.js, Lit) from the
+        // entry itself instead of from a third chunk every page would have to load first.
+        preserveEntrySignatures: 'allow-extension',
         output: {
           minify: true,
           entryFileNames: '[name].js',
-          chunkFileNames: standalone ? 'chunks/[name]-[hash].js' : 'chunks/index-[name]-[hash].js',
+          // The QR encoder (lean-qr/nano) as `qr-*.js`: scripts/size.mjs finds it by that name.
+          chunkFileNames: (chunk) => `chunks/${standalone ? '' : 'index-'}${chunk.name === 'nano' ? 'qr' : '[name]'}-[hash].js`,
         },
       },
     },

@@ -1,4 +1,4 @@
-// Web Test Runner: headless Debian Chromium, msw in the browser, qrcode/jsqr bundled on the fly.
+// Web Test Runner: headless Debian Chromium, msw in the browser, jsqr (CommonJS) bundled on the fly.
 // See shared/toolchain.md traps 4 (chromium flags), 5 (msw), 6 (CommonJS) and 7 (es2022).
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -8,7 +8,7 @@ import { playwrightLauncher } from '@web/test-runner-playwright'
 import { cspMerchant } from './test/csp-merchant.mjs'
 
 const require = createRequire(import.meta.url)
-const CJS = /^(qrcode|jsqr)(\/.*)?$/
+const CJS = /^jsqr(\/.*)?$/
 const bundles = new Map()
 
 /** Serve CommonJS packages as one ESM bundle each (the test runner cannot import CJS). */

@@ -33,7 +33,7 @@ export interface Api {
 }
 
 /** Statuses worth trying again: rate limits and server or gateway trouble. */
-const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504])
+const RETRYABLE_STATUSES = [408, 429, 500, 502, 503, 504]
 
 /** Build the client for one endpoint. */
 export function createApi({ endpoint, fetch: fetchImpl }: ApiOptions): Api {
@@ -81,5 +81,5 @@ export function errorFrom(status: number, body: unknown): WidgetError {
   const wire = (body as Partial<ErrorBody> | undefined)?.error
   const code = typeof wire?.code === 'string' ? wire.code : status === 429 ? 'rate_limited' : status >= 500 ? 'gateway_error' : 'invalid_request'
   const message = typeof wire?.message === 'string' ? wire.message : `HTTP ${status}`
-  return { code, message, retryable: RETRYABLE_STATUSES.has(status), status }
+  return { code, message, retryable: RETRYABLE_STATUSES.includes(status), status }
 }

@@ -1,30 +1,27 @@
 /**
- * Owns the state machine and its effects: requests, the live status and the countdown.
+ * Owns the state machine and its effects: requests, the live status and the countdown (those
+ * after choosing live in the pay chunk: checkout-effects.ts).
  * Entering a state starts its effects under a fresh AbortController and aborts the previous
  * state's (Task's abort-and-ticket rule, per state). Events fire from the `prev → next` diff.
  */
 import { isServer, type ReactiveController, type ReactiveControllerHost } from 'lit'
-import type { Checkout } from '@qfpay-checkout/server/contract'
 import { createApi, type Api } from './api.ts'
 import { browserEnv, type CheckoutEnv } from './checkout-env.ts'
 import {
   checkoutOf,
   initialState,
   isFinal,
-  kindOfStatus,
   transition,
   type Action,
   type CheckoutMode,
   type State,
-  type WidgetError,
 } from './checkout-machine.ts'
 import { emit } from './events.ts'
-import { StatusStream } from './status-stream.ts'
+import type { Effects } from './checkout-effects.ts'
+import { loadPay, pay } from './pay-chunk.ts'
+import type { StatusStream } from './status-stream.ts'
 import { offeredMethods, wantsRedirect } from './pay-methods.ts'
-import { warnOnce } from './warn.ts'
-
-/** Countdown tick, ms. */
-const TICK_MS = 1_000
+import { DEV, warnOnce } from './warn.ts'
 
 /** What the element tells the controller, read at the moment it is needed. */
 export interface CheckoutInputs {
@@ -43,6 +40,8 @@ export interface CheckoutControllerOptions {
   inputs: () => CheckoutInputs
   /** Overrides of the browser environment (tests inject a clock, fetch, EventSource). */
   env?: () => Partial<CheckoutEnv> | undefined
+  /** Something to wait for along with the config before choosing shows (the element's locale). */
+  ready?: () => unknown
 }
 
 /** The `<qfpay-checkout>` brain: state, transport, timers and events. */
@@ -68,11 +67,7 @@ export class CheckoutController implements ReactiveController {
     const env = (this.#env ??= { ...browserEnv(), ...this.#options.env?.() })
     this.#listeners = new AbortController()
     const signal = this.#listeners.signal
-    env.document.addEventListener('visibilitychange', () => {
-      if (env.document.visibilityState === 'hidden') this.#stream?.pause()
-      else this.#stream?.resume()
-    }, { signal })
-    env.window.addEventListener('pageshow', () => this.#stream?.resume(), { signal })
+    // Hidden / shown and back-forward cache: see checkout-effects.ts `wait` (only waiting listens).
     env.window.addEventListener('online', () => {
       this.#stream?.resume()
       if (this.state.kind === 'error' && this.state.error.code === 'network_error') this.dispatch({ type: 'retry' })
@@ -96,16 +91,21 @@ export class CheckoutController implements ReactiveController {
     this.dispatchState(initialState())
   }
 
+  /** Whether the shopper is on a phone (the env's answer; false before connecting and on a server). */
+  isPhone(): boolean {
+    return this.#env?.isPhone() ?? false
+  }
+
   /** Choose a pay type (from choosing, or again after expiry / failure / cancel). */
   start(payType: string, authCode?: string): void {
     const ctx = 'ctx' in this.state ? this.state.ctx : undefined
     const method = ctx?.methods.find((m) => m.payType === payType)
     if (!method) {
-      warnOnce('unknown_pay_type', `Failed to start pay type ${payType}: it is not among the offered methods.`)
+      if (DEV) warnOnce('unknown_pay_type', `Failed to start pay type ${payType}: it is not among the offered methods.`)
       return
     }
     const { mode } = this.#options.inputs()
-    const redirect = wantsRedirect(method, mode, this.#env?.isPhone() ?? false)
+    const redirect = wantsRedirect(method, mode, this.isPhone())
     this.dispatch({ type: 'payTypeChosen', method, redirect, ...(authCode ? { authCode } : {}) })
   }
 
@@ -159,29 +159,37 @@ export class CheckoutController implements ReactiveController {
       (next.kind === 'waiting' && prev.kind === 'waiting' && prev.checkout.id !== next.checkout.id)
     if (!fresh) {
       if (next.kind === 'waiting' && prev.kind === 'waiting' && next.cancelling && !prev.cancelling) {
-        void this.#cancel(next.checkout, this.#scope!.signal)
+        void pay!.cancel(this.#effects(), next.checkout, this.#scope!.signal)
       }
       return
     }
     this.#scope?.abort()
     this.#stream = undefined
     const scope = (this.#scope = new AbortController())
+    // Choosing: preload what paying needs (the pay chunk), while the shopper picks.
+    if (next.kind === 'choosing') loadPay().catch(() => undefined)
     if (next.kind === 'loading') void this.#load(scope.signal)
     else if (next.kind === 'creating') void this.#create(next, scope.signal)
-    else if (next.kind === 'waiting') this.#wait(prev, next, scope.signal)
+    // Waiting comes after creating or resuming, which loaded the pay chunk.
+    else if (next.kind === 'waiting') this.#stream = pay!.wait(this.#effects(), prev, next, scope.signal)
   }
 
   async #load(signal: AbortSignal): Promise<void> {
     const env = this.#env!
     const { endpoint, payTypes, mode, checkoutId } = this.#options.inputs()
     if (!endpoint) {
-      warnOnce('missing_endpoint', 'Failed to load the config: the endpoint attribute is missing. Add endpoint="/qfpay".')
+      if (DEV) warnOnce('missing_endpoint', 'Failed to load the config: the endpoint attribute is missing. Add endpoint="/qfpay".')
       return
     }
     this.#loadedKey = this.#key()
     const api = this.#api()
     const resumeId = checkoutId || env.checkoutFromUrl()
-    const [config, resumed] = await Promise.all([api.config(signal), resumeId ? api.get(resumeId, signal) : undefined])
+    const [config, resumed] = await Promise.all([
+      api.config(signal),
+      resumeId ? api.get(resumeId, signal) : undefined,
+      this.#options.ready?.(),
+      resumeId && this.#loadPay(signal),
+    ])
     if (signal.aborted) return
     if (!config.ok) return this.dispatch({ type: 'requestFailed', error: config.error })
     if (resumed && !resumed.ok && resumed.error.retryable) return this.dispatch({ type: 'requestFailed', error: resumed.error })
@@ -192,8 +200,8 @@ export class CheckoutController implements ReactiveController {
       config: config.value,
       methods,
       now: env.clock.now(),
-      ...(checkout ? { checkout } : {}),
-      ...(config.serverDate !== undefined ? { serverDate: config.serverDate } : {}),
+      checkout,
+      serverDate: config.serverDate,
     })
     // A resumed redirect checkout shows "waiting", not a QR of the wallet's web page.
     const method = checkout && methods.find((m) => m.payType === checkout.payType)
@@ -202,73 +210,30 @@ export class CheckoutController implements ReactiveController {
     }
   }
 
+  /** Open a checkout, once the pay chunk (which does it) is there. */
   async #create(state: Extract<State, { kind: 'creating' }>, signal: AbortSignal): Promise<void> {
-    const env = this.#env!
-    const api = this.#api()
-    if (state.replaces && state.replaces.status === 'pending') {
-      // Cancel the stale checkout first, so a late scan of the old code cannot pay twice.
-      const closed = await this.#cancelResult(api, state.replaces, signal)
-      if (signal.aborted) return
-      if (!closed.ok) return this.dispatch({ type: 'requestFailed', error: closed.error })
-      if (closed.value && kindOfStatus(closed.value) === 'paid') {
-        return this.dispatch({ type: 'checkoutCreated', checkout: closed.value, now: env.clock.now() })
+    if (await this.#loadPay(signal)) await pay!.create(this.#effects(), state, signal)
+  }
+
+  /** What the pay chunk's effects need. */
+  #effects(): Effects {
+    return { env: this.#env!, api: this.#api(), inputs: this.#options.inputs, dispatch: (action) => this.dispatch(action), warn: DEV ? warnOnce : undefined }
+  }
+
+  /**
+   * Load the pay chunk (waiting and the final states render from it) before a checkout is
+   * opened or resumed. A chunk that cannot load is a retryable network error.
+   */
+  async #loadPay(signal: AbortSignal): Promise<boolean> {
+    try {
+      await loadPay()
+      return true
+    } catch (cause) {
+      if (!signal.aborted) {
+        this.dispatch({ type: 'requestFailed', error: { code: 'network_error', message: String(cause), retryable: true } })
       }
+      return false
     }
-    const { order } = this.#options.inputs()
-    if (!order) {
-      warnOnce('missing_order', 'Failed to create a checkout: the order attribute is missing. Add order="A-1001".')
-      const error: WidgetError = { code: 'invalid_request', message: 'order is missing', retryable: false }
-      return this.dispatch({ type: 'requestFailed', error })
-    }
-    const body = { payType: state.method.payType, order, ...(state.authCode ? { authCode: state.authCode } : {}) }
-    const created = await api.create(body, signal)
-    if (signal.aborted) return
-    if (!created.ok) return this.dispatch({ type: 'requestFailed', error: created.error })
-    const serverDate = created.serverDate
-    this.dispatch({ type: 'checkoutCreated', checkout: created.value, now: env.clock.now(), ...(serverDate !== undefined ? { serverDate } : {}) })
-  }
-
-  /** POST cancel; "already paid" or "already final" answers resolve to the current checkout. */
-  async #cancelResult(api: Api, checkout: Checkout, signal: AbortSignal) {
-    const result = await api.cancel(checkout.id, signal)
-    if (result.ok || signal.aborted) return result
-    if (result.error.code === 'already_paid' || result.error.code === 'checkout_final') return api.get(checkout.id, signal)
-    if (!result.error.retryable) return { ok: true as const, value: undefined }
-    return result
-  }
-
-  async #cancel(checkout: Checkout, signal: AbortSignal): Promise<void> {
-    const result = await this.#cancelResult(this.#api(), checkout, signal)
-    if (signal.aborted) return
-    if (!result.ok) return this.dispatch({ type: 'requestFailed', error: result.error })
-    if (result.value) this.dispatch({ type: 'statusReceived', checkout: result.value, now: this.#env!.clock.now() })
-  }
-
-  #wait(prev: State, next: Extract<State, { kind: 'waiting' }>, signal: AbortSignal): void {
-    const env = this.#env!
-    const { checkout } = next
-    if (prev.kind === 'creating' && next.redirect && checkout.payUrl) env.navigate(checkout.payUrl, checkout.id)
-    const api = this.#api()
-    const stream = (this.#stream = new StatusStream({
-      eventsUrl: api.eventsUrl(checkout.id),
-      poll: (s) => api.get(checkout.id, s),
-      EventSource: env.EventSource,
-      clock: env.clock,
-      signal,
-      onStatus: (c) => this.dispatch({ type: 'statusReceived', checkout: c, now: env.clock.now() }),
-      onConnection: (connection) => this.dispatch({ type: 'connectionChanged', connection }),
-      onError: (error) => this.dispatch({ type: 'requestFailed', error }),
-    }))
-    stream.start()
-    if (env.document.visibilityState === 'hidden') stream.pause()
-    const tick = () => {
-      if (signal.aborted) return
-      this.dispatch({ type: 'tick', now: env.clock.now() })
-      timer = env.clock.setTimeout(tick, TICK_MS)
-    }
-    let timer = env.clock.setTimeout(tick, TICK_MS)
-    signal.addEventListener('abort', () => env.clock.clearTimeout(timer), { once: true })
-    if (next.cancelling) void this.#cancel(checkout, signal)
   }
 
   #emit(prev: State, next: State): void {

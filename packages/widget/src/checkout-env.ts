@@ -2,7 +2,20 @@
  * Everything the controller needs from the outside world, injectable for tests. The defaults
  * read browser globals only when called, so importing this module is safe on a server.
  */
-import { systemClock, type Clock } from './status-stream.ts'
+
+/** Time, injectable so tests never wait on the wall clock. */
+export interface Clock {
+  now(): number
+  setTimeout(fn: () => void, ms: number): unknown
+  clearTimeout(id: unknown): void
+}
+
+/** The browser's clock. */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
+}
 
 /** The outside world of one widget. */
 export interface CheckoutEnv {

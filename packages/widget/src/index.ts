@@ -8,10 +8,10 @@
  * @see ../../../shared/design.md §6
  */
 export { QfpayCheckout } from './qfpay-checkout.ts'
-export { registerLocale, resolveLocale } from './locales/registry.ts'
+export { loadLocale, registerLocale, resolveLocale } from './locales/registry.ts'
 export { en } from './locales/en.ts'
-export { zhCN } from './locales/zh-cn.ts'
-export { zhHK } from './locales/zh-hk.ts'
+// zh-CN and zh-HK load on first use (own chunks); import them from
+// `@qfpay-checkout/widget/locales/zh-cn` and `…/zh-hk` when you need the objects themselves.
 export type { QfpayLocale } from './locales/locale.ts'
 export type { CheckoutMode, State, WidgetError } from './checkout-machine.ts'
 export type { CheckoutEnv } from './checkout-env.ts'

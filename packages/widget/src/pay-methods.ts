@@ -3,7 +3,7 @@
  */
 import type { PayMethod } from '@qfpay-checkout/server/contract'
 import type { CheckoutMode } from './checkout-machine.ts'
-import { warnOnce } from './warn.ts'
+import { DEV, warnOnce } from './warn.ts'
 
 /** The methods a widget offers: swipe-card ones only in cashier mode, in `payTypes` order. */
 export function offeredMethods(all: PayMethod[], payTypes: string[] | undefined, mode: CheckoutMode): PayMethod[] {
@@ -13,7 +13,7 @@ export function offeredMethods(all: PayMethod[], payTypes: string[] | undefined,
   for (const payType of payTypes) {
     const method = usable.find((m) => m.payType === payType)
     if (method) picked.push(method)
-    else warnOnce('unknown_pay_type', `Failed to offer pay type ${payType}: the server does not enable it for this mode.`)
+    else if (DEV) warnOnce('unknown_pay_type', `Failed to offer pay type ${payType}: the server does not enable it for this mode.`)
   }
   return picked
 }

@@ -2,6 +2,9 @@
  * Styles of `<qfpay-checkout>`. Custom properties are `--qfpay-*`, read with a fallback and
  * never declared on `:host`, so a merchant can set them on `:root` or on the element.
  * Lit adopts these as a constructable stylesheet: nothing inline for a strict CSP to block.
+ * Written to stay small (issue 6 budget): one focus rule, `p` margins reset once, `a` is always
+ * the link button. What only the states with a checkout use comes with the pay chunk
+ * (pay.styles.ts). The build strips comments and whitespace (vite.config.ts).
  */
 import { css } from 'lit'
 
@@ -19,10 +22,10 @@ export const styles = css`
   .base {
     --_text: var(--qfpay-text, #1f2328);
     --_muted: var(--qfpay-muted, #59636e);
-    --_surface: var(--qfpay-surface, #ffffff);
+    --_surface: var(--qfpay-surface, #fff);
     --_border: var(--qfpay-border, #d1d9e0);
     --_accent: var(--qfpay-accent, #0958d9);
-    --_accent-text: var(--qfpay-accent-text, #ffffff);
+    --_accent-text: var(--qfpay-accent-text, #fff);
     --_success: var(--qfpay-success, #1a7f37);
     --_danger: var(--qfpay-danger, #cf222e);
     --_radius: var(--qfpay-radius, 12px);
@@ -49,6 +52,9 @@ export const styles = css`
       --_danger: var(--qfpay-danger, #f85149);
     }
   }
+  p {
+    margin: 0;
+  }
   fieldset {
     border: 0;
     margin: 0;
@@ -71,11 +77,12 @@ export const styles = css`
     border-radius: calc(var(--_radius) * 0.66);
     cursor: pointer;
   }
-  .method:has(input:checked) {
+  .method:has(:checked) {
     border-color: var(--_accent);
     box-shadow: inset 0 0 0 1px var(--_accent);
   }
-  .method:has(input:focus-visible) {
+  :focus-visible,
+  .method:has(:focus-visible) {
     outline: 2px solid var(--_accent);
     outline-offset: 2px;
   }
@@ -87,34 +94,21 @@ export const styles = css`
     flex: none;
   }
   button,
-  .link {
+  a {
     font: inherit;
+    color: var(--_text);
+    border: 1px solid var(--_border);
     border-radius: calc(var(--_radius) * 0.66);
     min-height: 2.75rem;
     padding: 0.5rem 1rem;
     cursor: pointer;
+    background: none;
   }
-  button {
-    border: 1px solid var(--_border);
-    background: transparent;
-    color: var(--_text);
-  }
-  button.primary {
+  .primary {
     background: var(--_accent);
     border-color: var(--_accent);
     color: var(--_accent-text);
     font-weight: 600;
-  }
-  button:focus-visible,
-  a:focus-visible,
-  input:focus-visible,
-  [tabindex='-1']:focus-visible {
-    outline: 2px solid var(--_accent);
-    outline-offset: 2px;
-  }
-  button:disabled {
-    cursor: progress;
-    opacity: 0.7;
   }
   .actions {
     display: flex;
@@ -124,74 +118,20 @@ export const styles = css`
   .actions > * {
     flex: 1 1 8rem;
   }
-  a {
-    color: var(--_accent);
-  }
-  .link {
-    display: inline-flex;
-    align-items: center;
-    justify-content: center;
-    text-align: center;
-    border: 1px solid var(--_accent);
-    text-decoration: none;
-  }
-  .amount {
-    font-size: 1.5rem;
-    font-weight: 700;
-    margin: 0;
-  }
-  .goods,
-  .hint,
-  .countdown {
-    color: var(--_muted);
-    margin: 0;
-  }
-  .countdown {
-    font-variant-numeric: tabular-nums;
-  }
-  .qr {
-    justify-self: center;
-    width: min(var(--qfpay-qr-size, 200px), 100%);
-    aspect-ratio: 1;
-    /* Scanners want dark modules on light, in dark mode too. */
-    background: #fff;
-    border-radius: calc(var(--_radius) * 0.5);
-    display: block;
-  }
-  .qr path {
-    fill: #000;
-  }
-  .qr-pending {
-    border: 1px dashed var(--_border);
-    background: transparent;
-  }
   .status {
-    margin: 0;
     font-weight: 600;
   }
   .status:focus {
     outline: none;
   }
-  .status.paid {
-    color: var(--_success);
-  }
-  .status.error,
-  .status.failed {
+  .error {
     color: var(--_danger);
   }
-  .sr-only {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
-  }
-  label.field {
+  .field {
     display: grid;
     gap: 0.25rem;
   }
-  input[type='text'] {
+  [type='text'] {
     font: inherit;
     color: var(--_text);
     background: var(--_surface);

@@ -1,18 +1,19 @@
-import { LitElement, html, isServer, type PropertyValues } from 'lit'
+import { LitElement, adoptStyles, html, isServer, type PropertyValues } from 'lit'
 import type { Checkout, PayMethod } from '@qfpay-checkout/server/contract'
 import { CheckoutController } from './checkout-controller.ts'
-import { PHONE_MAX_WIDTH_PX, type CheckoutEnv } from './checkout-env.ts'
+import type { CheckoutEnv } from './checkout-env.ts'
 import type { CheckoutMode, State, WidgetError } from './checkout-machine.ts'
 import { checkoutOf } from './checkout-machine.ts'
-import { resolveLocale } from './locales/registry.ts'
+import { loadLocale, needsLoad, resolveLocale } from './locales/registry.ts'
 import type { QfpayLocale } from './locales/locale.ts'
 import { styles } from './qfpay-checkout.styles.ts'
 import { renderState, type ViewContext } from './qfpay-checkout.view.ts'
-import { drawQr, type QrDrawing } from './qr.ts'
+import { pay } from './pay-chunk.ts'
+import type { QrBox } from './pay.ts'
 
+/** `pay-types` is read, never reflected: no `toAttribute`. */
 const payTypesConverter = {
   fromAttribute: (value: string | null) => (value ? value.split(/[\s,]+/).filter(Boolean) : undefined),
-  toAttribute: (value: string[] | undefined) => value?.join(' '),
 }
 
 /**
@@ -103,10 +104,17 @@ export class QfpayCheckout extends LitElement {
       checkoutId: this.checkoutId,
     }),
     env: () => this.env,
+    // The config and the shopper's locale load together: choosing shows in the right language.
+    ready: () => (this.#locale(), this.#localeLoad),
   })
   #selected: string | undefined
-  #qr: { url: string; drawing?: QrDrawing } | undefined
+  /** The QR code being drawn or shown (pay.ts `qrFor`). */
+  #qr: QrBox = {}
   #hadFocus = false
+  #payStyled = false
+  /** The locale preferences last asked for, and their chunk while it loads. */
+  #localeWanted: string | undefined
+  #localeLoad: Promise<unknown> | undefined
 
   constructor() {
     super()
@@ -144,6 +152,16 @@ export class QfpayCheckout extends LitElement {
     this.#controller.refresh()
   }
 
+  /** Also waits for a locale chunk the last render asked for, and the render after it. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    let done = await super.getUpdateComplete()
+    while (this.#localeLoad) {
+      await this.#localeLoad
+      done = await super.getUpdateComplete()
+    }
+    return done
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('endpoint') || changed.has('checkoutId')) this.#controller.inputsChanged()
     this.#hadFocus = this.shadowRoot?.activeElement != null
@@ -151,22 +169,26 @@ export class QfpayCheckout extends LitElement {
 
   protected override render() {
     const state = this.#controller.state
-    const locale = this.#locale()
+    if (pay && !this.#payStyled && !isServer) {
+      // The pay chunk is here (preloaded while choosing): add its styles before its states show.
+      this.#payStyled = true
+      adoptStyles(this.renderRoot as ShadowRoot, [...(this.constructor as typeof LitElement).elementStyles, pay.payStyles])
+    }
+    let locale = this.#locale()
+    // Until the shopper's language arrives (a few ms), no English flash in the status line.
+    if (this.#localeLoad && state.kind === 'loading') locale = { ...locale, loading: '' }
     const view: ViewContext = {
       state,
       locale,
       mode: this.mode,
       selected: this.#selectedIn(state),
-      qr: this.#qrFor(state),
-      phone: this.env?.isPhone?.() ?? (!isServer && matchMedia(`(pointer: coarse) and (max-width: ${PHONE_MAX_WIDTH_PX}px)`).matches),
+      qr: pay?.qrFor(this.#qr, state, () => this.requestUpdate()),
+      phone: this.#controller.isPhone(),
       select: (payType) => {
         this.#selected = payType
         this.requestUpdate()
       },
-      start: (payType, authCode) => this.start(payType, authCode),
-      cancel: () => this.cancel(),
-      retry: () => this.#controller.retry(),
-      startOver: () => this.#controller.dispatch({ type: 'refresh' }),
+      host: this,
     }
     return html`<div part="base" class="base" lang=${locale.lang}>${renderState(view)}</div>`
   }
@@ -184,37 +206,29 @@ export class QfpayCheckout extends LitElement {
     }
   }
 
+  /** The best locale available now; starts loading a better built-in one (zh-CN, zh-HK). */
   #locale(): QfpayLocale {
     if (isServer) return resolveLocale([this.locale])
-    return resolveLocale([
+    const preferred = [
       this.locale,
       this.closest('[lang]')?.getAttribute('lang'),
       document.documentElement.lang,
       ...(navigator.languages ?? [navigator.language]),
-    ])
+    ]
+    const wanted = preferred.join()
+    if (wanted !== this.#localeWanted && needsLoad(preferred)) {
+      this.#localeWanted = wanted
+      const load = (this.#localeLoad = loadLocale(preferred).then(() => {
+        if (this.#localeLoad === load) this.#localeLoad = undefined
+        this.requestUpdate()
+      }))
+    }
+    return resolveLocale(preferred)
   }
 
   #selectedIn(state: State): string | undefined {
     const methods: PayMethod[] = 'ctx' in state && state.ctx ? state.ctx.methods : []
     if (!methods.some((m) => m.payType === this.#selected)) this.#selected = methods[0]?.payType
     return this.#selected
-  }
-
-  /** The drawn QR for a waiting QR checkout; draws it (once per URL) in the background. */
-  #qrFor(state: State): QrDrawing | undefined {
-    if (state.kind !== 'waiting' || state.redirect || !state.checkout.payUrl) return undefined
-    const url = state.checkout.payUrl
-    if (this.#qr?.url !== url) {
-      const entry: { url: string; drawing?: QrDrawing } = { url }
-      this.#qr = entry
-      drawQr(url).then(
-        (drawing) => {
-          entry.drawing = drawing
-          this.requestUpdate()
-        },
-        () => undefined // the link below the code still works
-      )
-    }
-    return this.#qr.drawing
   }
 }

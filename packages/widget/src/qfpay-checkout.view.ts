@@ -1,13 +1,14 @@
 /**
- * The element's templates: one small `renderX()` per state kind. Pure functions of a
- * {@link ViewContext}; the element owns the callbacks.
+ * The element's templates: one view per state kind. Pure functions of a {@link ViewContext};
+ * the element owns the callbacks. Kept small on purpose (issue 6 budget): the buttons share
+ * one template, and "retry" / "choose again" are the element's `refresh()`.
  */
-import { html, nothing, svg, type TemplateResult } from 'lit'
-import type { Checkout, PayMethod } from '@qfpay-checkout/server/contract'
+import { html, nothing, type TemplateResult } from 'lit'
+import type { PayMethod } from '@qfpay-checkout/server/contract'
 import type { CheckoutMode, State } from './checkout-machine.ts'
-import { announcedDuration, formatAmount, formatCountdown } from './format.ts'
 import type { QfpayLocale } from './locales/locale.ts'
 import type { QrDrawing } from './qr.ts'
+import { pay } from './pay-chunk.ts'
 import { walletIcons } from './wallet-icons.ts'
 
 /** What a template needs: the state, the text, and what the buttons do. */
@@ -19,176 +20,87 @@ export interface ViewContext {
   qr: QrDrawing | undefined
   phone: boolean
   select(payType: string): void
-  start(payType: string, authCode?: string): void
-  cancel(): void
-  retry(): void
-  startOver(): void
+  /** The element: `start()`, `cancel()`, and `refresh()` (retries an error, else starts over). */
+  host: { start(payType: string, authCode?: string): void; cancel(): void; refresh(): void }
 }
 
-type Of<K extends State['kind']> = Extract<State, { kind: K }>
+export type Body = TemplateResult | typeof nothing
 
-/** One state's look: the status text (live region) and the rest. */
-interface View {
-  text: string
-  tone?: string
-  body?: TemplateResult | typeof nothing
-}
+/** A button; `primary` ones are the main action. `data-autofocus` takes focus after a change. */
+export const button = (part: string, label: string, onClick: () => void, primary = false, autofocus = true, disabled = false) =>
+  html`<button part=${part} class=${primary ? 'primary' : ''} type="button" ?data-autofocus=${autofocus} ?disabled=${disabled} @click=${onClick}>${label}</button>`
 
-function status(text: string, tone = '', body: TemplateResult | typeof nothing = nothing): View {
-  return { text, tone, body }
-}
+export const walletName = (l: QfpayLocale, method: Pick<PayMethod, 'wallet'> | undefined) =>
+  method ? l.wallet[method.wallet] ?? method.wallet : ''
+
+export const methodOf = (v: ViewContext, payType: string | undefined) =>
+  'ctx' in v.state ? v.state.ctx?.methods.find((m) => m.payType === payType) : undefined
+
+/** One state's look: the status text (live region), its tone and the rest. */
+export type View = [text: string, tone: string, body: Body]
 
 /**
  * Render whatever the state is. The status line is the same element in every state, so
  * screen readers hear each change (a freshly inserted live region is often not announced).
  */
 export function renderState(v: ViewContext): TemplateResult {
-  const { text, tone = '', body = nothing } = viewOf(v)
+  const [text, tone, body] = viewOf(v)
   return html`<p part="status" class="status ${tone}" role="status" aria-live="polite" tabindex="-1">${text}</p>${body}`
 }
 
 function viewOf(v: ViewContext): View {
-  const { state, locale: l } = v
+  const { state, locale: l, host } = v
   switch (state.kind) {
     case 'loading':
-      return status(l.loading)
-    case 'choosing':
-      return renderChoosing(v, state)
+      return [l.loading, '', nothing]
     case 'creating':
-      return status(l.creating)
-    case 'waiting':
-      return renderWaiting(v, state)
-    case 'paid':
-      return status(l.paid, 'paid', amountOf(v, state.checkout))
-    case 'failed':
-      return renderEnded(v, state.checkout.flow === 'code' ? l.declined : l.failed, state.checkout, 'failed')
-    case 'expired':
-      return renderEnded(v, l.expired, state.checkout, 'expired')
-    case 'cancelled':
-      return renderEnded(v, l.cancelled, state.checkout, 'cancelled')
-    case 'error':
-      return renderError(v, state)
+      return [l.creating, '', nothing]
+    case 'choosing':
+      return state.ctx.methods.length ? ['', '', renderChoosing(v, state.ctx.methods)] : [l.noMethods, '', nothing]
+    case 'error': {
+      const { code, retryable } = state.error
+      return [
+        l.errors[code] ?? l.errors.default,
+        'error',
+        html`<div class="actions">
+          ${retryable
+            ? button('retry-button', l.tryAgain, host.refresh, true)
+            : code === 'already_paid'
+              ? nothing
+              : button('choose-button', l.chooseAgain, host.refresh)}
+        </div>`,
+      ]
+    }
+    default:
+      // A checkout exists: its views come with the pay chunk (loaded before these states).
+      return pay ? pay.viewOfCheckout(v, state) : [l.loading, '', nothing]
   }
 }
 
-function walletName(l: QfpayLocale, method: Pick<PayMethod, 'wallet'> | undefined): string {
-  return method ? l.wallet[method.wallet] ?? method.wallet : ''
-}
-
-function methodOf(v: ViewContext, payType: string): PayMethod | undefined {
-  return 'ctx' in v.state ? v.state.ctx?.methods.find((m) => m.payType === payType) : undefined
-}
-
-function amountOf(v: ViewContext, checkout: Checkout | undefined) {
-  if (!checkout) return nothing
-  return html`<p part="amount" class="amount">
-      <span class="sr-only">${v.locale.total}</span> ${formatAmount(checkout.amount, checkout.currency, v.locale.lang)}
-    </p>
-    ${checkout.goodsName ? html`<p part="goods" class="goods">${checkout.goodsName}</p>` : nothing}`
-}
-
-function renderChoosing(v: ViewContext, state: Of<'choosing'>): View {
-  const l = v.locale
-  const methods = state.ctx.methods
-  if (!methods.length) return status(l.noMethods)
-  const selected = methodOf(v, v.selected ?? '')
-  const onKey = (event: KeyboardEvent) => {
-    if (event.key === 'Enter' && v.selected && v.mode !== 'cashier') {
+function renderChoosing(v: ViewContext, methods: PayMethod[]): TemplateResult {
+  const { locale: l, selected, host } = v
+  const cashier = v.mode === 'cashier'
+  // Enter pays from the radio group; in cashier mode it charges the code typed or scanned.
+  const onEnter = (event: KeyboardEvent) => {
+    const code = cashier ? (event.target as HTMLInputElement).value.trim() : ''
+    if (event.key === 'Enter' && selected && (code || !cashier)) {
       event.preventDefault()
-      v.start(v.selected)
+      host.start(selected, code || undefined)
     }
   }
-  const onCode = (event: KeyboardEvent) => {
-    const input = event.target as HTMLInputElement
-    if (event.key !== 'Enter' || !v.selected || !input.value.trim()) return
-    event.preventDefault()
-    v.start(v.selected, input.value.trim())
-  }
-  return status('', '', html`<fieldset part="methods" @keydown=${onKey}>
+  return html`<fieldset part="methods" @keydown=${cashier ? nothing : onEnter}>
       <legend>${l.methodsLegend}</legend>
       ${methods.map(
         (m) => html`<label part="method" class="method">
-          <input type="radio" name="pay-type" .value=${m.payType} .checked=${m.payType === v.selected}
-            @change=${() => v.select(m.payType)} />
+          <input type="radio" name="pay-type" .value=${m.payType} .checked=${m.payType === selected} @change=${() => v.select(m.payType)} />
           ${walletIcons[m.wallet] ?? nothing}<span>${walletName(l, m)}</span>
         </label>`
       )}
     </fieldset>
-    ${v.mode === 'cashier'
+    ${cashier
       ? html`<label class="field">${l.cashierLabel}
-          <input part="cashier-input" type="text" inputmode="numeric" autocomplete="off" enterkeyhint="go"
-            @keydown=${onCode} />
+          <input part="cashier-input" type="text" inputmode="numeric" autocomplete="off" enterkeyhint="go" @keydown=${onEnter} />
         </label>`
-      : html`<button part="pay-button" class="primary" type="button" @click=${() => v.selected && v.start(v.selected)}>
-          ${l.payWith(walletName(l, selected))}
-        </button>`}`)
+      : button('pay-button', l.payWith(walletName(l, methodOf(v, selected))), () => selected && host.start(selected), true, false)}`
 }
 
-function renderQr(v: ViewContext, checkout: Checkout, wallet: string): TemplateResult {
-  const label = v.locale.qrLabel(wallet)
-  if (!v.qr) return html`<div part="qr" class="qr qr-pending" role="img" aria-label=${label} aria-busy="true"></div>`
-  const { size, path } = v.qr
-  return html`<svg part="qr" class="qr" role="img" aria-label=${label} viewBox="0 0 ${size} ${size}"
-    shape-rendering="crispEdges" data-pay-url=${checkout.payUrl ?? ''}>${svg`<rect width=${size} height=${size} fill="#fff"/><path d=${path}/>`}</svg>`
-}
-
-function renderWaiting(v: ViewContext, state: Of<'waiting'>): View {
-  const l = v.locale
-  const { checkout } = state
-  const method = methodOf(v, checkout.payType)
-  const wallet = walletName(l, method ?? { wallet: checkout.payType.startsWith('8002') ? 'wechat' : 'alipay' })
-  const cancel = html`<button part="cancel-button" type="button" ?disabled=${state.cancelling} @click=${v.cancel}>
-    ${state.cancelling ? l.cancelling : l.cancel}
-  </button>`
-  const connection = state.connection === 'offline' ? ` ${l.reconnecting}` : ''
-  if (checkout.flow === 'code') {
-    return status(l.cashierPending + connection, '', amountOf(v, checkout))
-  }
-  if (state.redirect) {
-    return status(l.waitingRedirect + connection, '', html`${amountOf(v, checkout)}
-      <div class="actions">
-        ${checkout.payUrl ? html`<a part="link" class="link" href=${checkout.payUrl} data-autofocus>${l.continueTo(wallet)}</a>` : nothing}
-        ${cancel}
-      </div>`)
-  }
-  const lang = l.lang
-  const hint = v.phone && method?.wallet === 'wechat' ? l.scanFromAnotherDevice(wallet) : l.scanWith(wallet)
-  return status(`${hint} ${l.timeLeft(announcedDuration(state.remainingMs, lang))}${connection}`, '', html`
-    ${amountOf(v, checkout)} ${renderQr(v, checkout, wallet)}
-    <p part="countdown" class="countdown" role="timer">${l.expiresIn} ${formatCountdown(state.remainingMs, lang)}</p>
-    <div class="actions">
-      ${checkout.payUrl
-        ? html`<a part="link" class="link" href=${checkout.payUrl} target="_blank" rel="noopener noreferrer">${l.openLink}</a>`
-        : nothing}
-      ${cancel}
-    </div>`)
-}
-
-function renderEnded(v: ViewContext, text: string, checkout: Checkout, kind: 'failed' | 'expired' | 'cancelled'): View {
-  const l = v.locale
-  const again =
-    kind === 'expired'
-      ? html`<button part="new-code-button" class="primary" type="button" data-autofocus @click=${() => v.start(checkout.payType)}>${l.newQr}</button>`
-      : kind === 'failed'
-        ? html`<button part="retry-button" class="primary" type="button" data-autofocus @click=${() => v.start(checkout.payType)}>${l.tryAgain}</button>`
-        : nothing
-  return status(text, kind, html`${amountOf(v, checkout)}
-    <div class="actions">
-      ${again}
-      <button part="choose-button" type="button" ?data-autofocus=${kind === 'cancelled'} @click=${v.startOver}>${l.chooseAgain}</button>
-    </div>`)
-}
-
-function renderError(v: ViewContext, state: Of<'error'>): View {
-  const l = v.locale
-  const { error } = state
-  const text = l.errors[error.code] ?? l.errors.default
-  const final = error.code === 'already_paid'
-  return status(text, 'error', html`<div class="actions">
-      ${error.retryable
-        ? html`<button part="retry-button" class="primary" type="button" data-autofocus @click=${v.retry}>${l.tryAgain}</button>`
-        : final
-          ? nothing
-          : html`<button part="choose-button" type="button" data-autofocus @click=${v.startOver}>${l.chooseAgain}</button>`}
-    </div>`)
-}

@@ -5,21 +5,10 @@
  */
 import type { Checkout } from '@qfpay-checkout/server/contract'
 import type { ApiResult } from './api.ts'
+import type { Clock } from './checkout-env.ts'
 import type { Connection, WidgetError } from './checkout-machine.ts'
 
-/** Time, injectable so tests never wait on the wall clock. */
-export interface Clock {
-  now(): number
-  setTimeout(fn: () => void, ms: number): unknown
-  clearTimeout(id: unknown): void
-}
-
-/** The browser's clock. */
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
-}
+export type { Clock } from './checkout-env.ts'
 
 /** First polling interval, ms (issue 4: "every 2 s"). */
 export const POLL_MIN_MS = 2_000
