@@ -1,0 +1,24 @@
+/**
+ * Bench 1: widget size, gzip bytes. Deterministic: builds the widget and reads the figures of
+ * `packages/widget/scripts/size.mjs` (the one measurer; see widget-size.mjs). Ratio = measured /
+ * budget. The same budgets fail CI through the widget's `pnpm run size`.
+ */
+import type { Benchmark } from './lib/bench.ts'
+// @ts-expect-error plain ESM helper shared with the node:test budget check
+import { BUDGETS, buildWidget, measureWidget } from '../widget-size.mjs'
+
+export const sizeBench: Benchmark = {
+  id: 'size',
+  title: '1. Widget size',
+  capMs: 60_000,
+  async run(ctx) {
+    buildWidget()
+    const s = measureWidget() as { entry: number; lazy: number; total: number; table: string }
+    ctx.log(`\n${s.table}`)
+    const kb = (b: number) => b / 1024
+    return [
+      { bench: this.title, metric: 'entry, gzip', goal: '<= 7 KB', measured: kb(s.entry), unit: 'KB', baseline: null, ratio: s.entry / BUDGETS.entry, met: s.entry <= BUDGETS.entry, note: `${s.entry} B; ratio = measured / budget` },
+      { bench: this.title, metric: 'entry + lazy QR chunk(s), gzip', goal: '<= 16 KB', measured: kb(s.total), unit: 'KB', baseline: null, ratio: s.total / BUDGETS.total, met: s.total <= BUDGETS.total, note: `${s.total} B (lazy chunks up to the QR ${s.lazy} B); ratio = measured / budget` },
+    ]
+  },
+}
