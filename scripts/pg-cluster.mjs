@@ -6,7 +6,14 @@
 //
 //   node scripts/pg-cluster.mjs start [--state FILE]   prints DATABASE_URL=…, records the cluster in FILE
 //   node scripts/pg-cluster.mjs stop  [--state FILE]   stops it (pg_ctl stop -m fast) and removes its dir
-//   node scripts/pg-cluster.mjs run -- CMD ARGS…       start, run CMD with DATABASE_URL set, stop
+//   node scripts/pg-cluster.mjs restart [--state FILE] restarts it in place (pg_ctl restart -m fast:
+//                                                      same data dir and port; clients are cut off)
+//   node scripts/pg-cluster.mjs run -- CMD ARGS…       start, run CMD with DATABASE_URL and
+//                                                      PG_CLUSTER_STATE set, stop
+//
+// Every cluster also records itself in `<its dir>/cluster.json` ({ url, dir, port, bindir }); the
+// test runner passes that path as PG_CLUSTER_STATE, so a test can restart the server mid-run
+// (`node scripts/pg-cluster.mjs restart --state "$PG_CLUSTER_STATE"`).
 //
 // As root (CI containers), initdb refuses to run, so the server runs as the `postgres` OS user
 // through `runuser -u postgres --`, and the temp dir is chowned to it (design.md §7).
@@ -172,8 +179,18 @@ export async function startCluster({
     )
     if (r.status !== 0) throw new Error(`createdb failed: ${r.stderr.trim()}`)
     const url = `postgres://postgres@127.0.0.1:${port}/${database}`
+    const stateFile = join(dir, 'cluster.json')
+    writeState(stateFile, { url, dir, port, bindir })
     log(`[pg-cluster] PostgreSQL (${bindir}) on 127.0.0.1:${port}, data in ${dir}`)
-    return { url, dir, port, bindir, stop: () => stopCluster({ dir, bindir, started: true }) }
+    return {
+      url,
+      dir,
+      port,
+      bindir,
+      stateFile,
+      stop: () => stopCluster({ dir, bindir, started: true }),
+      restart: () => restartCluster({ dir, bindir }),
+    }
   } catch (error) {
     stop()
     throw error
@@ -186,6 +203,25 @@ function readLog(dir) {
   } catch {
     return ''
   }
+}
+
+function writeState(file, { url, dir, port, bindir }) {
+  mkdirSync(dirname(file), { recursive: true })
+  writeFileSync(file, JSON.stringify({ url, dir, port, bindir }, null, 2) + '\n')
+}
+
+/**
+ * Restart the cluster in `dir` in place: `pg_ctl restart -m fast` (every client connection is
+ * terminated, in-flight transactions roll back), same data directory, same port and options
+ * (pg_ctl reuses them from postmaster.opts). Returns once the server accepts connections again.
+ */
+export function restartCluster({ dir, bindir = findPgBindir() }) {
+  if (!bindir) throw new Error('PostgreSQL server binaries not found (set PG_BINDIR).')
+  runAsOwner(
+    join(bindir, 'pg_ctl'),
+    ['-D', join(dir, 'data'), '-l', join(dir, 'postgres.log'), '-m', 'fast', '-w', '-t', '60', 'restart'],
+    { quiet: true }
+  )
 }
 
 /** Stop the cluster in `dir` (fast shutdown: disconnects clients) and remove the dir. */
@@ -210,16 +246,17 @@ async function main(argv) {
   const stateFile = stateAt >= 0 ? rest[stateAt + 1] : DEFAULT_STATE_FILE
   if (command === 'start') {
     const cluster = await startCluster()
-    mkdirSync(dirname(stateFile), { recursive: true })
-    writeFileSync(
-      stateFile,
-      JSON.stringify(
-        { url: cluster.url, dir: cluster.dir, port: cluster.port, bindir: cluster.bindir },
-        null,
-        2
-      ) + '\n'
-    )
+    writeState(stateFile, cluster)
     console.log(`DATABASE_URL=${cluster.url}`)
+    console.log(`PG_CLUSTER_STATE=${stateFile}`)
+    return 0
+  }
+  if (command === 'restart') {
+    if (!existsSync(stateFile)) {
+      console.error(`[pg-cluster] no cluster recorded in ${stateFile}`)
+      return 1
+    }
+    restartCluster(JSON.parse(readFileSync(stateFile, 'utf8')))
     return 0
   }
   if (command === 'stop') {
@@ -245,14 +282,14 @@ async function main(argv) {
     try {
       const r = spawnSync(cmd[0], cmd.slice(1), {
         stdio: 'inherit',
-        env: { ...process.env, DATABASE_URL: cluster.url },
+        env: { ...process.env, DATABASE_URL: cluster.url, PG_CLUSTER_STATE: cluster.stateFile },
       })
       return r.status ?? 1
     } finally {
       cluster.stop()
     }
   }
-  console.error('usage: pg-cluster.mjs start|stop [--state FILE] | run -- CMD ARGS…')
+  console.error('usage: pg-cluster.mjs start|stop|restart [--state FILE] | run -- CMD ARGS…')
   return 2
 }
 

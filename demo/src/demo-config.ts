@@ -9,8 +9,8 @@
  * | `DEMO_HOST` / `--host [addr]` | 127.0.0.1 | where all three listen; `--host` alone picks this machine's LAN address so a phone can scan the QR |
  * | `QFPAY_ENV` | `local` | `local` (alias `sandbox`), `test` or `live` |
  * | `QFPAY_APPCODE`, `QFPAY_KEY`, `QFPAY_MCHID` | generated (local) | credentials; a given key is never printed |
- * | `QFPAY_STORE` | a fresh temporary file | the SQLite store file (kept) |
- * | `DATABASE_URL` | — | PostgreSQL is a later issue: the demo refuses it with a message |
+ * | `QFPAY_STORE` | a fresh temporary file | the SQLite store file (kept), or a `postgres://` URL |
+ * | `DATABASE_URL` | — | a `postgres://` / `postgresql://` URL: the PostgreSQL store (when `QFPAY_STORE` names no file) |
  * | `SANDBOX_TIME_SCALE` / `--time-scale N` | 1 | the sandbox runs expiry and notify retries N times faster |
  */
 import { networkInterfaces } from 'node:os'
@@ -123,5 +123,6 @@ shop page (DEMO_PORT, 5173) on 127.0.0.1; Ctrl-C stops all three.
   --host ADDRESS    listen on ADDRESS (also DEMO_HOST)
   --time-scale N    run sandbox expiry and notify retries N times faster (SANDBOX_TIME_SCALE)
 
-Env: QFPAY_ENV (local | test | live), QFPAY_APPCODE, QFPAY_KEY, QFPAY_MCHID, QFPAY_STORE,
+Env: QFPAY_ENV (local | test | live), QFPAY_APPCODE, QFPAY_KEY, QFPAY_MCHID,
+     QFPAY_STORE (SQLite file or postgres:// URL), DATABASE_URL (postgres:// URL),
      QFPAY_PUBLIC_URL (test/live: the merchant server's public origin, for QFPay's notifies)`

@@ -1,44 +1,78 @@
 /**
- * The merchant server's store: SQLite, in a fresh temporary file per run unless `QFPAY_STORE`
- * names one (which is then kept). `DATABASE_URL` (PostgreSQL) is a later issue; the demo says so
- * rather than silently writing somewhere else.
+ * The merchant server's store, chosen from the environment:
+ * - a `postgres://` or `postgresql://` URL in `DATABASE_URL` or `QFPAY_STORE` → PostgreSQL (the
+ *   store for several instances; schema `qfpay_checkout`, kept). `QFPAY_STORE` wins when both
+ *   are set;
+ * - otherwise SQLite: the file `QFPAY_STORE` names (kept), or a fresh temporary file per run.
+ * A `DATABASE_URL` that is not a PostgreSQL URL is refused with a message rather than ignored.
  */
 import { rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
+import type { Store } from '@qfpay-checkout/server'
+import { createPostgresStore } from '@qfpay-checkout/server/stores/postgres'
 import { createSqliteStore } from '@qfpay-checkout/server/stores/sqlite'
 import type { EnvSource } from './demo-config.ts'
 
 /** The store the demo uses. */
-export type DemoStore = ReturnType<typeof createSqliteStore>
+export type DemoStore = Store
 
 /** An open store and how to dispose of it. */
 export interface OpenedStore {
   store: DemoStore
-  /** The SQLite file. */
+  kind: 'sqlite' | 'postgres'
+  /** The SQLite file, or the PostgreSQL URL with any password masked. */
   path: string
-  /** `true` for the per-run temporary file, which `close()` deletes. */
+  /** `true` for the per-run temporary SQLite file, which `close()` deletes. */
   temporary: boolean
   close(): Promise<void>
 }
 
+/** Whether `value` is a PostgreSQL connection URL. */
+export function isPostgresUrl(value: string | undefined): value is string {
+  return value !== undefined && /^postgres(ql)?:\/\//i.test(value)
+}
+
+/** The URL for display: `postgres://user:***@host/db`. */
+export function maskUrl(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password) parsed.password = '***'
+    return parsed.toString()
+  } catch {
+    return 'postgres://…'
+  }
+}
+
 /** Opens the store the environment asks for. */
 export function openDemoStore(env: EnvSource, explicitPath?: string): OpenedStore {
-  const databaseUrl = env['DATABASE_URL']?.trim()
-  if (databaseUrl) {
-    throw new Error(
-      'Failed to start the demo: DATABASE_URL is set, but the demo does not support PostgreSQL yet (a later issue). ' +
-        'Unset DATABASE_URL to use a fresh SQLite file, or set QFPAY_STORE=./demo.sqlite to keep one.'
-    )
-  }
   const named = explicitPath ?? env['QFPAY_STORE']?.trim()
+  const databaseUrl = env['DATABASE_URL']?.trim()
+  const url = isPostgresUrl(named) ? named : !named && databaseUrl ? databaseUrl : undefined
+  if (url !== undefined) {
+    if (!isPostgresUrl(url)) {
+      throw new Error(
+        'Failed to start the demo: DATABASE_URL is set but is not a postgres:// or postgresql:// URL. ' +
+          'Fix it, unset it to use a fresh SQLite file, or set QFPAY_STORE=./demo.sqlite to keep one.'
+      )
+    }
+    const store = createPostgresStore(url)
+    return {
+      store,
+      kind: 'postgres',
+      path: maskUrl(url),
+      temporary: false,
+      close: () => store.close(),
+    }
+  }
   const temporary = !named
   const path =
     named || join(tmpdir(), `qfpay-demo-${Date.now()}-${randomBytes(4).toString('hex')}.sqlite`)
   const store = createSqliteStore({ filename: path })
   return {
     store,
+    kind: 'sqlite',
     path,
     temporary,
     async close() {

@@ -41,7 +41,10 @@ export interface StartDemoOptions {
   expiresIn?: number
   /** Where QFPAY_* and the store variables are read. Default `process.env`. */
   env?: EnvSource
-  /** A SQLite file to use (kept); default per `QFPAY_STORE`, else a fresh temporary file. */
+  /**
+   * A SQLite file (kept) or a `postgres://` URL to use; default per `QFPAY_STORE`, then a
+   * PostgreSQL `DATABASE_URL`, else a fresh temporary SQLite file.
+   */
   storePath?: string
   /** One line per notable event (hooks run, warnings). Default: nothing. */
   log?: (line: string) => void
@@ -72,8 +75,8 @@ export interface RunningDemo {
   adminToken: string
   /** The merchant credentials in use; `key` only when the demo generated it. */
   credentials: { appcode: string; key?: string; generated: boolean }
-  /** The SQLite store file, and whether it is a throwaway one. */
-  store: { path: string; temporary: boolean }
+  /** The store: SQLite (its file, and whether it is a throwaway one) or PostgreSQL (its URL, password masked). */
+  store: { kind: 'sqlite' | 'postgres'; path: string; temporary: boolean }
   /** The `onPaid` hook's record (the e2e tests read it through `/api/admin/hooks` too). */
   hooks: HookLog
   /** Stops all three servers and closes the store; safe to call twice. */
@@ -201,7 +204,7 @@ export async function startDemo(options: StartDemoOptions = {}): Promise<Running
             ...(sandbox.generated ? { key: sandbox.key } : {}),
           }
         : { appcode: env['QFPAY_APPCODE'] ?? '', generated: false },
-      store: { path: opened.path, temporary: opened.temporary },
+      store: { kind: opened.kind, path: opened.path, temporary: opened.temporary },
       hooks,
       stop,
     }

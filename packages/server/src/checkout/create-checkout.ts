@@ -7,6 +7,7 @@
 import { Hono } from 'hono'
 import { createQfpayClient } from '../qfpay/client.ts'
 import type { Sandbox } from '../sandbox/index.ts'
+import { createPostgresStore } from '../store/postgres.ts'
 import { createSqliteStore } from '../store/sqlite.ts'
 import type { Store } from '../store/store.ts'
 import { type CheckoutEnv, resolveSettings } from './context.ts'
@@ -56,8 +57,10 @@ export type CheckoutApp = Hono<CheckoutEnv> & {
  * Creates the checkout app. Credentials come from `options` or the environment
  * (`QFPAY_ENV` live|test|local, `QFPAY_APPCODE`, `QFPAY_KEY`, `QFPAY_MCHID`, `QFPAY_BASE_URL`);
  * with none, it runs against an in-process sandbox and says so loudly. A configured but empty
- * or malformed key throws here, before anything listens. The store defaults to SQLite at
- * `QFPAY_STORE` or `./qfpay-checkout.db`.
+ * or malformed key throws here, before anything listens. The store defaults to `QFPAY_STORE`:
+ * a `postgres://` / `postgresql://` URL opens the PostgreSQL store, anything else is a SQLite
+ * file (default `./qfpay-checkout.db`). `DATABASE_URL` is deliberately not read: it usually
+ * names the merchant's own database; pass `store: createPostgresStore(process.env.DATABASE_URL)`.
  *
  * Workers start on the first request or on `start()`; `close()` stops them.
  *
@@ -81,7 +84,7 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
   const logger = options.logger ?? consoleLogger
   const clock = options.clock ?? (() => new Date())
   const ownsStore = options.store === undefined
-  const store = options.store ?? createSqliteStore({ filename: process.env['QFPAY_STORE'] ?? './qfpay-checkout.db', clock })
+  const store = options.store ?? defaultStore(clock)
   const app = new Hono<CheckoutEnv>()
 
   let local: LocalGateway | undefined
@@ -113,7 +116,9 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
     ...(local ? { fetch: local.fetch } : options.gatewayFetch ? { fetch: options.gatewayFetch } : {}),
   })
 
-  const payments = new PaymentService({ store, client, settings, clock, logger })
+  // Outbox entries only for the hooks this app has: no row, no completion commit for the others.
+  const hooks = [...(options.onPaid ? ['onPaid' as const] : []), ...(options.onStatus ? ['onStatus' as const] : [])]
+  const payments = new PaymentService({ store, client, settings, clock, logger, hooks })
   const refunds = new Refunds(payments)
   const notifies = new NotifyHandler(payments, refunds)
   const reconciler = new Reconciler(payments, options.reconciler)
@@ -189,4 +194,11 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
       if (ownsStore) await store.close()
     },
   })
+}
+
+/** The store when none is given: `QFPAY_STORE` as a PostgreSQL URL, else as a SQLite file. */
+function defaultStore(clock: () => Date): Store {
+  const setting = process.env['QFPAY_STORE']
+  if (setting && /^postgres(ql)?:\/\//i.test(setting.trim())) return createPostgresStore({ url: setting.trim(), clock })
+  return createSqliteStore({ filename: setting ?? './qfpay-checkout.db', clock })
 }

@@ -10,8 +10,15 @@ import type { PaymentNotify, RefundNotify } from '../qfpay/types.ts'
 import { PAID_STATUSES } from '../store/transitions.ts'
 import { gatewayTime } from './gateway-rows.ts'
 import { SingleFlight } from './keyed-lock.ts'
-import type { PaymentService } from './payments.ts'
+import type { NotifyCarrier, PaymentService } from './payments.ts'
 import type { Refunds } from './refunds.ts'
+
+/** How much of a notify that failed verification is kept, in characters. */
+const UNVERIFIED_BODY_CHARS = 2_048
+
+function excerpt(text: string): string {
+  return text.length > UNVERIFIED_BODY_CHARS ? `${text.slice(0, UNVERIFIED_BODY_CHARS)}…[${text.length} characters]` : text
+}
 
 /** What the route answers: `SUCCESS` only for `ack`. */
 export type NotifyAnswer = { ack: true } | { ack: false; status: 400 | 503; reason: string }
@@ -37,7 +44,9 @@ export class NotifyHandler {
     } catch (error) {
       if (isQfpayError(error, 'qfpay_signature_error')) {
         const reason = signature ? 'bad_signature' : 'missing_signature'
-        await this.#reject({ rawBody, reason, notifyType: 'unknown' })
+        // Anyone can post here: keep only the start of an unauthenticated body, so a flood of
+        // 64 KiB forgeries costs the store ~2 KiB each, not what the attacker chose to send.
+        await this.#reject({ rawBody: excerpt(rawBody), reason, notifyType: 'unknown' })
         return { ack: false, status: 400, reason }
       }
       if (isQfpayError(error, 'qfpay_response_error')) {
@@ -73,6 +82,9 @@ export class NotifyHandler {
     if (n.txcurrcd && n.txcurrcd.toUpperCase() !== record.currency) return this.#ignore({ ...withId, reason: 'currency_mismatch' })
     if (PAID_STATUSES.includes(record.status) && (await store.hasAcceptedNotify(n.syssn, 'payment'))) return { ack: true }
 
+    // Recorded in the transition's own transaction when this notify moves the checkout (one
+    // commit; and a crash leaves both or neither, so QFPay's retry runs the transition again).
+    const carrier: NotifyCarrier = { input: { ...withId, accepted: true, receivedAt: this.#svc.now() } }
     let after
     if (settings.confirmNotifies) {
       let observation
@@ -88,16 +100,16 @@ export class NotifyHandler {
         await this.#reject({ ...withId, reason: 'not_confirmed_by_query' })
         return { ack: false, status: 503, reason: 'not_confirmed_by_query' }
       }
-      after = await this.#svc.apply(record, observation)
+      after = await this.#svc.apply(record, observation, carrier)
     } else {
-      after = await this.#svc.apply(record, { kind: 'paid', syssn: n.syssn, paidAt: gatewayTime(n.paydtm), reversed: false })
+      after = await this.#svc.apply(record, { kind: 'paid', syssn: n.syssn, paidAt: gatewayTime(n.paydtm), reversed: false }, carrier)
     }
     if (!PAID_STATUSES.includes(after.status) && after.status !== 'cancelled') {
       logger.error('a confirmed payment could not be recorded as paid', { checkoutId: record.id, status: after.status })
     }
-    // Recorded after the transition: a crash in between leaves no "accepted" mark, so QFPay's
-    // retry runs the (idempotent) transition again instead of being skipped as a duplicate.
-    await store.recordNotify({ ...withId, accepted: true, receivedAt: this.#svc.now() })
+    // No transition carried it (already paid, e.g. by the reconciler): record it now, after the
+    // state it confirms is durable, so a crash in between leaves no "accepted" mark.
+    if (!carrier.result) await store.recordNotify(carrier.input)
     return { ack: true }
   }
 

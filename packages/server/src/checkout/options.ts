@@ -58,7 +58,10 @@ export interface CheckoutOptions extends GatewayOptions {
    * function, what it returns for a checkout) is ever used: no open redirect.
    */
   returnPage?: string | ((checkout: Checkout) => string)
-  /** The store. Default: a SQLite file `./qfpay-checkout.db` (or `QFPAY_STORE`). */
+  /**
+   * The store. Default: `QFPAY_STORE` — a `postgres://` URL opens the PostgreSQL store, anything
+   * else names a SQLite file — or `./qfpay-checkout.db`. `DATABASE_URL` is not read here.
+   */
   store?: Store
   /** Origins allowed to call the browser routes (CORS and the CSRF origin check). Default: same origin only. */
   allowedOrigins?: string[]
@@ -68,8 +71,11 @@ export interface CheckoutOptions extends GatewayOptions {
   maxBodyBytes?: number
   /** Confirm every notify with `/query` before trusting it. Default `true`. */
   confirmNotifies?: boolean
-  /** The reconciler: queries non-final checkouts until final. Default on. */
-  reconciler?: { enabled?: boolean; intervalMs?: number; batchSize?: number; graceMs?: number }
+  /**
+   * The reconciler: queries non-final checkouts until final. Default on. Instances sharing a
+   * store lease each due checkout to one of them for `leaseMs` (default 60 000).
+   */
+  reconciler?: { enabled?: boolean; intervalMs?: number; batchSize?: number; graceMs?: number; leaseMs?: number }
   /** Defaults to JSON lines on the console. */
   logger?: Logger
   /** Injected time, for tests. */

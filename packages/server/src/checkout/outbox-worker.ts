@@ -81,27 +81,58 @@ export class OutboxWorker {
     for (let claims = 0; claims < MAX_CLAIMS_PER_DRAIN; claims++) {
       this.#again = false
       const entries = await this.#o.store.claimDue(this.#o.clock().toISOString(), CLAIM_LIMIT, this.#o.leaseMs ?? 60_000)
-      for (const entry of entries) {
-        await this.#deliver(entry)
-        ran++
+      // Delivered entries of one claim are marked done together: one commit per batch, not one
+      // per hook. Still only after each hook resolved (and before the lease can end), so an
+      // entry never runs again once done; a crash before the commit re-delivers (at least once).
+      const delivered: OutboxEntry[] = []
+      const flushAt = Date.now() + (this.#o.leaseMs ?? 60_000) / 4
+      try {
+        for (const entry of entries) {
+          if (await this.#deliver(entry)) delivered.push(entry)
+          ran++
+          // Slow hooks: do not let done-but-unmarked entries approach the end of their lease.
+          if (Date.now() > flushAt && delivered.length > 0) await this.#complete(delivered.splice(0))
+        }
+      } finally {
+        if (delivered.length > 0) await this.#complete(delivered)
       }
       if (entries.length === 0 && !this.#again) break
     }
     return ran
   }
 
-  async #deliver(entry: OutboxEntry): Promise<void> {
+  /** Runs the entry's hook; true when it resolved (the caller marks it done), false on a retry. */
+  async #deliver(entry: OutboxEntry): Promise<boolean> {
     const hook = entry.topic === 'onPaid' ? this.#o.onPaid : this.#o.onStatus
     try {
       if (hook) {
         await hook(entry.checkout, { idempotencyKey: `${entry.checkoutId}:${entry.version}`, previousStatus: entry.fromStatus })
       }
-      await this.#o.store.completeOutbox(entry.id)
     } catch (error) {
       const delay = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** Math.max(0, entry.attempts - 1))
       const at = new Date(this.#o.clock().getTime() + delay).toISOString()
       this.#o.logger.warn(`${entry.topic} hook failed; will retry`, { checkoutId: entry.checkoutId, version: entry.version, attempt: entry.attempts, retryAt: at, error: describe(error) })
       await this.#o.store.failOutbox(entry.id, at, describe(error), entry.attempts)
+      return false
+    }
+    return true
+  }
+
+  /**
+   * Marks delivered entries done, in one transaction. The hooks have run, so a store fault here
+   * (a database restart, a dropped connection) must not make them run again when the lease ends:
+   * keep trying for most of the lease, then give up and let the at-least-once redelivery happen.
+   */
+  async #complete(entries: readonly OutboxEntry[]): Promise<void> {
+    const deadline = Date.now() + (this.#o.leaseMs ?? 60_000) / 2
+    for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+      try {
+        return await this.#o.store.completeOutbox(entries.length === 1 ? entries[0]!.id : entries.map((e) => e.id))
+      } catch (error) {
+        if (Date.now() + delay > deadline || (error as { code?: unknown })?.code === 'closed' || !this.#timer) throw error
+        for (const entry of entries) this.#o.logger.warn(`${entry.topic} hook ran but could not be marked done; retrying`, { checkoutId: entry.checkoutId, version: entry.version, error: describe(error) })
+        await new Promise((resolve) => setTimeout(resolve, delay))
+      }
     }
   }
 }

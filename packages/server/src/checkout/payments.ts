@@ -12,7 +12,15 @@ import type { QfpayClient } from '../qfpay/client.ts'
 import { isQfpayError } from '../qfpay/errors.ts'
 import { payTypeInfo } from '../qfpay/pay-types.ts'
 import type { QueryRow } from '../qfpay/types.ts'
-import { canTransition, type CheckoutPatch, type CheckoutRecord, type Store } from '../store/store.ts'
+import {
+  canTransition,
+  type CheckoutPatch,
+  type CheckoutRecord,
+  type NotifyInput,
+  type OutboxTopic,
+  type RecordNotifyResult,
+  type Store,
+} from '../store/store.ts'
 import type { CheckoutSettings } from './context.ts'
 import { CheckoutError } from './errors.ts'
 import { observePayment, paymentRowsByOutTradeNo, type PaymentObservation } from './gateway-rows.ts'
@@ -32,6 +40,21 @@ export interface PaymentServiceOptions {
   settings: CheckoutSettings
   clock: () => Date
   logger: Logger
+  /**
+   * The hooks the app has (`onPaid`, `onStatus`): transitions enqueue outbox entries for these
+   * only, so a shop without `onStatus` pays no outbox row or completion commit for it.
+   * Default: both.
+   */
+  hooks?: readonly OutboxTopic[]
+}
+
+/**
+ * An accepted notify to record with the transition it causes (one commit, not two). `result` is
+ * set when it was recorded that way; when no transition happened, the caller records it itself.
+ */
+export interface NotifyCarrier {
+  input: NotifyInput
+  result?: RecordNotifyResult
 }
 
 /** What closing an order upstream achieved. */
@@ -44,6 +67,8 @@ export class PaymentService {
   readonly settings: CheckoutSettings
   readonly clock: () => Date
   readonly logger: Logger
+  /** Which outbox topics transitions enqueue; `undefined` = all. */
+  readonly hooks: readonly OutboxTopic[] | undefined
   /** One gateway conversation per checkout at a time, in this process. */
   readonly locks = new KeyedLock()
 
@@ -53,6 +78,7 @@ export class PaymentService {
     this.settings = options.settings
     this.clock = options.clock
     this.logger = options.logger
+    this.hooks = options.hooks
   }
 
   now(): string {
@@ -64,17 +90,40 @@ export class PaymentService {
    * (then the row as it is now is returned, and the caller reads its status). Retries the
    * compare-and-set when the version moved under us.
    */
-  async transitionTo(id: string, status: CheckoutStatus, patch: CheckoutPatch = {}): Promise<CheckoutRecord | undefined> {
+  async transitionTo(
+    id: string,
+    status: CheckoutStatus,
+    patch: CheckoutPatch = {},
+    options: { notify?: NotifyCarrier; seen?: CheckoutRecord } = {}
+  ): Promise<CheckoutRecord | undefined> {
+    // A row the caller just read may stand in for the first read: the compare-and-set still
+    // guards the write, and a refusal hands back the row as it is. Not when the edge looks
+    // wrong (re-read to answer with the row as it is now), nor when the syssn decision below
+    // would rest on it (a syssn is bookkeeping: setting one does not bump the version).
+    const seen = options.seen
+    let hint =
+      seen && seen.id === id && seen.status !== status && canTransition(seen.status, status) &&
+      (patch.syssn === undefined || seen.syssn !== undefined)
+        ? seen
+        : undefined
+    const hooks = this.hooks ? { hooks: this.hooks } : {}
+    const notify = options.notify ? { notify: options.notify.input } : {}
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-      const current = await this.store.get(id)
+      const current = hint ?? (await this.store.get(id))
+      hint = undefined
       if (!current) return undefined
       if (current.status === status || !canTransition(current.status, status)) return current
       // A syssn the row already has must not be re-sent as a different one.
       const write = { ...patch }
       if (current.syssn !== undefined && write.syssn !== undefined && write.syssn !== current.syssn) delete write.syssn
-      const result = await this.store.transition(id, { ...write, expectedVersion: current.version, status })
-      if (result.ok) return result.checkout
+      const result = await this.store.transition(id, { ...write, ...hooks, ...notify, expectedVersion: current.version, status })
+      if (result.ok) {
+        if (options.notify && result.notify) options.notify.result = result.notify
+        return result.checkout
+      }
       if (result.reason === 'not_found') return undefined
+      // Conflict or illegal edge: the rejection carries the row as it is now; no re-read.
+      hint = result.current
     }
     throw new Error(`Failed to move checkout ${id} to ${status}: it kept changing.`)
   }
@@ -112,7 +161,7 @@ export class PaymentService {
    * everything the state machine allows (a late payment after cancel/expiry is flagged by the
    * store); closed/failed only end a checkout that is still pending.
    */
-  async apply(record: CheckoutRecord, observation: PaymentObservation): Promise<CheckoutRecord> {
+  async apply(record: CheckoutRecord, observation: PaymentObservation, notify?: NotifyCarrier): Promise<CheckoutRecord> {
     const id = record.id
     const syssn = 'syssn' in observation ? observation.syssn : undefined
     const withSyssn: CheckoutPatch = syssn !== undefined && record.syssn === undefined ? { syssn } : {}
@@ -124,11 +173,12 @@ export class PaymentService {
           next = await this.transitionTo(id, 'cancelled', { ...withSyssn, upstreamClosed: true, nextCheckAt: null })
           break
         }
-        next = await this.transitionTo(id, 'paid', {
-          ...withSyssn,
-          ...(observation.paidAt ? { paidAt: observation.paidAt } : {}),
-          nextCheckAt: null,
-        })
+        next = await this.transitionTo(
+          id,
+          'paid',
+          { ...withSyssn, ...(observation.paidAt ? { paidAt: observation.paidAt } : {}), nextCheckAt: null },
+          { seen: record, ...(notify ? { notify } : {}) }
+        )
         if (next?.status === 'failed') {
           // The state machine has no failed -> paid edge (a decline is final at QFPay); if money
           // still arrived, a person must refund it. Loud, never silent.

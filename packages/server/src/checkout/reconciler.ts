@@ -6,10 +6,17 @@
  * Queries are batched (comma-separated `out_trade_no`, at most 100, `page_size` = batch size;
  * design.md §7). `runOnce()` does one pass now; tests call it instead of waiting. The timer is
  * `unref()`ed so it never keeps a process alive.
+ *
+ * Several instances on one store coordinate through the store's lease (`claimChecks`): a pass
+ * takes due checkouts with a lease (default 60 s, owner `hostname:pid:random`), so each pending
+ * order is queried by one instance at a time. The lease is released with the rescheduling
+ * write, and in the fault path; a crashed instance's leases simply run out.
  */
+import { randomBytes } from 'node:crypto'
+import { hostname } from 'node:os'
 import { isQfpayError } from '../qfpay/errors.ts'
 import { payTypeInfo } from '../qfpay/pay-types.ts'
-import type { CheckoutRecord } from '../store/store.ts'
+import type { CheckoutPatch, CheckoutRecord } from '../store/store.ts'
 import { observePayment } from './gateway-rows.ts'
 import { MAX_QUERY_BATCH, type PaymentService } from './payments.ts'
 import { FAULT_DELAY_MS, nextCheckAt } from './schedule.ts'
@@ -24,6 +31,10 @@ export interface ReconcilerOptions {
   batchSize?: number
   /** How long after `expiresAt` the order is closed, ms. Default 0. */
   graceMs?: number
+  /** How long a pass holds the checkouts it claimed before another instance may take them, ms. Default 60 000. */
+  leaseMs?: number
+  /** Who holds the leases (logs, `checkLeaseOwner`). Default `hostname:pid:random`. */
+  owner?: string
 }
 
 /** What one pass did. */
@@ -38,6 +49,13 @@ export interface ReconcileReport {
 
 /** Batches per pass at most, so a backlog cannot hold one pass forever. */
 const MAX_BATCHES_PER_PASS = 50
+/** Default lease on claimed checkouts: far longer than one batch (a `/query` plus its writes). */
+const DEFAULT_LEASE_MS = 60_000
+
+/** This process's reconciler identity: `hostname:pid:random` (random: pids repeat across containers). */
+export function defaultLeaseOwner(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`
+}
 
 /** Runs reconciler passes on a timer and on demand. */
 export class Reconciler {
@@ -46,6 +64,8 @@ export class Reconciler {
   readonly #batchSize: number
   readonly #graceMs: number
   readonly #enabled: boolean
+  readonly #leaseMs: number
+  readonly #owner: string
   #timer: ReturnType<typeof setInterval> | undefined
   #running: Promise<ReconcileReport> | undefined
 
@@ -55,6 +75,8 @@ export class Reconciler {
     this.#intervalMs = options.intervalMs ?? 1_000
     this.#batchSize = Math.max(1, Math.min(MAX_QUERY_BATCH, Math.trunc(options.batchSize ?? MAX_QUERY_BATCH)))
     this.#graceMs = options.graceMs ?? 0
+    this.#leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS
+    this.#owner = options.owner ?? defaultLeaseOwner()
   }
 
   start(): void {
@@ -86,7 +108,11 @@ export class Reconciler {
     const seen = new Set<string>()
     for (let batchNo = 0; batchNo < MAX_BATCHES_PER_PASS; batchNo++) {
       const now = this.#svc.clock()
-      const due = (await this.#svc.store.listNonFinal({ dueBefore: now.toISOString(), limit: this.#batchSize })).filter((r) => !seen.has(r.id))
+      const claimed = await this.#svc.store.claimChecks({ now: now.toISOString(), limit: this.#batchSize, leaseMs: this.#leaseMs, owner: this.#owner })
+      const due = claimed.filter((r) => !seen.has(r.id))
+      // Checked once this pass already (its write conflicted, so it is still due): give it back
+      // at once rather than sit on it for a whole lease; the next pass reads it afresh.
+      for (const r of claimed) if (seen.has(r.id)) await this.#release(r)
       if (due.length === 0) break
       for (const r of due) seen.add(r.id)
       await this.#batch(due, now, report)
@@ -100,31 +126,54 @@ export class Reconciler {
     try {
       rows = await svc.queryPayments(due)
     } catch (error) {
-      if (!isQfpayError(error)) throw error
+      if (!isQfpayError(error)) {
+        // Not a gateway answer (a store or programming fault): give the leases back and rethrow.
+        for (const record of due) await this.#release(record).catch(() => undefined)
+        throw error
+      }
       svc.logger.warn('reconciler query failed; will try again', { error: error.code, checkouts: due.length })
       const later = new Date(now.getTime() + FAULT_DELAY_MS).toISOString()
-      for (const record of due) await svc.store.update(record.id, record.version, { nextCheckAt: later })
+      for (const record of due) await this.#release(record, { nextCheckAt: later })
       return
     }
     report.checked += due.length
+    let fault: unknown
     for (const record of due) {
-      const observation = observePayment(rows.get(record.outTradeNo))
-      let after = await svc.apply(record, observation)
-      if (after.status === 'pending' && Date.parse(after.expiresAt) + this.#graceMs <= now.getTime()) {
-        after = (await svc.expire(after.id, observation)) ?? after
+      try {
+        const observation = observePayment(rows.get(record.outTradeNo))
+        let after = await svc.apply(record, observation)
+        if (after.status === 'pending' && Date.parse(after.expiresAt) + this.#graceMs <= now.getTime()) {
+          after = (await svc.expire(after.id, observation)) ?? after
+        }
+        if (after.status !== record.status) report.changed++
+        if (after.status === 'expired' && record.status !== 'expired') report.expired++
+        if (after.status === 'pending') await this.#reschedule(after, now)
+      } catch (error) {
+        // A store fault (say, a database restart) on one row: give its lease back if we still
+        // can, go on with the others, and report the pass as failed at the end.
+        fault ??= error
+        await this.#release(record).catch(() => undefined)
       }
-      if (after.status !== record.status) report.changed++
-      if (after.status === 'expired' && record.status !== 'expired') report.expired++
-      if (after.status === 'pending') await this.#reschedule(after, now)
     }
+    if (fault !== undefined) throw fault
   }
 
   async #reschedule(record: CheckoutRecord, now: Date): Promise<void> {
     const attempts = record.checkAttempts + 1
     const swipe = payTypeInfo(record.payType)?.swipe ?? false
-    const patch = { checkAttempts: attempts, nextCheckAt: nextCheckAt(now, attempts, swipe, record.expiresAt, this.#graceMs) }
-    // A conflict means someone else just moved the row; it stays due and the next pass reads it afresh.
-    await this.#svc.store.update(record.id, record.version, patch)
+    await this.#release(record, { checkAttempts: attempts, nextCheckAt: nextCheckAt(now, attempts, swipe, record.expiresAt, this.#graceMs) })
+  }
+
+  /**
+   * Writes `patch` and ends our lease in one bookkeeping update. If the row moved under us (a
+   * notify on another instance, say), only the lease is released: the row stays due and the next
+   * pass reads it afresh. A final row keeps its stale lease, which nobody looks at.
+   */
+  async #release(record: CheckoutRecord, patch: CheckoutPatch = {}): Promise<void> {
+    const store = this.#svc.store
+    const result = await store.update(record.id, record.version, { ...patch, checkLeaseUntil: null })
+    if (result.ok || result.reason !== 'conflict' || result.current.status !== 'pending') return
+    await this.#svc.patch(record.id, { checkLeaseUntil: null })
   }
 }
 

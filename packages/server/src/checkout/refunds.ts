@@ -111,7 +111,8 @@ export class Refunds {
 
   /** Marks a refund succeeded (refund notify, query); moves the checkout in the same commit. */
   async succeeded(refund: RefundRecord, syssn: string | undefined): Promise<void> {
-    const result = await this.#svc.store.updateRefund(refund.id, { status: 'succeeded', ...(syssn ? { syssn } : {}) })
+    const hooks = this.#svc.hooks ? { hooks: this.#svc.hooks } : {}
+    const result = await this.#svc.store.updateRefund(refund.id, { status: 'succeeded', ...(syssn ? { syssn } : {}), ...hooks })
     if (!result.ok && result.reason === 'illegal_transition' && result.current.status === 'failed') {
       this.#svc.logger.error('gateway reports success for a refund recorded as failed', { refundId: refund.id, checkoutId: refund.checkoutId })
     }

@@ -97,3 +97,39 @@ describe('hubFor', () => {
     assert.notEqual(hubFor(store), hubFor(fakeStore().store))
   })
 })
+
+describe('StatusHub.watchRows', () => {
+  it('reads the row once per change and hands the same record to every watcher of that id', async () => {
+    const { store, emit } = fakeStore()
+    let version = 1
+    let reads = 0
+    let release: (() => void) | undefined
+    ;(store as { get: Store['get'] }).get = async (id) => {
+      reads++
+      // The first read is held open, so pokes landing during it can be counted.
+      if (reads === 1) await new Promise<void>((resolve) => (release = resolve))
+      return { id, version } as Awaited<ReturnType<Store['get']>>
+    }
+    const hub = createStatusHub(store)
+    const seen: unknown[][] = [[], [], []]
+    const stops = seen.map((rows, i) => hub.watchRows(i < 2 ? 'a' : 'b', (r) => void rows.push(r.row)))
+    assert.equal(hub.size, 3)
+    version = 2
+    emit({ id: 'a', version: 2 })
+    emit({ id: 'a', version: 2 }) // a duplicate during the read: one more read after it, not one each
+    version = 3
+    emit({ id: 'a', version: 3 })
+    release?.()
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    assert.equal(reads, 2)
+    assert.equal(seen[0]!.length, 2)
+    assert.equal(seen[0]![0], seen[1]![0], 'one shared record, not one read per stream')
+    assert.deepEqual((seen[0]![1] as { version: number }).version, 3)
+    assert.deepEqual(seen[2], [], 'watchers of another id are not woken')
+    emit({ id: 'a', version: 3 }) // already handed out: no read
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    assert.equal(reads, 2)
+    for (const stop of stops) stop()
+    assert.equal(hub.size, 0)
+  })
+})

@@ -50,6 +50,17 @@ export function checkoutNotFound(): CheckoutError {
 }
 
 /**
+ * Whether this mount may serve a stored checkout: cashier (swipe-card) checkouts only on a
+ * cashier mount, every other checkout only on a public one. Routes answer `checkoutNotFound()`
+ * otherwise, after the same store read as for an unknown id, so a public route can neither read
+ * nor cancel (reverse) a till's checkout without the cashier mount's `authorize`, and cannot
+ * tell that it exists.
+ */
+export function servedHere(record: { mount: string }, settings: { mode: 'public' | 'cashier' }): boolean {
+  return (record.mount === 'cashier' ? 'cashier' : 'public') === settings.mode
+}
+
+/**
  * Route validator for `:id`: a malformed id answers `checkoutNotFound()` without touching the
  * store. Handlers read the id with `c.req.valid('param').id`.
  *

@@ -114,6 +114,20 @@ export class OrderBook {
     return order && order.outTradeNo === outTradeNo ? this.touch(order) : undefined
   }
 
+  /**
+   * The orders a list of `out_trade_no`s names (a payment's own number, or one of its refunds'),
+   * found through the index rather than by reading the whole book, each once.
+   */
+  byNumbers(appcode: string, outTradeNos: Iterable<string>): SandboxOrder[] {
+    const index = this.#outTradeNos.get(appcode)
+    const found = new Set<SandboxOrder>()
+    for (const no of outTradeNos) {
+      const order = index?.get(no)
+      if (order) found.add(this.touch(order))
+    }
+    return [...found]
+  }
+
   /** 2011 when the number was already used by a payment or a refund of this merchant. */
   assertFreeOutTradeNo(appcode: string, outTradeNo: string): void {
     if (this.#outTradeNos.get(appcode)?.has(outTradeNo)) {

@@ -39,7 +39,10 @@ export function handleQuery(core: SandboxCore, { merchant, params }: TradeReques
     return (start === undefined || at >= start) && (end === undefined || at <= end)
   }
   const rows: Array<{ at: number; seq: number; row: GatewayRecord }> = []
-  for (const order of core.book.list()) {
+  // Asked by out_trade_no (every checkout and reconciler query): read only those orders, not the
+  // whole book, so a sandbox holding many orders answers as fast as one holding few.
+  const candidates = outTradeNos && !syssns ? core.book.byNumbers(merchant.appcode, outTradeNos) : core.book.list()
+  for (const order of candidates) {
     if (order.appcode !== merchant.appcode) continue
     if (matches({ syssn: order.syssn, outTradeNo: order.outTradeNo, payType: order.payType, sysdtm: order.sysdtm })) {
       core.book.observe(order)

@@ -7,8 +7,10 @@ import { ChangeFeed } from './change-feed.ts'
 import { newCheckoutId } from './ids.ts'
 import {
   type CheckoutRecord,
+  type NotifyInput,
   type NotifyRecord,
   type OutboxEntry,
+  type RecordNotifyResult,
   type RefundRecord,
   type Store,
   type StoreOptions,
@@ -16,6 +18,8 @@ import {
 } from './store.ts'
 import {
   PAID_STATUSES,
+  checkNotifyInput,
+  checkTransitionNotify,
   newCheckoutRecord,
   normaliseTime,
   planRefund,
@@ -68,6 +72,24 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
     checkouts.set(next.id, copy(next))
     for (const entry of plan.outbox) outbox.set(entry.id, copy(entry))
   }
+  /** Store a checked notify; an accepted one once per (syssn, notifyType). */
+  const insertNotify = (input: NotifyInput): RecordNotifyResult => {
+    if (input.accepted) {
+      const existing = notifies.find(
+        (n) => n.accepted && n.syssn === input.syssn && n.notifyType === input.notifyType
+      )
+      if (existing) return { duplicate: true, record: copy(existing) }
+    }
+    // Drop keys passed as undefined, so records look the same as the SQL stores' rows.
+    const fields = Object.entries(input).filter(([, v]) => v !== undefined)
+    const record = {
+      ...Object.fromEntries(fields),
+      receivedAt: normaliseTime(input.receivedAt),
+      id: String(notifies.length + 1),
+    } as NotifyRecord
+    notifies.push(record)
+    return { duplicate: false, record: copy(record) }
+  }
   /** Orders by a key ascending then id ascending; 0 only for the same row. */
   const by =
     <T extends { id: string }>(key: (x: T) => string) =>
@@ -119,13 +141,21 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
       open()
       return findBy((c) => c.order === order && PAID_STATUSES.includes(c.status))
     },
-    async transition(id, { expectedVersion, status, ...patch }) {
+    async transition(id, { expectedVersion, status, notify, hooks, ...patch }) {
       open()
-      const plan = planWrite(checkouts.get(id), expectedVersion, patch, status, now())
+      checkTransitionNotify(notify)
+      const plan = planWrite(checkouts.get(id), expectedVersion, patch, status, now(), hooks)
       if (!plan.ok) return copy(plan)
       applyWrite(plan)
+      // Same synchronous step as the write: the notify exists iff the transition happened.
+      const recorded = notify && insertNotify(notify)
       if (plan.bumped) feed.emit(plan.next)
-      return { ok: true, checkout: copy(plan.next), bumped: plan.bumped }
+      return {
+        ok: true,
+        checkout: copy(plan.next),
+        bumped: plan.bumped,
+        ...(recorded ? { notify: recorded } : {}),
+      }
     },
     async update(id, expectedVersion, patch) {
       open()
@@ -197,12 +227,14 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
       }
       return due.map(copy)
     },
-    async completeOutbox(entryId) {
+    async completeOutbox(entryIds) {
       open()
-      const entry = outbox.get(entryId)
-      if (entry && entry.completedAt === undefined) {
-        entry.completedAt = now()
-        delete entry.leaseUntil
+      for (const entryId of typeof entryIds === 'string' ? [entryIds] : entryIds) {
+        const entry = outbox.get(entryId)
+        if (entry && entry.completedAt === undefined) {
+          entry.completedAt = now()
+          delete entry.leaseUntil
+        }
       }
     },
     async failOutbox(entryId, nextAttemptAt, error, attempt) {
@@ -223,25 +255,8 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
 
     async recordNotify(input) {
       open()
-      if (input.accepted) {
-        if (input.syssn === undefined)
-          throw new TypeError('Failed to record notify: an accepted notify needs its syssn.')
-        const existing = notifies.find(
-          (n) => n.accepted && n.syssn === input.syssn && n.notifyType === input.notifyType
-        )
-        if (existing) return { duplicate: true, record: copy(existing) }
-      } else if (input.reason === undefined) {
-        throw new TypeError('Failed to record notify: a rejected notify needs a reason.')
-      }
-      // Drop keys passed as undefined, so records look the same as the SQL stores' rows.
-      const fields = Object.entries(input).filter(([, v]) => v !== undefined)
-      const record = {
-        ...Object.fromEntries(fields),
-        receivedAt: normaliseTime(input.receivedAt),
-        id: String(notifies.length + 1),
-      } as NotifyRecord
-      notifies.push(record)
-      return { duplicate: false, record: copy(record) }
+      checkNotifyInput(input)
+      return insertNotify(input)
     },
     async hasAcceptedNotify(syssn, notifyType) {
       open()

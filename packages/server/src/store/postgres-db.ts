@@ -7,13 +7,26 @@ import type postgres from 'postgres'
 import type { PgChangeListener } from './postgres-feed.ts'
 import { checkoutFromRow, checkoutValues, outboxValues } from './postgres-schema.ts'
 import type { PgStatements } from './postgres-statements.ts'
-import { type CheckoutPatch, type CheckoutRecord, StoreError, type WriteResult } from './store.ts'
-import { planWrite, type WritePlan } from './transitions.ts'
+import { notifyFromRow } from './postgres-schema.ts'
+import {
+  type CheckoutPatch,
+  type CheckoutRecord,
+  type NotifyInput,
+  type OutboxTopic,
+  type RecordNotifyResult,
+  StoreError,
+  type WriteResult,
+} from './store.ts'
+import { checkTransitionNotify, planWrite, type WritePlan } from './transitions.ts'
+
+/** PostgreSQL text cannot hold NUL; junk notify fields are stored with U+FFFD in its place. */
+export const noNul = (v: string | undefined) =>
+  v === undefined ? null : v.replaceAll('\0', '\uFFFD')
 
 /** A connection to run on: the pool, or one transaction. */
 export type PgTx = postgres.TransactionSql | postgres.Sql
 /** What the store sends as query parameters. */
-export type PgParam = string | number | boolean | null | Buffer
+export type PgParam = string | number | boolean | null | Buffer | readonly string[]
 
 /** What `createPgDb` needs from the store. */
 export interface PgDbOptions {
@@ -69,24 +82,61 @@ export function createPgDb({ sql, q, channel, listener, now, open }: PgDbOptions
     for (const entry of plan.outbox) await run(t, q.insertOutbox, outboxValues(entry))
     if (plan.bumped) await notify(t, plan.next)
   }
+  /** Insert a checked notify in `t`; an accepted one once per (syssn, notifyType). */
+  const insertNotify = async (
+    t: postgres.TransactionSql,
+    input: NotifyInput,
+    receivedAt: string
+  ): Promise<RecordNotifyResult> => {
+    const [inserted] = await run(t, q.insertNotify, [
+      noNul(input.syssn),
+      noNul(input.outTradeNo),
+      noNul(input.notifyType),
+      noNul(input.checkoutId),
+      input.accepted,
+      noNul(input.reason),
+      Buffer.from(input.rawBody, 'utf8'),
+      receivedAt,
+    ])
+    if (inserted) return { duplicate: false, record: notifyFromRow(inserted) }
+    // ON CONFLICT waited for the winner to commit; READ COMMITTED lets this statement see it.
+    const key = [noNul(input.syssn), noNul(input.notifyType)]
+    const [existing] = await run(t, q.acceptedNotify, key)
+    return { duplicate: true, record: notifyFromRow(existing!) }
+  }
   /** `transition` / `update`: lock the row, let `planWrite` decide, write exactly that. */
   const write = async (
     id: string,
     expectedVersion: number,
     patch: CheckoutPatch,
-    status?: CheckoutRecord['status']
+    status?: CheckoutRecord['status'],
+    hooks?: readonly OutboxTopic[],
+    notifyInput?: NotifyInput
   ): Promise<WriteResult> => {
-    const plan = await tx(async (t) => {
+    const receivedAt = checkTransitionNotify(notifyInput)
+    const result = await tx(async (t) => {
       const current = await checkout(t, q.byIdForUpdate, id)
-      const p = planWrite(current, expectedVersion, patch, status, now())
-      if (p.ok) await applyWrite(t, p, expectedVersion)
-      return p
+      const p = planWrite(current, expectedVersion, patch, status, now(), hooks)
+      if (!p.ok) return { plan: p }
+      await applyWrite(t, p, expectedVersion)
+      // Same transaction, one commit: the notify row exists iff the transition committed.
+      const recorded = notifyInput && (await insertNotify(t, notifyInput, receivedAt!))
+      return { plan: p, notify: recorded }
     })
+    const plan = result.plan
     if (!plan.ok) return plan
     if (plan.bumped) listener.offer(plan.next)
-    return { ok: true, checkout: plan.next, bumped: plan.bumped }
+    return {
+      ok: true,
+      checkout: plan.next,
+      bumped: plan.bumped,
+      ...(result.notify ? { notify: result.notify } : {}),
+    }
   }
-  return { sql, q, now, listener, open, run, one, many, checkout, tx, notify, applyWrite, write }
+  return {
+    ...{ sql, q, now, listener, open, run, one, many, checkout, tx, notify, applyWrite, write },
+    insertNotify,
+  }
 }
 
 /** The helpers of one store. */

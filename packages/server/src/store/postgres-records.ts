@@ -3,17 +3,15 @@
  * `postgres.ts`). Same decisions as SQLite: `planRefund` / `planRefundUpdate` under a row lock.
  */
 import { newCheckoutId } from './ids.ts'
-import { type PgDb, sortBy } from './postgres-db.ts'
+import { type PgDb, noNul, sortBy } from './postgres-db.ts'
 import { notifyFromRow, outboxFromRow, refundFromRow } from './postgres-schema.ts'
 import type { Store } from './store.ts'
-import { normaliseTime, planRefund, planRefundUpdate } from './transitions.ts'
+import { checkNotifyInput, normaliseTime, planRefund, planRefundUpdate } from './transitions.ts'
 
 /** Default and largest page for `listRejectedNotifies`. */
 const DEFAULT_LIMIT = 50
 const MAX_LIMIT = 500
 
-/** PostgreSQL text cannot hold NUL; junk notify fields are stored with U+FFFD in its place. */
-const noNul = (v: string | undefined) => (v === undefined ? null : v.replaceAll('\0', '\uFFFD'))
 
 type OutboxMethods = 'claimDue' | 'completeOutbox' | 'failOutbox' | 'getOutbox'
 type NotifyMethods = 'recordNotify' | 'hasAcceptedNotify' | 'listRejectedNotifies'
@@ -30,9 +28,12 @@ export function pgOutboxMethods(db: PgDb): Pick<Store, OutboxMethods> {
       const rows = (await many(q.claimOutbox, t, limit, until)).map(outboxFromRow)
       return rows.sort(sortBy((e) => e.availableAt))
     },
-    async completeOutbox(entryId) {
+    async completeOutbox(entryIds) {
       await open()
-      await run(sql, q.completeOutbox, [now(), entryId])
+      const ids = typeof entryIds === 'string' ? [entryIds] : [...entryIds]
+      if (ids.length === 0) return
+      // One statement, so one commit, however many entries.
+      await run(sql, q.completeOutboxMany, [now(), ids])
     },
     async failOutbox(entryId, nextAttemptAt, error, attempt) {
       await open()
@@ -48,31 +49,11 @@ export function pgOutboxMethods(db: PgDb): Pick<Store, OutboxMethods> {
 
 /** Notifies: accepted ones once per (syssn, notifyType) through a partial unique index. */
 export function pgNotifyMethods(db: PgDb): Pick<Store, NotifyMethods> {
-  const { q, run, tx, one, many } = db
+  const { q, tx, one, many, insertNotify } = db
   return {
     async recordNotify(input) {
-      if (input.accepted && input.syssn === undefined)
-        throw new TypeError('Failed to record notify: an accepted notify needs its syssn.')
-      if (!input.accepted && input.reason === undefined)
-        throw new TypeError('Failed to record notify: a rejected notify needs a reason.')
-      const receivedAt = normaliseTime(input.receivedAt)
-      return tx(async (t) => {
-        const [inserted] = await run(t, q.insertNotify, [
-          noNul(input.syssn),
-          noNul(input.outTradeNo),
-          noNul(input.notifyType),
-          noNul(input.checkoutId),
-          input.accepted,
-          noNul(input.reason),
-          Buffer.from(input.rawBody, 'utf8'),
-          receivedAt,
-        ])
-        if (inserted) return { duplicate: false, record: notifyFromRow(inserted) }
-        // ON CONFLICT waited for the winner to commit; READ COMMITTED lets this statement see it.
-        const key = [noNul(input.syssn), noNul(input.notifyType)]
-        const [existing] = await run(t, q.acceptedNotify, key)
-        return { duplicate: true, record: notifyFromRow(existing!) }
-      })
+      const receivedAt = checkNotifyInput(input)
+      return tx((t) => insertNotify(t, input, receivedAt))
     },
     async hasAcceptedNotify(syssn, notifyType) {
       return (await one(q.acceptedNotify, noNul(syssn), noNul(notifyType))) !== undefined

@@ -46,6 +46,8 @@ export function pgStatements(s: string) {
         ORDER BY available_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
       RETURNING *`,
     completeOutbox: `UPDATE ${s}.outbox SET completed_at = $1, lease_until = NULL WHERE id = $2 AND completed_at IS NULL`,
+    completeOutboxMany: `UPDATE ${s}.outbox SET completed_at = $1, lease_until = NULL
+      WHERE id = ANY($2::text[]) AND completed_at IS NULL`,
     failOutbox: `UPDATE ${s}.outbox SET available_at = $2, last_error = $3, lease_until = NULL
       WHERE id = $1 AND completed_at IS NULL AND ($4::integer IS NULL OR attempts = $4::integer)`,
     outboxById: `SELECT * FROM ${s}.outbox WHERE id = $1`,

@@ -53,6 +53,14 @@ export interface PostgresStore extends Store {
   readonly resyncs: number
 }
 
+/**
+ * Seconds before a pooled connection retries after a failed connect. postgres.js's default grows
+ * with a failure count the whole pool (and its LISTEN connection) shares, to 10–20 s: during a
+ * one-second database restart ten connections fail together, and queries then wait that long for
+ * a server that is long back. Retry at least once a second instead.
+ */
+export const reconnectBackoff = (retries: number): number => Math.min(0.05 * 2 ** retries, 1)
+
 const DEFAULT_LIMIT = 50
 const MAX_LIMIT = 500
 
@@ -80,6 +88,7 @@ export function createPostgresStore(config: string | PostgresStoreOptions): Post
     postgres(options.url!, {
       max: options.max ?? 10,
       onnotice: () => undefined,
+      backoff: reconnectBackoff,
       connection: { application_name: 'qfpay-checkout' },
     })
   const transform = (sql.options as { transform?: { column?: { from?: unknown } } }).transform
@@ -151,8 +160,8 @@ export function createPostgresStore(config: string | PostgresStoreOptions): Post
       const r = await one(q.paidByOrder, order)
       return r && checkoutFromRow(r)
     },
-    async transition(id, { expectedVersion, status, ...patch }) {
-      return write(id, expectedVersion, patch, status)
+    async transition(id, { expectedVersion, status, notify, hooks, ...patch }) {
+      return write(id, expectedVersion, patch, status, hooks, notify)
     },
     async update(id, expectedVersion, patch) {
       return write(id, expectedVersion, patch)

@@ -21,8 +21,18 @@ import {
   refundToRow,
 } from './sqlite-schema.ts'
 import { prepareStatements } from './sqlite-statements.ts'
-import { type CheckoutRecord, type Store, StoreError, type StoreOptions } from './store.ts'
 import {
+  type CheckoutRecord,
+  type NotifyInput,
+  type OutboxTopic,
+  type RecordNotifyResult,
+  type Store,
+  StoreError,
+  type StoreOptions,
+} from './store.ts'
+import {
+  checkNotifyInput,
+  checkTransitionNotify,
   newCheckoutRecord,
   normaliseTime,
   planRefund,
@@ -120,20 +130,51 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
       )
     for (const entry of plan.outbox) q.insertOutbox.run(outboxToRow(entry))
   }
+  /** Insert a checked notify inside the caller's transaction; accepted ones once. */
+  const insertNotify = (input: NotifyInput, receivedAt: string): RecordNotifyResult => {
+    const fields = {
+      syssn: input.syssn ?? null,
+      out_trade_no: input.outTradeNo ?? null,
+      notify_type: input.notifyType,
+      checkout_id: input.checkoutId ?? null,
+      accepted: input.accepted ? 1 : 0,
+      reason: input.reason ?? null,
+      raw_body: input.rawBody,
+      received_at: receivedAt,
+    }
+    const info = q.insertNotify.run(fields)
+    if (info.changes === 1) {
+      // Built from what was written, not read back: one statement less per notify.
+      return { duplicate: false, record: notifyFromRow({ ...fields, id: info.lastInsertRowid }) }
+    }
+    const existing = q.acceptedNotify.get(input.syssn, input.notifyType) as Record<string, unknown>
+    return { duplicate: true, record: notifyFromRow(existing) }
+  }
   const write = (
     id: string,
     expectedVersion: number,
     patch: Parameters<Store['update']>[2],
-    status?: CheckoutRecord['status']
+    status?: CheckoutRecord['status'],
+    hooks?: readonly OutboxTopic[],
+    notify?: NotifyInput
   ) => {
-    const plan = tx(() => {
-      const p = planWrite(row(q.byId, id), expectedVersion, patch, status, now())
-      if (p.ok) applyWrite(p, expectedVersion)
-      return p
+    const receivedAt = checkTransitionNotify(notify)
+    const result = tx(() => {
+      const p = planWrite(row(q.byId, id), expectedVersion, patch, status, now(), hooks)
+      if (!p.ok) return { plan: p }
+      applyWrite(p, expectedVersion)
+      // Same transaction, one commit: the notify row exists iff the transition committed.
+      return { plan: p, notify: notify && insertNotify(notify, receivedAt!) }
     })
+    const plan = result.plan
     if (!plan.ok) return plan
     if (plan.bumped) feed.emit(plan.next)
-    return { ok: true as const, checkout: plan.next, bumped: plan.bumped }
+    return {
+      ok: true as const,
+      checkout: plan.next,
+      bumped: plan.bumped,
+      ...(result.notify ? { notify: result.notify } : {}),
+    }
   }
 
   return {
@@ -173,8 +214,8 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
       open()
       return row(q.paidByOrder, order)
     },
-    async transition(id, { expectedVersion, status, ...patch }) {
-      return write(id, expectedVersion, patch, status)
+    async transition(id, { expectedVersion, status, notify, hooks, ...patch }) {
+      return write(id, expectedVersion, patch, status, hooks, notify)
     },
     async update(id, expectedVersion, patch) {
       return write(id, expectedVersion, patch)
@@ -225,8 +266,13 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
         })
       })
     },
-    async completeOutbox(entryId) {
-      tx(() => q.completeOutbox.run(now(), entryId))
+    async completeOutbox(entryIds) {
+      const ids = typeof entryIds === 'string' ? [entryIds] : entryIds
+      if (ids.length === 0) return
+      const at = now()
+      tx(() => {
+        for (const id of ids) q.completeOutbox.run(at, id)
+      })
     },
     async failOutbox(entryId, nextAttemptAt, error, attempt) {
       const next = normaliseTime(nextAttemptAt)
@@ -241,36 +287,8 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
     },
 
     async recordNotify(input) {
-      if (input.accepted && input.syssn === undefined)
-        throw new TypeError('Failed to record notify: an accepted notify needs its syssn.')
-      if (!input.accepted && input.reason === undefined)
-        throw new TypeError('Failed to record notify: a rejected notify needs a reason.')
-      const receivedAt = normaliseTime(input.receivedAt)
-      return tx(() => {
-        const info = q.insertNotify.run({
-          syssn: input.syssn ?? null,
-          out_trade_no: input.outTradeNo ?? null,
-          notify_type: input.notifyType,
-          checkout_id: input.checkoutId ?? null,
-          accepted: input.accepted ? 1 : 0,
-          reason: input.reason ?? null,
-          raw_body: input.rawBody,
-          received_at: receivedAt,
-        })
-        if (info.changes === 1) {
-          return {
-            duplicate: false,
-            record: notifyFromRow(
-              q.notifyById.get(info.lastInsertRowid) as Record<string, unknown>
-            ),
-          }
-        }
-        const existing = q.acceptedNotify.get(input.syssn, input.notifyType) as Record<
-          string,
-          unknown
-        >
-        return { duplicate: true, record: notifyFromRow(existing) }
-      })
+      const receivedAt = checkNotifyInput(input)
+      return tx(() => insertNotify(input, receivedAt))
     },
     async hasAcceptedNotify(syssn, notifyType) {
       open()

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { NotifyInput } from './store.ts'
 import type { ContractContext } from './store-contract-fixtures.ts'
-import { T0, plus } from './store-contract-fixtures.ts'
+import { T0, created, plus } from './store-contract-fixtures.ts'
 
 const BODY = '{"status": "1", "syssn": "20240501000200020012345678", "notify_type": "payment"}'
 
@@ -94,6 +94,79 @@ export function describeNotifyContract(ctx: ContractContext): void {
         (await ctx.store.listRejectedNotifies({ limit: 1 })).map((n) => n.reason),
         ['unparseable_body']
       )
+    })
+
+    it('records the notify of a transition in the same commit, and only if it commits', async () => {
+      const c = await created(ctx.store)
+      const stale = await ctx.store.transition(c.id, {
+        expectedVersion: 7,
+        status: 'paid',
+        notify: accepted({ checkoutId: c.id, syssn: 'S-STALE' }),
+      })
+      assert.equal(stale.ok, false)
+      assert.equal(await ctx.store.hasAcceptedNotify('S-STALE', 'payment'), false)
+
+      const paid = await ctx.store.transition(c.id, {
+        expectedVersion: 1,
+        status: 'paid',
+        syssn: 'S-TX',
+        notify: accepted({ checkoutId: c.id, syssn: 'S-TX' }),
+      })
+      assert.ok(paid.ok)
+      assert.equal(paid.notify?.duplicate, false)
+      assert.deepEqual(
+        [paid.notify?.record.syssn, paid.notify?.record.checkoutId, paid.notify?.record.rawBody],
+        ['S-TX', c.id, BODY]
+      )
+      assert.equal(await ctx.store.hasAcceptedNotify('S-TX', 'payment'), true)
+      assert.deepEqual(
+        await ctx.store.recordNotify(accepted({ syssn: 'S-TX', checkoutId: c.id })),
+        { duplicate: true, record: paid.notify?.record },
+        'the notify written with the transition dedupes a later one'
+      )
+    })
+
+    it('still dedupes a transition notify whose syssn was already accepted, and still transitions', async () => {
+      const first = await ctx.store.recordNotify(accepted({ syssn: 'S-DUP' }))
+      const c = await created(ctx.store)
+      const paid = await ctx.store.transition(c.id, {
+        expectedVersion: 1,
+        status: 'paid',
+        notify: accepted({ syssn: 'S-DUP', receivedAt: plus(T0, 1000) }),
+      })
+      assert.ok(paid.ok)
+      assert.equal(paid.checkout.status, 'paid')
+      assert.deepEqual(paid.notify, { duplicate: true, record: first.record })
+    })
+
+    it('records no notify when the transition fails on a unique index', async () => {
+      const a = await created(ctx.store)
+      const b = await created(ctx.store)
+      assert.ok((await ctx.store.update(a.id, 1, { syssn: 'S-TAKEN' })).ok)
+      await assert.rejects(
+        ctx.store.transition(b.id, {
+          expectedVersion: 1,
+          status: 'paid',
+          syssn: 'S-TAKEN',
+          notify: accepted({ syssn: 'S-OTHER', checkoutId: b.id }),
+        })
+      )
+      assert.equal(await ctx.store.hasAcceptedNotify('S-OTHER', 'payment'), false)
+      assert.equal((await ctx.store.get(b.id))?.status, 'pending')
+    })
+
+    it('refuses a transition carrying a rejected notify, changing nothing', async () => {
+      const c = await created(ctx.store)
+      await assert.rejects(
+        ctx.store.transition(c.id, {
+          expectedVersion: 1,
+          status: 'paid',
+          notify: accepted({ accepted: false, reason: 'amount_mismatch' }),
+        }),
+        TypeError
+      )
+      assert.equal((await ctx.store.get(c.id))?.status, 'pending')
+      assert.deepEqual(await ctx.store.listRejectedNotifies(), [])
     })
 
     it('refuses a rejected notify without a reason and an accepted one without a syssn', async () => {

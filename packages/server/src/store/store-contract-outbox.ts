@@ -50,6 +50,44 @@ export function describeOutboxContract(ctx: ContractContext): void {
       assert.deepEqual(await ctx.store.claimDue(ctx.now, 10, LEASE), [])
     })
 
+    it('enqueues only the hooks a transition asks for', async () => {
+      const a = await created(ctx.store)
+      const paidA = await ctx.store.transition(a.id, {
+        expectedVersion: 1,
+        status: 'paid',
+        hooks: ['onPaid'],
+      })
+      assert.ok(paidA.ok)
+      const b = await created(ctx.store)
+      assert.ok((await ctx.store.transition(b.id, { expectedVersion: 1, status: 'cancelled', hooks: ['onPaid'] })).ok)
+      const c = await created(ctx.store)
+      assert.ok((await ctx.store.transition(c.id, { expectedVersion: 1, status: 'paid', hooks: [] })).ok)
+      const refund = await ctx.store.createRefund({ checkoutId: a.id, amount: 100, outTradeNo: 'R-HOOKS' })
+      assert.ok(refund.ok)
+      const done = await ctx.store.updateRefund(refund.refund.id, {
+        status: 'succeeded',
+        hooks: ['onStatus'],
+      })
+      assert.equal(done.ok && done.checkout?.status, 'refunded')
+      const entries = await ctx.store.claimDue(ctx.now, 10, LEASE)
+      assert.deepEqual(entries.map((e) => e.id).sort(), [`${a.id}:2:onPaid`, `${a.id}:3:onStatus`].sort())
+    })
+
+    it('completes several entries at once', async () => {
+      for (let i = 0; i < 3; i++) await moveTo(ctx.store, await created(ctx.store), 'expired')
+      const entries = await ctx.store.claimDue(ctx.now, 10, LEASE)
+      assert.equal(entries.length, 3)
+      await ctx.store.completeOutbox(entries.slice(0, 2).map((e) => e.id))
+      await ctx.store.completeOutbox([])
+      const later = plus(ctx.now, 10 * LEASE)
+      assert.deepEqual(
+        (await ctx.store.claimDue(later, 10, LEASE)).map((e) => e.id),
+        [entries[2]!.id]
+      )
+      for (const e of entries.slice(0, 2))
+        assert.equal((await ctx.store.getOutbox(e.id))?.completedAt, ctx.now)
+    })
+
     it('does not hand a leased entry to a second claimer until the lease runs out', async () => {
       const c = await created(ctx.store)
       await moveTo(ctx.store, c, 'expired')

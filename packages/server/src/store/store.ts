@@ -103,6 +103,17 @@ export interface CheckoutPatch {
 export interface TransitionInput extends CheckoutPatch {
   expectedVersion: number
   status: CheckoutStatus
+  /**
+   * An accepted notify to record in the SAME transaction (one durable commit instead of two):
+   * stored iff the transition commits, deduplicated per (syssn, notifyType) like `recordNotify`
+   * (a duplicate does not stop the transition). Must be `accepted` with a `syssn`.
+   */
+  notify?: NotifyInput
+  /**
+   * The hooks to enqueue outbox entries for; default both. An app without `onStatus` passes
+   * `['onPaid']`, so it pays no outbox row (and no completion commit) for a hook it lacks.
+   */
+  hooks?: readonly OutboxTopic[]
 }
 
 /** Why a compare-and-set write did not happen. `current` is the row as it is now. */
@@ -112,7 +123,15 @@ export type WriteRejection =
   | { ok: false; reason: 'illegal_transition'; current: CheckoutRecord }
 
 /** The outcome of `transition` / `update`. */
-export type WriteResult = { ok: true; checkout: CheckoutRecord; bumped: boolean } | WriteRejection
+export type WriteResult =
+  | {
+      ok: true
+      checkout: CheckoutRecord
+      bumped: boolean
+      /** Present when `TransitionInput.notify` was given: what recording it did. */
+      notify?: RecordNotifyResult
+    }
+  | WriteRejection
 
 /** Hooks the outbox drives; one entry per hook per transition. */
 export type OutboxTopic = 'onPaid' | 'onStatus'
@@ -203,6 +222,8 @@ export interface RefundPatch {
   status: RefundStatus
   syssn?: string
   failure?: CheckoutFailure
+  /** The hooks a resulting checkout transition enqueues (see `TransitionInput.hooks`). */
+  hooks?: readonly OutboxTopic[]
 }
 
 /** On success to `succeeded`, `checkout` is the payment after its refund transition. */
@@ -254,7 +275,8 @@ export interface Store {
   /**
    * Compare-and-set a status change (`canTransition` must allow it; `cancelled|expired -> paid`
    * also sets `latePayment`). Bumps `version` by 1, enqueues `onStatus` (and `onPaid` when
-   * entering `paid`) in the same transaction, then notifies subscribers.
+   * entering `paid`; only the `hooks` given, when given) and records `notify` (when given) in
+   * the same transaction, then notifies subscribers.
    */
   transition(id: string, input: TransitionInput): Promise<WriteResult>
   /**
@@ -284,8 +306,8 @@ export interface Store {
 
   /** Lease up to `limit` due entries (oldest first) for `leaseMs`; no two claimers get one entry. */
   claimDue(now: string, limit: number, leaseMs: number): Promise<OutboxEntry[]>
-  /** Mark an entry done for good. */
-  completeOutbox(entryId: string): Promise<void>
+  /** Mark an entry (or several, in one transaction: one durable commit) done for good. */
+  completeOutbox(entryId: string | readonly string[]): Promise<void>
   /**
    * Release an entry for a retry at `nextAttemptAt`. With `attempt`, applies only if nobody has
    * re-claimed it since (its `attempts` still equals `attempt`). Returns whether it applied.

@@ -8,6 +8,8 @@ import type {
   CheckoutPatch,
   CheckoutRecord,
   CreateCheckoutInput,
+  NotifyInput,
+  OutboxTopic,
   CreateRefundInput,
   CreateRefundResult,
   OutboxEntry,
@@ -95,7 +97,8 @@ export function planWrite(
   expectedVersion: number,
   patch: CheckoutPatch,
   status: CheckoutStatus | undefined,
-  now: string
+  now: string,
+  hooks?: readonly OutboxTopic[]
 ): WritePlan | WriteRejection {
   if (!current) return { ok: false, reason: 'not_found' }
   if (current.version !== expectedVersion) return { ok: false, reason: 'conflict', current }
@@ -143,6 +146,7 @@ export function planWrite(
   if (status !== undefined) {
     const topics = status === 'paid' ? (['onPaid', 'onStatus'] as const) : (['onStatus'] as const)
     for (const topic of topics) {
+      if (hooks !== undefined && !hooks.includes(topic)) continue
       outbox.push({
         id: `${next.id}:${next.version}:${topic}`,
         topic,
@@ -227,9 +231,26 @@ export function planRefundUpdate(
     )
   const refundedAmount = checkout.refundedAmount + refund.amount
   const status = refundedAmount >= checkout.amount ? 'refunded' : 'partially_refunded'
-  const write = planWrite(checkout, checkout.version, { refundedAmount }, status, now)
+  const write = planWrite(checkout, checkout.version, { refundedAmount }, status, now, patch.hooks)
   // createRefund reserved the amount while the payment was refundable, so this cannot fail.
   if (!write.ok)
     throw new Error(`Failed to apply refund ${refund.id}: checkout is ${checkout.status}.`)
   return { ok: true, refund: next, checkoutWrite: write }
+}
+
+/** The checks `recordNotify` makes, shared by `transition({ notify })`; returns `receivedAt` normalised. */
+export function checkNotifyInput(input: NotifyInput): string {
+  if (input.accepted && input.syssn === undefined)
+    throw new TypeError('Failed to record notify: an accepted notify needs its syssn.')
+  if (!input.accepted && input.reason === undefined)
+    throw new TypeError('Failed to record notify: a rejected notify needs a reason.')
+  return normaliseTime(input.receivedAt)
+}
+
+/** `transition({ notify })` records accepted notifies only (rejected ones change nothing). */
+export function checkTransitionNotify(input: NotifyInput | undefined): string | undefined {
+  if (input === undefined) return undefined
+  if (!input.accepted)
+    throw new TypeError('Failed to transition: only an accepted notify is recorded with it.')
+  return checkNotifyInput(input)
 }

@@ -7,13 +7,13 @@
  * - paid, partially refunded, refunded → 409 `already_paid`;
  * - failed, expired, cancelled → 200 with the checkout as it is (cancelling twice is harmless,
  *   and the widget reads the status it gets);
- * - unknown id → 404; a close the gateway did not confirm → 504 `gateway_timeout` (still pending).
+ * - unknown id, or another mount's checkout → 404; a close the gateway did not confirm → 504 `gateway_timeout` (still pending).
  */
 import type { Hono } from 'hono'
 import type { CheckoutEnv } from '../context.ts'
 import { CheckoutError } from '../errors.ts'
 import { PAID_STATUSES } from '../../store/transitions.ts'
-import { checkoutNotFound, validCheckoutId } from '../validation.ts'
+import { checkoutNotFound, servedHere, validCheckoutId } from '../validation.ts'
 import { toWireCheckout } from '../wire.ts'
 import type { ServiceDeps } from './service-deps.ts'
 
@@ -21,6 +21,9 @@ import type { ServiceDeps } from './service-deps.ts'
 export function registerCancelRoute(app: Hono<CheckoutEnv>, deps: ServiceDeps): void {
   app.post('/checkouts/:id/cancel', validCheckoutId, async (c) => {
     const { id } = c.req.valid('param')
+    // Another mount's checkout is not found here (a public route must not reverse a till's payment).
+    const found = await deps.store.get(id)
+    if (!found || !servedHere(found, deps.settings)) throw checkoutNotFound()
     const after = await deps.payments.cancel(id)
     if (!after) throw checkoutNotFound()
     if (PAID_STATUSES.includes(after.status)) {

@@ -2,14 +2,16 @@
  * `GET {base}/checkouts/:id/events`: the live status of one checkout as server-sent events
  * (design.md §2). Frames are `event: status`, `id: <version>`, `data: <Checkout JSON>`; the
  * stream ends after a final status. Changes arrive through the app's `StatusHub` (one store
- * subscription for all streams); every poke re-reads the row, so a lost, duplicated or
- * reordered poke only delays, and versions go out strictly increasing.
+ * subscription for all streams), which re-reads the row once per change for every stream of
+ * that checkout; so a lost, duplicated or reordered poke only delays, and versions go out
+ * strictly increasing.
  */
 import type { Hono } from 'hono'
 import { type SSEStreamingApi, streamSSE } from 'hono/streaming'
+import type { CheckoutRecord } from '../../store/store.ts'
 import type { CheckoutDeps, CheckoutEnv } from '../context.ts'
 import { hubFor } from '../status-hub.ts'
-import { checkoutNotFound, validCheckoutId } from '../validation.ts'
+import { checkoutNotFound, servedHere, validCheckoutId } from '../validation.ts'
 import { toWireCheckout } from '../wire.ts'
 
 /** Heartbeat period, in ms: below the 30–60 s idle timeouts of common proxies (design.md §2: 15 s). */
@@ -48,7 +50,7 @@ export function registerEventsRoute(
   app.get('/checkouts/:id/events', validCheckoutId, async (c) => {
     const { id } = c.req.valid('param')
     const row = await deps.store.get(id)
-    if (!row) throw checkoutNotFound()
+    if (!row || !servedHere(row, deps.settings)) throw checkoutNotFound()
     const lastEventId = parseLastEventId(c.req.header('last-event-id'))
     const known = lastEventId !== undefined && lastEventId <= row.version ? lastEventId : 0
     if (row.status !== 'pending' && known === row.version) {
@@ -66,49 +68,59 @@ export function registerEventsRoute(
     return res
   })
 
+  /** The JSON of a row, made once per row object: a broadcast shares one record (hub). */
+  const frames = new WeakMap<CheckoutRecord, string>()
+  const frameOf = (row: CheckoutRecord) => {
+    let data = frames.get(row)
+    if (data === undefined) frames.set(row, (data = JSON.stringify(toWireCheckout(row))))
+    return data
+  }
+
   /** Streams checkout `id` until a final status is sent or the client leaves. */
   async function follow(stream: SSEStreamingApi, id: string, alreadySent: number): Promise<void> {
     let lastSent = alreadySent
     let finished = false
     let finish!: () => void
     const done = new Promise<void>((resolve) => (finish = () => ((finished = true), resolve())))
-    let reading = false
-    let again = false
-
-    // Reads serialise: pokes that land during a read cause one more read, not one each.
-    const pump = async (): Promise<void> => {
-      if (reading) return void (again = true)
-      reading = true
+    const stop = (error: unknown) => {
+      deps.logger.warn('status stream stopped', {
+        id,
+        error: error instanceof Error ? error.message : String(error),
+      })
+      finish()
+    }
+    // Writes serialise: rows that land during a write wait, and only the newest of them is
+    // written next; versions go out strictly increasing.
+    let writing = false
+    let queued: CheckoutRecord | undefined
+    const offer = async (row: CheckoutRecord | undefined): Promise<void> => {
+      if (finished) return
+      if (!row) return finish()
+      if (!queued || row.version > queued.version) queued = row
+      if (writing) return
+      writing = true
       try {
-        do {
-          again = false
-          const row = await deps.store.get(id)
-          if (finished) return
-          if (!row) return finish()
-          if (row.version > lastSent) {
-            lastSent = row.version
-            await stream.writeSSE({
-              event: 'status',
-              id: String(row.version),
-              data: JSON.stringify(toWireCheckout(row)),
-            })
+        while (queued && !finished) {
+          const next: CheckoutRecord = queued
+          queued = undefined
+          if (next.version > lastSent) {
+            lastSent = next.version
+            await stream.writeSSE({ event: 'status', id: String(next.version), data: frameOf(next) })
           }
-          if (row.status !== 'pending') return finish()
-        } while (again && !finished)
+          if (next.status !== 'pending') return finish()
+        }
       } catch (error) {
-        deps.logger.warn('status stream stopped', {
-          id,
-          error: error instanceof Error ? error.message : String(error),
-        })
-        finish()
+        stop(error)
       } finally {
-        reading = false
+        writing = false
       }
     }
 
-    // Watch before the first read, so a change committed in between is not missed.
-    const unwatch = hub.watch(id, (change) => {
-      if (change.version > lastSent && !finished) void pump()
+    // Watch before the first read, so a change committed in between is not missed. The hub
+    // reads the row once per change for every stream of this checkout.
+    const unwatch = hub.watchRows(id, (read) => {
+      if (read.error !== undefined) return stop(read.error)
+      if (!read.row || read.row.version > lastSent) void offer(read.row)
     })
     stream.onAbort(() => finish())
     let pinging = false
@@ -119,7 +131,11 @@ export function registerEventsRoute(
       void stream.write(': ping\n\n').finally(() => (pinging = false))
     }, heartbeatMs)
     try {
-      await pump()
+      try {
+        await offer(await deps.store.get(id))
+      } catch (error) {
+        stop(error)
+      }
       await done
     } finally {
       clearInterval(heartbeat)

@@ -1,7 +1,8 @@
 /**
  * `GET {base}/return`: where Alipay sends the shopper's browser after paying (seed 000 §7:
  * `syssn`, `out_trade_no`, `txamt`, `respcd`… as GET parameters). The parameters are unsigned,
- * so they only say WHICH checkout: its state comes from `/query`, never from the URL.
+ * so they only say WHICH checkout (by our unguessable `out_trade_no`, never by the gateway's
+ * sequential `syssn`): its state comes from `/query`, never from the URL.
  *
  * Then a 303 to the merchant's configured `returnPage` with `?checkout=<id>` (the widget resumes
  * from it). The target is never read from the request, so this is no open redirect. Without a
@@ -11,7 +12,7 @@
 import type { Hono } from 'hono'
 import type { CheckoutStatus } from '../../contract.ts'
 import type { CheckoutEnv } from '../context.ts'
-import { checkoutNotFound } from '../validation.ts'
+import { checkoutNotFound, servedHere } from '../validation.ts'
 import { toWireCheckout } from '../wire.ts'
 import type { ServiceDeps } from './service-deps.ts'
 
@@ -29,12 +30,12 @@ const STATUS_TEXT: Record<CheckoutStatus, string> = {
 /** Registers `GET /return`. */
 export function registerReturnRoute(app: Hono<CheckoutEnv>, deps: ServiceDeps): void {
   app.get('/return', async (c) => {
+    // Only our own `out_trade_no` (120 random bits) finds the checkout. QFPay's `syssn` is a
+    // date plus a sequence number: looking it up would let anyone enumerate syssns and collect
+    // checkout ids (the redirect carries ?checkout=<id>) and trigger a /query per guess.
     const outTradeNo = c.req.query('out_trade_no')
-    const syssn = c.req.query('syssn')
-    const found =
-      (outTradeNo ? await deps.store.getByOutTradeNo(outTradeNo) : undefined) ??
-      (syssn ? await deps.store.getBySyssn(syssn) : undefined)
-    if (!found) throw checkoutNotFound()
+    const found = outTradeNo ? await deps.store.getByOutTradeNo(outTradeNo) : undefined
+    if (!found || !servedHere(found, deps.settings)) throw checkoutNotFound()
     const record = (await deps.payments.refresh(found.id)) ?? found
     c.header('Cache-Control', 'no-store')
     const target = deps.settings.returnPage

@@ -5,7 +5,7 @@
  */
 import type { Hono } from 'hono'
 import type { CheckoutDeps, CheckoutEnv } from '../context.ts'
-import { checkoutNotFound, validCheckoutId } from '../validation.ts'
+import { checkoutNotFound, servedHere, validCheckoutId } from '../validation.ts'
 import { toWireCheckout } from '../wire.ts'
 
 /** Tuning of the poll-triggered refresh; the defaults suit production. */
@@ -37,7 +37,7 @@ export function registerStatusRoute(
   app.get('/checkouts/:id', validCheckoutId, async (c) => {
     const { id } = c.req.valid('param')
     let row = await deps.store.get(id)
-    if (!row) throw checkoutNotFound()
+    if (!row || !servedHere(row, deps.settings)) throw checkoutNotFound()
     if (row.status === 'pending') {
       await withinMs(refreshOnce(id), waitMs)
       row = (await deps.store.get(id)) ?? row
