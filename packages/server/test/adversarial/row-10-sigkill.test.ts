@@ -177,6 +177,9 @@ it(`loses nothing acknowledged and leaves no orphan gateway order across ${KILLS
   await post('/__test/advance?ms=10000')
   await (await post('/__test/reconcile')).text()
   await (await post('/__test/reconcile')).text() // the refund scan runs in the background at start
+  // An outbox entry a killed process had claimed stays leased to it for 60 s (so two live
+  // instances never run one hook twice); past the lease, this process delivers it.
+  await post('/__test/advance?ms=70000')
   await (await post('/__test/hooks')).text()
   await kill(child)
   child = undefined
