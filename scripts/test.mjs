@@ -47,7 +47,7 @@ const suites = [
   // Deterministic, so a budget check rather than a benchmark (issue 6 row 1): the widget's
   // production entry and its lazy chunks against their gzip budgets.
   { name: 'widget size budget', cwd: 'packages/widget', cmd: ['pnpm', 'run', 'size'], counts: plainCounts },
-  { name: 'e2e', cwd: 'e2e', cmd: ['pnpm', 'test'], counts: nodeTestCounts, needs: ['chromium'], optional: 'e2e/package.json' },
+  { name: 'e2e', cwd: 'e2e', cmd: ['pnpm', 'test'], counts: nodeTestCounts, needs: ['chromium'], postgres: true, optional: 'e2e/package.json' },
 ]
 
 /** The Debian package that provides a program in `needs`, where the names differ. */

@@ -36,7 +36,12 @@ export interface Scene {
 /** Starts the demo (all ports free ones) and a browser. */
 export async function openScene(
   name: string,
-  options: { timeScale?: number; expiresIn?: number } = {}
+  options: {
+    timeScale?: number
+    expiresIn?: number
+    /** Overrides of the demo's environment (e.g. a given QFPAY_KEY), applied last. */
+    env?: Record<string, string>
+  } = {}
 ): Promise<Scene> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true })
   const logs: string[] = []
@@ -49,6 +54,7 @@ export async function openScene(
     QFPAY_MCHID: '',
     QFPAY_STORE: '',
     DATABASE_URL: '',
+    ...options.env,
   }
   const demo = await startDemo({
     ports: { sandbox: 0, merchant: 0, page: 0 },
