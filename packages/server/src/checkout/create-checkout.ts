@@ -7,12 +7,11 @@
 import { Hono } from 'hono'
 import { createQfpayClient } from '../qfpay/client.ts'
 import type { Sandbox } from '../sandbox/index.ts'
-import { createPostgresStore } from '../store/postgres.ts'
-import { createSqliteStore } from '../store/sqlite.ts'
+import { createLazyStore } from '../store/lazy-store.ts'
 import type { Store } from '../store/store.ts'
 import { type CheckoutEnv, resolveSettings } from './context.ts'
 import { CheckoutError, renderError } from './errors.ts'
-import { resolveGatewayConfig } from './gateway-config.ts'
+import { processEnv, resolveGatewayConfig } from './gateway-config.ts'
 import { createLocalGateway, type LocalGateway } from './local-gateway.ts'
 import { consoleLogger } from './logger.ts'
 import { type CheckoutMerchant, createMerchant } from './merchant.ts'
@@ -196,9 +195,21 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
   })
 }
 
-/** The store when none is given: `QFPAY_STORE` as a PostgreSQL URL, else as a SQLite file. */
+/**
+ * The store when none is given: `QFPAY_STORE` as a PostgreSQL URL, else as a SQLite file. It is
+ * imported and opened on first use, so a merchant who passes a store (or runs where neither
+ * SQLite nor the PostgreSQL driver loads, such as a fetch runtime) never loads either.
+ */
 function defaultStore(clock: () => Date): Store {
-  const setting = process.env['QFPAY_STORE']
-  if (setting && /^postgres(ql)?:\/\//i.test(setting.trim())) return createPostgresStore({ url: setting.trim(), clock })
-  return createSqliteStore({ filename: setting ?? './qfpay-checkout.db', clock })
+  const setting = processEnv()['QFPAY_STORE']?.trim()
+  return createLazyStore(async () => {
+    if (setting && /^postgres(ql)?:\/\//i.test(setting)) {
+      const { createPostgresStore } = await import('../store/postgres.ts')
+      const store = createPostgresStore({ url: setting, clock })
+      await store.ready
+      return store
+    }
+    const { createSqliteStore } = await import('../store/sqlite.ts')
+    return createSqliteStore({ filename: setting || './qfpay-checkout.db', clock })
+  })
 }

@@ -6,7 +6,7 @@
  * @see ../../../../../shared/qfpay-api.md §5 (payment), §5.3 (swipe-card pending rule)
  * @see ../../../../../shared/design.md §7 ("One payment per order")
  */
-import { randomBytes } from 'node:crypto'
+import { randomHex } from './gateway-config.ts'
 import type { Context } from 'hono'
 import { isQfpayError } from '../qfpay/errors.ts'
 import { payTypeInfo } from '../qfpay/pay-types.ts'
@@ -44,7 +44,7 @@ export interface CreatePaymentResult {
  * digits only (QFPay allows more, but `|` and `*` trip up some tools; brief: ≤ 32 characters).
  */
 export function newOutTradeNo(kind: 'P' | 'R'): string {
-  return kind + randomBytes(15).toString('hex')
+  return kind + randomHex(30).toLowerCase()
 }
 
 /** Opens (or finds) the checkout for `input`, talking to the gateway as little as possible. */

@@ -12,8 +12,7 @@
  * order is queried by one instance at a time. The lease is released with the rescheduling
  * write, and in the fault path; a crashed instance's leases simply run out.
  */
-import { randomBytes } from 'node:crypto'
-import { hostname } from 'node:os'
+import { processEnv, randomHex } from './gateway-config.ts'
 import { isQfpayError } from '../qfpay/errors.ts'
 import { payTypeInfo } from '../qfpay/pay-types.ts'
 import type { CheckoutPatch, CheckoutRecord } from '../store/store.ts'
@@ -52,9 +51,15 @@ const MAX_BATCHES_PER_PASS = 50
 /** Default lease on claimed checkouts: far longer than one batch (a `/query` plus its writes). */
 const DEFAULT_LEASE_MS = 60_000
 
-/** This process's reconciler identity: `hostname:pid:random` (random: pids repeat across containers). */
+/**
+ * This process's reconciler identity: `hostname:pid:random` (random: pids repeat across
+ * containers). Read from the environment rather than `node:os`, so the app still loads on
+ * fetch runtimes.
+ */
 export function defaultLeaseOwner(): string {
-  return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`
+  const proc = (globalThis as { process?: { pid?: number } }).process
+  const host = processEnv()['HOSTNAME'] ?? 'host'
+  return `${host}:${proc?.pid ?? 0}:${randomHex(8).toLowerCase()}`
 }
 
 /** Runs reconciler passes on a timer and on demand. */

@@ -12,7 +12,8 @@ import postgres from 'postgres'
 import { TEST_APPCODE, TEST_KEY } from '../../src/checkout/checkout-test-bed.ts'
 import { createCheckout } from '../../src/checkout/create-checkout.ts'
 import { silentLogger } from '../../src/checkout/logger.ts'
-import { DEFAULT_SCHEMA, type PostgresStore } from '../../src/store/postgres.ts'
+import { DEFAULT_SCHEMA } from '../../src/store/postgres.ts'
+import { createSqliteStore } from '../../src/store/sqlite.ts'
 
 const url = process.env['DATABASE_URL']
 const ci = process.env['CI'] === 'true' || process.env['CI'] === '1'
@@ -43,9 +44,7 @@ if (!url && ci) {
     try {
       await withStoreEnv(` ${url} `, async () => {
         const app = createCheckout(base)
-        const store = app.store as PostgresStore
-        assert.equal(store.channel, `${DEFAULT_SCHEMA}_changes`)
-        await store.ready
+        const store = app.store
         const res = await app.request('/checkouts', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ payType: '800201', order: `DEFAULT-${process.pid}` }) })
         assert.equal(res.status, 201)
         const { id } = (await res.json()) as { id: string }
@@ -63,10 +62,16 @@ if (!url && ci) {
   it('stays on SQLite when only DATABASE_URL is set', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'qfpay-default-store-'))
     try {
-      await withStoreEnv(join(dir, 'checkout.db'), async () => {
+      const file = join(dir, 'checkout.db')
+      await withStoreEnv(file, async () => {
         const app = createCheckout(base)
-        assert.equal('channel' in app.store, false)
+        const res = await app.request('/checkouts', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ payType: '800201', order: `SQLITE-${process.pid}` }) })
+        assert.equal(res.status, 201)
+        const { id } = (await res.json()) as { id: string }
         await app.close()
+        const sqlite = createSqliteStore({ filename: file })
+        assert.equal((await sqlite.get(id))?.status, 'pending')
+        await sqlite.close()
       })
     } finally {
       rmSync(dir, { recursive: true, force: true })
