@@ -44,8 +44,10 @@ const shardOf = (outTradeNo: string | null) => {
 }
 const gatewayFetch = (async (input: string | URL | Request, init?: RequestInit) => {
   const request = input instanceof Request ? input : new Request(String(input), init)
-  const form = new URLSearchParams(await request.clone().text())
-  return shardOf(form.get('out_trade_no')).fetch(request)
+  // The client sends a string form body: route on it without cloning the request's stream (a
+  // tee per query is the router's cost, not the server's or the gateway's).
+  const body = typeof init?.body === 'string' && !(input instanceof Request) ? init.body : await request.clone().text()
+  return shardOf(new URLSearchParams(body).get('out_trade_no')).fetch(request)
 }) as typeof fetch
 const client = createQfpayClient({ appcode: APPCODE, key: KEY, baseUrl: 'http://sandbox.internal', fetch: gatewayFetch })
 

@@ -84,4 +84,43 @@ describe('sqlite store on disk', () => {
     await store.close()
     await assert.rejects(store.get('x'), { code: 'closed' })
   })
+
+  it('commits the writes of one tick together, rejecting a failing one alone', async () => {
+    const filename = freshFile()
+    const store = createSqliteStore({ filename })
+    // Same tick: one group commit. The duplicate out_trade_no fails in its own savepoint.
+    const [a, b, dup] = await Promise.allSettled([
+      store.create(checkoutInput({ order: 'G1', outTradeNo: 'G-1' })),
+      store.create(checkoutInput({ order: 'G2', outTradeNo: 'G-2' })),
+      store.create(checkoutInput({ order: 'G3', outTradeNo: 'G-1' })),
+    ])
+    assert.equal(a.status, 'fulfilled')
+    assert.equal(b.status, 'fulfilled')
+    assert.equal(dup.status, 'rejected')
+    assert.equal((dup as PromiseRejectedResult).reason.code, 'unique_violation')
+    const id = (a as PromiseFulfilledResult<Awaited<ReturnType<typeof store.create>>>).value.checkout.id
+    // Two compare-and-sets on one version in one tick: exactly one wins.
+    const moves = await Promise.all([
+      store.transition(id, { expectedVersion: 1, status: 'paid', syssn: 'S-G1' }),
+      store.transition(id, { expectedVersion: 1, status: 'cancelled' }),
+    ])
+    assert.deepEqual(moves.map((m) => m.ok), [true, false])
+    await store.close()
+    const reopened = createSqliteStore({ filename })
+    assert.equal((await reopened.getByOutTradeNo('G-1'))?.status, 'paid')
+    assert.equal((await reopened.getByOutTradeNo('G-2'))?.status, 'pending')
+    assert.equal((await reopened.listPendingByOrder('G3')).length, 0)
+    await reopened.close()
+  })
+
+  it('commits writes still queued when it closes', async () => {
+    const filename = freshFile()
+    const store = createSqliteStore({ filename })
+    const created = store.create(checkoutInput({ order: 'QC', outTradeNo: 'Q-C' }))
+    await store.close()
+    assert.equal((await created).kind, 'created')
+    const reopened = createSqliteStore({ filename })
+    assert.equal((await reopened.getByOutTradeNo('Q-C'))?.status, 'pending')
+    await reopened.close()
+  })
 })
