@@ -2,51 +2,20 @@
  * Debian's Chromium through playwright-core (toolchain.md trap 4: as root it needs
  * `--no-sandbox`; a browser download is not possible here, so the system one is used).
  */
-import { execSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import {
   chromium,
   type Browser,
   type BrowserContext,
   type BrowserContextOptions,
 } from 'playwright-core'
-
-/** The flags of toolchain.md trap 4. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-]
-
-/** `CHROMIUM_PATH`, else `command -v chromium`, else the Debian path. */
-export function chromiumPath(): string {
-  if (process.env['CHROMIUM_PATH']) return process.env['CHROMIUM_PATH']
-  try {
-    const found = execSync('command -v chromium || command -v chromium-browser', {
-      encoding: 'utf8',
-      shell: '/bin/sh',
-    }).trim()
-    if (found) return found
-  } catch {
-    // fall through to the usual place
-  }
-  if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium'
-  throw new Error(
-    'Failed to find Chromium: install it (apt-get install -y chromium) or set CHROMIUM_PATH.'
-  )
-}
+import { CHROMIUM_ARGS, chromiumPath } from '../../scripts/chromium.mjs'
 
 /** Launches headless Chromium. */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath(),
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS],
     timeout: 30_000,
   })
 }

@@ -1,5 +1,6 @@
 // Web Test Runner: headless Debian Chromium, msw in the browser, jsqr (CommonJS) bundled on the fly.
 // See shared/toolchain.md traps 4 (chromium flags), 5 (msw), 6 (CommonJS) and 7 (es2022).
+import { CHROMIUM_ARGS, chromiumPath } from '../../scripts/chromium.mjs'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { build } from 'esbuild'
@@ -52,18 +53,9 @@ export default {
     playwrightLauncher({
       product: 'chromium',
       launchOptions: {
-        executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+        executablePath: chromiumPath(),
         headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-dev-shm-usage',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-          '--disable-quic',
-        ],
+        args: [...CHROMIUM_ARGS],
       },
     }),
   ],
