@@ -13,14 +13,23 @@ export const BUDGETS = { entry: 7 * 1024, total: 16 * 1024 }
 /** The widget's production builds: dist/index.js and dist/define.js with its chunks. */
 export function buildWidget() {
   for (const extra of [[], ['--mode', 'define']]) {
-    const r = spawnSync('pnpm', ['exec', 'vite', 'build', '--logLevel', 'warn', ...extra], { cwd: widgetDir, encoding: 'utf8' })
-    if (r.status !== 0) throw new Error(`widget build failed (vite build ${extra.join(' ')}):\n${r.stdout}\n${r.stderr}`)
+    const r = spawnSync('pnpm', ['exec', 'vite', 'build', '--logLevel', 'warn', ...extra], {
+      cwd: widgetDir,
+      encoding: 'utf8',
+    })
+    if (r.status !== 0)
+      throw new Error(
+        `widget build failed (vite build ${extra.join(' ')}):\n${r.stdout}\n${r.stderr}`
+      )
   }
 }
 
 /** Runs size.mjs --check and parses its two budgeted rows: gzip bytes of the entry and of entry + the lazy chunks up to the QR. */
 export function measureWidget() {
-  const r = spawnSync(process.execPath, [join(widgetDir, 'scripts', 'size.mjs'), '--check'], { cwd: widgetDir, encoding: 'utf8' })
+  const r = spawnSync(process.execPath, [join(widgetDir, 'scripts', 'size.mjs'), '--check'], {
+    cwd: widgetDir,
+    encoding: 'utf8',
+  })
   const out = r.stdout ?? ''
   const bytes = {}
   for (const line of out.split('\n')) {
@@ -37,5 +46,11 @@ export function measureWidget() {
     throw new Error(`could not read size.mjs's table (exit ${r.status}):\n${out}\n${r.stderr}`)
   }
   const verdict = /(\d+) passed, (\d+) failed\s*$/.exec(out.trim())
-  return { ...bytes, table: out.trim(), exitCode: r.status, passed: Number(verdict?.[1] ?? NaN), failed: Number(verdict?.[2] ?? NaN) }
+  return {
+    ...bytes,
+    table: out.trim(),
+    exitCode: r.status,
+    passed: Number(verdict?.[1] ?? NaN),
+    failed: Number(verdict?.[2] ?? NaN),
+  }
 }

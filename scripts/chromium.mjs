@@ -21,11 +21,16 @@ export const CHROMIUM_ARGS = Object.freeze([
 export function chromiumPath() {
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH
   try {
-    const found = execSync('command -v chromium || command -v chromium-browser', { encoding: 'utf8', shell: '/bin/sh' }).trim()
+    const found = execSync('command -v chromium || command -v chromium-browser', {
+      encoding: 'utf8',
+      shell: '/bin/sh',
+    }).trim()
     if (found) return found
   } catch {
     // fall through to the usual place
   }
   if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium'
-  throw new Error('Failed to find Chromium: install it (apt-get install -y chromium) or set CHROMIUM_PATH.')
+  throw new Error(
+    'Failed to find Chromium: install it (apt-get install -y chromium) or set CHROMIUM_PATH.'
+  )
 }

@@ -219,7 +219,18 @@ export function restartCluster({ dir, bindir = findPgBindir() }) {
   if (!bindir) throw new Error('PostgreSQL server binaries not found (set PG_BINDIR).')
   runAsOwner(
     join(bindir, 'pg_ctl'),
-    ['-D', join(dir, 'data'), '-l', join(dir, 'postgres.log'), '-m', 'fast', '-w', '-t', '60', 'restart'],
+    [
+      '-D',
+      join(dir, 'data'),
+      '-l',
+      join(dir, 'postgres.log'),
+      '-m',
+      'fast',
+      '-w',
+      '-t',
+      '60',
+      'restart',
+    ],
     { quiet: true }
   )
 }

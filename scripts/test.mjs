@@ -42,12 +42,38 @@ const plainCounts = (out) => {
  * PG_CLUSTER_STATE, the cluster's state file (a test may restart the server with it).
  */
 const suites = [
-  { name: 'server', cwd: 'packages/server', cmd: ['pnpm', 'test'], counts: nodeTestCounts, needs: ['initdb'], postgres: true },
-  { name: 'widget', cwd: 'packages/widget', cmd: ['pnpm', 'test'], counts: wtrCounts, needs: ['chromium'] },
+  {
+    name: 'server',
+    cwd: 'packages/server',
+    cmd: ['pnpm', 'test'],
+    counts: nodeTestCounts,
+    needs: ['initdb'],
+    postgres: true,
+  },
+  {
+    name: 'widget',
+    cwd: 'packages/widget',
+    cmd: ['pnpm', 'test'],
+    counts: wtrCounts,
+    needs: ['chromium'],
+  },
   // Deterministic, so a budget check rather than a benchmark (issue 6 row 1): the widget's
   // production entry and its lazy chunks against their gzip budgets.
-  { name: 'widget size budget', cwd: 'packages/widget', cmd: ['pnpm', 'run', 'size'], counts: plainCounts },
-  { name: 'e2e', cwd: 'e2e', cmd: ['pnpm', 'test'], counts: nodeTestCounts, needs: ['chromium'], postgres: true, optional: 'e2e/package.json' },
+  {
+    name: 'widget size budget',
+    cwd: 'packages/widget',
+    cmd: ['pnpm', 'run', 'size'],
+    counts: plainCounts,
+  },
+  {
+    name: 'e2e',
+    cwd: 'e2e',
+    cmd: ['pnpm', 'test'],
+    counts: nodeTestCounts,
+    needs: ['chromium'],
+    postgres: true,
+    optional: 'e2e/package.json',
+  },
 ]
 
 /** The Debian package that provides a program in `needs`, where the names differ. */
@@ -65,7 +91,9 @@ function ensurePrograms(programs) {
   if (missing.length === 0) return
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
   if (!isRoot || !has('apt-get')) {
-    throw new Error(`Missing programs: ${missing.join(', ')}. Install them (Debian: apt-get install -y ${missing.join(' ')}) and run again.`)
+    throw new Error(
+      `Missing programs: ${missing.join(', ')}. Install them (Debian: apt-get install -y ${missing.join(' ')}) and run again.`
+    )
   }
   console.log(`[test] installing Debian packages: ${missing.join(' ')}`)
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
@@ -95,11 +123,17 @@ function run(suite, extraEnv) {
 }
 
 const only = process.argv.slice(2)
-const selected = suites.filter((s) => (only.length === 0 || only.includes(s.name)) && (!s.optional || existsSync(join(root, s.optional))))
+const selected = suites.filter(
+  (s) =>
+    (only.length === 0 || only.includes(s.name)) &&
+    (!s.optional || existsSync(join(root, s.optional)))
+)
 ensurePrograms([...new Set(selected.flatMap((s) => s.needs ?? []))])
 
 // One throwaway PostgreSQL cluster for the whole run, stopped however the run ends.
-const cluster = selected.some((s) => s.postgres) ? await startCluster({ log: (m) => console.log(`[test] ${m}`) }) : undefined
+const cluster = selected.some((s) => s.postgres)
+  ? await startCluster({ log: (m) => console.log(`[test] ${m}`) })
+  : undefined
 const stopCluster = () => cluster?.stop()
 process.on('exit', stopCluster)
 for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130))
@@ -126,7 +160,9 @@ for (const suite of selected) {
       note = `exited ${signal ?? code} with no failing test reported`
     }
   }
-  rows.push(`${suite.name}: ${counts ? `${counts.passed} passed, ${counts.failed} failed` : 'unreadable'}${note ? ` (${note})` : ''}`)
+  rows.push(
+    `${suite.name}: ${counts ? `${counts.passed} passed, ${counts.failed} failed` : 'unreadable'}${note ? ` (${note})` : ''}`
+  )
 }
 
 console.log('\n=== summary ===')

@@ -26,7 +26,12 @@ interface Level {
   received: number
 }
 
-async function measure(mode: 'checkout' | 'bare', dir: string, n: number, defer: (fn: () => unknown) => void): Promise<Level> {
+async function measure(
+  mode: 'checkout' | 'bare',
+  dir: string,
+  n: number,
+  defer: (fn: () => unknown) => void
+): Promise<Level> {
   const server = await startServer('sse-server', { dir, mode })
   defer(() => server.kill())
   const id = await server.call<string>('id')
@@ -110,7 +115,9 @@ export const fanoutBench: Benchmark = {
       if (ctx.signal.aborted) break
       const ours = await measure('checkout', ctx.dir, n, ctx.defer)
       const base = await measure('bare', ctx.dir, n, ctx.defer)
-      ctx.log(`${n} streams: ours connect ${round(ours.connectMs)} ms, broadcast ${round(ours.broadcastMs)} ms (p50 ${round(ours.broadcastP50)}), ${round(ours.bytesPerStream / 1024)} KB/stream, got ${ours.received}; bare connect ${round(base.connectMs)} ms, broadcast ${round(base.broadcastMs)} ms, ${round(base.bytesPerStream / 1024)} KB/stream`)
+      ctx.log(
+        `${n} streams: ours connect ${round(ours.connectMs)} ms, broadcast ${round(ours.broadcastMs)} ms (p50 ${round(ours.broadcastP50)}), ${round(ours.bytesPerStream / 1024)} KB/stream, got ${ours.received}; bare connect ${round(base.connectMs)} ms, broadcast ${round(base.broadcastMs)} ms, ${round(base.bytesPerStream / 1024)} KB/stream`
+      )
       const top = n === Math.max(...LEVELS)
       const label = 'bare Hono streamSSE, in-memory broadcast'
       rows.push(

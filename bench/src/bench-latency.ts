@@ -29,12 +29,20 @@ const MAX_SCAN_MS = 4000
 
 type Mode = 'sse' | 'polling' | 'baseline'
 
-async function runMode(mode: Mode, server: ServerChild, ports: number[], contexts: BrowserContext[], log: (m: string) => void, signal: AbortSignal) {
+async function runMode(
+  mode: Mode,
+  server: ServerChild,
+  ports: number[],
+  contexts: BrowserContext[],
+  log: (m: string) => void,
+  signal: AbortSignal
+) {
   const pages: { page: Page; offset: number; rtt: number }[] = []
   for (let i = 0; i < PAGES; i++) {
     const context = contexts[i]!
     const page = await context.newPage()
-    if (mode === 'polling') await page.addInitScript(() => delete (window as { EventSource?: unknown }).EventSource)
+    if (mode === 'polling')
+      await page.addInitScript(() => delete (window as { EventSource?: unknown }).EventSource)
     page.on('console', (m) => m.type() === 'error' && log(`page ${i}: ${m.text()}`))
     await page.goto(`http://${HOST}:${ports[i]}/`)
     await page.evaluate(() => (window as any).bench.ready())
@@ -75,7 +83,11 @@ export const latencyBench: Benchmark = {
   title: '2. Live-status latency',
   capMs: 240_000,
   async run(ctx) {
-    const server = await startServer('web-server', { dir: ctx.dir, gateway: 'loopback', ports: PAGES })
+    const server = await startServer('web-server', {
+      dir: ctx.dir,
+      gateway: 'loopback',
+      ports: PAGES,
+    })
     ctx.defer(() => server.kill())
     const ports = await server.call<number[]>('ports')
     const browser = await launch()
@@ -87,7 +99,9 @@ export const latencyBench: Benchmark = {
       results[mode] = await runMode(mode, server, ports, contexts, ctx.log, ctx.signal)
       await Promise.all(contexts.map((c) => c.close()))
       const s = results[mode].summary
-      ctx.log(`${mode}: n=${s.n} p50 ${round(s.p50)} p95 ${round(s.p95)} p99 ${round(s.p99)} max ${round(s.max)} ms (clock ±${round(results[mode].clock)} ms) in ${Date.now() - t0} ms`)
+      ctx.log(
+        `${mode}: n=${s.n} p50 ${round(s.p50)} p95 ${round(s.p95)} p99 ${round(s.p99)} max ${round(s.max)} ms (clock ±${round(results[mode].clock)} ms) in ${Date.now() - t0} ms`
+      )
     }
     const base = results.baseline.summary
     const label = 'fixed 2 s poller'
@@ -107,7 +121,12 @@ export const latencyBench: Benchmark = {
       }
     }
     return [
-      row('sse', '(a) SSE', '<= 50 ms', results.sse.summary.p95 <= 50 && results.sse.summary.n >= 200),
+      row(
+        'sse',
+        '(a) SSE',
+        '<= 50 ms',
+        results.sse.summary.p95 <= 50 && results.sse.summary.n >= 200
+      ),
       row('polling', '(b) polling fallback', '', null),
       {
         bench: this.title,

@@ -27,19 +27,28 @@ function sequence(bodies: { body: string; signature: string }[], start: number) 
   let unique = start
   const sent: number[] = []
   let seed = 42
-  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000)
+  const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000
   return {
     next(i: number) {
       let k: number
       // Past the prepared notifies (autocannon may overshoot a little) every request is a replay.
-      if ((i % Math.round(1 / DUP_SHARE) === Math.round(1 / DUP_SHARE) - 1 || unique >= bodies.length) && sent.length > 0) {
+      if (
+        (i % Math.round(1 / DUP_SHARE) === Math.round(1 / DUP_SHARE) - 1 ||
+          unique >= bodies.length) &&
+        sent.length > 0
+      ) {
         k = sent[Math.max(0, sent.length - 1 - Math.floor(rand() * Math.min(1000, sent.length)))]!
       } else {
         k = unique++
         sent.push(k)
       }
       const b = bodies[k]!
-      return { method: 'POST' as const, path: '/qfpay/notify', headers: { 'content-type': 'application/json', 'x-qf-sign': b.signature }, body: b.body }
+      return {
+        method: 'POST' as const,
+        path: '/qfpay/notify',
+        headers: { 'content-type': 'application/json', 'x-qf-sign': b.signature },
+        body: b.body,
+      }
     },
     get used() {
       return unique
@@ -54,13 +63,25 @@ export const notifyBench: Benchmark = {
   async run(ctx) {
     const uniques = Math.ceil((MAX_AMOUNT + FIXED_RATE * FIXED_S) * (1 - DUP_SHARE)) + 600
     ctx.log(`preparing ${uniques} paid sandbox orders and their signed notifies (off the clock)`)
-    const server = await startServer('checkout-server', { dir: ctx.dir, notifies: uniques, setupBudgetMs: 75_000 }, 150_000)
+    const server = await startServer(
+      'checkout-server',
+      { dir: ctx.dir, notifies: uniques, setupBudgetMs: 75_000 },
+      150_000
+    )
     ctx.defer(() => server.kill())
-    const { bodies, setupMs } = await server.call<{ bodies: { body: string; signature: string }[]; setupMs: number }>('notifies')
+    const { bodies, setupMs } = await server.call<{
+      bodies: { body: string; signature: string }[]
+      setupMs: number
+    }>('notifies')
     ctx.log(`set-up took ${Math.round(setupMs)} ms for ${bodies.length} notifies`)
     // Sized to what set-up prepared: max run first, the rest for the fixed-rate run.
-    const maxAmount = Math.min(MAX_AMOUNT, Math.floor(bodies.length * 0.3 / (1 - DUP_SHARE)))
-    const fixedS = Math.min(FIXED_S, Math.floor((bodies.length - 250 - maxAmount * (1 - DUP_SHARE)) / (FIXED_RATE * (1 - DUP_SHARE))))
+    const maxAmount = Math.min(MAX_AMOUNT, Math.floor((bodies.length * 0.3) / (1 - DUP_SHARE)))
+    const fixedS = Math.min(
+      FIXED_S,
+      Math.floor(
+        (bodies.length - 250 - maxAmount * (1 - DUP_SHARE)) / (FIXED_RATE * (1 - DUP_SHARE))
+      )
+    )
     const baseFixedS = Math.min(fixedS, BASE_FIXED_S)
     const bare = await startServer('bare-server', { dir: ctx.dir })
     ctx.defer(() => bare.kill())
@@ -68,21 +89,68 @@ export const notifyBench: Benchmark = {
 
     // Warm-up (JIT, connection pools): 200 requests each, not counted.
     const warm = sequence(bodies, 0)
-    await load({ url: url(server.port), next: warm.next, connections: 10, amount: 200, capMs: 20_000 })
-    const bareNext = (body: { body: string; signature: string }[]) => (i: number) => ({ method: 'POST' as const, path: '/notify', headers: { 'content-type': 'application/json' }, body: body[i % body.length]!.body })
-    await load({ url: url(bare.port), next: bareNext(bodies), connections: 10, amount: 200, capMs: 20_000 })
+    await load({
+      url: url(server.port),
+      next: warm.next,
+      connections: 10,
+      amount: 200,
+      capMs: 20_000,
+    })
+    const bareNext = (body: { body: string; signature: string }[]) => (i: number) => ({
+      method: 'POST' as const,
+      path: '/notify',
+      headers: { 'content-type': 'application/json' },
+      body: body[i % body.length]!.body,
+    })
+    await load({
+      url: url(bare.port),
+      next: bareNext(bodies),
+      connections: 10,
+      amount: 200,
+      capMs: 20_000,
+    })
 
     ctx.log(`a) max throughput: ${maxAmount} notifies, 20 connections, each side`)
     const maxSeq = sequence(bodies, warm.used)
-    const ours = await load({ url: url(server.port), next: maxSeq.next, connections: 20, amount: maxAmount, capMs: 60_000 })
-    const base = await load({ url: url(bare.port), next: bareNext(bodies), connections: 20, amount: maxAmount, capMs: 60_000 })
-    ctx.log(`   ours ${round(ours.rps)} req/s p99 ${ours.p99} ms; bare ${round(base.rps)} req/s p99 ${base.p99} ms`)
+    const ours = await load({
+      url: url(server.port),
+      next: maxSeq.next,
+      connections: 20,
+      amount: maxAmount,
+      capMs: 60_000,
+    })
+    const base = await load({
+      url: url(bare.port),
+      next: bareNext(bodies),
+      connections: 20,
+      amount: maxAmount,
+      capMs: 60_000,
+    })
+    ctx.log(
+      `   ours ${round(ours.rps)} req/s p99 ${ours.p99} ms; bare ${round(base.rps)} req/s p99 ${base.p99} ms`
+    )
 
     ctx.log(`b) fixed ${FIXED_RATE}/s for ${fixedS} s (baseline ${baseFixedS} s)`)
     const fixedSeq = sequence(bodies, maxSeq.used)
-    const fixed = await load({ url: url(server.port), next: fixedSeq.next, connections: 50, overallRate: FIXED_RATE, durationS: fixedS, capMs: (fixedS + 30) * 1000 })
-    const baseFixed = await load({ url: url(bare.port), next: bareNext(bodies), connections: 50, overallRate: FIXED_RATE, durationS: baseFixedS, capMs: (baseFixedS + 30) * 1000 })
-    ctx.log(`   ours ${round(fixed.rps)} req/s p99 ${fixed.p99} ms errors ${fixed.errors} non2xx ${fixed.non2xx}; bare p99 ${baseFixed.p99} ms`)
+    const fixed = await load({
+      url: url(server.port),
+      next: fixedSeq.next,
+      connections: 50,
+      overallRate: FIXED_RATE,
+      durationS: fixedS,
+      capMs: (fixedS + 30) * 1000,
+    })
+    const baseFixed = await load({
+      url: url(bare.port),
+      next: bareNext(bodies),
+      connections: 50,
+      overallRate: FIXED_RATE,
+      durationS: baseFixedS,
+      capMs: (baseFixedS + 30) * 1000,
+    })
+    ctx.log(
+      `   ours ${round(fixed.rps)} req/s p99 ${fixed.p99} ms errors ${fixed.errors} non2xx ${fixed.non2xx}; bare p99 ${baseFixed.p99} ms`
+    )
 
     // Every unique notify must have moved its checkout to paid (0 lost), duplicates included.
     const paid = await server.call<number>('countPaid', { from: 0, to: fixedSeq.used })

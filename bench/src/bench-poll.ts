@@ -21,20 +21,55 @@ export const pollBench: Benchmark = {
   title: '6. Status polling',
   capMs: 120_000,
   async run(ctx) {
-    const server = await startServer('checkout-server', { dir: ctx.dir, polls: 250, paidPolls: 250 })
+    const server = await startServer('checkout-server', {
+      dir: ctx.dir,
+      polls: 250,
+      paidPolls: 250,
+    })
     ctx.defer(() => server.kill())
     const bare = await startServer('bare-server', { dir: ctx.dir, rows: 500 })
     ctx.defer(() => bare.kill())
     const { pending, paid } = await server.call<{ pending: string[]; paid: string[] }>('pollIds')
     const ids = pending.flatMap((p, i) => [p, paid[i]!])
     const bareIds = await bare.call<string[]>('ids')
-    const get = (list: string[], prefix: string) => (i: number) => ({ method: 'GET' as const, path: `${prefix}/checkouts/${list[i % list.length]}` })
+    const get = (list: string[], prefix: string) => (i: number) => ({
+      method: 'GET' as const,
+      path: `${prefix}/checkouts/${list[i % list.length]}`,
+    })
     // Warm-up, not counted.
-    await load({ url: `http://${HOST}:${server.port}`, next: get(ids, '/qfpay'), connections: 10, amount: 500, capMs: 20_000 })
-    await load({ url: `http://${HOST}:${bare.port}`, next: get(bareIds, ''), connections: 10, amount: 500, capMs: 20_000 })
-    const ours = await load({ url: `http://${HOST}:${server.port}`, next: get(ids, '/qfpay'), connections: 50, overallRate: RATE, durationS: SECONDS, capMs: (SECONDS + 30) * 1000 })
-    const base = await load({ url: `http://${HOST}:${bare.port}`, next: get(bareIds, ''), connections: 50, overallRate: RATE, durationS: BASE_SECONDS, capMs: (BASE_SECONDS + 30) * 1000 })
-    ctx.log(`ours ${round(ours.rps)} req/s p50 ${ours.p50} p99 ${ours.p99} ms errors ${ours.errors + ours.non2xx}; bare p99 ${base.p99} ms`)
+    await load({
+      url: `http://${HOST}:${server.port}`,
+      next: get(ids, '/qfpay'),
+      connections: 10,
+      amount: 500,
+      capMs: 20_000,
+    })
+    await load({
+      url: `http://${HOST}:${bare.port}`,
+      next: get(bareIds, ''),
+      connections: 10,
+      amount: 500,
+      capMs: 20_000,
+    })
+    const ours = await load({
+      url: `http://${HOST}:${server.port}`,
+      next: get(ids, '/qfpay'),
+      connections: 50,
+      overallRate: RATE,
+      durationS: SECONDS,
+      capMs: (SECONDS + 30) * 1000,
+    })
+    const base = await load({
+      url: `http://${HOST}:${bare.port}`,
+      next: get(bareIds, ''),
+      connections: 50,
+      overallRate: RATE,
+      durationS: BASE_SECONDS,
+      capMs: (BASE_SECONDS + 30) * 1000,
+    })
+    ctx.log(
+      `ours ${round(ours.rps)} req/s p50 ${ours.p50} p99 ${ours.p99} ms errors ${ours.errors + ours.non2xx}; bare p99 ${base.p99} ms`
+    )
     const failures = ours.errors + ours.timeouts + ours.non2xx
     return [
       {

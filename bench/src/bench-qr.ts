@@ -20,7 +20,11 @@ export const qrBench: Benchmark = {
   title: '5. Click → QR painted',
   capMs: 120_000,
   async run(ctx) {
-    const server = await startServer('web-server', { dir: ctx.dir, gateway: 'in-process', ports: 1 })
+    const server = await startServer('web-server', {
+      dir: ctx.dir,
+      gateway: 'in-process',
+      ports: 1,
+    })
     ctx.defer(() => server.kill())
     const browser = await launch()
     ctx.defer(() => browser.close())
@@ -35,13 +39,18 @@ export const qrBench: Benchmark = {
     }
     const raw: number[] = []
     for (let i = 0; i < CLICKS && !ctx.signal.aborted; i++) {
-      const r = await page.evaluate(([o]) => (window as any).bench.rawCreate(o, '800201'), [`R-${i}`])
+      const r = await page.evaluate(
+        ([o]) => (window as any).bench.rawCreate(o, '800201'),
+        [`R-${i}`]
+      )
       if (r.status !== 201) throw new Error(`raw create: ${r.status}`)
       raw.push(r.ms)
     }
     const s = summarize(paint)
     const b = summarize(raw)
-    ctx.log(`paint p50 ${round(s.p50)} p95 ${round(s.p95)} max ${round(s.max)} (cold ${round(paint[0]!)}); raw POST p50 ${round(b.p50)} p95 ${round(b.p95)}`)
+    ctx.log(
+      `paint p50 ${round(s.p50)} p95 ${round(s.p95)} max ${round(s.max)} (cold ${round(paint[0]!)}); raw POST p50 ${round(b.p50)} p95 ${round(b.p95)}`
+    )
     return [
       {
         bench: this.title,

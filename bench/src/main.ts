@@ -32,7 +32,8 @@ for (const bench of selected) {
   const abort = new AbortController()
   const ctx: BenchContext = {
     dir,
-    log: (m) => console.error(`[bench ${bench.id} +${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`),
+    log: (m) =>
+      console.error(`[bench ${bench.id} +${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`),
     defer: (fn) => void cleanups.push(fn),
     signal: abort.signal,
   }
@@ -50,7 +51,17 @@ for (const bench of selected) {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     console.error(`[bench ${bench.id}] FAILED: ${error instanceof Error ? error.stack : message}`)
-    rows.push({ bench: bench.title, metric: 'did not finish', goal: '', measured: null, unit: '', baseline: null, ratio: null, met: false, note: message.split('\n')[0]! })
+    rows.push({
+      bench: bench.title,
+      metric: 'did not finish',
+      goal: '',
+      measured: null,
+      unit: '',
+      baseline: null,
+      ratio: null,
+      met: false,
+      note: message.split('\n')[0]!,
+    })
     runs.push({ id: bench.id, title: bench.title, ms: Date.now() - t0, error: message })
   } finally {
     clearTimeout(timer)
@@ -66,7 +77,10 @@ for (const bench of selected) {
   console.error(`[bench ${bench.id}] done in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
 }
 
-const fmt = (v: number | null, unit = '') => (v === null || Number.isNaN(v) ? '—' : `${round(v).toLocaleString('en-US')}${unit ? ` ${unit}` : ''}`)
+const fmt = (v: number | null, unit = '') =>
+  v === null || Number.isNaN(v)
+    ? '—'
+    : `${round(v).toLocaleString('en-US')}${unit ? ` ${unit}` : ''}`
 const lines = [
   '| benchmark | metric | goal | measured | baseline | ratio | met |',
   '|---|---|---|---:|---:|---:|:---:|',
@@ -77,7 +91,9 @@ const lines = [
 ]
 const notes = rows.filter((r) => r.note).map((r) => `- ${r.bench}, ${r.metric}: ${r.note}`)
 const totalS = (Date.now() - started) / 1000
-console.log(`\n${lines.join('\n')}\n\nNotes:\n${notes.join('\n')}\n\nTotal ${totalS.toFixed(0)} s on ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}.`)
+console.log(
+  `\n${lines.join('\n')}\n\nNotes:\n${notes.join('\n')}\n\nTotal ${totalS.toFixed(0)} s on ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}.`
+)
 writeFileSync(
   join(benchDir, 'results.json'),
   `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cores: cpus().length, cpu: cpus()[0]?.model, memoryBytes: totalmem(), totalSeconds: round(totalS), runs, rows }, null, 2)}\n`

@@ -30,7 +30,10 @@ it('keeps the SQLite file QFPAY_STORE names, even when DATABASE_URL is a Postgre
 })
 
 it('opens PostgreSQL for a postgres:// or postgresql:// URL in DATABASE_URL or QFPAY_STORE, never showing the password', async () => {
-  for (const env of [{ DATABASE_URL: NOWHERE }, { QFPAY_STORE: NOWHERE.replace('postgres:', 'postgresql:') }]) {
+  for (const env of [
+    { DATABASE_URL: NOWHERE },
+    { QFPAY_STORE: NOWHERE.replace('postgres:', 'postgresql:') },
+  ]) {
     const opened = openDemoStore(env)
     assert.equal(opened.kind, 'postgres')
     assert.equal(opened.temporary, false)
@@ -41,25 +44,38 @@ it('opens PostgreSQL for a postgres:// or postgresql:// URL in DATABASE_URL or Q
 })
 
 it('refuses a DATABASE_URL that is not a PostgreSQL URL', () => {
-  assert.throws(() => openDemoStore({ DATABASE_URL: 'mysql://shop@127.0.0.1/shop' }), /not a postgres:\/\/ or postgresql:\/\/ URL/)
+  assert.throws(
+    () => openDemoStore({ DATABASE_URL: 'mysql://shop@127.0.0.1/shop' }),
+    /not a postgres:\/\/ or postgresql:\/\/ URL/
+  )
 })
 
 it('masks only the password', () => {
   assert.equal(maskUrl('postgres://u@h:5432/d'), 'postgres://u@h:5432/d')
-  assert.equal(maskUrl('postgres://u:p@h/d?sslmode=require'), 'postgres://u:***@h/d?sslmode=require')
+  assert.equal(
+    maskUrl('postgres://u:p@h/d?sslmode=require'),
+    'postgres://u:***@h/d?sslmode=require'
+  )
 })
 
 // `pnpm test` always provides a throwaway cluster; under CI a missing one is a failure, not a skip.
 const databaseUrl = process.env['DATABASE_URL']
 const skipWithoutDatabase = databaseUrl || process.env['CI'] ? false : 'DATABASE_URL is not set'
 
-it('runs against a real PostgreSQL when DATABASE_URL is set', { skip: skipWithoutDatabase }, async () => {
-  assert.ok(databaseUrl, 'DATABASE_URL must name a PostgreSQL database when CI is set')
-  const opened = openDemoStore({ DATABASE_URL: databaseUrl })
-  try {
-    await (opened.store as { ready?: Promise<void> }).ready
-    assert.deepEqual(await opened.store.list({ limit: 1 }).then((rows) => Array.isArray(rows)), true)
-  } finally {
-    await opened.close()
+it(
+  'runs against a real PostgreSQL when DATABASE_URL is set',
+  { skip: skipWithoutDatabase },
+  async () => {
+    assert.ok(databaseUrl, 'DATABASE_URL must name a PostgreSQL database when CI is set')
+    const opened = openDemoStore({ DATABASE_URL: databaseUrl })
+    try {
+      await (opened.store as { ready?: Promise<void> }).ready
+      assert.deepEqual(
+        await opened.store.list({ limit: 1 }).then((rows) => Array.isArray(rows)),
+        true
+      )
+    } finally {
+      await opened.close()
+    }
   }
-})
+)

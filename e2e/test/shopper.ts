@@ -52,9 +52,7 @@ export async function recordEvents(page: Page): Promise<void> {
 }
 
 /** The `qfpay-*` events recorded so far. */
-export function eventsSeen(
-  page: Page
-): Promise<
+export function eventsSeen(page: Page): Promise<
   {
     type: string
     detail: { id: string; status: string; amount: number } & Record<string, unknown>

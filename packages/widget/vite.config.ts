@@ -19,7 +19,10 @@ function collapseTemplateWhitespace(): Plugin {
       for (const file of Object.values(bundle)) {
         // `/* @__PURE__ */` annotations are for the app's bundler, which never re-bundles
         // these (all at module scope, all kept): drop them.
-        if (file.type === 'chunk') file.code = file.code.replace(/[ \t]*\n[ \t\n]*/g, ' ').replace(/\/\* @__PURE__ \*\/ /g, '')
+        if (file.type === 'chunk')
+          file.code = file.code
+            .replace(/[ \t]*\n[ \t\n]*/g, ' ')
+            .replace(/\/\* @__PURE__ \*\/ /g, '')
       }
     },
   }
@@ -36,7 +39,8 @@ function minifyCssLiterals(): Plugin {
     transform(code, id) {
       if (!id.endsWith('.styles.ts')) return undefined
       return code.replace(/\bcss`([^`]*)`/g, (_literal, sheet: string) => {
-        if (sheet.includes('${')) throw new Error(`${id}: minifyCssLiterals cannot handle \${} in css\`\``)
+        if (sheet.includes('${'))
+          throw new Error(`${id}: minifyCssLiterals cannot handle \${} in css\`\``)
         const min = sheet
           .replace(/\/\*[^]*?\*\//g, '')
           .replace(/\s+/g, ' ')
@@ -69,7 +73,11 @@ export default defineConfig(({ mode }) => {
         // `@qfpay-checkout/widget/locales/zh-cn` and the chunk the element loads are one file.
         entry: (standalone
           ? { define: 'src/define.ts' }
-          : { index: 'src/index.ts', 'locales/zh-cn': 'src/locales/zh-cn.ts', 'locales/zh-hk': 'src/locales/zh-hk.ts' }) as Record<string, string>,
+          : {
+              index: 'src/index.ts',
+              'locales/zh-cn': 'src/locales/zh-cn.ts',
+              'locales/zh-hk': 'src/locales/zh-hk.ts',
+            }) as Record<string, string>,
         formats: ['es'],
       },
       rolldownOptions: {
@@ -81,7 +89,8 @@ export default defineConfig(({ mode }) => {
           minify: true,
           entryFileNames: '[name].js',
           // The QR encoder (lean-qr/nano) as `qr-*.js`: scripts/size.mjs finds it by that name.
-          chunkFileNames: (chunk) => `chunks/${standalone ? '' : 'index-'}${chunk.name === 'nano' ? 'qr' : '[name]'}-[hash].js`,
+          chunkFileNames: (chunk) =>
+            `chunks/${standalone ? '' : 'index-'}${chunk.name === 'nano' ? 'qr' : '[name]'}-[hash].js`,
         },
       },
     },

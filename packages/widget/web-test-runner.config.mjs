@@ -22,7 +22,14 @@ const commonjs = {
     if (!path.startsWith('/__cjs/')) return
     const id = path.slice('/__cjs/'.length)
     if (!bundles.has(id)) {
-      const out = await build({ entryPoints: [require.resolve(id)], bundle: true, format: 'esm', write: false, platform: 'browser', logLevel: 'silent' })
+      const out = await build({
+        entryPoints: [require.resolve(id)],
+        bundle: true,
+        format: 'esm',
+        write: false,
+        platform: 'browser',
+        logLevel: 'silent',
+      })
       bundles.set(id, out.outputFiles[0].text)
     }
     return { body: bundles.get(id), type: 'js' }
@@ -48,7 +55,15 @@ export default {
   browserStartTimeout: 60_000,
   testFramework: { config: { ui: 'bdd', timeout: 10_000 } },
   middleware: [cspMerchant],
-  plugins: [commonjs, mswWorker, esbuildPlugin({ ts: true, target: 'es2022', tsconfig: new URL('./tsconfig.json', import.meta.url).pathname })],
+  plugins: [
+    commonjs,
+    mswWorker,
+    esbuildPlugin({
+      ts: true,
+      target: 'es2022',
+      tsconfig: new URL('./tsconfig.json', import.meta.url).pathname,
+    }),
+  ],
   browsers: [
     playwrightLauncher({
       product: 'chromium',

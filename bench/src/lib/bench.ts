@@ -36,4 +36,5 @@ export interface Benchmark {
   run(ctx: BenchContext): Promise<Row[]>
 }
 
-export const ratio = (a: number | null, b: number | null) => (a === null || b === null || !b ? null : a / b)
+export const ratio = (a: number | null, b: number | null) =>
+  a === null || b === null || !b ? null : a / b

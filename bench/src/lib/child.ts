@@ -24,10 +24,20 @@ export interface ServerChild {
 }
 
 /** Forks `src/servers/<name>.ts` with tsx and waits (at most `readyMs`) for it to listen. */
-export async function startServer(name: string, args: Record<string, unknown> = {}, readyMs = 60_000): Promise<ServerChild> {
+export async function startServer(
+  name: string,
+  args: Record<string, unknown> = {},
+  readyMs = 60_000
+): Promise<ServerChild> {
   const child = fork(join(benchDir, 'src', 'servers', `${name}.ts`), [JSON.stringify(args)], {
     cwd: benchDir,
-    execArgv: ['--import', 'tsx', '--expose-gc', '--max-old-space-size=4096', ...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [])],
+    execArgv: [
+      '--import',
+      'tsx',
+      '--expose-gc',
+      '--max-old-space-size=4096',
+      ...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, NODE_ENV: 'production' },
   })
@@ -39,13 +49,17 @@ export async function startServer(name: string, args: Record<string, unknown> = 
     child.on('exit', (code, signal) => {
       exited = true
       live.delete(child)
-      for (const p of pending.values()) p.reject(new Error(`server ${name} exited (${signal ?? code})`))
+      for (const p of pending.values())
+        p.reject(new Error(`server ${name} exited (${signal ?? code})`))
       pending.clear()
       resolve()
     })
   )
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server ${name} not ready in ${readyMs} ms`)), readyMs)
+    const timer = setTimeout(
+      () => reject(new Error(`server ${name} not ready in ${readyMs} ms`)),
+      readyMs
+    )
     child.on('message', (message: any) => {
       if (message?.type === 'ready') {
         clearTimeout(timer)
@@ -105,7 +119,10 @@ export function serveIpc(port: number, handlers: Record<string, (args: any) => u
       const result = await handler(message)
       process.send!({ __id: message.__id, result })
     } catch (error) {
-      process.send!({ __id: message.__id, error: error instanceof Error ? error.stack ?? error.message : String(error) })
+      process.send!({
+        __id: message.__id,
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      })
     }
   })
   // The parent going away (even by SIGKILL) ends the child: no orphaned servers.
@@ -125,7 +142,11 @@ export function settledRss(): number {
 function profilerHandlers(): Record<string, (args: any) => unknown> {
   let session: import('node:inspector').Session | undefined
   const post = (method: string, params?: object) =>
-    new Promise<any>((resolve, reject) => session!.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))))
+    new Promise<any>((resolve, reject) =>
+      session!.post(method, params ?? {}, (error, result) =>
+        error ? reject(error) : resolve(result)
+      )
+    )
   return {
     async profStart() {
       const inspector = await import('node:inspector')

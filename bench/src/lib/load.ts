@@ -50,7 +50,13 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
       {
         setupRequest: (request: Record<string, unknown>) => {
           const r = options.next(index++)
-          return { ...request, method: r.method, path: r.path, headers: { ...(r.headers ?? {}) }, body: r.body }
+          return {
+            ...request,
+            method: r.method,
+            path: r.path,
+            headers: { ...(r.headers ?? {}) },
+            body: r.body,
+          }
         },
       },
     ],
@@ -59,7 +65,8 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
   const result = (await instance) as any
   clearTimeout(cap)
   const statusCodes: Record<string, number> = {}
-  for (const [code, n] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = (n as { count: number }).count
+  for (const [code, n] of Object.entries(result.statusCodeStats ?? {}))
+    statusCodes[code] = (n as { count: number }).count
   const requests = result.requests.total as number
   return {
     requests,

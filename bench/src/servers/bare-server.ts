@@ -31,7 +31,24 @@ db.transaction(() => {
   for (let i = 0; i < (args.rows ?? 0); i++) {
     const id = `c${String(i).padStart(23, '0')}`
     ids.push(id)
-    put.run(id, JSON.stringify({ id, version: 2, status: 'pending', order: `P${i}`, payType: '800201', flow: 'qr', amount: 100, currency: 'CNY', createdAt: new Date().toISOString(), expiresAt: new Date().toISOString(), refundedAmount: 0, latePayment: false, payUrl: `http://sandbox.internal/sandbox/pay/${i.toString(16).padStart(32, '0')}` }))
+    put.run(
+      id,
+      JSON.stringify({
+        id,
+        version: 2,
+        status: 'pending',
+        order: `P${i}`,
+        payType: '800201',
+        flow: 'qr',
+        amount: 100,
+        currency: 'CNY',
+        createdAt: new Date().toISOString(),
+        expiresAt: new Date().toISOString(),
+        refundedAmount: 0,
+        latePayment: false,
+        payUrl: `http://sandbox.internal/sandbox/pay/${i.toString(16).padStart(32, '0')}`,
+      })
+    )
   }
 })()
 
@@ -48,4 +65,6 @@ app.get('/checkouts/:id', (c) => {
   c.header('Content-Type', 'application/json')
   return c.body(row.body)
 })
-serve({ fetch: app.fetch, hostname: HOST, port: 0 }, (info: AddressInfo) => serveIpc(info.port, { ids: () => ids }))
+serve({ fetch: app.fetch, hostname: HOST, port: 0 }, (info: AddressInfo) =>
+  serveIpc(info.port, { ids: () => ids })
+)

@@ -26,16 +26,30 @@ import { createSqliteStore } from '@qfpay-checkout/server/stores/sqlite'
 import { serveIpc } from '../lib/child.ts'
 import { APPCODE, HOST, KEY, quietLogger } from '../lib/constants.ts'
 
-const args = JSON.parse(process.argv[2] ?? '{}') as { dir: string; notifies?: number; polls?: number; paidPolls?: number; setupBudgetMs?: number }
+const args = JSON.parse(process.argv[2] ?? '{}') as {
+  dir: string
+  notifies?: number
+  polls?: number
+  paidPolls?: number
+  setupBudgetMs?: number
+}
 
 // The sandbox's /trade/v1/query scans every order it holds (fine for tests, O(orders) here), so
 // one sandbox with 30,000 orders would make the *gateway* the bottleneck of this benchmark. The
 // gateway is not what is measured: orders are spread over sandboxes of at most ~250 orders each,
 // picked by out_trade_no, so each query costs what it would against a small sandbox.
 const SHARD_SIZE = 250
-const shardCount = Math.max(1, Math.ceil(((args.notifies ?? 0) + (args.polls ?? 0) + (args.paidPolls ?? 0)) / SHARD_SIZE))
+const shardCount = Math.max(
+  1,
+  Math.ceil(((args.notifies ?? 0) + (args.polls ?? 0) + (args.paidPolls ?? 0)) / SHARD_SIZE)
+)
 const sandboxes = Array.from({ length: shardCount }, () =>
-  createSandbox({ appcode: APPCODE, key: KEY, notifyUrl: `http://${HOST}:9/qfpay/notify`, knobs: { notifyDropRate: 1 } })
+  createSandbox({
+    appcode: APPCODE,
+    key: KEY,
+    notifyUrl: `http://${HOST}:9/qfpay/notify`,
+    knobs: { notifyDropRate: 1 },
+  })
 )
 const shardOf = (outTradeNo: string | null) => {
   let h = 0
@@ -46,10 +60,18 @@ const gatewayFetch = (async (input: string | URL | Request, init?: RequestInit) 
   const request = input instanceof Request ? input : new Request(String(input), init)
   // The client sends a string form body: route on it without cloning the request's stream (a
   // tee per query is the router's cost, not the server's or the gateway's).
-  const body = typeof init?.body === 'string' && !(input instanceof Request) ? init.body : await request.clone().text()
+  const body =
+    typeof init?.body === 'string' && !(input instanceof Request)
+      ? init.body
+      : await request.clone().text()
   return shardOf(new URLSearchParams(body).get('out_trade_no')).fetch(request)
 }) as typeof fetch
-const client = createQfpayClient({ appcode: APPCODE, key: KEY, baseUrl: 'http://sandbox.internal', fetch: gatewayFetch })
+const client = createQfpayClient({
+  appcode: APPCODE,
+  key: KEY,
+  baseUrl: 'http://sandbox.internal',
+  fetch: gatewayFetch,
+})
 
 // --- set-up on tmpfs -------------------------------------------------------------------------
 const shm = mkdtempSync(join('/dev/shm', 'qfpay-bench-'))
@@ -58,9 +80,23 @@ const setupStore = createSqliteStore({ filename: setupFile })
 const expiresAt = new Date(Date.now() + 3_600_000).toISOString()
 
 async function makeCheckout(order: string, pay: boolean) {
-  const created = await setupStore.create({ order, payType: '800201', flow: 'qr', amount: 100, currency: 'CNY', outTradeNo: `B${order}`, expiresAt })
+  const created = await setupStore.create({
+    order,
+    payType: '800201',
+    flow: 'qr',
+    amount: 100,
+    currency: 'CNY',
+    outTradeNo: `B${order}`,
+    expiresAt,
+  })
   if (created.kind !== 'created') throw new Error(`set-up: ${created.kind}`)
-  const result = await client.payment({ pay_type: '800201', out_trade_no: `B${order}`, txamt: 100, txcurrcd: 'CNY', expired_time: 60 })
+  const result = await client.payment({
+    pay_type: '800201',
+    out_trade_no: `B${order}`,
+    txamt: 100,
+    txcurrcd: 'CNY',
+    expired_time: 60,
+  })
   const syssn = String(result.response.syssn)
   const payUrl = String(result.response.qrcode || result.response.pay_url)
   await setupStore.update(created.checkout.id, created.checkout.version, { syssn, payUrl })
@@ -73,7 +109,11 @@ const t0 = performance.now()
 const notifyBodies: { body: string; signature: string }[] = []
 // On a busy machine set-up may be slow: it stops at its time budget and the parent sizes the
 // runs to the notifies actually prepared (and says so in the table).
-for (let i = 0; i < (args.notifies ?? 0) && performance.now() - t0 < (args.setupBudgetMs ?? Infinity); i++) {
+for (
+  let i = 0;
+  i < (args.notifies ?? 0) && performance.now() - t0 < (args.setupBudgetMs ?? Infinity);
+  i++
+) {
   const { syssn, sandbox } = await makeCheckout(`N${i}`, true)
   const record = sandbox.notifies().findLast((r) => r.syssn === syssn)!
   const signed = signNotifyForTest(record.body, KEY)
@@ -81,11 +121,17 @@ for (let i = 0; i < (args.notifies ?? 0) && performance.now() - t0 < (args.setup
 }
 // Status polling: pending checkouts (each poll may trigger a rate-limited /query) and paid ones.
 const pollIds: { pending: string[]; paid: string[] } = { pending: [], paid: [] }
-for (let i = 0; i < (args.polls ?? 0); i++) pollIds.pending.push((await makeCheckout(`P${i}`, false)).id)
+for (let i = 0; i < (args.polls ?? 0); i++)
+  pollIds.pending.push((await makeCheckout(`P${i}`, false)).id)
 for (let i = 0; i < (args.paidPolls ?? 0); i++) {
   const { id, syssn } = await makeCheckout(`Q${i}`, true)
   const row = (await setupStore.get(id))!
-  const moved = await setupStore.transition(id, { expectedVersion: row.version, status: 'paid', paidAt: new Date().toISOString(), nextCheckAt: null })
+  const moved = await setupStore.transition(id, {
+    expectedVersion: row.version,
+    status: 'paid',
+    paidAt: new Date().toISOString(),
+    nextCheckAt: null,
+  })
   if (!moved.ok) throw new Error(`set-up: paid transition ${moved.reason}`)
   pollIds.paid.push(id)
 }

@@ -50,12 +50,23 @@ if (args.mode === 'checkout') {
   }
 } else {
   const open = new Set<(data: string) => void>()
-  const json = (status: string) => JSON.stringify({ id, version: status === 'paid' ? 3 : 2, status, order: 'FAN-1', payType: '800201', flow: 'qr', amount: 100, currency: 'CNY' })
+  const json = (status: string) =>
+    JSON.stringify({
+      id,
+      version: status === 'paid' ? 3 : 2,
+      status,
+      order: 'FAN-1',
+      payType: '800201',
+      flow: 'qr',
+      amount: 100,
+      currency: 'CNY',
+    })
   app.get('/qfpay/checkouts/:id/events', (c) =>
     streamSSE(c, async (stream) => {
       let done!: () => void
       const finished = new Promise<void>((r) => (done = r))
-      const send = (data: string) => void stream.writeSSE({ event: 'status', id: '3', data }).then(done)
+      const send = (data: string) =>
+        void stream.writeSSE({ event: 'status', id: '3', data }).then(done)
       open.add(send)
       stream.onAbort(() => (open.delete(send), done()))
       await stream.writeSSE({ event: 'status', id: '2', data: json('pending') })

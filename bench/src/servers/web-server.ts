@@ -24,12 +24,18 @@ import { benchDir, serveIpc } from '../lib/child.ts'
 import { APPCODE, HOST, KEY, quietLogger } from '../lib/constants.ts'
 import { PAGE_HTML } from '../page.ts'
 
-const args = JSON.parse(process.argv[2] ?? '{}') as { dir: string; gateway: 'loopback' | 'in-process'; ports: number }
+const args = JSON.parse(process.argv[2] ?? '{}') as {
+  dir: string
+  gateway: 'loopback' | 'in-process'
+  ports: number
+}
 const dist = join(benchDir, '..', 'packages', 'widget', 'dist')
 const now = () => performance.timeOrigin + performance.now()
 
 const listen = (fetch: (r: Request) => Response | Promise<Response>) =>
-  new Promise<number>((resolve) => serve({ fetch, hostname: HOST, port: 0 }, (info: AddressInfo) => resolve(info.port)))
+  new Promise<number>((resolve) =>
+    serve({ fetch, hostname: HOST, port: 0 }, (info: AddressInfo) => resolve(info.port))
+  )
 
 const host = new Hono()
 const firstPort = await listen((r) => host.fetch(r))
@@ -47,7 +53,10 @@ if (args.gateway === 'loopback') {
     fetch: (async (input: string | URL | Request, init?: RequestInit) => {
       const at = now()
       try {
-        const body = typeof init?.body === 'string' ? init.body : new TextDecoder().decode(init?.body as Uint8Array)
+        const body =
+          typeof init?.body === 'string'
+            ? init.body
+            : new TextDecoder().decode(init?.body as Uint8Array)
         const syssn = (JSON.parse(body) as { syssn?: string }).syssn
         if (syssn && !notifySentAt.has(syssn)) notifySentAt.set(syssn, at)
       } catch {
@@ -79,11 +88,19 @@ const types: Record<string, string> = { js: 'text/javascript; charset=utf-8' }
 host.get('/', (c) => c.html(PAGE_HTML))
 host.get('/favicon.ico', (c) => c.body(null, 204))
 host.get('/__clock', (c) => c.json({ now: now() }))
-host.get('/define.js', (c) => c.body(readFileSync(join(dist, 'define.js')), 200, { 'Content-Type': types.js!, 'Cache-Control': 'no-store' }))
+host.get('/define.js', (c) =>
+  c.body(readFileSync(join(dist, 'define.js')), 200, {
+    'Content-Type': types.js!,
+    'Cache-Control': 'no-store',
+  })
+)
 host.get('/chunks/:file', (c) => {
   const file = c.req.param('file')
   if (!/^[\w.-]+\.js$/.test(file)) return c.notFound()
-  return c.body(readFileSync(join(dist, 'chunks', file)), 200, { 'Content-Type': types.js!, 'Cache-Control': 'no-store' })
+  return c.body(readFileSync(join(dist, 'chunks', file)), 200, {
+    'Content-Type': types.js!,
+    'Cache-Control': 'no-store',
+  })
 })
 host.route('/qfpay', checkout)
 

@@ -28,13 +28,7 @@ export interface CheckoutConfig {
 
 /** Every status a checkout can have (design.md §3). */
 export type CheckoutStatus =
-  | 'pending'
-  | 'paid'
-  | 'failed'
-  | 'expired'
-  | 'cancelled'
-  | 'refunded'
-  | 'partially_refunded'
+  'pending' | 'paid' | 'failed' | 'expired' | 'cancelled' | 'refunded' | 'partially_refunded'
 
 /** Statuses after which nothing changes for the shopper (refunds are the merchant's business). */
 export type FinalCheckoutStatus = Exclude<CheckoutStatus, 'pending'>

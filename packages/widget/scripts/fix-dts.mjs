@@ -7,7 +7,13 @@ function walk(dir) {
     const path = join(dir, entry.name)
     if (entry.isDirectory()) walk(path)
     else if (path.endsWith('.d.ts')) {
-      writeFileSync(path, readFileSync(path, 'utf8').replace(/(from\s+|import\()(['"])(\.{1,2}\/[^'"]+)\.ts\2/g, '$1$2$3.js$2'))
+      writeFileSync(
+        path,
+        readFileSync(path, 'utf8').replace(
+          /(from\s+|import\()(['"])(\.{1,2}\/[^'"]+)\.ts\2/g,
+          '$1$2$3.js$2'
+        )
+      )
     }
   }
 }

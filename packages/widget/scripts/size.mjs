@@ -104,12 +104,15 @@ function lazyOf(files) {
 
 // Lazy chunks are named after their first module (vite.config.ts): `zh-*` / `locales/` are
 // locales, `qr-*` is the QR encoder (lean-qr), the rest (`pay`) is what paying needs.
-const isLocale = ({ file }) => /^(index-)?zh-/.test(basename(file)) || /[\\/]locales[\\/]/.test(file)
+const isLocale = ({ file }) =>
+  /^(index-)?zh-/.test(basename(file)) || /[\\/]locales[\\/]/.test(file)
 const isQr = ({ file }) => /^(index-)?qr-/.test(basename(file))
 
 const entry = staticClosure(join(dist, 'index.js'))
 const entryLazy = lazyOf(entry)
-const pay = new Set(entryLazy.filter((l) => !isLocale(l) && !isQr(l)).flatMap(({ closure }) => [...closure]))
+const pay = new Set(
+  entryLazy.filter((l) => !isLocale(l) && !isQr(l)).flatMap(({ closure }) => [...closure])
+)
 const define = staticClosure(join(dist, 'define.js'))
 const defineLazy = lazyOf(define)
 // lean-qr is external in dist/index.js (the app's bundler adds it): measure it in define.js's build.
@@ -123,13 +126,35 @@ const entryBytes = sum(entry)
 const payBytes = sum(pay)
 const qrBytes = sum(qr)
 const rows = [
-  { what: 'entry (`index.js` + static chunks)', files: names(entry), bytes: entryBytes, budget: BUDGET.entry },
-  { what: 'lazy: pay (live status, QR tracing, checkout views)', files: names(pay), bytes: payBytes },
+  {
+    what: 'entry (`index.js` + static chunks)',
+    files: names(entry),
+    bytes: entryBytes,
+    budget: BUDGET.entry,
+  },
+  {
+    what: 'lazy: pay (live status, QR tracing, checkout views)',
+    files: names(pay),
+    bytes: payBytes,
+  },
   { what: 'lazy: QR encoder', files: names(qr), bytes: qrBytes },
-  { what: 'entry + lazy chunks up to the QR code', files: '', bytes: entryBytes + payBytes + qrBytes, budget: BUDGET.entryPlusQr },
+  {
+    what: 'entry + lazy chunks up to the QR code',
+    files: '',
+    bytes: entryBytes + payBytes + qrBytes,
+    budget: BUDGET.entryPlusQr,
+  },
   { what: '`define.js` (Lit inside) + static chunks', files: names(define), bytes: sum(define) },
-  ...defineLazy.filter((l) => !isQr(l)).map(({ closure }) => ({ what: '`define.js` lazy chunk', files: names(closure), bytes: sum(closure) })),
-  ...entryLazy.filter(isLocale).map(({ closure }) => ({ what: 'lazy: locale', files: names(closure), bytes: sum(closure) })),
+  ...defineLazy
+    .filter((l) => !isQr(l))
+    .map(({ closure }) => ({
+      what: '`define.js` lazy chunk',
+      files: names(closure),
+      bytes: sum(closure),
+    })),
+  ...entryLazy
+    .filter(isLocale)
+    .map(({ closure }) => ({ what: 'lazy: locale', files: names(closure), bytes: sum(closure) })),
 ]
 
 console.log('| bundle | files | gzip -9 | budget | |')
@@ -144,7 +169,9 @@ for (const row of rows) {
     if (ok) passed++
     else failed++
   }
-  console.log(`| ${row.what} | ${row.files} | ${kb(row.bytes)} (${row.bytes} B) | ${row.budget ? kb(row.budget) : ''} | ${verdict} |`)
+  console.log(
+    `| ${row.what} | ${row.files} | ${kb(row.bytes)} (${row.bytes} B) | ${row.budget ? kb(row.budget) : ''} | ${verdict} |`
+  )
 }
 if (check) {
   console.log(`${passed} passed, ${failed} failed`)

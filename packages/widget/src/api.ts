@@ -12,8 +12,7 @@ import type { WidgetError } from './checkout-machine.ts'
 
 /** The outcome of one call. `serverDate` is the response's `Date` header (ms), when readable. */
 export type ApiResult<T> =
-  | { ok: true; value: T; serverDate?: number }
-  | { ok: false; error: WidgetError }
+  { ok: true; value: T; serverDate?: number } | { ok: false; error: WidgetError }
 
 /** What {@link createApi} takes. */
 export interface ApiOptions {
@@ -40,17 +39,31 @@ export function createApi({ endpoint, fetch: fetchImpl }: ApiOptions): Api {
   const base = endpoint.replace(/\/+$/, '')
   const checkoutUrl = (id: string) => `${base}/checkouts/${encodeURIComponent(id)}`
 
-  async function call<T>(url: string, init: RequestInit, signal?: AbortSignal): Promise<ApiResult<T>> {
+  async function call<T>(
+    url: string,
+    init: RequestInit,
+    signal?: AbortSignal
+  ): Promise<ApiResult<T>> {
     let response: Response
     try {
       response = await fetchImpl(url, {
         ...init,
         signal: signal ?? null,
         credentials: 'same-origin',
-        headers: { accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          accept: 'application/json',
+          ...(init.body ? { 'content-type': 'application/json' } : {}),
+        },
       })
     } catch (cause) {
-      return { ok: false, error: { code: 'network_error', message: `Failed to fetch ${url}: ${String(cause)}.`, retryable: true } }
+      return {
+        ok: false,
+        error: {
+          code: 'network_error',
+          message: `Failed to fetch ${url}: ${String(cause)}.`,
+          retryable: true,
+        },
+      }
     }
     let body: unknown
     try {
@@ -60,18 +73,30 @@ export function createApi({ endpoint, fetch: fetchImpl }: ApiOptions): Api {
     }
     if (!response.ok) return { ok: false, error: errorFrom(response.status, body) }
     if (body === undefined || body === null || typeof body !== 'object') {
-      return { ok: false, error: { code: 'invalid_response', message: `Failed to read ${url}: not JSON.`, retryable: true, status: response.status } }
+      return {
+        ok: false,
+        error: {
+          code: 'invalid_response',
+          message: `Failed to read ${url}: not JSON.`,
+          retryable: true,
+          status: response.status,
+        },
+      }
     }
     const date = response.headers.get('date')
     const serverDate = date ? Date.parse(date) : Number.NaN
-    return Number.isNaN(serverDate) ? { ok: true, value: body as T } : { ok: true, value: body as T, serverDate }
+    return Number.isNaN(serverDate)
+      ? { ok: true, value: body as T }
+      : { ok: true, value: body as T, serverDate }
   }
 
   return {
     config: (signal) => call<CheckoutConfig>(`${base}/config`, { method: 'GET' }, signal),
-    create: (body, signal) => call<Checkout>(`${base}/checkouts`, { method: 'POST', body: JSON.stringify(body) }, signal),
+    create: (body, signal) =>
+      call<Checkout>(`${base}/checkouts`, { method: 'POST', body: JSON.stringify(body) }, signal),
     get: (id, signal) => call<Checkout>(checkoutUrl(id), { method: 'GET' }, signal),
-    cancel: (id, signal) => call<Checkout>(`${checkoutUrl(id)}/cancel`, { method: 'POST', body: '{}' }, signal),
+    cancel: (id, signal) =>
+      call<Checkout>(`${checkoutUrl(id)}/cancel`, { method: 'POST', body: '{}' }, signal),
     eventsUrl: (id) => `${checkoutUrl(id)}/events`,
   }
 }
@@ -79,7 +104,14 @@ export function createApi({ endpoint, fetch: fetchImpl }: ApiOptions): Api {
 /** Turn a non-2xx answer into a {@link WidgetError}; unknown bodies still get a code. */
 export function errorFrom(status: number, body: unknown): WidgetError {
   const wire = (body as Partial<ErrorBody> | undefined)?.error
-  const code = typeof wire?.code === 'string' ? wire.code : status === 429 ? 'rate_limited' : status >= 500 ? 'gateway_error' : 'invalid_request'
+  const code =
+    typeof wire?.code === 'string'
+      ? wire.code
+      : status === 429
+        ? 'rate_limited'
+        : status >= 500
+          ? 'gateway_error'
+          : 'invalid_request'
   const message = typeof wire?.message === 'string' ? wire.message : `HTTP ${status}`
   return { code, message, retryable: RETRYABLE_STATUSES.includes(status), status }
 }

@@ -10,29 +10,41 @@ import { checkout, config, T0 } from '../test/fixtures.ts'
 class FakeHost extends EventTarget {
   controllers: unknown[] = []
   updates = 0
-  addController(c: unknown) { this.controllers.push(c) }
+  addController(c: unknown) {
+    this.controllers.push(c)
+  }
   removeController() {}
-  requestUpdate() { this.updates++ }
-  get updateComplete() { return Promise.resolve(true) }
+  requestUpdate() {
+    this.updates++
+  }
+  get updateComplete() {
+    return Promise.resolve(true)
+  }
 }
 
 /** A merchant server as a fetch function over a map of checkouts. */
 function fakeServer(now: () => number) {
   const store = new Map<string, Checkout>()
   let n = 0
-  const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+  const json = (body: unknown, status = 200) =>
+    new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
   const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
     const path = String(input)
     if (path.endsWith('/config')) return json(config)
     if (path.endsWith('/checkouts')) {
-      const c = checkout({ id: `co_${++n}`, payUrl: `https://pay.example/${n}`, expiresAt: new Date(now() + 300_000).toISOString() })
+      const c = checkout({
+        id: `co_${++n}`,
+        payUrl: `https://pay.example/${n}`,
+        expiresAt: new Date(now() + 300_000).toISOString(),
+      })
       store.set(c.id, c)
       return json(c, 201)
     }
     const id = decodeURIComponent(path.split('/')[3]!)
     const c = store.get(id)!
     if (path.endsWith('/cancel') && init?.method === 'POST') {
-      if (c.status === 'paid') return json({ error: { code: 'already_paid', message: 'paid' } }, 409)
+      if (c.status === 'paid')
+        return json({ error: { code: 'already_paid', message: 'paid' } }, 409)
       store.set(id, { ...c, status: 'cancelled', version: c.version + 1 })
     }
     return json(store.get(id))
@@ -46,19 +58,36 @@ function setup(inputs: Partial<CheckoutInputs> = {}, env: Partial<CheckoutEnv> =
   const server = fakeServer(clock.now)
   const host = new FakeHost()
   const events: string[] = []
-  for (const t of ['created', 'paid', 'failed', 'expired', 'cancelled', 'error']) host.addEventListener(`qfpay-${t}`, (e) => events.push(e.type))
+  for (const t of ['created', 'paid', 'failed', 'expired', 'cancelled', 'error'])
+    host.addEventListener(`qfpay-${t}`, (e) => events.push(e.type))
   const navigations: string[] = []
-  const doc = Object.assign(new EventTarget(), { visibilityState: 'visible' as DocumentVisibilityState })
+  const doc = Object.assign(new EventTarget(), {
+    visibilityState: 'visible' as DocumentVisibilityState,
+  })
   const controller = new CheckoutController(host as never, {
-    inputs: () => ({ endpoint: '/qfpay', order: 'A-1001', payTypes: undefined, mode: 'auto', checkoutId: undefined, ...inputs }),
+    inputs: () => ({
+      endpoint: '/qfpay',
+      order: 'A-1001',
+      payTypes: undefined,
+      mode: 'auto',
+      checkoutId: undefined,
+      ...inputs,
+    }),
     env: () => ({
-      fetch: server.fetch, clock, EventSource: FakeEventSource as unknown as typeof EventSource,
-      window: new EventTarget(), document: doc, navigate: (url) => navigations.push(url),
-      isPhone: () => false, checkoutFromUrl: () => null, ...env,
+      fetch: server.fetch,
+      clock,
+      EventSource: FakeEventSource as unknown as typeof EventSource,
+      window: new EventTarget(),
+      document: doc,
+      navigate: (url) => navigations.push(url),
+      isPhone: () => false,
+      checkoutFromUrl: () => null,
+      ...env,
     }),
   })
   controller.hostConnected()
-  const kind = (k: string) => waitUntil(() => controller.state.kind === k, `still ${controller.state.kind}`)
+  const kind = (k: string) =>
+    waitUntil(() => controller.state.kind === k, `still ${controller.state.kind}`)
   return { controller, server, clock, host, events, navigations, kind }
 }
 

@@ -68,10 +68,15 @@ export class CheckoutController implements ReactiveController {
     this.#listeners = new AbortController()
     const signal = this.#listeners.signal
     // Hidden / shown and back-forward cache: see checkout-effects.ts `wait` (only waiting listens).
-    env.window.addEventListener('online', () => {
-      this.#stream?.resume()
-      if (this.state.kind === 'error' && this.state.error.code === 'network_error') this.dispatch({ type: 'retry' })
-    }, { signal })
+    env.window.addEventListener(
+      'online',
+      () => {
+        this.#stream?.resume()
+        if (this.state.kind === 'error' && this.state.error.code === 'network_error')
+          this.dispatch({ type: 'retry' })
+      },
+      { signal }
+    )
     this.#enter(this.state, this.state)
   }
 
@@ -101,7 +106,11 @@ export class CheckoutController implements ReactiveController {
     const ctx = 'ctx' in this.state ? this.state.ctx : undefined
     const method = ctx?.methods.find((m) => m.payType === payType)
     if (!method) {
-      if (DEV) warnOnce('unknown_pay_type', `Failed to start pay type ${payType}: it is not among the offered methods.`)
+      if (DEV)
+        warnOnce(
+          'unknown_pay_type',
+          `Failed to start pay type ${payType}: it is not among the offered methods.`
+        )
       return
     }
     const { mode } = this.#options.inputs()
@@ -158,7 +167,12 @@ export class CheckoutController implements ReactiveController {
       next.kind === 'loading' ||
       (next.kind === 'waiting' && prev.kind === 'waiting' && prev.checkout.id !== next.checkout.id)
     if (!fresh) {
-      if (next.kind === 'waiting' && prev.kind === 'waiting' && next.cancelling && !prev.cancelling) {
+      if (
+        next.kind === 'waiting' &&
+        prev.kind === 'waiting' &&
+        next.cancelling &&
+        !prev.cancelling
+      ) {
         void pay!.cancel(this.#effects(), next.checkout, this.#scope!.signal)
       }
       return
@@ -171,14 +185,19 @@ export class CheckoutController implements ReactiveController {
     if (next.kind === 'loading') void this.#load(scope.signal)
     else if (next.kind === 'creating') void this.#create(next, scope.signal)
     // Waiting comes after creating or resuming, which loaded the pay chunk.
-    else if (next.kind === 'waiting') this.#stream = pay!.wait(this.#effects(), prev, next, scope.signal)
+    else if (next.kind === 'waiting')
+      this.#stream = pay!.wait(this.#effects(), prev, next, scope.signal)
   }
 
   async #load(signal: AbortSignal): Promise<void> {
     const env = this.#env!
     const { endpoint, payTypes, mode, checkoutId } = this.#options.inputs()
     if (!endpoint) {
-      if (DEV) warnOnce('missing_endpoint', 'Failed to load the config: the endpoint attribute is missing. Add endpoint="/qfpay".')
+      if (DEV)
+        warnOnce(
+          'missing_endpoint',
+          'Failed to load the config: the endpoint attribute is missing. Add endpoint="/qfpay".'
+        )
       return
     }
     this.#loadedKey = this.#key()
@@ -192,7 +211,8 @@ export class CheckoutController implements ReactiveController {
     ])
     if (signal.aborted) return
     if (!config.ok) return this.dispatch({ type: 'requestFailed', error: config.error })
-    if (resumed && !resumed.ok && resumed.error.retryable) return this.dispatch({ type: 'requestFailed', error: resumed.error })
+    if (resumed && !resumed.ok && resumed.error.retryable)
+      return this.dispatch({ type: 'requestFailed', error: resumed.error })
     const methods = offeredMethods(config.value.methods ?? [], payTypes, mode)
     const checkout = resumed?.ok ? resumed.value : undefined
     this.dispatch({
@@ -217,7 +237,13 @@ export class CheckoutController implements ReactiveController {
 
   /** What the pay chunk's effects need. */
   #effects(): Effects {
-    return { env: this.#env!, api: this.#api(), inputs: this.#options.inputs, dispatch: (action) => this.dispatch(action), warn: DEV ? warnOnce : undefined }
+    return {
+      env: this.#env!,
+      api: this.#api(),
+      inputs: this.#options.inputs,
+      dispatch: (action) => this.dispatch(action),
+      warn: DEV ? warnOnce : undefined,
+    }
   }
 
   /**
@@ -230,7 +256,10 @@ export class CheckoutController implements ReactiveController {
       return true
     } catch (cause) {
       if (!signal.aborted) {
-        this.dispatch({ type: 'requestFailed', error: { code: 'network_error', message: String(cause), retryable: true } })
+        this.dispatch({
+          type: 'requestFailed',
+          error: { code: 'network_error', message: String(cause), retryable: true },
+        })
       }
       return false
     }
@@ -241,7 +270,8 @@ export class CheckoutController implements ReactiveController {
     if (prev.kind === 'creating' && checkout && checkout.id !== prev.replaces?.id) {
       emit(this.#host, 'qfpay-created', checkout)
     }
-    if (isFinal(next) && prev.kind !== next.kind) emit(this.#host, `qfpay-${next.kind}`, next.checkout)
+    if (isFinal(next) && prev.kind !== next.kind)
+      emit(this.#host, `qfpay-${next.kind}`, next.checkout)
     if (next.kind === 'error' && prev.kind !== 'error') {
       emit(this.#host, 'qfpay-error', { ...next.error, ...(checkout ? { checkout } : {}) })
     }

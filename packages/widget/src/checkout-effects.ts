@@ -24,7 +24,11 @@ export interface Effects {
 }
 
 /** Open a checkout for the chosen pay type (after cancelling the one it replaces). */
-export async function create({ env, api, inputs, dispatch, warn }: Effects, state: Extract<State, { kind: 'creating' }>, signal: AbortSignal): Promise<void> {
+export async function create(
+  { env, api, inputs, dispatch, warn }: Effects,
+  state: Extract<State, { kind: 'creating' }>,
+  signal: AbortSignal
+): Promise<void> {
   if (state.replaces && state.replaces.status === 'pending') {
     // Cancel the stale checkout first, so a late scan of the old code cannot pay twice.
     const closed = await cancelResult(api, state.replaces, signal)
@@ -36,39 +40,65 @@ export async function create({ env, api, inputs, dispatch, warn }: Effects, stat
   }
   const { order } = inputs()
   if (!order) {
-    warn?.('missing_order', 'Failed to create a checkout: the order attribute is missing. Add order="A-1001".')
-    return dispatch({ type: 'requestFailed', error: { code: 'invalid_request', message: 'order is missing', retryable: false } })
+    warn?.(
+      'missing_order',
+      'Failed to create a checkout: the order attribute is missing. Add order="A-1001".'
+    )
+    return dispatch({
+      type: 'requestFailed',
+      error: { code: 'invalid_request', message: 'order is missing', retryable: false },
+    })
   }
   // JSON leaves out an undefined authCode.
-  const created = await api.create({ payType: state.method.payType, order, authCode: state.authCode }, signal)
+  const created = await api.create(
+    { payType: state.method.payType, order, authCode: state.authCode },
+    signal
+  )
   if (signal.aborted) return
   if (!created.ok) return dispatch({ type: 'requestFailed', error: created.error })
-  dispatch({ type: 'checkoutCreated', checkout: created.value, now: env.clock.now(), serverDate: created.serverDate })
+  dispatch({
+    type: 'checkoutCreated',
+    checkout: created.value,
+    now: env.clock.now(),
+    serverDate: created.serverDate,
+  })
 }
 
 /** POST cancel; "already paid" or "already final" answers resolve to the current checkout. */
 async function cancelResult(api: Api, checkout: Checkout, signal: AbortSignal) {
   const result = await api.cancel(checkout.id, signal)
   if (result.ok || signal.aborted) return result
-  if (result.error.code === 'already_paid' || result.error.code === 'checkout_final') return api.get(checkout.id, signal)
+  if (result.error.code === 'already_paid' || result.error.code === 'checkout_final')
+    return api.get(checkout.id, signal)
   if (!result.error.retryable) return { ok: true as const, value: undefined }
   return result
 }
 
 /** Cancel the waiting checkout; a paid one comes back as paid. */
-export async function cancel({ env, api, dispatch }: Effects, checkout: Checkout, signal: AbortSignal): Promise<void> {
+export async function cancel(
+  { env, api, dispatch }: Effects,
+  checkout: Checkout,
+  signal: AbortSignal
+): Promise<void> {
   const result = await cancelResult(api, checkout, signal)
   if (signal.aborted) return
   if (!result.ok) return dispatch({ type: 'requestFailed', error: result.error })
-  if (result.value) dispatch({ type: 'statusReceived', checkout: result.value, now: env.clock.now() })
+  if (result.value)
+    dispatch({ type: 'statusReceived', checkout: result.value, now: env.clock.now() })
 }
 
 /** Enter waiting: go to the wallet (redirect), follow the status live, tick the countdown. */
-export function wait(fx: Effects, prev: State, next: Extract<State, { kind: 'waiting' }>, signal: AbortSignal): StatusStream {
+export function wait(
+  fx: Effects,
+  prev: State,
+  next: Extract<State, { kind: 'waiting' }>,
+  signal: AbortSignal
+): StatusStream {
   const { env, api, dispatch } = fx
   const { checkout } = next
   const { clock } = env
-  if (prev.kind === 'creating' && next.redirect && checkout.payUrl) env.navigate(checkout.payUrl, checkout.id)
+  if (prev.kind === 'creating' && next.redirect && checkout.payUrl)
+    env.navigate(checkout.payUrl, checkout.id)
   const stream = new StatusStream({
     eventsUrl: api.eventsUrl(checkout.id),
     poll: (s) => api.get(checkout.id, s),
@@ -83,7 +113,11 @@ export function wait(fx: Effects, prev: State, next: Extract<State, { kind: 'wai
   // No traffic while the tab is hidden; shown again or back from the wallet: check at once.
   const { document: doc, window: win } = env
   if (doc.visibilityState === 'hidden') stream.pause()
-  doc.addEventListener('visibilitychange', () => (doc.visibilityState === 'hidden' ? stream.pause() : stream.resume()), { signal })
+  doc.addEventListener(
+    'visibilitychange',
+    () => (doc.visibilityState === 'hidden' ? stream.pause() : stream.resume()),
+    { signal }
+  )
   win.addEventListener('pageshow', () => stream.resume(), { signal })
   const tick = () => {
     if (signal.aborted) return

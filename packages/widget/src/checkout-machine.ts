@@ -65,7 +65,14 @@ export type State =
 
 /** Everything that can happen to the widget. */
 export type Action =
-  | { type: 'configLoaded'; config: CheckoutConfig; methods: PayMethod[]; checkout?: Checkout; now: number; serverDate?: number }
+  | {
+      type: 'configLoaded'
+      config: CheckoutConfig
+      methods: PayMethod[]
+      checkout?: Checkout
+      now: number
+      serverDate?: number
+    }
   | { type: 'payTypeChosen'; method: PayMethod; redirect: boolean; authCode?: string }
   | { type: 'checkoutCreated'; checkout: Checkout; now: number; serverDate?: number }
   | { type: 'statusReceived'; checkout: Checkout; now: number }
@@ -138,7 +145,15 @@ function settle(ctx: CheckoutContext, checkout: Checkout, redirect: boolean, now
   if (kind !== 'waiting') return { kind, ctx, checkout }
   const remainingMs = remaining(checkout, now, ctx.skewMs)
   if (remainingMs <= 0) return { kind: 'expired', ctx, checkout }
-  return { kind: 'waiting', ctx, checkout, redirect, remainingMs, cancelling: false, connection: 'live' }
+  return {
+    kind: 'waiting',
+    ctx,
+    checkout,
+    redirect,
+    remainingMs,
+    cancelling: false,
+    connection: 'live',
+  }
 }
 
 /**
@@ -150,17 +165,31 @@ export function transition(state: State, action: Action): State {
   switch (action.type) {
     case 'configLoaded': {
       if (state.kind !== 'loading') return state
-      const ctx = { config: action.config, methods: action.methods, skewMs: skewOf(action.now, action.serverDate) }
+      const ctx = {
+        config: action.config,
+        methods: action.methods,
+        skewMs: skewOf(action.now, action.serverDate),
+      }
       if (!action.checkout) return { kind: 'choosing', ctx }
       return settle(ctx, action.checkout, false, action.now)
     }
     case 'payTypeChosen': {
       const { method, redirect, authCode } = action
-      const base = { kind: 'creating' as const, method, redirect, ...(authCode ? { authCode } : {}) }
+      const base = {
+        kind: 'creating' as const,
+        method,
+        redirect,
+        ...(authCode ? { authCode } : {}),
+      }
       if (state.kind === 'choosing') return { ...base, ctx: state.ctx }
-      if ((state.kind === 'expired' || state.kind === 'failed' || state.kind === 'cancelled') && state.ctx) {
+      if (
+        (state.kind === 'expired' || state.kind === 'failed' || state.kind === 'cancelled') &&
+        state.ctx
+      ) {
         // An expired QR may still be open at the gateway: cancel it first (no double payment).
-        return state.kind === 'expired' ? { ...base, ctx: state.ctx, replaces: state.checkout } : { ...base, ctx: state.ctx }
+        return state.kind === 'expired'
+          ? { ...base, ctx: state.ctx, replaces: state.checkout }
+          : { ...base, ctx: state.ctx }
       }
       if (state.kind === 'waiting' && !state.cancelling) {
         return { ...base, ctx: state.ctx, replaces: state.checkout }
@@ -175,9 +204,12 @@ export function transition(state: State, action: Action): State {
     case 'statusReceived': {
       if (state.kind !== 'waiting') return state
       const { checkout } = action
-      if (checkout.id !== state.checkout.id || checkout.version <= state.checkout.version) return state
+      if (checkout.id !== state.checkout.id || checkout.version <= state.checkout.version)
+        return state
       const next = settle(state.ctx, checkout, state.redirect, action.now)
-      return next.kind === 'waiting' ? { ...next, cancelling: state.cancelling, connection: state.connection } : next
+      return next.kind === 'waiting'
+        ? { ...next, cancelling: state.cancelling, connection: state.connection }
+        : next
     }
     case 'tick': {
       if (state.kind !== 'waiting') return state
@@ -199,7 +231,8 @@ export function transition(state: State, action: Action): State {
       return state.kind === 'error' ? state.previous : state
     case 'refresh':
       // While waiting, refresh only re-checks the status (an effect); elsewhere start over.
-      if (state.kind === 'waiting' || state.kind === 'creating' || state.kind === 'paid') return state
+      if (state.kind === 'waiting' || state.kind === 'creating' || state.kind === 'paid')
+        return state
       return { kind: 'loading' }
     default:
       return assertNever(action)

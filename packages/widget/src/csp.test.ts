@@ -9,7 +9,11 @@ async function openCspPage(src: 'dist' | 'src') {
   document.body.append(frame)
   await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }))
   const win = frame.contentWindow as Window & { __violations: string[] }
-  const el = win.document.querySelector('qfpay-checkout') as HTMLElement & { state: string; start(p: string): void; checkout?: { id: string; payUrl?: string } }
+  const el = win.document.querySelector('qfpay-checkout') as HTMLElement & {
+    state: string
+    start(p: string): void
+    checkout?: { id: string; payUrl?: string }
+  }
   return { frame, win, el }
 }
 
@@ -20,7 +24,9 @@ for (const src of ['dist', 'src'] as const) {
       const root = () => el.shadowRoot!
       await waitUntil(() => el.state === 'choosing', `state ${el.state}`, { timeout: 5000 })
       el.start('800201')
-      await waitUntil(() => root().querySelector('svg[part~=qr]'), 'QR not drawn', { timeout: 5000 })
+      await waitUntil(() => root().querySelector('svg[part~=qr]'), 'QR not drawn', {
+        timeout: 5000,
+      })
       // Styles applied through an adopted stylesheet, not inline <style>.
       expect(root().adoptedStyleSheets.length).to.be.greaterThan(0)
       expect(win.getComputedStyle(root().querySelector('[part~=base]')!).display).to.equal('grid')

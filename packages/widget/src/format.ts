@@ -5,8 +5,9 @@
 /** Minor units to a localised currency string: `formatAmount(1234, 'HKD', 'en')` → `HK$12.34`. */
 export function formatAmount(minor: number, currency: string, lang: string): string {
   try {
-    const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
-      .maximumFractionDigits ?? 2
+    const digits =
+      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
+        .maximumFractionDigits ?? 2
     return new Intl.NumberFormat(lang, { style: 'currency', currency }).format(minor / 10 ** digits)
   } catch {
     // An unknown currency code: show the number and the code rather than nothing.

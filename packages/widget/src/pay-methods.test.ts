@@ -9,7 +9,10 @@ describe('pay methods', () => {
   })
 
   it('follows the order of pay-types', () => {
-    expect(offeredMethods(config.methods, ['800201', '800151'], 'qr')).to.deep.equal([wechat, alipay])
+    expect(offeredMethods(config.methods, ['800201', '800151'], 'qr')).to.deep.equal([
+      wechat,
+      alipay,
+    ])
   })
 
   const cases: [string, Parameters<typeof wantsRedirect>, boolean][] = [
@@ -20,5 +23,6 @@ describe('pay methods', () => {
     ['mode=qr never redirects', [{ ...alipay, flow: 'redirect' }, 'qr', true], false],
     ['a redirect-flow pay type redirects', [{ ...alipay, flow: 'redirect' }, 'auto', false], true],
   ]
-  for (const [name, args, expected] of cases) it(name, () => expect(wantsRedirect(...args)).to.equal(expected))
+  for (const [name, args, expected] of cases)
+    it(name, () => expect(wantsRedirect(...args)).to.equal(expected))
 })

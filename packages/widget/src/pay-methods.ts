@@ -6,14 +6,22 @@ import type { CheckoutMode } from './checkout-machine.ts'
 import { DEV, warnOnce } from './warn.ts'
 
 /** The methods a widget offers: swipe-card ones only in cashier mode, in `payTypes` order. */
-export function offeredMethods(all: PayMethod[], payTypes: string[] | undefined, mode: CheckoutMode): PayMethod[] {
+export function offeredMethods(
+  all: PayMethod[],
+  payTypes: string[] | undefined,
+  mode: CheckoutMode
+): PayMethod[] {
   const usable = all.filter((m) => (mode === 'cashier') === (m.flow === 'code'))
   if (!payTypes?.length) return usable
   const picked: PayMethod[] = []
   for (const payType of payTypes) {
     const method = usable.find((m) => m.payType === payType)
     if (method) picked.push(method)
-    else if (DEV) warnOnce('unknown_pay_type', `Failed to offer pay type ${payType}: the server does not enable it for this mode.`)
+    else if (DEV)
+      warnOnce(
+        'unknown_pay_type',
+        `Failed to offer pay type ${payType}: the server does not enable it for this mode.`
+      )
   }
   return picked
 }

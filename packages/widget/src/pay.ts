@@ -7,7 +7,14 @@ import type { Checkout } from '@qfpay-checkout/server/contract'
 import type { State } from './checkout-machine.ts'
 import { announcedDuration, formatAmount, formatCountdown } from './format.ts'
 import { drawQr, type QrDrawing } from './qr.ts'
-import { button, methodOf, walletName, type Body, type View, type ViewContext } from './qfpay-checkout.view.ts'
+import {
+  button,
+  methodOf,
+  walletName,
+  type Body,
+  type View,
+  type ViewContext,
+} from './qfpay-checkout.view.ts'
 
 export { cancel, create, wait } from './checkout-effects.ts'
 export { payStyles } from './pay.styles.ts'
@@ -40,11 +47,17 @@ export function qrFor(box: QrBox, state: State, drawn: () => void): QrDrawing | 
 }
 
 const amountOf = ({ locale: l }: ViewContext, checkout: Checkout) =>
-  html`<p part="amount" class="amount"><span class="sr-only">${l.total}</span> ${formatAmount(checkout.amount, checkout.currency, l.lang)}</p>
+  html`<p part="amount" class="amount">
+      <span class="sr-only">${l.total}</span>
+      ${formatAmount(checkout.amount, checkout.currency, l.lang)}
+    </p>
     ${checkout.goodsName ? html`<p part="goods" class="goods">${checkout.goodsName}</p>` : nothing}`
 
 /** The view of a state about a checkout. */
-export function viewOfCheckout(v: ViewContext, state: Of<'waiting' | 'paid' | 'failed' | 'expired' | 'cancelled'>): View {
+export function viewOfCheckout(
+  v: ViewContext,
+  state: Of<'waiting' | 'paid' | 'failed' | 'expired' | 'cancelled'>
+): View {
   const { locale: l, host } = v
   if (state.kind === 'waiting') return viewOfWaiting(v, state)
   const { kind, checkout } = state
@@ -52,15 +65,23 @@ export function viewOfCheckout(v: ViewContext, state: Of<'waiting' | 'paid' | 'f
   // failed, expired, cancelled: try again (a new code after expiry) or choose again.
   const again = () => host.start(checkout.payType)
   return [
-    kind === 'failed' ? (checkout.flow === 'code' ? l.declined : l.failed) : kind === 'expired' ? l.expired : l.cancelled,
+    kind === 'failed'
+      ? checkout.flow === 'code'
+        ? l.declined
+        : l.failed
+      : kind === 'expired'
+        ? l.expired
+        : l.cancelled,
     kind,
     html`${amountOf(v, checkout)}
       <div class="actions">
-        ${kind === 'expired'
-          ? button('new-code-button', l.newQr, again, true)
-          : kind === 'failed'
-            ? button('retry-button', l.tryAgain, again, true)
-            : nothing}
+        ${
+          kind === 'expired'
+            ? button('new-code-button', l.newQr, again, true)
+            : kind === 'failed'
+              ? button('retry-button', l.tryAgain, again, true)
+              : nothing
+        }
         ${button('choose-button', l.chooseAgain, host.refresh, false, kind === 'cancelled')}
       </div>`,
   ]
@@ -71,30 +92,56 @@ function viewOfWaiting(v: ViewContext, state: Of<'waiting'>): View {
   const { checkout, cancelling, remainingMs } = state
   const { payUrl } = checkout
   const method = methodOf(v, checkout.payType)
-  const wallet = walletName(l, method ?? { wallet: checkout.payType.startsWith('8002') ? 'wechat' : 'alipay' })
+  const wallet = walletName(
+    l,
+    method ?? { wallet: checkout.payType.startsWith('8002') ? 'wechat' : 'alipay' }
+  )
   const offline = state.connection === 'offline' ? ` ${l.reconnecting}` : ''
   const amount = amountOf(v, checkout)
   if (checkout.flow === 'code') return [l.cashierPending + offline, '', amount]
   const actions = (link: Body) =>
-    html`<div class="actions">${link} ${button('cancel-button', cancelling ? l.cancelling : l.cancel, host.cancel, false, false, cancelling)}</div>`
+    html`<div class="actions">
+      ${link}
+      ${button('cancel-button', cancelling ? l.cancelling : l.cancel, host.cancel, false, false, cancelling)}
+    </div>`
   if (state.redirect) {
     return [
       l.waitingRedirect + offline,
       '',
-      html`${amount} ${actions(payUrl ? html`<a part="link" class="link" href=${payUrl} data-autofocus>${l.continueTo(wallet)}</a>` : nothing)}`,
+      html`${amount}
+      ${actions(payUrl ? html`<a part="link" class="link" href=${payUrl} data-autofocus>${l.continueTo(wallet)}</a>` : nothing)}`,
     ]
   }
   const { lang } = l
-  const hint = v.phone && method?.wallet === 'wechat' ? l.scanFromAnotherDevice(wallet) : l.scanWith(wallet)
+  const hint =
+    v.phone && method?.wallet === 'wechat' ? l.scanFromAnotherDevice(wallet) : l.scanWith(wallet)
   const label = l.qrLabel(wallet)
   const qr = v.qr
-    ? html`<svg part="qr" class="qr" role="img" aria-label=${label} viewBox="0 0 ${v.qr.size} ${v.qr.size}" shape-rendering="crispEdges" data-pay-url=${payUrl ?? ''}>${svg`<rect width=${v.qr.size} height=${v.qr.size} fill="#fff"/><path d=${v.qr.path}/>`}</svg>`
-    : html`<div part="qr" class="qr qr-pending" role="img" aria-label=${label} aria-busy="true"></div>`
+    ? html`<svg
+        part="qr"
+        class="qr"
+        role="img"
+        aria-label=${label}
+        viewBox="0 0 ${v.qr.size} ${v.qr.size}"
+        shape-rendering="crispEdges"
+        data-pay-url=${payUrl ?? ''}
+      >
+        ${svg`<rect width=${v.qr.size} height=${v.qr.size} fill="#fff"/><path d=${v.qr.path}/>`}
+      </svg>`
+    : html`<div
+        part="qr"
+        class="qr qr-pending"
+        role="img"
+        aria-label=${label}
+        aria-busy="true"
+      ></div>`
   return [
     `${hint} ${l.timeLeft(announcedDuration(remainingMs, lang))}${offline}`,
     '',
     html`${amount} ${qr}
-      <p part="countdown" class="countdown" role="timer">${l.expiresIn} ${formatCountdown(remainingMs, lang)}</p>
+      <p part="countdown" class="countdown" role="timer">
+        ${l.expiresIn} ${formatCountdown(remainingMs, lang)}
+      </p>
       ${actions(payUrl ? html`<a part="link" class="link" href=${payUrl} target="_blank" rel="noopener noreferrer">${l.openLink}</a>` : nothing)}`,
   ]
 }

@@ -18,7 +18,9 @@ describe('<qfpay-checkout mode="cashier">', () => {
   it('offers only the swipe-card pay types with an input for the code', async () => {
     const el = await mount({ mode: 'cashier' })
     await stateIs(el, 'choosing')
-    const names = [...el.shadowRoot!.querySelectorAll('[part~=method]')].map((m) => m.textContent!.trim())
+    const names = [...el.shadowRoot!.querySelectorAll('[part~=method]')].map((m) =>
+      m.textContent!.trim()
+    )
     expect(names).to.deep.equal(['Alipay', 'WeChat Pay'])
     expect(part(el, 'cashier-input')).to.not.equal(null)
     await expect(el).to.be.accessible()

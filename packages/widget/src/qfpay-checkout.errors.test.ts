@@ -8,9 +8,24 @@ describe('<qfpay-checkout> errors', () => {
   useMerchant()
 
   const retryable: [string, number, () => Response, string][] = [
-    ['429 rate_limited', 429, () => errorResponse(429, 'rate_limited', 'Slow down.'), 'Too many attempts. Please wait a moment and try again.'],
-    ['502 gateway_error', 502, () => errorResponse(502, 'gateway_error', 'Upstream failed.'), 'The payment service is not answering. Please try again.'],
-    ['network down', 0, () => HttpResponse.error(), 'No connection. Check your network and try again.'],
+    [
+      '429 rate_limited',
+      429,
+      () => errorResponse(429, 'rate_limited', 'Slow down.'),
+      'Too many attempts. Please wait a moment and try again.',
+    ],
+    [
+      '502 gateway_error',
+      502,
+      () => errorResponse(502, 'gateway_error', 'Upstream failed.'),
+      'The payment service is not answering. Please try again.',
+    ],
+    [
+      'network down',
+      0,
+      () => HttpResponse.error(),
+      'No connection. Check your network and try again.',
+    ],
   ]
   for (const [name, , reply, text] of retryable) {
     it(`shows ${name} on create with a retry that works`, async () => {
@@ -29,7 +44,9 @@ describe('<qfpay-checkout> errors', () => {
   }
 
   it('shows a 502 while loading the config and retries into choosing', async () => {
-    worker.use(http.get(url('/config'), () => errorResponse(502, 'gateway_error', 'x'), { once: true }))
+    worker.use(
+      http.get(url('/config'), () => errorResponse(502, 'gateway_error', 'x'), { once: true })
+    )
     const el = await mount()
     await stateIs(el, 'error')
     expect(el.error).to.deep.include({ code: 'gateway_error', retryable: true })
@@ -38,7 +55,11 @@ describe('<qfpay-checkout> errors', () => {
   })
 
   it('shows a 400 without a retry, and lets the shopper choose again', async () => {
-    worker.use(http.post(url('/checkouts'), () => errorResponse(400, 'invalid_request', 'Bad order.'), { once: true }))
+    worker.use(
+      http.post(url('/checkouts'), () => errorResponse(400, 'invalid_request', 'Bad order.'), {
+        once: true,
+      })
+    )
     const el = await mount()
     const events = recordEvents(el)
     await choose(el, '800201')
@@ -51,7 +72,11 @@ describe('<qfpay-checkout> errors', () => {
   })
 
   it('says the order is already paid on 409 already_paid, with nothing to retry', async () => {
-    worker.use(http.post(url('/checkouts'), () => errorResponse(409, 'already_paid', 'Paid.'), { once: true }))
+    worker.use(
+      http.post(url('/checkouts'), () => errorResponse(409, 'already_paid', 'Paid.'), {
+        once: true,
+      })
+    )
     const el = await mount()
     await choose(el, '800151')
     await stateIs(el, 'error')
@@ -61,7 +86,11 @@ describe('<qfpay-checkout> errors', () => {
   })
 
   it('never throws into the page on a malformed answer', async () => {
-    worker.use(http.get(url('/config'), () => new HttpResponse('<html>oops</html>', { status: 200 }), { once: true }))
+    worker.use(
+      http.get(url('/config'), () => new HttpResponse('<html>oops</html>', { status: 200 }), {
+        once: true,
+      })
+    )
     const el = await mount()
     await stateIs(el, 'error')
     expect(el.error!.code).to.equal('invalid_response')

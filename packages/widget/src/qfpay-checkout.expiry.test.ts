@@ -28,7 +28,11 @@ describe('<qfpay-checkout> expiry', () => {
     const second = merchant.latest()
     expect(second.id).to.not.equal(first.id)
     expect(await qrText(el)).to.equal(second.payUrl)
-    expect(events.map((e) => e.type)).to.deep.equal(['qfpay-created', 'qfpay-expired', 'qfpay-created'])
+    expect(events.map((e) => e.type)).to.deep.equal([
+      'qfpay-created',
+      'qfpay-expired',
+      'qfpay-created',
+    ])
   })
 
   it('announces the time left only at sparse moments, not every second', async () => {

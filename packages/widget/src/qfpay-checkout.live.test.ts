@@ -50,7 +50,9 @@ describe('<qfpay-checkout> live status', () => {
   })
 
   it('pauses while the tab is hidden and checks at once when it is shown again', async () => {
-    const doc = Object.assign(new EventTarget(), { visibilityState: 'visible' as DocumentVisibilityState })
+    const doc = Object.assign(new EventTarget(), {
+      visibilityState: 'visible' as DocumentVisibilityState,
+    })
     const el = await mount({ env: { document: doc } })
     await choose(el, '800201')
     await stateIs(el, 'waiting')

@@ -58,7 +58,9 @@ describe('<qfpay-checkout> on phones and after redirects', () => {
     const id = merchant.latest().id
     first.remove()
     const win = new EventTarget()
-    const back = await mount({ env: { isPhone: () => true, checkoutFromUrl: () => id, window: win, EventSource: undefined } })
+    const back = await mount({
+      env: { isPhone: () => true, checkoutFromUrl: () => id, window: win, EventSource: undefined },
+    })
     await stateIs(back, 'waiting')
     expect(status(back)).to.equal('Waiting for the payment to complete…')
     merchant.checkouts.set(id, { ...merchant.latest(), status: 'paid', version: 9 })

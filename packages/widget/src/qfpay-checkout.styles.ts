@@ -29,7 +29,15 @@ export const styles = css`
     --_success: var(--qfpay-success, #1a7f37);
     --_danger: var(--qfpay-danger, #cf222e);
     --_radius: var(--qfpay-radius, 12px);
-    font: var(--qfpay-font, 1rem/1.5 system-ui, -apple-system, 'Segoe UI', 'PingFang SC', 'Microsoft YaHei', sans-serif);
+    font: var(
+      --qfpay-font,
+      1rem/1.5 system-ui,
+      -apple-system,
+      'Segoe UI',
+      'PingFang SC',
+      'Microsoft YaHei',
+      sans-serif
+    );
     color: var(--_text);
     background: var(--_surface);
     border: 1px solid var(--_border);

@@ -13,7 +13,9 @@ describe('<qfpay-checkout> QR flow', () => {
   it('offers the enabled online pay types and hides the swipe-card ones', async () => {
     const el = await mount()
     await stateIs(el, 'choosing')
-    const names = [...el.shadowRoot!.querySelectorAll('[part~=method]')].map((m) => m.textContent!.trim())
+    const names = [...el.shadowRoot!.querySelectorAll('[part~=method]')].map((m) =>
+      m.textContent!.trim()
+    )
     expect(names).to.deep.equal(['Alipay', 'WeChat Pay'])
     await expect(el).to.be.accessible()
   })
@@ -58,7 +60,9 @@ describe('<qfpay-checkout> choosing', () => {
   it('offers only the pay types named in pay-types, in that order', async () => {
     const el = await mount({ payTypes: '800201 800151' })
     await stateIs(el, 'choosing')
-    const names = [...el.shadowRoot!.querySelectorAll('[part~=method]')].map((m) => m.textContent!.trim())
+    const names = [...el.shadowRoot!.querySelectorAll('[part~=method]')].map((m) =>
+      m.textContent!.trim()
+    )
     expect(names).to.deep.equal(['WeChat Pay', 'Alipay'])
   })
 
@@ -124,7 +128,11 @@ describe('<qfpay-checkout> cancel and refresh', () => {
     await stateIs(el, 'waiting')
     merchant.state.paidOrders.add('A-1001')
     // Paid at the gateway; the stream has not told the page yet.
-    merchant.checkouts.set(merchant.latest().id, { ...merchant.latest(), status: 'paid', version: 2 })
+    merchant.checkouts.set(merchant.latest().id, {
+      ...merchant.latest(),
+      status: 'paid',
+      version: 2,
+    })
     el.cancel()
     await stateIs(el, 'paid')
     expect(events.map((e) => e.type)).to.deep.equal(['qfpay-created', 'qfpay-paid'])

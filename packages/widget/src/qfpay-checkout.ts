@@ -13,7 +13,8 @@ import type { QrBox } from './pay.ts'
 
 /** `pay-types` is read, never reflected: no `toAttribute`. */
 const payTypesConverter = {
-  fromAttribute: (value: string | null) => (value ? value.split(/[\s,]+/).filter(Boolean) : undefined),
+  fromAttribute: (value: string | null) =>
+    value ? value.split(/[\s,]+/).filter(Boolean) : undefined,
 }
 
 /**
@@ -172,7 +173,10 @@ export class QfpayCheckout extends LitElement {
     if (pay && !this.#payStyled && !isServer) {
       // The pay chunk is here (preloaded while choosing): add its styles before its states show.
       this.#payStyled = true
-      adoptStyles(this.renderRoot as ShadowRoot, [...(this.constructor as typeof LitElement).elementStyles, pay.payStyles])
+      adoptStyles(this.renderRoot as ShadowRoot, [
+        ...(this.constructor as typeof LitElement).elementStyles,
+        pay.payStyles,
+      ])
     }
     let locale = this.#locale()
     // Until the shopper's language arrives (a few ms), no English flash in the status line.
@@ -200,8 +204,9 @@ export class QfpayCheckout extends LitElement {
       // The control the shopper used went away with the old state: focus the new state's
       // main control, or its status text, never the page's top.
       const target =
-        this.renderRoot.querySelector<HTMLElement>(kind === 'choosing' ? 'input:checked' : '[data-autofocus]') ??
-        this.renderRoot.querySelector<HTMLElement>('.status')
+        this.renderRoot.querySelector<HTMLElement>(
+          kind === 'choosing' ? 'input:checked' : '[data-autofocus]'
+        ) ?? this.renderRoot.querySelector<HTMLElement>('.status')
       target?.focus()
     }
   }

@@ -27,11 +27,27 @@ export interface ViewContext {
 export type Body = TemplateResult | typeof nothing
 
 /** A button; `primary` ones are the main action. `data-autofocus` takes focus after a change. */
-export const button = (part: string, label: string, onClick: () => void, primary = false, autofocus = true, disabled = false) =>
-  html`<button part=${part} class=${primary ? 'primary' : ''} type="button" ?data-autofocus=${autofocus} ?disabled=${disabled} @click=${onClick}>${label}</button>`
+export const button = (
+  part: string,
+  label: string,
+  onClick: () => void,
+  primary = false,
+  autofocus = true,
+  disabled = false
+) =>
+  html`<button
+    part=${part}
+    class=${primary ? 'primary' : ''}
+    type="button"
+    ?data-autofocus=${autofocus}
+    ?disabled=${disabled}
+    @click=${onClick}
+  >
+    ${label}
+  </button>`
 
 export const walletName = (l: QfpayLocale, method: Pick<PayMethod, 'wallet'> | undefined) =>
-  method ? l.wallet[method.wallet] ?? method.wallet : ''
+  method ? (l.wallet[method.wallet] ?? method.wallet) : ''
 
 export const methodOf = (v: ViewContext, payType: string | undefined) =>
   'ctx' in v.state ? v.state.ctx?.methods.find((m) => m.payType === payType) : undefined
@@ -45,7 +61,16 @@ export type View = [text: string, tone: string, body: Body]
  */
 export function renderState(v: ViewContext): TemplateResult {
   const [text, tone, body] = viewOf(v)
-  return html`<p part="status" class="status ${tone}" role="status" aria-live="polite" tabindex="-1">${text}</p>${body}`
+  return html`<p
+      part="status"
+      class="status ${tone}"
+      role="status"
+      aria-live="polite"
+      tabindex="-1"
+    >
+      ${text}
+    </p>
+    ${body}`
 }
 
 function viewOf(v: ViewContext): View {
@@ -56,18 +81,22 @@ function viewOf(v: ViewContext): View {
     case 'creating':
       return [l.creating, '', nothing]
     case 'choosing':
-      return state.ctx.methods.length ? ['', '', renderChoosing(v, state.ctx.methods)] : [l.noMethods, '', nothing]
+      return state.ctx.methods.length
+        ? ['', '', renderChoosing(v, state.ctx.methods)]
+        : [l.noMethods, '', nothing]
     case 'error': {
       const { code, retryable } = state.error
       return [
         l.errors[code] ?? l.errors.default,
         'error',
         html`<div class="actions">
-          ${retryable
-            ? button('retry-button', l.tryAgain, host.refresh, true)
-            : code === 'already_paid'
-              ? nothing
-              : button('choose-button', l.chooseAgain, host.refresh)}
+          ${
+            retryable
+              ? button('retry-button', l.tryAgain, host.refresh, true)
+              : code === 'already_paid'
+                ? nothing
+                : button('choose-button', l.chooseAgain, host.refresh)
+          }
         </div>`,
       ]
     }
@@ -91,16 +120,38 @@ function renderChoosing(v: ViewContext, methods: PayMethod[]): TemplateResult {
   return html`<fieldset part="methods" @keydown=${cashier ? nothing : onEnter}>
       <legend>${l.methodsLegend}</legend>
       ${methods.map(
-        (m) => html`<label part="method" class="method">
-          <input type="radio" name="pay-type" .value=${m.payType} .checked=${m.payType === selected} @change=${() => v.select(m.payType)} />
-          ${walletIcons[m.wallet] ?? nothing}<span>${walletName(l, m)}</span>
-        </label>`
+        (m) =>
+          html`<label part="method" class="method">
+            <input
+              type="radio"
+              name="pay-type"
+              .value=${m.payType}
+              .checked=${m.payType === selected}
+              @change=${() => v.select(m.payType)}
+            />
+            ${walletIcons[m.wallet] ?? nothing}<span>${walletName(l, m)}</span>
+          </label>`
       )}
     </fieldset>
-    ${cashier
-      ? html`<label class="field">${l.cashierLabel}
-          <input part="cashier-input" type="text" inputmode="numeric" autocomplete="off" enterkeyhint="go" @keydown=${onEnter} />
-        </label>`
-      : button('pay-button', l.payWith(walletName(l, methodOf(v, selected))), () => selected && host.start(selected), true, false)}`
+    ${
+      cashier
+        ? html`<label class="field"
+            >${l.cashierLabel}
+            <input
+              part="cashier-input"
+              type="text"
+              inputmode="numeric"
+              autocomplete="off"
+              enterkeyhint="go"
+              @keydown=${onEnter}
+            />
+          </label>`
+        : button(
+            'pay-button',
+            l.payWith(walletName(l, methodOf(v, selected))),
+            () => selected && host.start(selected),
+            true,
+            false
+          )
+    }`
 }
-

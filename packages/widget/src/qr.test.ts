@@ -4,7 +4,9 @@ import { drawQr, QUIET_ZONE_MODULES } from './qr.ts'
 describe('qr', () => {
   it('keeps a quiet zone of four modules on every side', async () => {
     const { size, path } = await drawQr('https://sandbox.example/pay/co_123')
-    const starts = [...path.matchAll(/M(\d+) (\d+)h(\d+)/g)].map((m) => m.slice(1).map(Number) as [number, number, number])
+    const starts = [...path.matchAll(/M(\d+) (\d+)h(\d+)/g)].map(
+      (m) => m.slice(1).map(Number) as [number, number, number]
+    )
     expect(Math.min(...starts.map(([x]) => x))).to.equal(QUIET_ZONE_MODULES)
     expect(Math.min(...starts.map(([, y]) => y))).to.equal(QUIET_ZONE_MODULES)
     expect(Math.max(...starts.map(([x, , w]) => x + w))).to.equal(size - QUIET_ZONE_MODULES)

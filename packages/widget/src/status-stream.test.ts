@@ -82,8 +82,15 @@ describe('status stream', () => {
   })
 
   it('reports offline while polls fail and keeps trying', async () => {
-    const down = { ok: false as const, error: { code: 'network_error', message: '', retryable: true } }
-    const { stream, clock, connections, seen } = setup([down, down, { ok: true, value: checkout({ version: 2, status: 'paid' }) }])
+    const down = {
+      ok: false as const,
+      error: { code: 'network_error', message: '', retryable: true },
+    }
+    const { stream, clock, connections, seen } = setup([
+      down,
+      down,
+      { ok: true, value: checkout({ version: 2, status: 'paid' }) },
+    ])
     stream.start()
     FakeEventSource.current!.fail()
     FakeEventSource.instances[0]!.fail()

@@ -32,25 +32,43 @@ export async function cspMerchant(ctx, next) {
   if (!ctx.path.startsWith(PREFIX)) return next()
   const path = ctx.path.slice(PREFIX.length)
   if (path === '/config') {
-    return json(ctx, 200, { currency: 'HKD', methods: [{ payType: '800201', wallet: 'wechat', flow: 'qr' }] })
+    return json(ctx, 200, {
+      currency: 'HKD',
+      methods: [{ payType: '800201', wallet: 'wechat', flow: 'qr' }],
+    })
   }
   if (path === '/checkouts' && ctx.method === 'POST') {
     const id = `csp_${checkouts.size + 1}`
     const now = Date.now()
     const checkout = {
-      id, version: 1, status: 'pending', order: 'CSP-1', payType: '800201', flow: 'qr', amount: 1250,
-      currency: 'HKD', goodsName: 'Tea', createdAt: new Date(now).toISOString(),
-      expiresAt: new Date(now + 300_000).toISOString(), payUrl: `weixin://wxpay/bizpayurl?pr=${id}`,
-      refundedAmount: 0, latePayment: false,
+      id,
+      version: 1,
+      status: 'pending',
+      order: 'CSP-1',
+      payType: '800201',
+      flow: 'qr',
+      amount: 1250,
+      currency: 'HKD',
+      goodsName: 'Tea',
+      createdAt: new Date(now).toISOString(),
+      expiresAt: new Date(now + 300_000).toISOString(),
+      payUrl: `weixin://wxpay/bizpayurl?pr=${id}`,
+      refundedAmount: 0,
+      latePayment: false,
     }
     checkouts.set(id, checkout)
     return json(ctx, 201, checkout)
   }
   const m = /^\/checkouts\/([^/]+)(\/events|\/pay)?$/.exec(path)
   const checkout = m && checkouts.get(m[1])
-  if (!checkout) return json(ctx, 404, { error: { code: 'checkout_not_found', message: 'Unknown checkout.' } })
+  if (!checkout)
+    return json(ctx, 404, { error: { code: 'checkout_not_found', message: 'Unknown checkout.' } })
   if (m[2] === '/pay') {
-    Object.assign(checkout, { status: 'paid', version: checkout.version + 1, paidAt: new Date().toISOString() })
+    Object.assign(checkout, {
+      status: 'paid',
+      version: checkout.version + 1,
+      paidAt: new Date().toISOString(),
+    })
     for (const res of streams.get(checkout.id) ?? []) res.end(frame(checkout))
     return json(ctx, 200, checkout)
   }

@@ -27,7 +27,8 @@ export function createFakeClock(start = Date.now()): FakeClock {
       const end = now + ms
       for (;;) {
         let next: [number, { at: number; fn: () => void }] | undefined
-        for (const entry of timers) if (entry[1].at <= end && (!next || entry[1].at < next[1].at)) next = entry
+        for (const entry of timers)
+          if (entry[1].at <= end && (!next || entry[1].at < next[1].at)) next = entry
         if (!next) break
         timers.delete(next[0])
         now = next[1].at

@@ -18,7 +18,9 @@ export class FakeEventSource extends EventTarget {
   }
   send(data: unknown, id?: number): void {
     this.readyState = 1
-    this.dispatchEvent(new MessageEvent('status', { data: JSON.stringify(data), lastEventId: String(id ?? '') }))
+    this.dispatchEvent(
+      new MessageEvent('status', { data: JSON.stringify(data), lastEventId: String(id ?? '') })
+    )
   }
   /** A dropped connection: `closed` = the browser gives up (non-200), else it reconnects. */
   fail(closed = false): void {

@@ -12,9 +12,19 @@ export const config: CheckoutConfig = { currency: 'HKD', methods: [alipay, wecha
 /** A pending checkout expiring five minutes after T0, with overrides. */
 export function checkout(patch: Partial<Checkout> = {}): Checkout {
   return {
-    id: 'co_1', version: 1, status: 'pending', order: 'A-1001', payType: '800201', flow: 'qr',
-    amount: 1000, currency: 'HKD', createdAt: new Date(T0).toISOString(),
-    expiresAt: new Date(T0 + 300_000).toISOString(), payUrl: 'weixin://wxpay/bizpayurl?pr=1',
-    refundedAmount: 0, latePayment: false, ...patch,
+    id: 'co_1',
+    version: 1,
+    status: 'pending',
+    order: 'A-1001',
+    payType: '800201',
+    flow: 'qr',
+    amount: 1000,
+    currency: 'HKD',
+    createdAt: new Date(T0).toISOString(),
+    expiresAt: new Date(T0 + 300_000).toISOString(),
+    payUrl: 'weixin://wxpay/bizpayurl?pr=1',
+    refundedAmount: 0,
+    latePayment: false,
+    ...patch,
   }
 }

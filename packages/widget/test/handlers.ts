@@ -4,7 +4,14 @@
  * (`pay`, `decline`, …) and add one-shot failure overrides with `worker.use()`.
  */
 import { http, HttpResponse, sse } from 'msw'
-import type { Checkout, CheckoutConfig, CreateCheckoutRequest, ErrorBody, ErrorCode, ErrorStatus } from '@qfpay-checkout/server/contract'
+import type {
+  Checkout,
+  CheckoutConfig,
+  CreateCheckoutRequest,
+  ErrorBody,
+  ErrorCode,
+  ErrorStatus,
+} from '@qfpay-checkout/server/contract'
 
 export const ENDPOINT = '/qfpay'
 const base = (path: string) => new URL(ENDPOINT + path, location.origin).href
@@ -38,7 +45,11 @@ export function createMerchant() {
   }
   const serverNow = () => Date.now() + state.skewMs
   const headers = () => ({ date: new Date(serverNow()).toUTCString() })
-  const frame = (c: Checkout) => ({ id: String(c.version), event: 'status' as const, data: JSON.stringify(c) })
+  const frame = (c: Checkout) => ({
+    id: String(c.version),
+    event: 'status' as const,
+    data: JSON.stringify(c),
+  })
 
   function push(checkout: Checkout) {
     for (const client of clients.get(checkout.id) ?? []) {
@@ -67,14 +78,28 @@ export function createMerchant() {
     const now = serverNow()
     const id = `co_${Math.random().toString(36).slice(2, 12)}`
     const checkout: Checkout = {
-      id, version: 1, status: 'pending', order: body.order, payType: body.payType, flow: method.flow,
-      amount: 12_345, currency: state.config.currency, goodsName: 'Oolong tea',
-      createdAt: new Date(now).toISOString(), expiresAt: new Date(now + state.lifetimeMs).toISOString(),
+      id,
+      version: 1,
+      status: 'pending',
+      order: body.order,
+      payType: body.payType,
+      flow: method.flow,
+      amount: 12_345,
+      currency: state.config.currency,
+      goodsName: 'Oolong tea',
+      createdAt: new Date(now).toISOString(),
+      expiresAt: new Date(now + state.lifetimeMs).toISOString(),
       payUrl: method.flow === 'code' ? undefined : `https://sandbox.example/pay/${id}`,
-      refundedAmount: 0, latePayment: false,
+      refundedAmount: 0,
+      latePayment: false,
     }
-    if (body.authCode?.endsWith('0000')) Object.assign(checkout, { status: 'paid', paidAt: new Date(now).toISOString() })
-    if (body.authCode?.endsWith('1201')) Object.assign(checkout, { status: 'failed', failure: { code: 'gateway_declined', message: 'Declined' } })
+    if (body.authCode?.endsWith('0000'))
+      Object.assign(checkout, { status: 'paid', paidAt: new Date(now).toISOString() })
+    if (body.authCode?.endsWith('1201'))
+      Object.assign(checkout, {
+        status: 'failed',
+        failure: { code: 'gateway_declined', message: 'Declined' },
+      })
     checkouts.set(id, checkout)
     if (checkout.status === 'paid') state.paidOrders.add(checkout.order)
     return checkout
@@ -84,12 +109,15 @@ export function createMerchant() {
     http.get(base('/config'), () => HttpResponse.json(state.config, { headers: headers() })),
     http.post(base('/checkouts'), async ({ request }) => {
       const body = (await request.json()) as CreateCheckoutRequest
-      if (state.paidOrders.has(body.order)) return errorResponse(409, 'already_paid', 'Order already paid.')
+      if (state.paidOrders.has(body.order))
+        return errorResponse(409, 'already_paid', 'Order already paid.')
       return HttpResponse.json(create(body), { status: 201, headers: headers() })
     }),
     http.get(base('/checkouts/:id'), ({ params }) => {
       const checkout = checkouts.get(params.id as string)
-      return checkout ? HttpResponse.json(checkout, { headers: headers() }) : errorResponse(404, 'checkout_not_found', 'No such checkout.')
+      return checkout
+        ? HttpResponse.json(checkout, { headers: headers() })
+        : errorResponse(404, 'checkout_not_found', 'No such checkout.')
     }),
     http.post(base('/checkouts/:id/cancel'), ({ params }) => {
       const checkout = checkouts.get(params.id as string)
@@ -119,14 +147,22 @@ export function createMerchant() {
     update,
     /** The newest checkout. */
     latest: () => [...checkouts.values()].at(-1)!,
-    pay: (id: string) => update(id, { status: 'paid', paidAt: new Date(serverNow()).toISOString() }),
-    decline: (id: string) => update(id, { status: 'failed', failure: { code: 'gateway_declined', message: 'Declined' } }),
+    pay: (id: string) =>
+      update(id, { status: 'paid', paidAt: new Date(serverNow()).toISOString() }),
+    decline: (id: string) =>
+      update(id, { status: 'failed', failure: { code: 'gateway_declined', message: 'Declined' } }),
     /** Open event streams for a checkout. */
     streams: (id: string) => clients.get(id)?.size ?? 0,
     reset() {
       checkouts.clear()
       clients.clear()
-      Object.assign(state, { config: defaultConfig(), skewMs: 0, lifetimeMs: 5 * 60_000, streamsWork: true, paidOrders: new Set() })
+      Object.assign(state, {
+        config: defaultConfig(),
+        skewMs: 0,
+        lifetimeMs: 5 * 60_000,
+        streamsWork: true,
+        paidOrders: new Set(),
+      })
     },
   }
 }

@@ -19,22 +19,31 @@ export interface MountOptions {
 
 /** Mount a widget against the msw merchant, on a desktop unless `env.isPhone` says otherwise. */
 export async function mount(options: MountOptions = {}): Promise<QfpayCheckout> {
-  const env: Partial<CheckoutEnv> = { isPhone: () => false, navigate: () => undefined, checkoutFromUrl: () => null, ...options.env }
-  const el = await fixture<QfpayCheckout>(html`<qfpay-checkout
-    endpoint=${ENDPOINT}
-    order=${options.order ?? 'A-1001'}
-    mode=${options.mode ?? 'auto'}
-    pay-types=${options.payTypes ?? ''}
-    locale=${options.locale ?? 'en'}
-    checkout=${options.checkout ?? ''}
-    .env=${env}
-  ></qfpay-checkout>`)
+  const env: Partial<CheckoutEnv> = {
+    isPhone: () => false,
+    navigate: () => undefined,
+    checkoutFromUrl: () => null,
+    ...options.env,
+  }
+  const el = await fixture<QfpayCheckout>(
+    html`<qfpay-checkout
+      endpoint=${ENDPOINT}
+      order=${options.order ?? 'A-1001'}
+      mode=${options.mode ?? 'auto'}
+      pay-types=${options.payTypes ?? ''}
+      locale=${options.locale ?? 'en'}
+      checkout=${options.checkout ?? ''}
+      .env=${env}
+    ></qfpay-checkout>`
+  )
   return el
 }
 
 /** Wait until the widget is in `kind`. */
 export async function stateIs(el: QfpayCheckout, kind: QfpayCheckout['state']): Promise<void> {
-  await waitUntil(() => el.state === kind, `expected state ${kind}, still ${el.state}`, { timeout: 4000 })
+  await waitUntil(() => el.state === kind, `expected state ${kind}, still ${el.state}`, {
+    timeout: 4000,
+  })
   await el.updateComplete
 }
 
@@ -56,7 +65,9 @@ export function status(el: QfpayCheckout): string {
 /** Pick a pay type and press the pay button, as a shopper with a mouse would. */
 export async function choose(el: QfpayCheckout, payType: string): Promise<void> {
   await stateIs(el, 'choosing')
-  const radio = el.shadowRoot!.querySelector<HTMLInputElement>(`input[type=radio][value="${payType}"]`)
+  const radio = el.shadowRoot!.querySelector<HTMLInputElement>(
+    `input[type=radio][value="${payType}"]`
+  )
   if (!radio) throw new Error(`no option for ${payType}`)
   radio.click()
   await el.updateComplete
@@ -65,10 +76,14 @@ export async function choose(el: QfpayCheckout, payType: string): Promise<void> 
 
 /** Wait for the QR code and decode it from its pixels. */
 export async function qrText(el: QfpayCheckout): Promise<string> {
-  await waitUntil(() => part(el, 'qr')?.tagName.toLowerCase() === 'svg', 'QR code not drawn', { timeout: 4000 })
+  await waitUntil(() => part(el, 'qr')?.tagName.toLowerCase() === 'svg', 'QR code not drawn', {
+    timeout: 4000,
+  })
   const svg = part<SVGSVGElement>(el, 'qr')!
   const px = 400
-  const markup = new XMLSerializer().serializeToString(svg).replace('<svg', `<svg width="${px}" height="${px}"`)
+  const markup = new XMLSerializer()
+    .serializeToString(svg)
+    .replace('<svg', `<svg width="${px}" height="${px}"`)
   const img = new Image()
   img.src = URL.createObjectURL(new Blob([markup], { type: 'image/svg+xml' }))
   await img.decode()
@@ -85,7 +100,8 @@ export function recordEvents(el?: QfpayCheckout): { type: string; detail: any }[
   const seen: { type: string; detail: any }[] = []
   for (const type of ['created', 'paid', 'failed', 'expired', 'cancelled', 'error']) {
     document.addEventListener(`qfpay-${type}`, (e) => {
-      if (!el || e.composedPath()[0] === el) seen.push({ type: e.type, detail: (e as CustomEvent).detail })
+      if (!el || e.composedPath()[0] === el)
+        seen.push({ type: e.type, detail: (e as CustomEvent).detail })
     })
   }
   return seen

@@ -16,7 +16,10 @@ import type {
 } from '@qfpay-checkout/widget'
 
 /** Attributes, properties and events of `<qfpay-checkout>` in JSX. */
-export interface QfpayCheckoutJsxProps extends DetailedHTMLProps<HTMLAttributes<QfpayCheckout>, QfpayCheckout> {
+export interface QfpayCheckoutJsxProps extends DetailedHTMLProps<
+  HTMLAttributes<QfpayCheckout>,
+  QfpayCheckout
+> {
   endpoint?: string
   order?: string
   'pay-types'?: string

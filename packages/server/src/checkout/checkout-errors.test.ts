@@ -9,11 +9,16 @@ import { createMemoryStore } from '../store/memory.ts'
 import { type CheckoutApp, createCheckout } from './create-checkout.ts'
 import type { CheckoutOptions } from './options.ts'
 
-function app(t: TestContext, options: Partial<CheckoutOptions> = {}): { checkout: CheckoutApp; logs: string[] } {
+function app(
+  t: TestContext,
+  options: Partial<CheckoutOptions> = {}
+): { checkout: CheckoutApp; logs: string[] } {
   const logs: string[] = []
-  const line = (level: string) => (message: string, fields?: Record<string, unknown>) => void logs.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`)
+  const line = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    void logs.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`)
   const checkout = createCheckout({
-    resolveOrder: (order) => (order === 'zero' ? { amount: 0 } : order.startsWith('A-') ? { amount: 1000 } : undefined),
+    resolveOrder: (order) =>
+      order === 'zero' ? { amount: 0 } : order.startsWith('A-') ? { amount: 1000 } : undefined,
     environment: 'local',
     store: createMemoryStore(),
     logger: { info: line('info'), warn: line('warn'), error: line('error') },
@@ -27,7 +32,12 @@ function app(t: TestContext, options: Partial<CheckoutOptions> = {}): { checkout
 
 const json = { 'Content-Type': 'application/json' }
 
-async function expectError(response: Response, status: number, code: string, field?: string): Promise<void> {
+async function expectError(
+  response: Response,
+  status: number,
+  code: string,
+  field?: string
+): Promise<void> {
   assert.equal(response.status, status)
   const body = (await response.json()) as { error: Record<string, unknown> }
   assert.deepEqual(Object.keys(body), ['error'])
@@ -45,22 +55,57 @@ describe('bad input on the money routes', () => {
   })
 
   it('refuses to start with a configured but empty or malformed key', () => {
-    const base = { resolveOrder: () => ({ amount: 1 }), store: createMemoryStore(), environment: 'test' as const, appcode: 'APPCODE01' }
+    const base = {
+      resolveOrder: () => ({ amount: 1 }),
+      store: createMemoryStore(),
+      environment: 'test' as const,
+      appcode: 'APPCODE01',
+    }
     assert.throws(() => createCheckout({ ...base, key: '' }), /QFPAY_KEY is empty/)
     assert.throws(() => createCheckout({ ...base, key: 'NOT-A-KEY' }), /32 hex characters/)
   })
 
   it('answers create body errors with 415 / 400 and the field', async (t) => {
     const { checkout } = app(t)
-    await expectError(await checkout.request('/checkouts', { method: 'POST', headers: { 'Content-Type': 'application/xml' }, body: '<x/>' }), 415, 'unsupported_media_type')
-    await expectError(await checkout.request('/checkouts', { method: 'POST', headers: json, body: '{"payType":' }), 400, 'invalid_json')
-    await expectError(await checkout.request('/checkouts', { method: 'POST', headers: json, body: '{"order":"A-1"}' }), 400, 'invalid_request', 'payType')
-    await expectError(await checkout.request('/checkouts', { method: 'POST', headers: json, body: '[]' }), 400, 'invalid_request')
+    await expectError(
+      await checkout.request('/checkouts', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/xml' },
+        body: '<x/>',
+      }),
+      415,
+      'unsupported_media_type'
+    )
+    await expectError(
+      await checkout.request('/checkouts', { method: 'POST', headers: json, body: '{"payType":' }),
+      400,
+      'invalid_json'
+    )
+    await expectError(
+      await checkout.request('/checkouts', {
+        method: 'POST',
+        headers: json,
+        body: '{"order":"A-1"}',
+      }),
+      400,
+      'invalid_request',
+      'payType'
+    )
+    await expectError(
+      await checkout.request('/checkouts', { method: 'POST', headers: json, body: '[]' }),
+      400,
+      'invalid_request'
+    )
   })
 
   it('answers pay types that are not enabled or not available with 400', async (t) => {
     const { checkout } = app(t)
-    const create = (payType: string) => checkout.request('/checkouts', { method: 'POST', headers: json, body: JSON.stringify({ payType, order: 'A-1' }) })
+    const create = (payType: string) =>
+      checkout.request('/checkouts', {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ payType, order: 'A-1' }),
+      })
     await expectError(await create('800208'), 400, 'pay_type_not_enabled', 'payType')
     await expectError(await create('800207'), 400, 'pay_type_not_available', 'payType')
     await expectError(await create('999999'), 400, 'pay_type_not_available', 'payType')
@@ -68,7 +113,12 @@ describe('bad input on the money routes', () => {
 
   it('answers an unknown order 404 order_not_found, and a bad resolveOrder amount 500 without details', async (t) => {
     const { checkout, logs } = app(t)
-    const create = (order: string) => checkout.request('/checkouts', { method: 'POST', headers: json, body: JSON.stringify({ payType: '800201', order }) })
+    const create = (order: string) =>
+      checkout.request('/checkouts', {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ payType: '800201', order }),
+      })
     await expectError(await create('nope'), 404, 'order_not_found', 'order')
     const response = await create('zero')
     assert.equal(response.status, 500)
@@ -80,7 +130,11 @@ describe('bad input on the money routes', () => {
 
   it('ignores a browser-sent amount and unknown fields', async (t) => {
     const { checkout } = app(t)
-    const response = await checkout.request('/checkouts', { method: 'POST', headers: json, body: JSON.stringify({ payType: '800201', order: 'A-2', amount: 1, evil: true }) })
+    const response = await checkout.request('/checkouts', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ payType: '800201', order: 'A-2', amount: 1, evil: true }),
+    })
     assert.equal(response.status, 201)
     assert.equal(((await response.json()) as { amount: number }).amount, 1000)
   })
@@ -88,8 +142,24 @@ describe('bad input on the money routes', () => {
   it('answers 404 for unknown checkouts, routes and returns', async (t) => {
     const { checkout } = app(t)
     const unknown = 'AAAAAAAAAAAAAAAAAAAAAAAA'
-    await expectError(await checkout.request(`/checkouts/${unknown}/cancel`, { method: 'POST', headers: json, body: '{}' }), 404, 'checkout_not_found')
-    await expectError(await checkout.request('/checkouts/short/cancel', { method: 'POST', headers: json, body: '{}' }), 404, 'checkout_not_found')
+    await expectError(
+      await checkout.request(`/checkouts/${unknown}/cancel`, {
+        method: 'POST',
+        headers: json,
+        body: '{}',
+      }),
+      404,
+      'checkout_not_found'
+    )
+    await expectError(
+      await checkout.request('/checkouts/short/cancel', {
+        method: 'POST',
+        headers: json,
+        body: '{}',
+      }),
+      404,
+      'checkout_not_found'
+    )
     await expectError(await checkout.request(`/checkouts/${unknown}`), 404, 'checkout_not_found')
     await expectError(await checkout.request('/return?out_trade_no=P1'), 404, 'checkout_not_found')
     await expectError(await checkout.request('/return'), 404, 'checkout_not_found')
@@ -98,7 +168,11 @@ describe('bad input on the money routes', () => {
 
   it('answers a notify that is not signed with plain text, never SUCCESS', async (t) => {
     const { checkout } = app(t)
-    const response = await checkout.request('/notify', { method: 'POST', headers: json, body: '{"respcd":"0000"}' })
+    const response = await checkout.request('/notify', {
+      method: 'POST',
+      headers: json,
+      body: '{"respcd":"0000"}',
+    })
     assert.equal(response.status, 400)
     assert.notEqual(await response.text(), 'SUCCESS')
     assert.equal((await checkout.store.listRejectedNotifies())[0]?.reason, 'missing_signature')
@@ -113,7 +187,11 @@ describe('bad input on the money routes', () => {
         throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } })
       },
     })
-    const response = await checkout.request('/checkouts', { method: 'POST', headers: json, body: JSON.stringify({ payType: '800201', order: 'A-3' }) })
+    const response = await checkout.request('/checkouts', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ payType: '800201', order: 'A-3' }),
+    })
     await expectError(response, 504, 'gateway_timeout')
     const [pending] = await checkout.store.list({ status: 'pending' })
     assert.equal(pending?.order, 'A-3')

@@ -32,7 +32,10 @@ describe('checkout flows over loopback', () => {
       assert.equal(after.status, 'paid')
       assert.equal(after.latePayment, false)
       await b.settleHooks()
-      assert.deepEqual(b.hooks.filter((h) => h.topic === 'onPaid').map((h) => h.checkout.id), [created.body.id])
+      assert.deepEqual(
+        b.hooks.filter((h) => h.topic === 'onPaid').map((h) => h.checkout.id),
+        [created.body.id]
+      )
       assert.equal(b.sandbox.notifies()[0]?.state, 'delivered')
     })
   }
@@ -174,9 +177,14 @@ describe('checkout flows over loopback', () => {
     assert.equal(rest.refund.amount, 70)
     assert.equal(rest.checkout.status, 'refunded')
     await b.sandbox.drain()
-    assert.deepEqual(b.sandbox.notifies().map((n) => `${n.notifyType}:${n.state}`), ['payment:delivered', 'refund:delivered', 'refund:delivered'])
+    assert.deepEqual(
+      b.sandbox.notifies().map((n) => `${n.notifyType}:${n.state}`),
+      ['payment:delivered', 'refund:delivered', 'refund:delivered']
+    )
     assert.equal((await b.get(created.body.id)).refundedAmount, 100)
-    await assert.rejects(b.checkout.merchant.refund(created.body.id, { amount: 1 }), { code: 'conflict' })
+    await assert.rejects(b.checkout.merchant.refund(created.body.id, { amount: 1 }), {
+      code: 'conflict',
+    })
   })
 
   it('lets exactly one of two concurrent refunds of 60 on 100 succeed', async (t) => {
@@ -231,11 +239,17 @@ describe('checkout flows over loopback', () => {
     const created = await b.create('RET-1', '800151')
     const record = await b.get(created.body.id)
     b.sandbox.pay(record.syssn as string)
-    const res = await fetch(`${b.appUrl}/qfpay/return?out_trade_no=${record.outTradeNo}&syssn=${record.syssn}&respcd=1201`, { redirect: 'manual' })
+    const res = await fetch(
+      `${b.appUrl}/qfpay/return?out_trade_no=${record.outTradeNo}&syssn=${record.syssn}&respcd=1201`,
+      { redirect: 'manual' }
+    )
     assert.equal(res.status, 303)
     assert.equal(res.headers.get('location'), `${b.appUrl}/shop/thanks?checkout=${created.body.id}`)
     assert.equal((await b.get(created.body.id)).status, 'paid')
-    const unknown = await fetch(`${b.appUrl}/qfpay/return?out_trade_no=nope&next=https://evil.example`, { redirect: 'manual' })
+    const unknown = await fetch(
+      `${b.appUrl}/qfpay/return?out_trade_no=nope&next=https://evil.example`,
+      { redirect: 'manual' }
+    )
     assert.equal(unknown.status, 404)
   })
 

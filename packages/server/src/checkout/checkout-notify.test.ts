@@ -17,7 +17,9 @@ async function bed(t: TestContext, options?: BedOptions): Promise<Bed> {
 function paidHooks(b: Bed, id: string) {
   return {
     onPaid: b.hooks.filter((h) => h.topic === 'onPaid' && h.checkout.id === id).length,
-    toPaid: b.hooks.filter((h) => h.topic === 'onStatus' && h.checkout.id === id && h.checkout.status === 'paid').length,
+    toPaid: b.hooks.filter(
+      (h) => h.topic === 'onStatus' && h.checkout.id === id && h.checkout.status === 'paid'
+    ).length,
   }
 }
 
@@ -31,7 +33,10 @@ describe('notifies', () => {
     const b = await bed(t, { knobs: { notifyDuplicateRate: 1 } })
     const { body } = await b.create('N-1', '800201')
     await b.pay(body.id)
-    assert.deepEqual(b.sandbox.notifies().map((n) => n.state), ['delivered', 'delivered'])
+    assert.deepEqual(
+      b.sandbox.notifies().map((n) => n.state),
+      ['delivered', 'delivered']
+    )
     await b.settleHooks()
     assert.deepEqual(paidHooks(b, body.id), { onPaid: 1, toPaid: 1 })
   })
@@ -69,7 +74,15 @@ describe('notifies', () => {
     const b = await bed(t)
     const { body } = await b.create('N-4', '800201')
     const record = await b.get(body.id)
-    const fields = { notify_type: 'payment', status: '1', respcd: '0000', syssn: record.syssn, out_trade_no: record.outTradeNo, txamt: 1000, txcurrcd: 'CNY' }
+    const fields = {
+      notify_type: 'payment',
+      status: '1',
+      respcd: '0000',
+      syssn: record.syssn,
+      out_trade_no: record.outTradeNo,
+      txamt: 1000,
+      txcurrcd: 'CNY',
+    }
     const forged = signNotifyForTest(fields, '0123456789ABCDEF0123456789ABCDEF')
     const answer = await postNotify(b, forged.body, forged.headers)
     assert.equal(answer.status, 400)
@@ -82,7 +95,10 @@ describe('notifies', () => {
     assert.deepEqual(reasons, ['bad_signature', 'missing_signature'])
     // A re-serialised body no longer verifies (qfpay-api.md §8.3): the raw bytes are what count.
     const valid = signNotifyForTest(fields, TEST_KEY)
-    const reserialised = await postNotify(b, JSON.stringify(JSON.parse(valid.body)), { 'Content-Type': 'application/json', 'X-QF-SIGN': valid.signature })
+    const reserialised = await postNotify(b, JSON.stringify(JSON.parse(valid.body)), {
+      'Content-Type': 'application/json',
+      'X-QF-SIGN': valid.signature,
+    })
     assert.equal(reserialised.status, 400)
   })
 
@@ -91,8 +107,20 @@ describe('notifies', () => {
     const { body } = await b.create('N-5', '800201')
     await b.pay(body.id) // paid upstream; the real notify was dropped
     const record = await b.get(body.id)
-    const base = { notify_type: 'payment', status: '1', respcd: '0000', syssn: record.syssn, out_trade_no: record.outTradeNo, txamt: 1000, txcurrcd: 'CNY' }
-    for (const fields of [{ ...base, txamt: 1 }, { ...base, txcurrcd: 'HKD' }, { ...base, out_trade_no: 'P0000000000000000000000000000000' }]) {
+    const base = {
+      notify_type: 'payment',
+      status: '1',
+      respcd: '0000',
+      syssn: record.syssn,
+      out_trade_no: record.outTradeNo,
+      txamt: 1000,
+      txcurrcd: 'CNY',
+    }
+    for (const fields of [
+      { ...base, txamt: 1 },
+      { ...base, txcurrcd: 'HKD' },
+      { ...base, out_trade_no: 'P0000000000000000000000000000000' },
+    ]) {
       const signed = signNotifyForTest(fields, TEST_KEY)
       const answer = await postNotify(b, signed.body, signed.headers)
       assert.equal(answer.status, 200)
@@ -110,8 +138,14 @@ describe('notifies', () => {
     const held = b.sandbox.notifies()[0]
     assert.equal(held?.state, 'held')
     const signed = signNotifyForTest(held.body, TEST_KEY)
-    const answers = await Promise.all(Array.from({ length: 50 }, () => postNotify(b, signed.body, signed.headers)))
-    assert.ok(answers.every((a) => a.status === 200 && a.text === 'SUCCESS' && a.type.startsWith('text/plain')))
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => postNotify(b, signed.body, signed.headers))
+    )
+    assert.ok(
+      answers.every(
+        (a) => a.status === 200 && a.text === 'SUCCESS' && a.type.startsWith('text/plain')
+      )
+    )
     await b.sandbox.drain() // the gateway's own copy, late
     await b.settleHooks()
     const after = await b.get(body.id)

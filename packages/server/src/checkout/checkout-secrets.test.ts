@@ -16,10 +16,12 @@ const APPCODE = 'SECRETSTESTAPPCODE01'
 
 it('never shows the client key in a response, a header or a log line', async (t) => {
   const seen: string[] = []
-  const log = (level: string) => (message: string, fields?: Record<string, unknown>) => void seen.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`)
+  const log = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    void seen.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`)
   const logger = { info: log('info'), warn: log('warn'), error: log('error') }
   const checkout = createCheckout({
-    resolveOrder: (order) => (order.startsWith('S-') ? { amount: 100, goodsName: 'Tea' } : undefined),
+    resolveOrder: (order) =>
+      order.startsWith('S-') ? { amount: 100, goodsName: 'Tea' } : undefined,
     onPaid: () => {
       throw new Error('fulfilment down')
     },
@@ -40,11 +42,19 @@ it('never shows the client key in a response, a header or a log line', async (t)
     seen.push(`${c.res.status} ${JSON.stringify([...c.res.headers])} ${await c.res.clone().text()}`)
   })
   host.route('/qfpay', checkout)
-  const call = (path: string, init?: RequestInit) => host.request(`http://shop.test/qfpay${path}`, init)
-  const post = (path: string, body: unknown) => call(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+  const call = (path: string, init?: RequestInit) =>
+    host.request(`http://shop.test/qfpay${path}`, init)
+  const post = (path: string, body: unknown) =>
+    call(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    })
 
   await call('/config')
-  const created = (await (await post('/checkouts', { payType: '800151', order: 'S-1' })).json()) as { id: string; payUrl: string }
+  const created = (await (
+    await post('/checkouts', { payType: '800151', order: 'S-1' })
+  ).json()) as { id: string; payUrl: string }
   await call(`/checkouts/${created.id}`)
   const phone = await host.request(created.payUrl)
   assert.equal(phone.status, 200)
@@ -56,27 +66,53 @@ it('never shows the client key in a response, a header or a log line', async (t)
   await checkout.merchant.refund(created.id, { amount: 40 })
   await checkout.merchant.refund(created.id, { amount: 100 }).catch(() => undefined)
   await checkout.sandbox?.drain()
-  const second = (await (await post('/checkouts', { payType: '800201', order: 'S-2' })).json()) as { id: string }
+  const second = (await (await post('/checkouts', { payType: '800201', order: 'S-2' })).json()) as {
+    id: string
+  }
   await post(`/checkouts/${second.id}/cancel`, {})
   await post(`/checkouts/${second.id}/cancel`, {})
   await post(`/checkouts/${created.id}/cancel`, {})
   await post('/checkouts', { payType: '800201', order: 'unknown' })
   await post('/checkouts', { payType: '800207', order: 'S-3' })
-  await call('/checkouts', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{' })
-  const forged = signNotifyForTest({ notify_type: 'payment', syssn: '1', out_trade_no: 'x', txamt: 1 }, '0'.repeat(32))
+  await call('/checkouts', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: '{',
+  })
+  const forged = signNotifyForTest(
+    { notify_type: 'payment', syssn: '1', out_trade_no: 'x', txamt: 1 },
+    '0'.repeat(32)
+  )
   await call('/notify', { method: 'POST', headers: forged.headers, body: forged.body })
-  const mismatching = signNotifyForTest({ notify_type: 'payment', respcd: '0000', syssn: record?.syssn, out_trade_no: record?.outTradeNo, txamt: 1 }, KEY)
+  const mismatching = signNotifyForTest(
+    {
+      notify_type: 'payment',
+      respcd: '0000',
+      syssn: record?.syssn,
+      out_trade_no: record?.outTradeNo,
+      txamt: 1,
+    },
+    KEY
+  )
   await call('/notify', { method: 'POST', headers: mismatching.headers, body: mismatching.body })
   await call('/__sandbox/orders')
   await call('/__sandbox/merchants')
   // A malformed key is refused at start, and the refusal does not repeat it.
   assert.throws(
-    () => createCheckout({ resolveOrder: () => undefined, store: createMemoryStore(), environment: 'test', appcode: APPCODE, key: `${KEY}\n` }),
+    () =>
+      createCheckout({
+        resolveOrder: () => undefined,
+        store: createMemoryStore(),
+        environment: 'test',
+        appcode: APPCODE,
+        key: `${KEY}\n`,
+      }),
     (error: Error) => !error.message.includes(KEY)
   )
 
   // Notifies go from the embedded sandbox straight into the app: their answers are in its log.
-  for (const notify of checkout.sandbox?.notifies() ?? []) seen.push(JSON.stringify(notify.attempts))
+  for (const notify of checkout.sandbox?.notifies() ?? [])
+    seen.push(JSON.stringify(notify.attempts))
   assert.ok(seen.length > 18, `captured ${seen.length} lines`)
   for (const line of seen) {
     assert.ok(!line.toUpperCase().includes(KEY), `the key leaked: ${line.slice(0, 200)}`)

@@ -8,7 +8,13 @@ import type { AddressInfo } from 'node:net'
 import { serve, type ServerType } from '@hono/node-server'
 import { Hono } from 'hono'
 import type { Checkout } from '../contract.ts'
-import { createManualClock, createSandbox, type ManualClock, type Sandbox, type SandboxKnobs } from '../sandbox/index.ts'
+import {
+  createManualClock,
+  createSandbox,
+  type ManualClock,
+  type Sandbox,
+  type SandboxKnobs,
+} from '../sandbox/index.ts'
 import { createMemoryStore } from '../store/memory.ts'
 import type { CheckoutRecord, Store } from '../store/store.ts'
 import { type CheckoutApp, createCheckout } from './create-checkout.ts'
@@ -39,7 +45,11 @@ export interface Bed {
   hooks: HookCall[]
   logs: string[]
   /** `POST /qfpay/checkouts` (or `/qfpay-pos/…` when `authCode` is given). */
-  create(order: string, payType: string, authCode?: string): Promise<{ status: number; body: Checkout & { error?: { code: string } } }>
+  create(
+    order: string,
+    payType: string,
+    authCode?: string
+  ): Promise<{ status: number; body: Checkout & { error?: { code: string } } }>
   get(id: string): Promise<CheckoutRecord>
   /** `POST {mount}/checkouts/:id/cancel` as the widget sends it (`{}` as JSON). */
   cancel(id: string, mount?: string): Promise<Response>
@@ -60,11 +70,16 @@ export interface BedOptions {
 }
 
 /** Listens on 127.0.0.1 (ephemeral port) with a handler that may be set later. */
-async function listen(handler: () => (request: Request) => Response | Promise<Response>): Promise<{ url: string; server: ServerType }> {
+async function listen(
+  handler: () => (request: Request) => Response | Promise<Response>
+): Promise<{ url: string; server: ServerType }> {
   return new Promise((resolve) => {
-    const server = serve({ fetch: (request: Request) => handler()(request), hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) => {
-      resolve({ url: `http://127.0.0.1:${info.port}`, server })
-    })
+    const server = serve(
+      { fetch: (request: Request) => handler()(request), hostname: '127.0.0.1', port: 0 },
+      (info: AddressInfo) => {
+        resolve({ url: `http://127.0.0.1:${info.port}`, server })
+      }
+    )
   })
 }
 
@@ -94,12 +109,18 @@ export async function startBed(options: BedOptions = {}): Promise<Bed> {
   })
   const hooks: HookCall[] = []
   const logs: string[] = []
-  const line = (level: string) => (message: string, fields?: Record<string, unknown>) => void logs.push(JSON.stringify({ level, message, ...fields }))
+  const line = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    void logs.push(JSON.stringify({ level, message, ...fields }))
   const logger: Logger = { info: line('info'), warn: line('warn'), error: line('error') }
   const common: CheckoutOptions = {
-    resolveOrder: (order) => (order.startsWith('missing') ? undefined : { amount: options.amounts?.[order] ?? 1000, goodsName: 'Tea' }),
-    onPaid: (checkout, context) => void hooks.push({ topic: 'onPaid', checkout, idempotencyKey: context.idempotencyKey }),
-    onStatus: (checkout, context) => void hooks.push({ topic: 'onStatus', checkout, idempotencyKey: context.idempotencyKey }),
+    resolveOrder: (order) =>
+      order.startsWith('missing')
+        ? undefined
+        : { amount: options.amounts?.[order] ?? 1000, goodsName: 'Tea' },
+    onPaid: (checkout, context) =>
+      void hooks.push({ topic: 'onPaid', checkout, idempotencyKey: context.idempotencyKey }),
+    onStatus: (checkout, context) =>
+      void hooks.push({ topic: 'onStatus', checkout, idempotencyKey: context.idempotencyKey }),
     environment: 'local',
     appcode: TEST_APPCODE,
     key: TEST_KEY,
@@ -113,7 +134,12 @@ export async function startBed(options: BedOptions = {}): Promise<Bed> {
     ...options.checkout,
   }
   const checkout = createCheckout(common)
-  const pos = createCheckout({ ...common, mode: 'cashier', authorize: () => true, payTypes: ['800108', '800208'] })
+  const pos = createCheckout({
+    ...common,
+    mode: 'cashier',
+    authorize: () => true,
+    payTypes: ['800108', '800208'],
+  })
   host.route('/qfpay', checkout)
   host.route('/qfpay-pos', pos)
 
@@ -134,7 +160,10 @@ export async function startBed(options: BedOptions = {}): Promise<Bed> {
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ payType, order, ...(authCode === undefined ? {} : { authCode }) }),
       })
-      return { status: response.status, body: (await response.json()) as Checkout & { error?: { code: string } } }
+      return {
+        status: response.status,
+        body: (await response.json()) as Checkout & { error?: { code: string } },
+      }
     },
     async get(id) {
       const record = await store.get(id)
@@ -142,7 +171,11 @@ export async function startBed(options: BedOptions = {}): Promise<Bed> {
       return record
     },
     cancel: (id, mount = '/qfpay') =>
-      fetch(`${appServer.url}${mount}/checkouts/${id}/cancel`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }),
+      fetch(`${appServer.url}${mount}/checkouts/${id}/cancel`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+      }),
     async pay(id) {
       const record = await bed.get(id)
       ;(sandbox as Sandbox).pay(record.syssn as string)

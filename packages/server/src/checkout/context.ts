@@ -65,17 +65,27 @@ const DEFAULT_EXPIRES_IN_SECONDS = 15 * 60
 /** Applies defaults and refuses options that would fail at run time. */
 export function resolveSettings(options: CheckoutOptions): CheckoutSettings {
   if (typeof options.resolveOrder !== 'function') {
-    throw new Error('Failed to create the checkout app: resolveOrder(order, c) is required; the server decides the amount.')
+    throw new Error(
+      'Failed to create the checkout app: resolveOrder(order, c) is required; the server decides the amount.'
+    )
   }
   const mode = options.mode ?? 'public'
   if (mode === 'cashier' && typeof options.authorize !== 'function') {
-    throw new Error('Failed to create the checkout app: a cashier mount needs authorize(c), or anyone could charge a scanned code.')
+    throw new Error(
+      'Failed to create the checkout app: a cashier mount needs authorize(c), or anyone could charge a scanned code.'
+    )
   }
   const payTypes = options.payTypes ?? [...DEFAULT_ONLINE_PAY_TYPES]
   for (const code of payTypes) checkPayType(code, mode)
   const expiresInSeconds = options.expiresIn ?? DEFAULT_EXPIRES_IN_SECONDS
-  if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < MIN_EXPIRY_MINUTES * 60 || expiresInSeconds > MAX_EXPIRY_MINUTES * 60) {
-    throw new Error(`Failed to create the checkout app: expiresIn must be whole seconds from ${MIN_EXPIRY_MINUTES * 60} to ${MAX_EXPIRY_MINUTES * 60} (QFPay's expired_time range).`)
+  if (
+    !Number.isInteger(expiresInSeconds) ||
+    expiresInSeconds < MIN_EXPIRY_MINUTES * 60 ||
+    expiresInSeconds > MAX_EXPIRY_MINUTES * 60
+  ) {
+    throw new Error(
+      `Failed to create the checkout app: expiresIn must be whole seconds from ${MIN_EXPIRY_MINUTES * 60} to ${MAX_EXPIRY_MINUTES * 60} (QFPay's expired_time range).`
+    )
   }
   return {
     mode,
@@ -95,10 +105,18 @@ export function resolveSettings(options: CheckoutOptions): CheckoutSettings {
 
 function checkPayType(code: string, mode: 'public' | 'cashier'): void {
   const info = payTypeInfo(code)
-  if (!info) throw new Error(`Failed to create the checkout app: pay type ${code} is not one QFPay documents.`)
-  if (!info.available || info.flow === 'none') throw new Error(`Failed to create the checkout app: pay type ${code} (${info.name}) is not available.`)
+  if (!info)
+    throw new Error(
+      `Failed to create the checkout app: pay type ${code} is not one QFPay documents.`
+    )
+  if (!info.available || info.flow === 'none')
+    throw new Error(
+      `Failed to create the checkout app: pay type ${code} (${info.name}) is not available.`
+    )
   if (info.swipe && mode !== 'cashier') {
-    throw new Error(`Failed to create the checkout app: swipe-card pay type ${code} is served only by a cashier mount (mode: 'cashier' with authorize).`)
+    throw new Error(
+      `Failed to create the checkout app: swipe-card pay type ${code} is served only by a cashier mount (mode: 'cashier' with authorize).`
+    )
   }
 }
 
@@ -110,6 +128,7 @@ export function flowOf(payType: string): PayFlow {
 
 /** The client's IP as the node server reports it; falls back to a constant for fetch runtimes. */
 export function clientIpOf(c: Context): string {
-  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming
+  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)
+    ?.incoming
   return incoming?.socket?.remoteAddress ?? 'unknown'
 }

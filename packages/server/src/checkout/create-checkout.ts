@@ -97,12 +97,18 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
       now: () => clock().getTime(),
     })
     // Loud on purpose: nothing here moves real money, and a forgotten env var must not go unseen.
-    logger.warn('QFPay checkout is running against the in-process SANDBOX: no real payments. Set QFPAY_ENV, QFPAY_APPCODE and QFPAY_KEY for a real gateway.', {
-      environment: gateway.environment,
-      generatedCredentials: gateway.generatedCredentials,
-    })
+    logger.warn(
+      'QFPay checkout is running against the in-process SANDBOX: no real payments. Set QFPAY_ENV, QFPAY_APPCODE and QFPAY_KEY for a real gateway.',
+      {
+        environment: gateway.environment,
+        generatedCredentials: gateway.generatedCredentials,
+      }
+    )
   } else {
-    logger.info('QFPay checkout gateway configured', { environment: gateway.environment, baseUrl: gateway.baseUrl })
+    logger.info('QFPay checkout gateway configured', {
+      environment: gateway.environment,
+      baseUrl: gateway.baseUrl,
+    })
   }
   const client = createQfpayClient({
     appcode: gateway.appcode,
@@ -112,16 +118,29 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
     signType: gateway.signType,
     timeoutMs: options.gatewayTimeoutMs ?? DEFAULT_GATEWAY_TIMEOUT_MS,
     now: clock,
-    ...(local ? { fetch: local.fetch } : options.gatewayFetch ? { fetch: options.gatewayFetch } : {}),
+    ...(local
+      ? { fetch: local.fetch }
+      : options.gatewayFetch
+        ? { fetch: options.gatewayFetch }
+        : {}),
   })
 
   // Outbox entries only for the hooks this app has: no row, no completion commit for the others.
-  const hooks = [...(options.onPaid ? ['onPaid' as const] : []), ...(options.onStatus ? ['onStatus' as const] : [])]
+  const hooks = [
+    ...(options.onPaid ? ['onPaid' as const] : []),
+    ...(options.onStatus ? ['onStatus' as const] : []),
+  ]
   const payments = new PaymentService({ store, client, settings, clock, logger, hooks })
   const refunds = new Refunds(payments)
   const notifies = new NotifyHandler(payments, refunds)
   const reconciler = new Reconciler(payments, options.reconciler)
-  const outbox = new OutboxWorker({ store, clock, logger, onPaid: options.onPaid, onStatus: options.onStatus })
+  const outbox = new OutboxWorker({
+    store,
+    clock,
+    logger,
+    onPaid: options.onPaid,
+    onStatus: options.onStatus,
+  })
   const deps: ServiceDeps = {
     settings,
     store,
@@ -140,11 +159,15 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
     started = true
     reconciler.start()
     outbox.start()
-    outbox.drain().catch((error: unknown) => logger.error('outbox drain failed', { error: String(error) }))
+    outbox
+      .drain()
+      .catch((error: unknown) => logger.error('outbox drain failed', { error: String(error) }))
     refunds
       .scan()
       .then(() => refunds.sweep())
-      .catch((error: unknown) => logger.error('refund recovery scan failed', { error: String(error) }))
+      .catch((error: unknown) =>
+        logger.error('refund recovery scan failed', { error: String(error) })
+      )
   }
 
   app.onError(renderError(logger))
@@ -170,7 +193,8 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
     const mountPath = new URL(settings.publicUrl).pathname.replace(/\/+$/, '')
     const forward = (request: Request) => {
       const url = new URL(request.url)
-      if (url.pathname.startsWith(`${mountPath}/`)) url.pathname = url.pathname.slice(mountPath.length)
+      if (url.pathname.startsWith(`${mountPath}/`))
+        url.pathname = url.pathname.slice(mountPath.length)
       return sandbox.fetch(new Request(url, request))
     }
     app.all('/sandbox/*', (c) => forward(c.req.raw))

@@ -48,24 +48,50 @@ export function newOutTradeNo(kind: 'P' | 'R'): string {
 }
 
 /** Opens (or finds) the checkout for `input`, talking to the gateway as little as possible. */
-export async function createPayment(svc: PaymentService, input: CreatePaymentInput, c: Context): Promise<CreatePaymentResult> {
+export async function createPayment(
+  svc: PaymentService,
+  input: CreatePaymentInput,
+  c: Context
+): Promise<CreatePaymentResult> {
   const { settings, store } = svc
   const info = payTypeInfo(input.payType)
   if (!info || !info.available || info.flow === 'none') {
-    throw new CheckoutError('pay_type_not_available', 400, `Failed to create checkout: pay type ${input.payType} is not available.`, { field: 'payType' })
+    throw new CheckoutError(
+      'pay_type_not_available',
+      400,
+      `Failed to create checkout: pay type ${input.payType} is not available.`,
+      { field: 'payType' }
+    )
   }
   if (!settings.payTypes.includes(input.payType)) {
-    throw new CheckoutError('pay_type_not_enabled', 400, `Failed to create checkout: pay type ${input.payType} is not enabled here.`, { field: 'payType' })
+    throw new CheckoutError(
+      'pay_type_not_enabled',
+      400,
+      `Failed to create checkout: pay type ${input.payType} is not enabled here.`,
+      { field: 'payType' }
+    )
   }
   if (info.swipe && !input.authCode) {
-    throw new CheckoutError('invalid_request', 400, 'Failed to create checkout: a swipe-card pay type needs authCode.', { field: 'authCode' })
+    throw new CheckoutError(
+      'invalid_request',
+      400,
+      'Failed to create checkout: a swipe-card pay type needs authCode.',
+      { field: 'authCode' }
+    )
   }
   const resolved = await settings.resolveOrder(input.order, c)
   if (resolved === undefined || resolved === null) {
-    throw new CheckoutError('order_not_found', 404, 'Failed to create checkout: the order does not exist.', { field: 'order' })
+    throw new CheckoutError(
+      'order_not_found',
+      404,
+      'Failed to create checkout: the order does not exist.',
+      { field: 'order' }
+    )
   }
   if (!Number.isSafeInteger(resolved.amount) || resolved.amount <= 0) {
-    throw new Error('Failed to create checkout: resolveOrder must answer a positive integer amount in minor units.')
+    throw new Error(
+      'Failed to create checkout: resolveOrder must answer a positive integer amount in minor units.'
+    )
   }
   const currency = (resolved.currency ?? settings.currency).toUpperCase()
   const goodsName = cleanGoodsName(resolved.goodsName)
@@ -90,29 +116,45 @@ export async function createPayment(svc: PaymentService, input: CreatePaymentInp
     if (result.kind === 'already_paid') throw alreadyPaid()
     const record = result.checkout
     const settled = await svc.locks.run(record.id, () =>
-      result.kind === 'created' ? sendPayment(svc, record, input.authCode) : resume(svc, record, input.authCode)
+      result.kind === 'created'
+        ? sendPayment(svc, record, input.authCode)
+        : resume(svc, record, input.authCode)
     )
     if (settled) return { checkout: settled, created: result.kind === 'created' }
     // `resume` closed a stale order: go round again for a fresh one.
   }
-  throw new CheckoutError('conflict', 409, 'Failed to create checkout: the order keeps changing. Try again.')
+  throw new CheckoutError(
+    'conflict',
+    409,
+    'Failed to create checkout: the order keeps changing. Try again.'
+  )
 }
 
 /**
  * design.md §7: creating a checkout for an order first closes that order's other pending
  * checkouts (another pay type, or an amount that changed since), so only one can take money.
  */
-async function closeOtherPending(svc: PaymentService, input: CreatePaymentInput, amount: number, currency: string): Promise<void> {
+async function closeOtherPending(
+  svc: PaymentService,
+  input: CreatePaymentInput,
+  amount: number,
+  currency: string
+): Promise<void> {
   const pending = await svc.store.listPendingByOrder(input.order)
   const now = svc.clock().getTime()
   for (const other of pending) {
-    const same = other.payType === input.payType && other.amount === amount && other.currency === currency
+    const same =
+      other.payType === input.payType && other.amount === amount && other.currency === currency
     const timeUp = Date.parse(other.expiresAt) <= now
     if (same && !timeUp) continue
     const after = timeUp ? await svc.expire(other.id) : await svc.cancel(other.id)
     if (after && PAID_STATUSES.includes(after.status)) throw alreadyPaid()
     if (after?.status === 'pending') {
-      throw new CheckoutError('gateway_timeout', 504, 'Failed to create checkout: an earlier checkout of this order could not be closed yet. Try again.')
+      throw new CheckoutError(
+        'gateway_timeout',
+        504,
+        'Failed to create checkout: an earlier checkout of this order could not be closed yet. Try again.'
+      )
     }
   }
 }
@@ -123,7 +165,11 @@ async function closeOtherPending(svc: PaymentService, input: CreatePaymentInput,
  * (timeout, crash): query first, and re-send the SAME `out_trade_no` only if the gateway never
  * saw it. `undefined` = it was closed, create a fresh one.
  */
-async function resume(svc: PaymentService, stale: CheckoutRecord, authCode: string | undefined): Promise<CheckoutRecord | undefined> {
+async function resume(
+  svc: PaymentService,
+  stale: CheckoutRecord,
+  authCode: string | undefined
+): Promise<CheckoutRecord | undefined> {
   let record = await svc.store.get(stale.id)
   if (!record) return undefined
   if (record.status !== 'pending') return settledAnswer(record)
@@ -137,8 +183,16 @@ async function resume(svc: PaymentService, stale: CheckoutRecord, authCode: stri
   // The gateway holds an order whose pay URL we lost; it cannot be shown again, so close it.
   const outcome = await svc.closeUpstream(record)
   if (outcome === 'paid') return settledAnswer(await svc.apply(record, await svc.observe(record)))
-  if (outcome === 'unknown') throw new CheckoutError('gateway_timeout', 504, 'Failed to create checkout: the gateway did not answer in time. Try again.')
-  await svc.transitionTo(record.id, 'cancelled', { upstreamClosed: outcome === 'closed', nextCheckAt: null })
+  if (outcome === 'unknown')
+    throw new CheckoutError(
+      'gateway_timeout',
+      504,
+      'Failed to create checkout: the gateway did not answer in time. Try again.'
+    )
+  await svc.transitionTo(record.id, 'cancelled', {
+    upstreamClosed: outcome === 'closed',
+    nextCheckAt: null,
+  })
   return undefined
 }
 
@@ -149,7 +203,11 @@ function settledAnswer(record: CheckoutRecord): CheckoutRecord | undefined {
 }
 
 /** Calls `/payment` for a committed row and records what came back. */
-async function sendPayment(svc: PaymentService, record: CheckoutRecord, authCode: string | undefined): Promise<CheckoutRecord> {
+async function sendPayment(
+  svc: PaymentService,
+  record: CheckoutRecord,
+  authCode: string | undefined
+): Promise<CheckoutRecord> {
   const info = payTypeInfo(record.payType)
   const swipe = info?.swipe ?? false
   const { publicUrl, expiresInSeconds } = svc.settings
@@ -159,10 +217,14 @@ async function sendPayment(svc: PaymentService, record: CheckoutRecord, authCode
     txamt: record.amount,
     txcurrcd: record.currency,
     ...(record.goodsName ? { goods_name: record.goodsName } : {}),
-    ...(swipe ? { auth_code: authCode ?? '' } : { expired_time: Math.floor(expiresInSeconds / 60) }),
+    ...(swipe
+      ? { auth_code: authCode ?? '' }
+      : { expired_time: Math.floor(expiresInSeconds / 60) }),
     // Seed 000: one notify and one return URL per appcode, configured at QFPay. They are only
     // sent when the merchant told us where this app lives; the gateway's configured ones win.
-    ...(publicUrl && !swipe ? { notify_url: `${publicUrl}/notify`, return_url: `${publicUrl}/return` } : {}),
+    ...(publicUrl && !swipe
+      ? { notify_url: `${publicUrl}/notify`, return_url: `${publicUrl}/return` }
+      : {}),
   }
   let result
   try {
@@ -172,29 +234,51 @@ async function sendPayment(svc: PaymentService, record: CheckoutRecord, authCode
     // Lost answer: the row stays pending; the reconciler (or the widget's retry) queries it.
     throw error
   }
-  const syssn = typeof result.response.syssn === 'string' && result.response.syssn !== '' ? result.response.syssn : undefined
+  const syssn =
+    typeof result.response.syssn === 'string' && result.response.syssn !== ''
+      ? result.response.syssn
+      : undefined
   const withSyssn = syssn ? { syssn } : {}
   switch (result.status) {
     case 'created': {
       const payUrl = result.response.pay_url || result.response.qrcode
       if (!payUrl) {
-        svc.logger.error('gateway created an order without pay_url or qrcode', { checkoutId: record.id, payType: record.payType })
-        throw new CheckoutError('gateway_error', 502, 'Failed to create checkout: the gateway sent no payment link.')
+        svc.logger.error('gateway created an order without pay_url or qrcode', {
+          checkoutId: record.id,
+          payType: record.payType,
+        })
+        throw new CheckoutError(
+          'gateway_error',
+          502,
+          'Failed to create checkout: the gateway sent no payment link.'
+        )
       }
       return (await svc.patch(record.id, { payUrl, ...withSyssn })) ?? record
     }
     case 'paid':
-      return (await svc.transitionTo(record.id, 'paid', { ...withSyssn, nextCheckAt: null })) ?? record
+      return (
+        (await svc.transitionTo(record.id, 'paid', { ...withSyssn, nextCheckAt: null })) ?? record
+      )
     case 'pending':
       // qfpay-api.md §5.3: the shopper is confirming in the wallet; query until final.
       return (await svc.patch(record.id, withSyssn)) ?? record
     case 'declined':
-      return (await svc.transitionTo(record.id, 'failed', { ...withSyssn, failure: declineFailure(result.respcd), nextCheckAt: null })) ?? record
+      return (
+        (await svc.transitionTo(record.id, 'failed', {
+          ...withSyssn,
+          failure: declineFailure(result.respcd),
+          nextCheckAt: null,
+        })) ?? record
+      )
   }
 }
 
 /** `/payment` refused as a request error (1104 pay type not enabled at QFPay, 2011 reused number…). */
-async function paymentRefused(svc: PaymentService, record: CheckoutRecord, error: Error & { respcd?: string; retryable?: boolean }): Promise<CheckoutRecord> {
+async function paymentRefused(
+  svc: PaymentService,
+  record: CheckoutRecord,
+  error: Error & { respcd?: string; retryable?: boolean }
+): Promise<CheckoutRecord> {
   const respcd = error.respcd ?? ''
   if (respcd === '2011' || respcd === '1102' || error.retryable) {
     // The gateway may hold this number (a retry raced the first call) or may not have acted yet:
@@ -202,22 +286,38 @@ async function paymentRefused(svc: PaymentService, record: CheckoutRecord, error
     throw error
   }
   await svc.transitionTo(record.id, 'failed', {
-    failure: { code: respcd === '1104' ? 'pay_type_not_available' : 'gateway_error', message: 'The payment gateway refused the payment.', respcd },
+    failure: {
+      code: respcd === '1104' ? 'pay_type_not_available' : 'gateway_error',
+      message: 'The payment gateway refused the payment.',
+      respcd,
+    },
     nextCheckAt: null,
   })
   if (respcd === '1104') {
-    throw new CheckoutError('pay_type_not_available', 400, 'Failed to create checkout: the gateway does not offer this pay type to this merchant.', { field: 'payType', respcd, cause: error })
+    throw new CheckoutError(
+      'pay_type_not_available',
+      400,
+      'Failed to create checkout: the gateway does not offer this pay type to this merchant.',
+      { field: 'payType', respcd, cause: error }
+    )
   }
   throw error
 }
 
 function alreadyPaid(): CheckoutError {
-  return new CheckoutError('already_paid', 409, 'Failed to create checkout: this order is already paid.')
+  return new CheckoutError(
+    'already_paid',
+    409,
+    'Failed to create checkout: this order is already paid.'
+  )
 }
 
 /** At most 20 characters, control characters removed (QFPay rejects odd symbols, §4). */
 function cleanGoodsName(name: string | undefined): string | undefined {
   if (!name) return undefined
-  const clean = Array.from(name.replace(/[\u0000-\u001f\u007f]/g, ' ').trim()).slice(0, GOODS_NAME_MAX).join('').trim()
+  const clean = Array.from(name.replace(/[\u0000-\u001f\u007f]/g, ' ').trim())
+    .slice(0, GOODS_NAME_MAX)
+    .join('')
+    .trim()
   return clean || undefined
 }

@@ -42,24 +42,50 @@ export class CheckoutError extends Error {
 
 /** `true` for a `CheckoutError` from any copy of the package. */
 export function isCheckoutError(value: unknown): value is CheckoutError {
-  return value instanceof CheckoutError || (value instanceof Error && value.name === 'CheckoutError' && 'status' in value && 'code' in value)
+  return (
+    value instanceof CheckoutError ||
+    (value instanceof Error &&
+      value.name === 'CheckoutError' &&
+      'status' in value &&
+      'code' in value)
+  )
 }
 
 /** Maps Hono's own HTTP exceptions (body limit, malformed JSON…) to our codes. */
 function fromHttpException(err: HTTPException): CheckoutError {
   switch (err.status) {
     case 413:
-      return new CheckoutError('payload_too_large', 413, 'Failed to read the request: the body is too large.')
+      return new CheckoutError(
+        'payload_too_large',
+        413,
+        'Failed to read the request: the body is too large.'
+      )
     case 415:
-      return new CheckoutError('unsupported_media_type', 415, 'Failed to read the request: send application/json.')
+      return new CheckoutError(
+        'unsupported_media_type',
+        415,
+        'Failed to read the request: send application/json.'
+      )
     case 403:
-      return new CheckoutError('origin_not_allowed', 403, 'Failed to accept the request: its origin is not allowed.')
+      return new CheckoutError(
+        'origin_not_allowed',
+        403,
+        'Failed to accept the request: its origin is not allowed.'
+      )
     case 429:
-      return new CheckoutError('rate_limited', 429, 'Failed to accept the request: too many requests, try again shortly.')
+      return new CheckoutError(
+        'rate_limited',
+        429,
+        'Failed to accept the request: too many requests, try again shortly.'
+      )
     case 404:
       return new CheckoutError('not_found', 404, 'Failed to find the route.')
     default:
-      return new CheckoutError('invalid_request', 400, `Failed to read the request: ${err.status === 400 ? 'it is malformed' : 'it was refused'}.`)
+      return new CheckoutError(
+        'invalid_request',
+        400,
+        `Failed to read the request: ${err.status === 400 ? 'it is malformed' : 'it was refused'}.`
+      )
   }
 }
 
@@ -75,15 +101,27 @@ export function toCheckoutError(err: unknown): CheckoutError {
   if (err instanceof HTTPException) return fromHttpException(err)
   if (isQfpayError(err)) {
     if (err.code === 'qfpay_timeout' || err.code === 'qfpay_connection_error') {
-      return new CheckoutError('gateway_timeout', 504, 'Failed to reach the payment gateway in time. Try again.', { cause: err })
+      return new CheckoutError(
+        'gateway_timeout',
+        504,
+        'Failed to reach the payment gateway in time. Try again.',
+        { cause: err }
+      )
     }
     const respcd = 'respcd' in err && typeof err.respcd === 'string' ? err.respcd : undefined
-    return new CheckoutError('gateway_error', 502, 'Failed to complete the request at the payment gateway.', {
-      cause: err,
-      ...(respcd ? { respcd } : {}),
-    })
+    return new CheckoutError(
+      'gateway_error',
+      502,
+      'Failed to complete the request at the payment gateway.',
+      {
+        cause: err,
+        ...(respcd ? { respcd } : {}),
+      }
+    )
   }
-  return new CheckoutError('internal_error', 500, 'Failed to handle the request: internal error.', { cause: err })
+  return new CheckoutError('internal_error', 500, 'Failed to handle the request: internal error.', {
+    cause: err,
+  })
 }
 
 /** The sub-app's `onError`: logs what is not the caller's fault, renders the error body. */
@@ -91,7 +129,11 @@ export function renderError(logger: Logger) {
   return function renderCheckoutError(err: Error, c: Context): Response {
     const error = toCheckoutError(err)
     if (error.status >= 500) {
-      logger.error('checkout request failed', { path: c.req.path, code: error.code, error: describeCause(err) })
+      logger.error('checkout request failed', {
+        path: c.req.path,
+        code: error.code,
+        error: describeCause(err),
+      })
     }
     return c.json(error.toBody(), error.status)
   }

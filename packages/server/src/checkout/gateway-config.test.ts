@@ -14,15 +14,26 @@ describe('resolveGatewayConfig', () => {
   })
 
   it('lets QFPAY_ENV win over the presence of credentials', () => {
-    const config = resolveGatewayConfig({}, { QFPAY_ENV: 'local', QFPAY_APPCODE: 'APPCODE123', QFPAY_KEY: KEY })
+    const config = resolveGatewayConfig(
+      {},
+      { QFPAY_ENV: 'local', QFPAY_APPCODE: 'APPCODE123', QFPAY_KEY: KEY }
+    )
     assert.equal(config.environment, 'local')
     assert.equal(config.appcode, 'APPCODE123')
     assert.equal(config.generatedCredentials, false)
   })
 
   it('points live and test at QFPay hosts, never at the card-only sandbox', () => {
-    assert.equal(resolveGatewayConfig({}, { QFPAY_ENV: 'live', QFPAY_APPCODE: 'APPCODE123', QFPAY_KEY: KEY }).baseUrl, 'https://openapi-hk.qfapi.com')
-    assert.equal(resolveGatewayConfig({}, { QFPAY_ENV: 'test', QFPAY_APPCODE: 'APPCODE123', QFPAY_KEY: KEY }).baseUrl, 'https://test-openapi-hk.qfapi.com')
+    assert.equal(
+      resolveGatewayConfig({}, { QFPAY_ENV: 'live', QFPAY_APPCODE: 'APPCODE123', QFPAY_KEY: KEY })
+        .baseUrl,
+      'https://openapi-hk.qfapi.com'
+    )
+    assert.equal(
+      resolveGatewayConfig({}, { QFPAY_ENV: 'test', QFPAY_APPCODE: 'APPCODE123', QFPAY_KEY: KEY })
+        .baseUrl,
+      'https://test-openapi-hk.qfapi.com'
+    )
   })
 
   it('accepts sandbox as an alias of local', () => {
@@ -30,14 +41,28 @@ describe('resolveGatewayConfig', () => {
   })
 
   it('refuses to start with an empty or malformed key, without echoing the key', () => {
-    assert.throws(() => resolveGatewayConfig({}, { QFPAY_ENV: 'live', QFPAY_APPCODE: 'APPCODE123', QFPAY_KEY: '' }), /QFPAY_KEY is empty/)
+    assert.throws(
+      () =>
+        resolveGatewayConfig({}, { QFPAY_ENV: 'live', QFPAY_APPCODE: 'APPCODE123', QFPAY_KEY: '' }),
+      /QFPAY_KEY is empty/
+    )
     const bad = KEY + '\n'
     assert.throws(
-      () => resolveGatewayConfig({}, { QFPAY_ENV: 'live', QFPAY_APPCODE: 'APPCODE123', QFPAY_KEY: bad }),
+      () =>
+        resolveGatewayConfig(
+          {},
+          { QFPAY_ENV: 'live', QFPAY_APPCODE: 'APPCODE123', QFPAY_KEY: bad }
+        ),
       (err: Error) => /white space/.test(err.message) && !err.message.includes(KEY)
     )
-    assert.throws(() => resolveGatewayConfig({ key: 'secret-but-short' }, { QFPAY_ENV: 'test', QFPAY_APPCODE: 'APPCODE123' }),
-      (err: Error) => /32 hex/.test(err.message) && !err.message.includes('secret-but-short'))
+    assert.throws(
+      () =>
+        resolveGatewayConfig(
+          { key: 'secret-but-short' },
+          { QFPAY_ENV: 'test', QFPAY_APPCODE: 'APPCODE123' }
+        ),
+      (err: Error) => /32 hex/.test(err.message) && !err.message.includes('secret-but-short')
+    )
   })
 
   it('refuses an unknown environment name', () => {

@@ -58,7 +58,10 @@ export function processEnv(): EnvSource {
 }
 
 /** Reads the options and the environment into one configuration, or throws a clear error. */
-export function resolveGatewayConfig(options: GatewayOptions = {}, env: EnvSource = processEnv()): GatewayConfig {
+export function resolveGatewayConfig(
+  options: GatewayOptions = {},
+  env: EnvSource = processEnv()
+): GatewayConfig {
   const environment = readEnvironment(options.environment ?? env['QFPAY_ENV'])
   const appcode = options.appcode ?? env['QFPAY_APPCODE']
   const key = options.key ?? env['QFPAY_KEY']
@@ -67,7 +70,15 @@ export function resolveGatewayConfig(options: GatewayOptions = {}, env: EnvSourc
   const signType = readSignType(options.signType ?? env['QFPAY_SIGN_TYPE'])
 
   if (environment === 'local' && appcode === undefined && key === undefined) {
-    return { environment, appcode: randomHex(32), key: randomHex(32), mchid, baseUrl, signType, generatedCredentials: true }
+    return {
+      environment,
+      appcode: randomHex(32),
+      key: randomHex(32),
+      mchid,
+      baseUrl,
+      signType,
+      generatedCredentials: true,
+    }
   }
   checkAppcode(appcode, environment)
   checkKey(key, environment)
@@ -76,7 +87,9 @@ export function resolveGatewayConfig(options: GatewayOptions = {}, env: EnvSourc
     appcode: appcode!.trim(),
     key: key!,
     mchid,
-    baseUrl: baseUrl ?? (environment === 'live' ? LIVE_BASE_URL : environment === 'test' ? TEST_BASE_URL : undefined),
+    baseUrl:
+      baseUrl ??
+      (environment === 'live' ? LIVE_BASE_URL : environment === 'test' ? TEST_BASE_URL : undefined),
     signType,
     generatedCredentials: false,
   }
@@ -86,7 +99,9 @@ function readEnvironment(value: string | undefined): QfpayEnvironment {
   const v = value?.trim().toLowerCase()
   if (v === undefined || v === '' || v === 'local' || v === 'sandbox') return 'local'
   if (v === 'live' || v === 'test') return v
-  throw new Error(`Failed to configure QFPay: QFPAY_ENV must be live, test or local, not "${value}".`)
+  throw new Error(
+    `Failed to configure QFPay: QFPAY_ENV must be live, test or local, not "${value}".`
+  )
 }
 
 function readSignType(value: string | undefined): SignType {
@@ -98,21 +113,32 @@ function readSignType(value: string | undefined): SignType {
 
 function checkAppcode(appcode: string | undefined, environment: QfpayEnvironment): void {
   if (appcode === undefined || appcode.trim() === '') {
-    throw new Error(`Failed to configure QFPay: QFPAY_APPCODE is empty, and the ${environment} environment needs it.`)
+    throw new Error(
+      `Failed to configure QFPay: QFPAY_APPCODE is empty, and the ${environment} environment needs it.`
+    )
   }
   if (!APPCODE_PATTERN.test(appcode.trim())) {
-    throw new Error('Failed to configure QFPay: QFPAY_APPCODE must be letters and digits only (check for quotes or spaces).')
+    throw new Error(
+      'Failed to configure QFPay: QFPAY_APPCODE must be letters and digits only (check for quotes or spaces).'
+    )
   }
 }
 
 /** The message never contains the key, only what is wrong with its shape. */
 function checkKey(key: string | undefined, environment: QfpayEnvironment): void {
   if (key === undefined || key === '') {
-    throw new Error(`Failed to configure QFPay: QFPAY_KEY is empty, and the ${environment} environment needs it.`)
+    throw new Error(
+      `Failed to configure QFPay: QFPAY_KEY is empty, and the ${environment} environment needs it.`
+    )
   }
   if (!KEY_PATTERN.test(key)) {
-    const hint = key.trim() !== key ? ' It has leading or trailing white space.' : ` It has ${key.length} characters.`
-    throw new Error(`Failed to configure QFPay: QFPAY_KEY must be the 32 hex characters QFPay issued.${hint}`)
+    const hint =
+      key.trim() !== key
+        ? ' It has leading or trailing white space.'
+        : ` It has ${key.length} characters.`
+    throw new Error(
+      `Failed to configure QFPay: QFPAY_KEY must be the 32 hex characters QFPay issued.${hint}`
+    )
   }
 }
 
@@ -124,5 +150,8 @@ function nonEmpty(value: string | undefined): string | undefined {
 /** Random upper-case hex from WebCrypto, for generated sandbox credentials. */
 export function randomHex(length: number): string {
   const bytes = crypto.getRandomValues(new Uint8Array(Math.ceil(length / 2)))
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('').slice(0, length).toUpperCase()
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0'))
+    .join('')
+    .slice(0, length)
+    .toUpperCase()
 }

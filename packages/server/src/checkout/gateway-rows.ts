@@ -32,7 +32,8 @@ export function paymentRowsByOutTradeNo(rows: readonly QueryRow[]): Map<string, 
   const byNo = new Map<string, QueryRow>()
   for (const row of rows) {
     if (row.order_type !== undefined && row.order_type !== 'payment') continue
-    if (typeof row.out_trade_no === 'string' && row.out_trade_no !== '') byNo.set(row.out_trade_no, row)
+    if (typeof row.out_trade_no === 'string' && row.out_trade_no !== '')
+      byNo.set(row.out_trade_no, row)
   }
   return byNo
 }
@@ -43,7 +44,12 @@ export function observePayment(row: QueryRow | undefined): PaymentObservation {
   const syssn = typeof row.syssn === 'string' && row.syssn !== '' ? row.syssn : undefined
   const respcd = row.respcd
   if (respcd === '0000') {
-    return { kind: 'paid', syssn, paidAt: gatewayTime(row.paydtm) ?? gatewayTime(row.sysdtm), reversed: row.cancel === '1' }
+    return {
+      kind: 'paid',
+      syssn,
+      paidAt: gatewayTime(row.paydtm) ?? gatewayTime(row.sysdtm),
+      reversed: row.cancel === '1',
+    }
   }
   if (CLOSED_CODES.has(respcd)) return { kind: 'closed', syssn }
   if (respcd === '' || describeRespcd(respcd).class === 'pending') return { kind: 'pending', syssn }

@@ -61,7 +61,9 @@ export function createLocalGateway(options: {
     sandbox,
     baseUrl: SANDBOX_ORIGIN,
     fetch: (async (input: string | URL | Request, init?: RequestInit) =>
-      sandbox.fetch(input instanceof Request ? input : new Request(String(input), init))) as typeof globalThis.fetch,
+      sandbox.fetch(
+        input instanceof Request ? input : new Request(String(input), init)
+      )) as typeof globalThis.fetch,
     close: () => sandbox.close(),
   }
 }

@@ -15,7 +15,11 @@ export interface CheckoutMerchant {
   /** One checkout, or `undefined`. */
   get(id: string): Promise<CheckoutRecord | undefined>
   /** Newest first; page with `before` = the last id of the previous page. */
-  list(options?: { status?: CheckoutStatus; limit?: number; before?: string }): Promise<CheckoutRecord[]>
+  list(options?: {
+    status?: CheckoutStatus
+    limit?: number
+    before?: string
+  }): Promise<CheckoutRecord[]>
   /**
    * Refunds `amount` minor units (default: all that is left). Throws `CheckoutError` 404 for an
    * unknown id, 409 `conflict` when not paid or the amount exceeds what is left. A lost gateway
@@ -35,7 +39,12 @@ export interface CheckoutMerchant {
 }
 
 /** Builds the merchant object over the services. */
-export function createMerchant(parts: { payments: PaymentService; refunds: Refunds; reconciler: Reconciler; outbox: OutboxWorker }): CheckoutMerchant {
+export function createMerchant(parts: {
+  payments: PaymentService
+  refunds: Refunds
+  reconciler: Reconciler
+  outbox: OutboxWorker
+}): CheckoutMerchant {
   const { payments, refunds, reconciler, outbox } = parts
   return {
     get: (id) => payments.store.get(id),
@@ -44,9 +53,18 @@ export function createMerchant(parts: { payments: PaymentService; refunds: Refun
     refunds: (id) => payments.store.listRefunds(id),
     async cancel(id) {
       const after = await payments.cancel(id)
-      if (!after) throw new CheckoutError('checkout_not_found', 404, 'Failed to cancel: no such checkout.')
-      if (after.status === 'paid' || after.status === 'partially_refunded' || after.status === 'refunded') {
-        throw new CheckoutError('already_paid', 409, 'Failed to cancel: the checkout is already paid; refund it instead.')
+      if (!after)
+        throw new CheckoutError('checkout_not_found', 404, 'Failed to cancel: no such checkout.')
+      if (
+        after.status === 'paid' ||
+        after.status === 'partially_refunded' ||
+        after.status === 'refunded'
+      ) {
+        throw new CheckoutError(
+          'already_paid',
+          409,
+          'Failed to cancel: the checkout is already paid; refund it instead.'
+        )
       }
       return after
     },

@@ -17,7 +17,9 @@ import type { Refunds } from './refunds.ts'
 const UNVERIFIED_BODY_CHARS = 2_048
 
 function excerpt(text: string): string {
-  return text.length > UNVERIFIED_BODY_CHARS ? `${text.slice(0, UNVERIFIED_BODY_CHARS)}…[${text.length} characters]` : text
+  return text.length > UNVERIFIED_BODY_CHARS
+    ? `${text.slice(0, UNVERIFIED_BODY_CHARS)}…[${text.length} characters]`
+    : text
 }
 
 /** What the route answers: `SUCCESS` only for `ack`. */
@@ -58,33 +60,53 @@ export class NotifyHandler {
     }
     if (verified.kind === 'payment') {
       const n = verified.notify
-      return this.#flights.run(`payment:${n.syssn ?? ''}:${n.out_trade_no ?? ''}:${rawBody}`, () => this.#payment(n, rawBody))
+      return this.#flights.run(`payment:${n.syssn ?? ''}:${n.out_trade_no ?? ''}:${rawBody}`, () =>
+        this.#payment(n, rawBody)
+      )
     }
     if (verified.kind === 'refund') {
       const n = verified.notify
       return this.#flights.run(`refund:${n.syssn ?? ''}:${rawBody}`, () => this.#refund(n, rawBody))
     }
-    await this.#reject({ rawBody, reason: 'unsupported_notify_type', notifyType: String(verified.notify.notify_type ?? 'unknown') })
+    await this.#reject({
+      rawBody,
+      reason: 'unsupported_notify_type',
+      notifyType: String(verified.notify.notify_type ?? 'unknown'),
+    })
     return { ack: true }
   }
 
   async #payment(n: PaymentNotify, rawBody: string): Promise<NotifyAnswer> {
     const { store, settings, logger } = this.#svc
-    const base = { rawBody, notifyType: 'payment', ...(n.syssn ? { syssn: n.syssn } : {}), ...(n.out_trade_no ? { outTradeNo: n.out_trade_no } : {}) }
+    const base = {
+      rawBody,
+      notifyType: 'payment',
+      ...(n.syssn ? { syssn: n.syssn } : {}),
+      ...(n.out_trade_no ? { outTradeNo: n.out_trade_no } : {}),
+    }
     if (!n.syssn || !n.out_trade_no) return this.#ignore({ ...base, reason: 'missing_fields' })
-    if (n.respcd !== undefined && n.respcd !== '0000') return this.#ignore({ ...base, reason: 'not_a_success' })
+    if (n.respcd !== undefined && n.respcd !== '0000')
+      return this.#ignore({ ...base, reason: 'not_a_success' })
     const record = await store.getByOutTradeNo(n.out_trade_no)
     if (!record) return this.#ignore({ ...base, reason: 'unknown_order' })
     const withId = { ...base, checkoutId: record.id }
-    if (record.syssn !== undefined && record.syssn !== n.syssn) return this.#ignore({ ...withId, reason: 'syssn_mismatch' })
+    if (record.syssn !== undefined && record.syssn !== n.syssn)
+      return this.#ignore({ ...withId, reason: 'syssn_mismatch' })
     if (n.txamt !== record.amount) return this.#ignore({ ...withId, reason: 'amount_mismatch' })
     // The 2017 gateway sent an empty txcurrcd (qfpay-api.md §6.2); only a present one is compared.
-    if (n.txcurrcd && n.txcurrcd.toUpperCase() !== record.currency) return this.#ignore({ ...withId, reason: 'currency_mismatch' })
-    if (PAID_STATUSES.includes(record.status) && (await store.hasAcceptedNotify(n.syssn, 'payment'))) return { ack: true }
+    if (n.txcurrcd && n.txcurrcd.toUpperCase() !== record.currency)
+      return this.#ignore({ ...withId, reason: 'currency_mismatch' })
+    if (
+      PAID_STATUSES.includes(record.status) &&
+      (await store.hasAcceptedNotify(n.syssn, 'payment'))
+    )
+      return { ack: true }
 
     // Recorded in the transition's own transaction when this notify moves the checkout (one
     // commit; and a crash leaves both or neither, so QFPay's retry runs the transition again).
-    const carrier: NotifyCarrier = { input: { ...withId, accepted: true, receivedAt: this.#svc.now() } }
+    const carrier: NotifyCarrier = {
+      input: { ...withId, accepted: true, receivedAt: this.#svc.now() },
+    }
     let after
     if (settings.confirmNotifies) {
       let observation
@@ -93,19 +115,32 @@ export class NotifyHandler {
       } catch (error) {
         if (!isQfpayError(error)) throw error
         // Not acknowledged: QFPay retries, and the reconciler queries meanwhile.
-        logger.warn('failed to confirm notify by query; not acknowledged', { checkoutId: record.id, error: error.code })
+        logger.warn('failed to confirm notify by query; not acknowledged', {
+          checkoutId: record.id,
+          error: error.code,
+        })
         return { ack: false, status: 503, reason: 'confirm_failed' }
       }
-      if (observation.kind !== 'paid' || (observation.syssn !== undefined && observation.syssn !== n.syssn)) {
+      if (
+        observation.kind !== 'paid' ||
+        (observation.syssn !== undefined && observation.syssn !== n.syssn)
+      ) {
         await this.#reject({ ...withId, reason: 'not_confirmed_by_query' })
         return { ack: false, status: 503, reason: 'not_confirmed_by_query' }
       }
       after = await this.#svc.apply(record, observation, carrier)
     } else {
-      after = await this.#svc.apply(record, { kind: 'paid', syssn: n.syssn, paidAt: gatewayTime(n.paydtm), reversed: false }, carrier)
+      after = await this.#svc.apply(
+        record,
+        { kind: 'paid', syssn: n.syssn, paidAt: gatewayTime(n.paydtm), reversed: false },
+        carrier
+      )
     }
     if (!PAID_STATUSES.includes(after.status) && after.status !== 'cancelled') {
-      logger.error('a confirmed payment could not be recorded as paid', { checkoutId: record.id, status: after.status })
+      logger.error('a confirmed payment could not be recorded as paid', {
+        checkoutId: record.id,
+        status: after.status,
+      })
     }
     // No transition carried it (already paid, e.g. by the reconciler): record it now, after the
     // state it confirms is durable, so a crash in between leaves no "accepted" mark.
@@ -115,28 +150,41 @@ export class NotifyHandler {
 
   async #refund(n: RefundNotify, rawBody: string): Promise<NotifyAnswer> {
     const { store, settings, client, logger } = this.#svc
-    const base = { rawBody, notifyType: 'refund', ...(n.syssn ? { syssn: n.syssn } : {}), ...(n.out_trade_no ? { outTradeNo: n.out_trade_no } : {}) }
+    const base = {
+      rawBody,
+      notifyType: 'refund',
+      ...(n.syssn ? { syssn: n.syssn } : {}),
+      ...(n.out_trade_no ? { outTradeNo: n.out_trade_no } : {}),
+    }
     if (!n.syssn || !n.out_trade_no) return this.#ignore({ ...base, reason: 'missing_fields' })
-    if (n.respcd !== undefined && n.respcd !== '0000') return this.#ignore({ ...base, reason: 'not_a_success' })
+    if (n.respcd !== undefined && n.respcd !== '0000')
+      return this.#ignore({ ...base, reason: 'not_a_success' })
     const refund = await store.getRefundByOutTradeNo(n.out_trade_no)
     // A refund made elsewhere (QFPay's portal) is not ours to book.
     if (!refund) return this.#ignore({ ...base, reason: 'unknown_refund' })
     const withId = { ...base, checkoutId: refund.checkoutId }
     if (n.txamt !== refund.amount) return this.#ignore({ ...withId, reason: 'amount_mismatch' })
     const checkout = await store.get(refund.checkoutId)
-    if (n.orig_syssn && checkout?.syssn && n.orig_syssn !== checkout.syssn) return this.#ignore({ ...withId, reason: 'syssn_mismatch' })
-    if (refund.status === 'succeeded' && (await store.hasAcceptedNotify(n.syssn, 'refund'))) return { ack: true }
+    if (n.orig_syssn && checkout?.syssn && n.orig_syssn !== checkout.syssn)
+      return this.#ignore({ ...withId, reason: 'syssn_mismatch' })
+    if (refund.status === 'succeeded' && (await store.hasAcceptedNotify(n.syssn, 'refund')))
+      return { ack: true }
     if (settings.confirmNotifies) {
       try {
         const rows = (await client.query({ out_trade_no: refund.outTradeNo, page_size: 1 })).rows
-        const row = rows.find((r) => r.out_trade_no === refund.outTradeNo && r.order_type !== 'payment')
+        const row = rows.find(
+          (r) => r.out_trade_no === refund.outTradeNo && r.order_type !== 'payment'
+        )
         if (row?.respcd !== '0000') {
           await this.#reject({ ...withId, reason: 'not_confirmed_by_query' })
           return { ack: false, status: 503, reason: 'not_confirmed_by_query' }
         }
       } catch (error) {
         if (!isQfpayError(error)) throw error
-        logger.warn('failed to confirm refund notify by query; not acknowledged', { refundId: refund.id, error: error.code })
+        logger.warn('failed to confirm refund notify by query; not acknowledged', {
+          refundId: refund.id,
+          error: error.code,
+        })
         return { ack: false, status: 503, reason: 'confirm_failed' }
       }
     }
@@ -146,14 +194,31 @@ export class NotifyHandler {
   }
 
   /** Records a validly signed notify we will not act on, and acknowledges it. */
-  async #ignore(input: { rawBody: string; notifyType: string; reason: string; syssn?: string; outTradeNo?: string; checkoutId?: string }): Promise<NotifyAnswer> {
-    this.#svc.logger.warn('notify ignored', { reason: input.reason, ...(input.checkoutId ? { checkoutId: input.checkoutId } : {}), ...(input.outTradeNo ? { outTradeNo: input.outTradeNo } : {}) })
+  async #ignore(input: {
+    rawBody: string
+    notifyType: string
+    reason: string
+    syssn?: string
+    outTradeNo?: string
+    checkoutId?: string
+  }): Promise<NotifyAnswer> {
+    this.#svc.logger.warn('notify ignored', {
+      reason: input.reason,
+      ...(input.checkoutId ? { checkoutId: input.checkoutId } : {}),
+      ...(input.outTradeNo ? { outTradeNo: input.outTradeNo } : {}),
+    })
     await this.#reject(input)
     return { ack: true }
   }
 
-  async #reject(input: { rawBody: string; notifyType: string; reason: string; syssn?: string; outTradeNo?: string; checkoutId?: string }): Promise<void> {
+  async #reject(input: {
+    rawBody: string
+    notifyType: string
+    reason: string
+    syssn?: string
+    outTradeNo?: string
+    checkoutId?: string
+  }): Promise<void> {
     await this.#svc.store.recordNotify({ ...input, accepted: false, receivedAt: this.#svc.now() })
   }
 }
-

@@ -19,7 +19,10 @@ export interface ResolvedOrder {
 }
 
 /** A hook that reacts to a checkout; runs from the durable outbox, retried until it resolves. */
-export type CheckoutHook = (checkout: Checkout, context: { idempotencyKey: string; previousStatus: Checkout['status'] }) => unknown
+export type CheckoutHook = (
+  checkout: Checkout,
+  context: { idempotencyKey: string; previousStatus: Checkout['status'] }
+) => unknown
 
 /** Options of `createCheckout()`. */
 export interface CheckoutOptions extends GatewayOptions {
@@ -28,7 +31,10 @@ export interface CheckoutOptions extends GatewayOptions {
    * `undefined` (or throw a `CheckoutError`) for an unknown order. The browser's own idea of
    * the amount is never read.
    */
-  resolveOrder: (order: string, c: Context) => ResolvedOrder | undefined | Promise<ResolvedOrder | undefined>
+  resolveOrder: (
+    order: string,
+    c: Context
+  ) => ResolvedOrder | undefined | Promise<ResolvedOrder | undefined>
   /** Runs once when a checkout becomes paid (late payments included). */
   onPaid?: CheckoutHook
   /** Runs once per status change. */
@@ -75,7 +81,13 @@ export interface CheckoutOptions extends GatewayOptions {
    * The reconciler: queries non-final checkouts until final. Default on. Instances sharing a
    * store lease each due checkout to one of them for `leaseMs` (default 60 000).
    */
-  reconciler?: { enabled?: boolean; intervalMs?: number; batchSize?: number; graceMs?: number; leaseMs?: number }
+  reconciler?: {
+    enabled?: boolean
+    intervalMs?: number
+    batchSize?: number
+    graceMs?: number
+    leaseMs?: number
+  }
   /** Defaults to JSON lines on the console. */
   logger?: Logger
   /** Injected time, for tests. */

@@ -95,14 +95,20 @@ export class OutboxWorker {
   }
 
   #kick(): void {
-    this.drain().catch((error: unknown) => this.#o.logger.error('outbox drain failed', { error: describe(error) }))
+    this.drain().catch((error: unknown) =>
+      this.#o.logger.error('outbox drain failed', { error: describe(error) })
+    )
   }
 
   async #loop(): Promise<number> {
     let ran = 0
     for (let claims = 0; claims < MAX_CLAIMS_PER_DRAIN; claims++) {
       this.#again = false
-      const entries = await this.#o.store.claimDue(this.#o.clock().toISOString(), CLAIM_LIMIT, this.#o.leaseMs ?? 60_000)
+      const entries = await this.#o.store.claimDue(
+        this.#o.clock().toISOString(),
+        CLAIM_LIMIT,
+        this.#o.leaseMs ?? 60_000
+      )
       // Delivered entries of one claim are marked done together: one commit per batch, not one
       // per hook. Still only after each hook resolved (and before the lease can end), so an
       // entry never runs again once done; a crash before the commit re-delivers (at least once).
@@ -113,7 +119,8 @@ export class OutboxWorker {
           if (await this.#deliver(entry)) delivered.push(entry)
           ran++
           // Slow hooks: do not let done-but-unmarked entries approach the end of their lease.
-          if (Date.now() > flushAt && delivered.length > 0) await this.#complete(delivered.splice(0))
+          if (Date.now() > flushAt && delivered.length > 0)
+            await this.#complete(delivered.splice(0))
         }
       } finally {
         if (delivered.length > 0) await this.#complete(delivered)
@@ -134,12 +141,21 @@ export class OutboxWorker {
     const hook = entry.topic === 'onPaid' ? this.#o.onPaid : this.#o.onStatus
     try {
       if (hook) {
-        await hook(entry.checkout, { idempotencyKey: `${entry.checkoutId}:${entry.version}`, previousStatus: entry.fromStatus })
+        await hook(entry.checkout, {
+          idempotencyKey: `${entry.checkoutId}:${entry.version}`,
+          previousStatus: entry.fromStatus,
+        })
       }
     } catch (error) {
       const delay = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** Math.max(0, entry.attempts - 1))
       const at = new Date(this.#o.clock().getTime() + delay).toISOString()
-      this.#o.logger.warn(`${entry.topic} hook failed; will retry`, { checkoutId: entry.checkoutId, version: entry.version, attempt: entry.attempts, retryAt: at, error: describe(error) })
+      this.#o.logger.warn(`${entry.topic} hook failed; will retry`, {
+        checkoutId: entry.checkoutId,
+        version: entry.version,
+        attempt: entry.attempts,
+        retryAt: at,
+        error: describe(error),
+      })
       await this.#o.store.failOutbox(entry.id, at, describe(error), entry.attempts)
       return false
     }
@@ -155,10 +171,22 @@ export class OutboxWorker {
     const deadline = Date.now() + (this.#o.leaseMs ?? 60_000) / 2
     for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
       try {
-        return await this.#o.store.completeOutbox(entries.length === 1 ? entries[0]!.id : entries.map((e) => e.id))
+        return await this.#o.store.completeOutbox(
+          entries.length === 1 ? entries[0]!.id : entries.map((e) => e.id)
+        )
       } catch (error) {
-        if (Date.now() + delay > deadline || (error as { code?: unknown })?.code === 'closed' || !this.#timer) throw error
-        for (const entry of entries) this.#o.logger.warn(`${entry.topic} hook ran but could not be marked done; retrying`, { checkoutId: entry.checkoutId, version: entry.version, error: describe(error) })
+        if (
+          Date.now() + delay > deadline ||
+          (error as { code?: unknown })?.code === 'closed' ||
+          !this.#timer
+        )
+          throw error
+        for (const entry of entries)
+          this.#o.logger.warn(`${entry.topic} hook ran but could not be marked done; retrying`, {
+            checkoutId: entry.checkoutId,
+            version: entry.version,
+            error: describe(error),
+          })
         await new Promise((resolve) => setTimeout(resolve, delay))
       }
     }

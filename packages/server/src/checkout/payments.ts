@@ -102,7 +102,10 @@ export class PaymentService {
     // would rest on it (a syssn is bookkeeping: setting one does not bump the version).
     const seen = options.seen
     let hint =
-      seen && seen.id === id && seen.status !== status && canTransition(seen.status, status) &&
+      seen &&
+      seen.id === id &&
+      seen.status !== status &&
+      canTransition(seen.status, status) &&
       (patch.syssn === undefined || seen.syssn !== undefined)
         ? seen
         : undefined
@@ -115,8 +118,15 @@ export class PaymentService {
       if (current.status === status || !canTransition(current.status, status)) return current
       // A syssn the row already has must not be re-sent as a different one.
       const write = { ...patch }
-      if (current.syssn !== undefined && write.syssn !== undefined && write.syssn !== current.syssn) delete write.syssn
-      const result = await this.store.transition(id, { ...write, ...hooks, ...notify, expectedVersion: current.version, status })
+      if (current.syssn !== undefined && write.syssn !== undefined && write.syssn !== current.syssn)
+        delete write.syssn
+      const result = await this.store.transition(id, {
+        ...write,
+        ...hooks,
+        ...notify,
+        expectedVersion: current.version,
+        status,
+      })
       if (result.ok) {
         if (options.notify && result.notify) options.notify.result = result.notify
         return result.checkout
@@ -161,39 +171,65 @@ export class PaymentService {
    * everything the state machine allows (a late payment after cancel/expiry is flagged by the
    * store); closed/failed only end a checkout that is still pending.
    */
-  async apply(record: CheckoutRecord, observation: PaymentObservation, notify?: NotifyCarrier): Promise<CheckoutRecord> {
+  async apply(
+    record: CheckoutRecord,
+    observation: PaymentObservation,
+    notify?: NotifyCarrier
+  ): Promise<CheckoutRecord> {
     const id = record.id
     const syssn = 'syssn' in observation ? observation.syssn : undefined
-    const withSyssn: CheckoutPatch = syssn !== undefined && record.syssn === undefined ? { syssn } : {}
+    const withSyssn: CheckoutPatch =
+      syssn !== undefined && record.syssn === undefined ? { syssn } : {}
     let next: CheckoutRecord | undefined
     switch (observation.kind) {
       case 'paid':
         if (observation.reversed) {
           // A swipe-card reversal gave the money back: the checkout never stays paid.
-          next = await this.transitionTo(id, 'cancelled', { ...withSyssn, upstreamClosed: true, nextCheckAt: null })
+          next = await this.transitionTo(id, 'cancelled', {
+            ...withSyssn,
+            upstreamClosed: true,
+            nextCheckAt: null,
+          })
           break
         }
         next = await this.transitionTo(
           id,
           'paid',
-          { ...withSyssn, ...(observation.paidAt ? { paidAt: observation.paidAt } : {}), nextCheckAt: null },
+          {
+            ...withSyssn,
+            ...(observation.paidAt ? { paidAt: observation.paidAt } : {}),
+            nextCheckAt: null,
+          },
           { seen: record, ...(notify ? { notify } : {}) }
         )
         if (next?.status === 'failed') {
           // The state machine has no failed -> paid edge (a decline is final at QFPay); if money
           // still arrived, a person must refund it. Loud, never silent.
-          this.logger.error('payment reported for a failed checkout; refund it by hand', { checkoutId: id, outTradeNo: record.outTradeNo })
+          this.logger.error('payment reported for a failed checkout; refund it by hand', {
+            checkoutId: id,
+            outTradeNo: record.outTradeNo,
+          })
         }
         break
       case 'closed':
-        next = record.status === 'pending'
-          ? await this.transitionTo(id, 'expired', { ...withSyssn, upstreamClosed: true, nextCheckAt: null })
-          : record
+        next =
+          record.status === 'pending'
+            ? await this.transitionTo(id, 'expired', {
+                ...withSyssn,
+                upstreamClosed: true,
+                nextCheckAt: null,
+              })
+            : record
         break
       case 'failed':
-        next = record.status === 'pending'
-          ? await this.transitionTo(id, 'failed', { ...withSyssn, failure: observation.failure, nextCheckAt: null })
-          : record
+        next =
+          record.status === 'pending'
+            ? await this.transitionTo(id, 'failed', {
+                ...withSyssn,
+                failure: observation.failure,
+                nextCheckAt: null,
+              })
+            : record
         break
       case 'pending':
         next = Object.keys(withSyssn).length > 0 ? await this.patch(id, withSyssn) : record
@@ -213,7 +249,10 @@ export class PaymentService {
       return await this.apply(record, await this.observe(record))
     } catch (error) {
       if (!isQfpayError(error)) throw error
-      this.logger.warn('failed to refresh checkout; the reconciler will try again', { checkoutId: id, error: error.code })
+      this.logger.warn('failed to refresh checkout; the reconciler will try again', {
+        checkoutId: id,
+        error: error.code,
+      })
       return record
     }
   }
@@ -224,13 +263,24 @@ export class PaymentService {
    */
   async closeUpstream(record: CheckoutRecord): Promise<CloseOutcome> {
     const endpoint = payTypeInfo(record.payType)?.cancelWith ?? 'close'
-    const params = { out_trade_no: record.outTradeNo, txamt: record.amount, ...(record.syssn ? { syssn: record.syssn } : {}) }
+    const params = {
+      out_trade_no: record.outTradeNo,
+      txamt: record.amount,
+      ...(record.syssn ? { syssn: record.syssn } : {}),
+    }
     let result
     try {
       result = await this.client[endpoint](params)
     } catch (error) {
-      if (isQfpayError(error, 'qfpay_timeout') || isQfpayError(error, 'qfpay_connection_error') || isQfpayError(error, 'qfpay_response_error')) {
-        this.logger.warn(`failed to ${endpoint} order; will try again`, { checkoutId: record.id, error: error.code })
+      if (
+        isQfpayError(error, 'qfpay_timeout') ||
+        isQfpayError(error, 'qfpay_connection_error') ||
+        isQfpayError(error, 'qfpay_response_error')
+      ) {
+        this.logger.warn(`failed to ${endpoint} order; will try again`, {
+          checkoutId: record.id,
+          error: error.code,
+        })
         return 'unknown'
       }
       throw error
@@ -251,7 +301,10 @@ export class PaymentService {
       case '1268':
         return 'missing'
       default:
-        this.logger.warn(`gateway refused to ${endpoint} order`, { checkoutId: record.id, respcd: result.respcd })
+        this.logger.warn(`gateway refused to ${endpoint} order`, {
+          checkoutId: record.id,
+          respcd: result.respcd,
+        })
         return 'unknown'
     }
   }
@@ -270,7 +323,12 @@ export class PaymentService {
     return this.locks.run(id, () => this.#end(id, 'expired', true, observation))
   }
 
-  async #end(id: string, status: 'cancelled' | 'expired', quiet: boolean, seen?: PaymentObservation): Promise<CheckoutRecord | undefined> {
+  async #end(
+    id: string,
+    status: 'cancelled' | 'expired',
+    quiet: boolean,
+    seen?: PaymentObservation
+  ): Promise<CheckoutRecord | undefined> {
     let record = await this.store.get(id)
     if (!record || record.status !== 'pending') return record
     record = await this.apply(record, seen ?? (await this.observe(record)))
@@ -279,8 +337,15 @@ export class PaymentService {
     if (outcome === 'paid') return this.apply(record, await this.observe(record))
     if (outcome === 'unknown') {
       if (quiet) return record
-      throw new CheckoutError('gateway_timeout', 504, 'Failed to cancel the checkout: the gateway did not confirm the close. Try again.')
+      throw new CheckoutError(
+        'gateway_timeout',
+        504,
+        'Failed to cancel the checkout: the gateway did not confirm the close. Try again.'
+      )
     }
-    return this.transitionTo(id, status, { upstreamClosed: outcome === 'closed', nextCheckAt: null })
+    return this.transitionTo(id, status, {
+      upstreamClosed: outcome === 'closed',
+      nextCheckAt: null,
+    })
   }
 }

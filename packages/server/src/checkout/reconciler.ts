@@ -78,7 +78,10 @@ export class Reconciler {
     this.#svc = svc
     this.#enabled = options.enabled ?? true
     this.#intervalMs = options.intervalMs ?? 1_000
-    this.#batchSize = Math.max(1, Math.min(MAX_QUERY_BATCH, Math.trunc(options.batchSize ?? MAX_QUERY_BATCH)))
+    this.#batchSize = Math.max(
+      1,
+      Math.min(MAX_QUERY_BATCH, Math.trunc(options.batchSize ?? MAX_QUERY_BATCH))
+    )
     this.#graceMs = options.graceMs ?? 0
     this.#leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS
     this.#owner = options.owner ?? defaultLeaseOwner()
@@ -87,7 +90,9 @@ export class Reconciler {
   start(): void {
     if (!this.#enabled || this.#timer) return
     this.#timer = setInterval(() => {
-      this.runOnce().catch((error: unknown) => this.#svc.logger.error('reconciler pass failed', { error: describe(error) }))
+      this.runOnce().catch((error: unknown) =>
+        this.#svc.logger.error('reconciler pass failed', { error: describe(error) })
+      )
     }, this.#intervalMs)
     this.#timer.unref?.()
   }
@@ -113,7 +118,12 @@ export class Reconciler {
     const seen = new Set<string>()
     for (let batchNo = 0; batchNo < MAX_BATCHES_PER_PASS; batchNo++) {
       const now = this.#svc.clock()
-      const claimed = await this.#svc.store.claimChecks({ now: now.toISOString(), limit: this.#batchSize, leaseMs: this.#leaseMs, owner: this.#owner })
+      const claimed = await this.#svc.store.claimChecks({
+        now: now.toISOString(),
+        limit: this.#batchSize,
+        leaseMs: this.#leaseMs,
+        owner: this.#owner,
+      })
       const due = claimed.filter((r) => !seen.has(r.id))
       // Checked once this pass already (its write conflicted, so it is still due): give it back
       // at once rather than sit on it for a whole lease; the next pass reads it afresh.
@@ -136,7 +146,10 @@ export class Reconciler {
         for (const record of due) await this.#release(record).catch(() => undefined)
         throw error
       }
-      svc.logger.warn('reconciler query failed; will try again', { error: error.code, checkouts: due.length })
+      svc.logger.warn('reconciler query failed; will try again', {
+        error: error.code,
+        checkouts: due.length,
+      })
       const later = new Date(now.getTime() + FAULT_DELAY_MS).toISOString()
       for (const record of due) await this.#release(record, { nextCheckAt: later })
       return
@@ -147,7 +160,10 @@ export class Reconciler {
       try {
         const observation = observePayment(rows.get(record.outTradeNo))
         let after = await svc.apply(record, observation)
-        if (after.status === 'pending' && Date.parse(after.expiresAt) + this.#graceMs <= now.getTime()) {
+        if (
+          after.status === 'pending' &&
+          Date.parse(after.expiresAt) + this.#graceMs <= now.getTime()
+        ) {
           after = (await svc.expire(after.id, observation)) ?? after
         }
         if (after.status !== record.status) report.changed++
@@ -166,7 +182,10 @@ export class Reconciler {
   async #reschedule(record: CheckoutRecord, now: Date): Promise<void> {
     const attempts = record.checkAttempts + 1
     const swipe = payTypeInfo(record.payType)?.swipe ?? false
-    await this.#release(record, { checkAttempts: attempts, nextCheckAt: nextCheckAt(now, attempts, swipe, record.expiresAt, this.#graceMs) })
+    await this.#release(record, {
+      checkAttempts: attempts,
+      nextCheckAt: nextCheckAt(now, attempts, swipe, record.expiresAt, this.#graceMs),
+    })
   }
 
   /**
@@ -176,7 +195,10 @@ export class Reconciler {
    */
   async #release(record: CheckoutRecord, patch: CheckoutPatch = {}): Promise<void> {
     const store = this.#svc.store
-    const result = await store.update(record.id, record.version, { ...patch, checkLeaseUntil: null })
+    const result = await store.update(record.id, record.version, {
+      ...patch,
+      checkLeaseUntil: null,
+    })
     if (result.ok || result.reason !== 'conflict' || result.current.status !== 'pending') return
     await this.#svc.patch(record.id, { checkLeaseUntil: null })
   }

@@ -46,26 +46,60 @@ export class Refunds {
       const { store } = this.#svc
       const settledNow = await this.#settleAll(checkoutId, true)
       const checkout = await store.get(checkoutId)
-      if (!checkout) throw new CheckoutError('checkout_not_found', 404, 'Failed to refund: no such checkout.')
+      if (!checkout)
+        throw new CheckoutError('checkout_not_found', 404, 'Failed to refund: no such checkout.')
       // The earlier refund just settled as a success with what is asked now: this call is its retry.
-      const retried = settledNow.find((r) => r.status === 'succeeded' && (options.amount === undefined || r.amount === options.amount))
+      const retried = settledNow.find(
+        (r) =>
+          r.status === 'succeeded' && (options.amount === undefined || r.amount === options.amount)
+      )
       if (retried) return { refund: retried, checkout }
       if (checkout.status !== 'paid' && checkout.status !== 'partially_refunded') {
-        throw new CheckoutError('conflict', 409, `Failed to refund: the checkout is ${checkout.status}, not paid.`)
+        throw new CheckoutError(
+          'conflict',
+          409,
+          `Failed to refund: the checkout is ${checkout.status}, not paid.`
+        )
       }
-      if (!checkout.syssn) throw new CheckoutError('conflict', 409, 'Failed to refund: the gateway never told us the payment\'s syssn.')
+      if (!checkout.syssn)
+        throw new CheckoutError(
+          'conflict',
+          409,
+          "Failed to refund: the gateway never told us the payment's syssn."
+        )
       const reserved = (await store.listRefunds(checkoutId))
         .filter((r) => r.status !== 'failed')
         .reduce((sum, r) => sum + r.amount, 0)
       const amount = options.amount ?? checkout.amount - reserved
       if (!Number.isSafeInteger(amount) || amount <= 0) {
-        throw new CheckoutError('invalid_request', 400, 'Failed to refund: the amount must be a positive integer in minor units, and something must be left to refund.', { field: 'amount' })
+        throw new CheckoutError(
+          'invalid_request',
+          400,
+          'Failed to refund: the amount must be a positive integer in minor units, and something must be left to refund.',
+          { field: 'amount' }
+        )
       }
-      const created = await store.createRefund({ checkoutId, amount, outTradeNo: newOutTradeNo('R'), createdAt: this.#svc.now() })
+      const created = await store.createRefund({
+        checkoutId,
+        amount,
+        outTradeNo: newOutTradeNo('R'),
+        createdAt: this.#svc.now(),
+      })
       if (!created.ok) {
-        if (created.reason === 'not_found') throw new CheckoutError('checkout_not_found', 404, 'Failed to refund: no such checkout.')
-        if (created.reason === 'not_refundable') throw new CheckoutError('conflict', 409, `Failed to refund: the checkout is ${created.status}.`)
-        throw new CheckoutError('conflict', 409, `Failed to refund: only ${created.refundable} is left to refund.`, { field: 'amount' })
+        if (created.reason === 'not_found')
+          throw new CheckoutError('checkout_not_found', 404, 'Failed to refund: no such checkout.')
+        if (created.reason === 'not_refundable')
+          throw new CheckoutError(
+            'conflict',
+            409,
+            `Failed to refund: the checkout is ${created.status}.`
+          )
+        throw new CheckoutError(
+          'conflict',
+          409,
+          `Failed to refund: only ${created.refundable} is left to refund.`,
+          { field: 'amount' }
+        )
       }
       const refund = await this.#send(created.refund, checkout.syssn)
       return { refund, checkout: (await store.get(checkoutId)) ?? checkout }
@@ -84,7 +118,10 @@ export class Refunds {
         await this.settle(checkoutId)
       } catch (error) {
         if (!isQfpayError(error)) throw error
-        this.#svc.logger.warn('failed to settle refund; will try again', { checkoutId, error: error.code })
+        this.#svc.logger.warn('failed to settle refund; will try again', {
+          checkoutId,
+          error: error.code,
+        })
       }
     }
   }
@@ -98,7 +135,11 @@ export class Refunds {
     for (const status of ['paid', 'partially_refunded'] as const) {
       let before: string | undefined
       for (;;) {
-        const page = await this.#svc.store.list({ status, limit: 200, ...(before ? { before } : {}) })
+        const page = await this.#svc.store.list({
+          status,
+          limit: 200,
+          ...(before ? { before } : {}),
+        })
         for (const checkout of page) {
           const refunds = await this.#svc.store.listRefunds(checkout.id)
           if (refunds.some((r) => UNSETTLED.has(r.status))) this.#unsettled.add(checkout.id)
@@ -112,9 +153,20 @@ export class Refunds {
   /** Marks a refund succeeded (refund notify, query); moves the checkout in the same commit. */
   async succeeded(refund: RefundRecord, syssn: string | undefined): Promise<void> {
     const hooks = this.#svc.hooks ? { hooks: this.#svc.hooks } : {}
-    const result = await this.#svc.store.updateRefund(refund.id, { status: 'succeeded', ...(syssn ? { syssn } : {}), ...hooks })
-    if (!result.ok && result.reason === 'illegal_transition' && result.current.status === 'failed') {
-      this.#svc.logger.error('gateway reports success for a refund recorded as failed', { refundId: refund.id, checkoutId: refund.checkoutId })
+    const result = await this.#svc.store.updateRefund(refund.id, {
+      status: 'succeeded',
+      ...(syssn ? { syssn } : {}),
+      ...hooks,
+    })
+    if (
+      !result.ok &&
+      result.reason === 'illegal_transition' &&
+      result.current.status === 'failed'
+    ) {
+      this.#svc.logger.error('gateway reports success for a refund recorded as failed', {
+        refundId: refund.id,
+        checkoutId: refund.checkoutId,
+      })
     }
   }
 
@@ -126,7 +178,8 @@ export class Refunds {
     for (const refund of open) {
       const row = await this.#queryRefund(refund)
       let after: RefundRecord | undefined
-      if (!row) after = resend && checkout?.syssn ? await this.#send(refund, checkout.syssn) : refund
+      if (!row)
+        after = resend && checkout?.syssn ? await this.#send(refund, checkout.syssn) : refund
       else after = await this.#applyRow(refund, row)
       if (after && !UNSETTLED.has(after.status)) settled.push(after)
     }
@@ -138,14 +191,28 @@ export class Refunds {
 
   async #queryRefund(refund: RefundRecord): Promise<QueryRow | undefined> {
     const result = await this.#svc.client.query({ out_trade_no: refund.outTradeNo, page_size: 1 })
-    return result.rows.find((r) => r.out_trade_no === refund.outTradeNo && (r.order_type === undefined || r.order_type === 'refund'))
+    return result.rows.find(
+      (r) =>
+        r.out_trade_no === refund.outTradeNo &&
+        (r.order_type === undefined || r.order_type === 'refund')
+    )
   }
 
   async #applyRow(refund: RefundRecord, row: QueryRow): Promise<RefundRecord | undefined> {
     const cls = describeRespcd(row.respcd).class
-    if (row.respcd === '0000') await this.succeeded(refund, typeof row.syssn === 'string' ? row.syssn : undefined)
-    else if (cls === 'pending' || row.respcd === '') await this.#svc.store.updateRefund(refund.id, { status: 'unknown' }).catch(() => undefined)
-    else await this.#svc.store.updateRefund(refund.id, { status: 'failed', failure: { code: 'gateway_declined', message: `The refund was refused: ${describeRespcd(row.respcd).meaning}.`, respcd: row.respcd } })
+    if (row.respcd === '0000')
+      await this.succeeded(refund, typeof row.syssn === 'string' ? row.syssn : undefined)
+    else if (cls === 'pending' || row.respcd === '')
+      await this.#svc.store.updateRefund(refund.id, { status: 'unknown' }).catch(() => undefined)
+    else
+      await this.#svc.store.updateRefund(refund.id, {
+        status: 'failed',
+        failure: {
+          code: 'gateway_declined',
+          message: `The refund was refused: ${describeRespcd(row.respcd).meaning}.`,
+          respcd: row.respcd,
+        },
+      })
     return this.#svc.store.getRefund(refund.id)
   }
 
@@ -157,23 +224,54 @@ export class Refunds {
       return result.ok ? result.refund : ((await store.getRefund(refund.id)) ?? refund)
     }
     try {
-      const result = await client.refund({ syssn: paymentSyssn, out_trade_no: refund.outTradeNo, txamt: refund.amount })
-      const syssn = typeof result.response.syssn === 'string' && result.response.syssn !== '' ? result.response.syssn : undefined
+      const result = await client.refund({
+        syssn: paymentSyssn,
+        out_trade_no: refund.outTradeNo,
+        txamt: refund.amount,
+      })
+      const syssn =
+        typeof result.response.syssn === 'string' && result.response.syssn !== ''
+          ? result.response.syssn
+          : undefined
       if (result.outcome === 'ok') {
         await this.succeeded(refund, syssn)
         return (await store.getRefund(refund.id)) ?? refund
       }
-      if (result.outcome === 'pending') return this.#unknown(await update({ status: 'unknown', ...(syssn ? { syssn } : {}) }))
-      return update({ status: 'failed', failure: { code: 'gateway_declined', message: `The refund was refused: ${describeRespcd(result.respcd).meaning}.`, respcd: result.respcd } })
+      if (result.outcome === 'pending')
+        return this.#unknown(await update({ status: 'unknown', ...(syssn ? { syssn } : {}) }))
+      return update({
+        status: 'failed',
+        failure: {
+          code: 'gateway_declined',
+          message: `The refund was refused: ${describeRespcd(result.respcd).meaning}.`,
+          respcd: result.respcd,
+        },
+      })
     } catch (error) {
       if (!isQfpayError(error)) throw error
-      const apiRefusal = isQfpayError(error, 'qfpay_api_error') && !(error as { retryable?: boolean }).retryable && !['1102', '2011'].includes((error as { respcd?: string }).respcd ?? '')
-      const neverSent = isQfpayError(error, 'qfpay_connection_error') && !(error as { mayHaveReachedGateway?: boolean }).mayHaveReachedGateway
+      const apiRefusal =
+        isQfpayError(error, 'qfpay_api_error') &&
+        !(error as { retryable?: boolean }).retryable &&
+        !['1102', '2011'].includes((error as { respcd?: string }).respcd ?? '')
+      const neverSent =
+        isQfpayError(error, 'qfpay_connection_error') &&
+        !(error as { mayHaveReachedGateway?: boolean }).mayHaveReachedGateway
       if (apiRefusal || neverSent) {
         const respcd = (error as { respcd?: string }).respcd
-        return update({ status: 'failed', failure: { code: 'gateway_error', message: 'The payment gateway refused the refund.', ...(respcd ? { respcd } : {}) } })
+        return update({
+          status: 'failed',
+          failure: {
+            code: 'gateway_error',
+            message: 'The payment gateway refused the refund.',
+            ...(respcd ? { respcd } : {}),
+          },
+        })
       }
-      logger.warn('refund outcome unknown; it will be queried', { refundId: refund.id, checkoutId: refund.checkoutId, error: error.code })
+      logger.warn('refund outcome unknown; it will be queried', {
+        refundId: refund.id,
+        checkoutId: refund.checkoutId,
+        error: error.code,
+      })
       return this.#unknown(await update({ status: 'unknown' }))
     }
   }

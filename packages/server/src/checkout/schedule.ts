@@ -14,11 +14,19 @@ export const FAULT_DELAY_MS = 10_000
 
 /** The first check after creation. */
 export function firstCheckAt(createdAt: Date, swipe: boolean): string {
-  return new Date(createdAt.getTime() + (swipe ? SWIPE_DELAYS_MS[0] : ONLINE_DELAYS_MS[0])).toISOString()
+  return new Date(
+    createdAt.getTime() + (swipe ? SWIPE_DELAYS_MS[0] : ONLINE_DELAYS_MS[0])
+  ).toISOString()
 }
 
 /** The check after `attempts` queries, capped at `expiresAt + graceMs` (when the reconciler closes it). */
-export function nextCheckAt(now: Date, attempts: number, swipe: boolean, expiresAt: string, graceMs: number): string {
+export function nextCheckAt(
+  now: Date,
+  attempts: number,
+  swipe: boolean,
+  expiresAt: string,
+  graceMs: number
+): string {
   const delays = swipe ? SWIPE_DELAYS_MS : ONLINE_DELAYS_MS
   const delay = delays[Math.min(attempts, delays.length - 1)] as number
   const end = Date.parse(expiresAt) + graceMs

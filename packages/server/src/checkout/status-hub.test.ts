@@ -112,7 +112,9 @@ describe('StatusHub.watchRows', () => {
     }
     const hub = createStatusHub(store)
     const seen: unknown[][] = [[], [], []]
-    const stops = seen.map((rows, i) => hub.watchRows(i < 2 ? 'a' : 'b', (r) => void rows.push(r.row)))
+    const stops = seen.map((rows, i) =>
+      hub.watchRows(i < 2 ? 'a' : 'b', (r) => void rows.push(r.row))
+    )
     assert.equal(hub.size, 3)
     version = 2
     emit({ id: 'a', version: 2 })

@@ -7,7 +7,8 @@ import type { CheckoutChange, CheckoutRecord, Store } from '../store/store.ts'
 import type { Logger } from './logger.ts'
 
 /** What `watchRows` hands its listeners: the row read once for them all, or the read's error. */
-export type RowRead = { row: CheckoutRecord | undefined; error?: undefined } | { row?: undefined; error: unknown }
+export type RowRead =
+  { row: CheckoutRecord | undefined; error?: undefined } | { row?: undefined; error: unknown }
 
 /** Fan-out of the store's change feed by checkout id. */
 export interface StatusHub {
@@ -111,7 +112,8 @@ export function createStatusHub(store: Store, options: { logger?: Logger } = {})
         } catch (error) {
           result = { error }
         }
-        if (result.row && result.row.version > reader.handedOut) reader.handedOut = result.row.version
+        if (result.row && result.row.version > reader.handedOut)
+          reader.handedOut = result.row.version
         for (const listener of [...reader.listeners]) {
           try {
             listener(result)
@@ -133,7 +135,13 @@ export function createStatusHub(store: Store, options: { logger?: Logger } = {})
       const entry = (r: RowRead) => listener(r)
       let reader = readers.get(id)
       if (!reader) {
-        const created: Reader = { listeners: new Set(), stop: () => {}, reading: false, again: false, handedOut: 0 }
+        const created: Reader = {
+          listeners: new Set(),
+          stop: () => {},
+          reading: false,
+          again: false,
+          handedOut: 0,
+        }
         created.stop = register(id, (change) => {
           if (change.version > created.handedOut) void read(id, created)
         })

@@ -56,7 +56,10 @@ export function checkoutNotFound(): CheckoutError {
  * nor cancel (reverse) a till's checkout without the cashier mount's `authorize`, and cannot
  * tell that it exists.
  */
-export function servedHere(record: { mount: string }, settings: { mode: 'public' | 'cashier' }): boolean {
+export function servedHere(
+  record: { mount: string },
+  settings: { mode: 'public' | 'cashier' }
+): boolean {
   return (record.mount === 'cashier' ? 'cashier' : 'public') === settings.mode
 }
 

@@ -3,29 +3,48 @@ import { describe, it } from 'node:test'
 import { createQfpayClient } from './client.ts'
 import type { QfpayClientOptions } from './client-options.ts'
 import { isQfpayError, QfpayApiError, QfpayConnectionError, QfpayResponseError } from './errors.ts'
-import { connectionRefused, connectionReset, createFakeGateway, neverAnswering, type FakeAnswer, type SeenRequest } from './fake-gateway.test-helper.ts'
+import {
+  connectionRefused,
+  connectionReset,
+  createFakeGateway,
+  neverAnswering,
+  type FakeAnswer,
+  type SeenRequest,
+} from './fake-gateway.test-helper.ts'
 
 const KEY = '0123456789ABCDEF0123456789ABCDEF'
 const APPCODE = 'APPCODE0123456789ABCDEF012345678'
 const PAYMENT = { pay_type: '800201', out_trade_no: 'ORDER-0001', txamt: 100, txcurrcd: 'HKD' }
 
 /** A client over the fake gateway; `respond` may throw to simulate a transport failure. */
-function setup(respond: (request: SeenRequest, attempt: number) => FakeAnswer | undefined, options: Partial<QfpayClientOptions> = {}) {
+function setup(
+  respond: (request: SeenRequest, attempt: number) => FakeAnswer | undefined,
+  options: Partial<QfpayClientOptions> = {}
+) {
   const gateway = createFakeGateway({ key: KEY, appcode: APPCODE, respond })
   const sleeps: number[] = []
   let clock = Date.UTC(2024, 4, 1, 2, 30, 0)
   const client = createQfpayClient({
-    appcode: APPCODE, key: KEY, baseUrl: 'https://gateway.test', fetch: gateway.fetch,
+    appcode: APPCODE,
+    key: KEY,
+    baseUrl: 'https://gateway.test',
+    fetch: gateway.fetch,
     now: () => (clock += 1000), // a moving clock: a retry must still reuse the first txdtm
-    sleep: async (ms) => { sleeps.push(ms) }, random: () => 0.5, ...options,
+    sleep: async (ms) => {
+      sleeps.push(ms)
+    },
+    random: () => 0.5,
+    ...options,
   })
   return { client, requests: gateway.requests, sleeps }
 }
 
-const failing = (make: () => Error, times = Infinity) => (_r: SeenRequest, attempt: number) => {
-  if (attempt <= times) throw make()
-  return undefined
-}
+const failing =
+  (make: () => Error, times = Infinity) =>
+  (_r: SeenRequest, attempt: number) => {
+    if (attempt <= times) throw make()
+    return undefined
+  }
 
 describe('retry policy', () => {
   it('retries a refused connection, which cannot have reached the gateway, and succeeds', async () => {
@@ -41,12 +60,17 @@ describe('retry policy', () => {
     const error = await client.payment(PAYMENT).catch((e: unknown) => e)
     assert.equal(requests.length, 3)
     assert.ok(error instanceof QfpayConnectionError)
-    assert.deepEqual([error.code, error.mayHaveReachedGateway, error.timeout], ['qfpay_connection_error', false, false])
+    assert.deepEqual(
+      [error.code, error.mayHaveReachedGateway, error.timeout],
+      ['qfpay_connection_error', false, false]
+    )
     assert.match(error.message, /^Failed to create payment: network error \(ECONNREFUSED\)\.$/)
   })
 
   it('retries HTTP 429 and then succeeds', async () => {
-    const { client, requests } = setup((_r, n) => (n === 1 ? new Response('busy', { status: 429 }) : undefined))
+    const { client, requests } = setup((_r, n) =>
+      n === 1 ? new Response('busy', { status: 429 }) : undefined
+    )
     assert.equal((await client.refund({ syssn: 'S1', out_trade_no: 'R1', txamt: 1 })).outcome, 'ok')
     assert.equal(requests.length, 2)
   })
@@ -108,42 +132,68 @@ describe('retry policy', () => {
   })
 
   it('retries HTTP 5xx for a query but not for a refund', async () => {
-    const gatewayError = () => new Response('<html><body>502 Bad Gateway</body></html>', { status: 502, headers: { 'Content-Type': 'text/html' } })
+    const gatewayError = () =>
+      new Response('<html><body>502 Bad Gateway</body></html>', {
+        status: 502,
+        headers: { 'Content-Type': 'text/html' },
+      })
     const query = setup((_r, n) => (n === 1 ? gatewayError() : undefined))
     assert.equal((await query.client.query({ out_trade_no: 'A-1' })).rows.length, 1)
     assert.equal(query.requests.length, 2)
 
     const refund = setup(gatewayError)
-    const error = await refund.client.refund({ syssn: 'S1', out_trade_no: 'R1', txamt: 1 }).catch((e: unknown) => e)
+    const error = await refund.client
+      .refund({ syssn: 'S1', out_trade_no: 'R1', txamt: 1 })
+      .catch((e: unknown) => e)
     assert.equal(refund.requests.length, 1)
     assert.ok(error instanceof QfpayResponseError)
     assert.equal(error.status, 502)
-    assert.match(error.message, /^Failed to refund payment: the answer is an HTML page \(HTTP 502\), not JSON\. The outcome is unknown/)
+    assert.match(
+      error.message,
+      /^Failed to refund payment: the answer is an HTML page \(HTTP 502\), not JSON\. The outcome is unknown/
+    )
     assert.match(error.bodyExcerpt, /Bad Gateway/)
   })
 })
 
 describe('non-JSON answers', () => {
   it('turns an HTML page with HTTP 200 into a QfpayResponseError', async () => {
-    const { client } = setup(() => new Response('<!doctype html><title>Login</title>', { status: 200 }))
-    await assert.rejects(client.query({}), (e: unknown) => e instanceof QfpayResponseError && /HTML page \(HTTP 200\)/.test(e.message))
+    const { client } = setup(
+      () => new Response('<!doctype html><title>Login</title>', { status: 200 })
+    )
+    await assert.rejects(
+      client.query({}),
+      (e: unknown) => e instanceof QfpayResponseError && /HTML page \(HTTP 200\)/.test(e.message)
+    )
   })
 
   it('turns broken JSON (an unquoted 0000) into a QfpayResponseError', async () => {
     const { client } = setup(() => new Response('{"respcd": 0000}', { status: 200 }))
-    await assert.rejects(client.query({}), (e: unknown) => e instanceof QfpayResponseError && /not JSON/.test(e.message))
+    await assert.rejects(
+      client.query({}),
+      (e: unknown) => e instanceof QfpayResponseError && /not JSON/.test(e.message)
+    )
   })
 
   it('turns JSON without a respcd into a QfpayResponseError', async () => {
     const { client } = setup(() => new Response('{"ok": true}', { status: 200 }))
-    await assert.rejects(client.query({}), (e: unknown) => e instanceof QfpayResponseError && /no respcd/.test(e.message))
+    await assert.rejects(
+      client.query({}),
+      (e: unknown) => e instanceof QfpayResponseError && /no respcd/.test(e.message)
+    )
   })
 })
 
 describe('time budget', () => {
   it('ends a call to a gateway that never answers with a timeout error', async () => {
     const hang = neverAnswering()
-    const client = createQfpayClient({ appcode: APPCODE, key: KEY, baseUrl: 'https://gateway.test', fetch: hang.fetch, timeoutMs: 20 })
+    const client = createQfpayClient({
+      appcode: APPCODE,
+      key: KEY,
+      baseUrl: 'https://gateway.test',
+      fetch: hang.fetch,
+      timeoutMs: 20,
+    })
     const error = await client.payment(PAYMENT).catch((e: unknown) => e)
     assert.ok(error instanceof QfpayConnectionError)
     assert.ok(isQfpayError(error, 'qfpay_timeout'))
@@ -154,21 +204,39 @@ describe('time budget', () => {
 
   it('ends the call even when fetch ignores the abort signal', async () => {
     const hang = neverAnswering(false)
-    const client = createQfpayClient({ appcode: APPCODE, key: KEY, baseUrl: 'https://gateway.test', fetch: hang.fetch, timeoutMs: 20 })
+    const client = createQfpayClient({
+      appcode: APPCODE,
+      key: KEY,
+      baseUrl: 'https://gateway.test',
+      fetch: hang.fetch,
+      timeoutMs: 20,
+    })
     await assert.rejects(client.query({}), (e: unknown) => isQfpayError(e, 'qfpay_timeout'))
   })
 
   it('does not retry a timed-out payment attempt, but retries a timed-out query attempt', async () => {
     const payment = neverAnswering()
     const writer = createQfpayClient({
-      appcode: APPCODE, key: KEY, baseUrl: 'https://gateway.test', fetch: payment.fetch, timeoutMs: 60_000, attemptTimeoutMs: 10, sleep: async () => {},
+      appcode: APPCODE,
+      key: KEY,
+      baseUrl: 'https://gateway.test',
+      fetch: payment.fetch,
+      timeoutMs: 60_000,
+      attemptTimeoutMs: 10,
+      sleep: async () => {},
     })
     await assert.rejects(writer.payment(PAYMENT), (e: unknown) => isQfpayError(e, 'qfpay_timeout'))
     assert.equal(payment.calls(), 1)
 
     const query = neverAnswering()
     const reader = createQfpayClient({
-      appcode: APPCODE, key: KEY, baseUrl: 'https://gateway.test', fetch: query.fetch, timeoutMs: 60_000, attemptTimeoutMs: 10, sleep: async () => {},
+      appcode: APPCODE,
+      key: KEY,
+      baseUrl: 'https://gateway.test',
+      fetch: query.fetch,
+      timeoutMs: 60_000,
+      attemptTimeoutMs: 10,
+      sleep: async () => {},
     })
     const error = await reader.query({ out_trade_no: 'A-1' }).catch((e: unknown) => e)
     assert.ok(isQfpayError(error, 'qfpay_timeout'))

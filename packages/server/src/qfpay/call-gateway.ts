@@ -64,7 +64,13 @@ const BACKOFF_CAP_MS = 4_000
  * `TypeError: fetch failed` on an edge runtime…) may have been sent and counts as uncertain.
  */
 const NOT_SENT_CODES = new Set([
-  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT',
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
 ])
 
 type Attempt =
@@ -73,7 +79,11 @@ type Attempt =
   | { kind: 'timeout'; total: boolean }
 
 /** Signs and sends `fields`, retrying per the policy above. */
-export async function callGateway(config: GatewayConfig, endpoint: Endpoint, fields: FormFields): Promise<GatewayAnswer> {
+export async function callGateway(
+  config: GatewayConfig,
+  endpoint: Endpoint,
+  fields: FormFields
+): Promise<GatewayAnswer> {
   const doing = endpointAction(endpoint)
   const write = isWriteEndpoint(endpoint)
   const init = {
@@ -138,7 +148,12 @@ export async function callGateway(config: GatewayConfig, endpoint: Endpoint, fie
 }
 
 /** One HTTP exchange under its own timeout, also ended by the call's total timeout. */
-async function attemptOnce(config: GatewayConfig, url: string, init: RequestInit, totalSignal: AbortSignal): Promise<Attempt> {
+async function attemptOnce(
+  config: GatewayConfig,
+  url: string,
+  init: RequestInit,
+  totalSignal: AbortSignal
+): Promise<Attempt> {
   const attempt = new AbortController()
   const stop = () => attempt.abort()
   totalSignal.addEventListener('abort', stop, { once: true })
@@ -147,9 +162,17 @@ async function attemptOnce(config: GatewayConfig, url: string, init: RequestInit
   try {
     if (totalSignal.aborted) return { kind: 'timeout', total: true }
     sent = true
-    const response = await untilAborted(config.fetch(url, { ...init, signal: attempt.signal }), attempt.signal)
+    const response = await untilAborted(
+      config.fetch(url, { ...init, signal: attempt.signal }),
+      attempt.signal
+    )
     const bytes = new Uint8Array(await untilAborted(response.arrayBuffer(), attempt.signal))
-    return { kind: 'answer', status: response.status, bytes, signatureHeader: response.headers.get('X-QF-SIGN') }
+    return {
+      kind: 'answer',
+      status: response.status,
+      bytes,
+      signatureHeader: response.headers.get('X-QF-SIGN'),
+    }
   } catch (error) {
     if (attempt.signal.aborted) return { kind: 'timeout', total: totalSignal.aborted }
     return { kind: 'failed', error, sent: sent && !isNotSent(error) }
@@ -166,10 +189,19 @@ function readAnswer(
   key: string
 ): Omit<GatewayAnswer, 'attempts'> | QfpayResponseError {
   const text = new TextDecoder().decode(result.bytes)
-  if (result.status < 200 || result.status > 299) return notAnAnswer({ endpoint, status: result.status, text })
-  if (result.signatureHeader !== null && !verifyBodySignature(result.bytes, key, result.signatureHeader)) {
-    const cause = new QfpaySignatureError('Failed to verify response: signature mismatch.', { header: result.signatureHeader, body: text })
-    const unknown = isWriteEndpoint(endpoint) ? ' The outcome is unknown: query by out_trade_no.' : ''
+  if (result.status < 200 || result.status > 299)
+    return notAnAnswer({ endpoint, status: result.status, text })
+  if (
+    result.signatureHeader !== null &&
+    !verifyBodySignature(result.bytes, key, result.signatureHeader)
+  ) {
+    const cause = new QfpaySignatureError('Failed to verify response: signature mismatch.', {
+      header: result.signatureHeader,
+      body: text,
+    })
+    const unknown = isWriteEndpoint(endpoint)
+      ? ' The outcome is unknown: query by out_trade_no.'
+      : ''
     return new QfpayResponseError(
       `Failed to ${endpointAction(endpoint)}: the answer's X-QF-SIGN does not match its body (wrong key, or altered on the way).${unknown}`,
       { status: result.status, body: text, endpoint },
@@ -203,8 +235,14 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
     const onAbort = () => reject(new Error('aborted'))
     signal.addEventListener('abort', onAbort, { once: true })
     promise.then(
-      (value) => { signal.removeEventListener('abort', onAbort); resolve(value) },
-      (error: unknown) => { signal.removeEventListener('abort', onAbort); reject(error) }
+      (value) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(error)
+      }
     )
   })
 }
@@ -221,7 +259,9 @@ function errorCodeOf(error: unknown, depth = 0): string | undefined {
   if (typeof code === 'string' && code !== '') return code
   const fromCause = errorCodeOf(cause, depth + 1)
   if (fromCause !== undefined) return fromCause
-  return Array.isArray(errors) ? errors.map((e) => errorCodeOf(e, depth + 1)).find(Boolean) : undefined
+  return Array.isArray(errors)
+    ? errors.map((e) => errorCodeOf(e, depth + 1)).find(Boolean)
+    : undefined
 }
 
 /** The default `sleep`: a timer that ends early when the call's time budget runs out. */

@@ -14,37 +14,71 @@ function urlOf(options: QfpayClientOptions): Promise<string> {
     seen = String(input)
     return new Response('{"respcd": "0000", "data": []}')
   }
-  return createQfpayClient({ ...options, fetch }).query({}).then(() => seen)
+  return createQfpayClient({ ...options, fetch })
+    .query({})
+    .then(() => seen)
 }
 
 describe('createQfpayClient options', () => {
   it('targets the named QFPay environments and any base URL', async () => {
-    assert.equal(await urlOf({ ...base, environment: 'live' }), 'https://openapi-hk.qfapi.com/trade/v1/query')
-    assert.equal(await urlOf({ ...base, environment: 'test' }), 'https://test-openapi-hk.qfapi.com/trade/v1/query')
+    assert.equal(
+      await urlOf({ ...base, environment: 'live' }),
+      'https://openapi-hk.qfapi.com/trade/v1/query'
+    )
+    assert.equal(
+      await urlOf({ ...base, environment: 'test' }),
+      'https://test-openapi-hk.qfapi.com/trade/v1/query'
+    )
     const { environment: _, ...noEnv } = base
-    assert.equal(await urlOf({ ...noEnv, baseUrl: 'http://127.0.0.1:8787/' }), 'http://127.0.0.1:8787/trade/v1/query')
+    assert.equal(
+      await urlOf({ ...noEnv, baseUrl: 'http://127.0.0.1:8787/' }),
+      'http://127.0.0.1:8787/trade/v1/query'
+    )
   })
 
   it('refuses to guess an environment, since both named ones move real money', () => {
-    assert.throws(() => createQfpayClient({ appcode: APPCODE, key: KEY }), /^TypeError: Failed to create QFPay client: give baseUrl/)
+    assert.throws(
+      () => createQfpayClient({ appcode: APPCODE, key: KEY }),
+      /^TypeError: Failed to create QFPay client: give baseUrl/
+    )
     assert.throws(() => createQfpayClient({ ...base, baseUrl: 'http://x' }), /not both/)
-    assert.throws(() => createQfpayClient({ ...base, environment: 'sandbox' as 'test' }), /environment must be 'live' or 'test'/)
+    assert.throws(
+      () => createQfpayClient({ ...base, environment: 'sandbox' as 'test' }),
+      /environment must be 'live' or 'test'/
+    )
   })
 
   it('rejects an empty or malformed key without repeating it', () => {
-    assert.throws(() => createQfpayClient({ ...base, key: '' }), { message: 'Failed to create QFPay client: key is missing or empty.' })
+    assert.throws(() => createQfpayClient({ ...base, key: '' }), {
+      message: 'Failed to create QFPay client: key is missing or empty.',
+    })
     for (const key of [` ${KEY}`, `${KEY}\n`, 'KEY WITH SPACE']) {
-      assert.throws(() => createQfpayClient({ ...base, key }), (e: Error) => /key is malformed/.test(e.message) && !e.message.includes(key.trim()))
+      assert.throws(
+        () => createQfpayClient({ ...base, key }),
+        (e: Error) => /key is malformed/.test(e.message) && !e.message.includes(key.trim())
+      )
     }
-    assert.throws(() => createQfpayClient({ ...base, key: undefined as unknown as string }), /key is missing/)
+    assert.throws(
+      () => createQfpayClient({ ...base, key: undefined as unknown as string }),
+      /key is missing/
+    )
   })
 
   it('rejects a bad appcode, mchid, signType, timeout and attempt count', () => {
     assert.throws(() => createQfpayClient({ ...base, appcode: '' }), /appcode must be/)
     assert.throws(() => createQfpayClient({ ...base, mchid: '' }), /mchid, when given/)
-    assert.throws(() => createQfpayClient({ ...base, signType: 'sha256' as 'SHA256' }), /signType must be 'MD5' or 'SHA256'/)
+    assert.throws(
+      () => createQfpayClient({ ...base, signType: 'sha256' as 'SHA256' }),
+      /signType must be 'MD5' or 'SHA256'/
+    )
     assert.throws(() => createQfpayClient({ ...base, timeoutMs: 0 }), RangeError)
-    assert.throws(() => createQfpayClient({ ...base, maxAttempts: 4 }), /maxAttempts must be an integer from 1 to 3/)
-    assert.throws(() => createQfpayClient({ ...base, baseUrl: 'not a url', environment: undefined }), /baseUrl must be an absolute http\(s\) URL/)
+    assert.throws(
+      () => createQfpayClient({ ...base, maxAttempts: 4 }),
+      /maxAttempts must be an integer from 1 to 3/
+    )
+    assert.throws(
+      () => createQfpayClient({ ...base, baseUrl: 'not a url', environment: undefined }),
+      /baseUrl must be an absolute http\(s\) URL/
+    )
   })
 })

@@ -65,17 +65,22 @@ export interface ResolvedClientOptions {
 export function resolveClientOptions(options: QfpayClientOptions): ResolvedClientOptions {
   if (typeof options !== 'object' || options === null) fail('options are required')
   const { appcode, key, mchid } = options
-  if (!isToken(appcode)) fail('appcode must be a non-empty string of printable characters without spaces')
+  if (!isToken(appcode))
+    fail('appcode must be a non-empty string of printable characters without spaces')
   // The key is checked for shape only (QFPay's published keys are 32 hex characters, but the
   // 2016 examples use others), and its value never appears in the message.
   if (typeof key !== 'string' || key === '') fail('key is missing or empty')
-  if (!isToken(key)) fail('key is malformed (whitespace or non-printable characters; check how it was loaded)')
-  if (mchid !== undefined && !isToken(mchid)) fail('mchid, when given, must be a non-empty string without spaces')
+  if (!isToken(key))
+    fail('key is malformed (whitespace or non-printable characters; check how it was loaded)')
+  if (mchid !== undefined && !isToken(mchid))
+    fail('mchid, when given, must be a non-empty string without spaces')
 
   let baseUrl: string
-  if (options.baseUrl !== undefined && options.environment !== undefined) fail('give baseUrl or environment, not both')
+  if (options.baseUrl !== undefined && options.environment !== undefined)
+    fail('give baseUrl or environment, not both')
   if (options.environment !== undefined) {
-    if (!Object.hasOwn(QFPAY_ENVIRONMENTS, options.environment)) fail(`environment must be 'live' or 'test'`)
+    if (!Object.hasOwn(QFPAY_ENVIRONMENTS, options.environment))
+      fail(`environment must be 'live' or 'test'`)
     baseUrl = QFPAY_ENVIRONMENTS[options.environment]
   } else if (options.baseUrl !== undefined) {
     baseUrl = httpUrl(options.baseUrl) ?? fail('baseUrl must be an absolute http(s) URL')
@@ -97,7 +102,8 @@ export function resolveClientOptions(options: QfpayClientOptions): ResolvedClien
   const fetchFn = options.fetch ?? globalThis.fetch
   if (typeof fetchFn !== 'function') fail('no fetch available: pass options.fetch')
   for (const name of ['now', 'sleep', 'random'] as const) {
-    if (options[name] !== undefined && typeof options[name] !== 'function') fail(`${name} must be a function`)
+    if (options[name] !== undefined && typeof options[name] !== 'function')
+      fail(`${name} must be a function`)
   }
   return {
     gateway: {

@@ -27,7 +27,10 @@ const sandbox = createSandbox({
   ],
   fetch: async (input, init) => {
     const request = new Request(input, init)
-    received.push({ body: new Uint8Array(await request.arrayBuffer()), sign: request.headers.get('X-QF-SIGN') })
+    received.push({
+      body: new Uint8Array(await request.arrayBuffer()),
+      sign: request.headers.get('X-QF-SIGN'),
+    })
     return new Response('SUCCESS')
   },
 })
@@ -57,7 +60,13 @@ for (const signType of ['MD5', 'SHA256'] as SignType[]) {
 
     it('opens a pre-order, sees it pending in a query, closes it and sees it closed', async () => {
       const out_trade_no = orderNo('QR')
-      const created = await client().payment({ pay_type: '800201', out_trade_no, txamt: 1500, txcurrcd: 'HKD', goods_name: '咖啡' })
+      const created = await client().payment({
+        pay_type: '800201',
+        out_trade_no,
+        txamt: 1500,
+        txcurrcd: 'HKD',
+        goods_name: '咖啡',
+      })
       assert.equal(created.status, 'created')
       assert.equal(created.signature, 'verified', 'the sandbox signs its answers')
       assert.match(String(created.response.qrcode ?? created.response.pay_url), /^(https?|weixin):/)
@@ -77,17 +86,27 @@ for (const signType of ['MD5', 'SHA256'] as SignType[]) {
 
     it('is notified of a paid pre-order, verifies the notify, refunds part and finds both rows', async () => {
       const out_trade_no = orderNo('WEB')
-      const created = await client().payment({ pay_type: '800151', out_trade_no, txamt: 2000, txcurrcd: 'HKD' })
+      const created = await client().payment({
+        pay_type: '800151',
+        out_trade_no,
+        txamt: 2000,
+        txcurrcd: 'HKD',
+      })
       assert.equal(created.status, 'created')
       const syssn = created.response.syssn!
       const seen = received.length
       sandbox.pay(syssn)
       await sandbox.drain()
-      const notify = received.slice(seen).find((n) => new TextDecoder().decode(n.body).includes(out_trade_no))
+      const notify = received
+        .slice(seen)
+        .find((n) => new TextDecoder().decode(n.body).includes(out_trade_no))
       assert.ok(notify, 'the sandbox sent a notify')
       const verified = client().verifyNotify(notify.body, notify.sign)
       assert.equal(verified.kind, 'payment')
-      assert.deepEqual([verified.notify.out_trade_no, verified.notify.txamt, verified.notify.respcd], [out_trade_no, 2000, '0000'])
+      assert.deepEqual(
+        [verified.notify.out_trade_no, verified.notify.txamt, verified.notify.respcd],
+        [out_trade_no, 2000, '0000']
+      )
 
       const refundNo = orderNo('RF')
       const refund = await client().refund({ syssn, out_trade_no: refundNo, txamt: 500 })
@@ -101,22 +120,43 @@ for (const signType of ['MD5', 'SHA256'] as SignType[]) {
     })
 
     it('charges a swipe-card code, reverses a pending one and reports a decline as a result', async () => {
-      const paid = await client().payment({ pay_type: '800208', out_trade_no: orderNo('CPM'), txamt: 300, txcurrcd: 'HKD', auth_code: authCode('0000') })
+      const paid = await client().payment({
+        pay_type: '800208',
+        out_trade_no: orderNo('CPM'),
+        txamt: 300,
+        txcurrcd: 'HKD',
+        auth_code: authCode('0000'),
+      })
       assert.equal(paid.status, 'paid')
 
       const pendingNo = orderNo('CPM')
-      const pending = await client().payment({ pay_type: '800108', out_trade_no: pendingNo, txamt: 300, txcurrcd: 'HKD', auth_code: authCode('1143') })
+      const pending = await client().payment({
+        pay_type: '800108',
+        out_trade_no: pendingNo,
+        txamt: 300,
+        txcurrcd: 'HKD',
+        auth_code: authCode('1143'),
+      })
       assert.equal(pending.status, 'pending')
       const reversed = await client().reversal({ out_trade_no: pendingNo, txamt: 300 })
       assert.equal(reversed.outcome, 'ok')
 
-      const declined = await client().payment({ pay_type: '800208', out_trade_no: orderNo('CPM'), txamt: 300, txcurrcd: 'HKD', auth_code: authCode('1201') })
+      const declined = await client().payment({
+        pay_type: '800208',
+        out_trade_no: orderNo('CPM'),
+        txamt: 300,
+        txcurrcd: 'HKD',
+        auth_code: authCode('1201'),
+      })
       assert.deepEqual([declined.status, declined.respcd], ['declined', '1201'])
     })
 
     it('is refused with 1108 when its key is wrong', async () => {
       const wrong = createQfpayClient({ appcode: APPCODE, key: 'F'.repeat(32), baseUrl, signType })
-      await assert.rejects(wrong.query({}), (e: unknown) => e instanceof QfpayApiError && e.respcd === '1108')
+      await assert.rejects(
+        wrong.query({}),
+        (e: unknown) => e instanceof QfpayApiError && e.respcd === '1108'
+      )
     })
   })
 }
@@ -125,7 +165,11 @@ describe('client against the sandbox over HTTP, mchid', () => {
   it('is accepted when it sends the mchid it was issued, and refused without it', async () => {
     const withMchid = createQfpayClient({ appcode: MCH_APPCODE, key: KEY, mchid: MCHID, baseUrl })
     const out_trade_no = orderNo('MCH')
-    assert.equal((await withMchid.payment({ pay_type: '800201', out_trade_no, txamt: 100, txcurrcd: 'HKD' })).status, 'created')
+    assert.equal(
+      (await withMchid.payment({ pay_type: '800201', out_trade_no, txamt: 100, txcurrcd: 'HKD' }))
+        .status,
+      'created'
+    )
     assert.equal((await withMchid.query({ out_trade_no })).rows.length, 1)
     const without = createQfpayClient({ appcode: MCH_APPCODE, key: KEY, baseUrl })
     await assert.rejects(without.query({ out_trade_no }), QfpayApiError)

@@ -20,7 +20,14 @@
 import { callGateway, type GatewayAnswer } from './call-gateway.ts'
 import { resolveClientOptions, type QfpayClientOptions } from './client-options.ts'
 import { errorFromResponse } from './errors.ts'
-import { cancelFields, paymentFields, queryFields, refundFields, type Endpoint, type FormFields } from './form-params.ts'
+import {
+  cancelFields,
+  paymentFields,
+  queryFields,
+  refundFields,
+  type Endpoint,
+  type FormFields,
+} from './form-params.ts'
 import { payTypeInfo } from './pay-types.ts'
 import { parseQueryResponse } from './parse-response.ts'
 import { describeRespcd, paymentSuccessMeaning, respcdOutcome } from './respcd.ts'
@@ -53,7 +60,10 @@ export interface QfpayClient {
   /** `POST /trade/v1/query`: read one or many transactions (payments and refunds). */
   query(params?: QueryParams): Promise<QueryResult>
   /** Verifies a notify against its raw body and `X-QF-SIGN`, then reads it (see `verifyNotifyBody`). */
-  verifyNotify(rawBody: Uint8Array | string, signatureHeader: string | null | undefined): VerifiedNotify
+  verifyNotify(
+    rawBody: Uint8Array | string,
+    signatureHeader: string | null | undefined
+  ): VerifiedNotify
 }
 
 /**
@@ -72,7 +82,10 @@ export function createQfpayClient(options: QfpayClientOptions): QfpayClient {
   const ctx = { mchid: resolved.mchid, now: resolved.now }
 
   /** Calls a write endpoint and applies the return/throw table above. */
-  async function write<R extends QfpayEnvelope>(endpoint: Endpoint, fields: FormFields): Promise<QfpayResult<R>> {
+  async function write<R extends QfpayEnvelope>(
+    endpoint: Endpoint,
+    fields: FormFields
+  ): Promise<QfpayResult<R>> {
     const answer = await callGateway(gateway, endpoint, fields)
     const { outcome } = respcdOutcome(answer.envelope.respcd)
     if (outcome === 'error') throw apiError(endpoint, answer)
@@ -99,17 +112,28 @@ export function createQfpayClient(options: QfpayClientOptions): QfpayClient {
       return { ...result, status }
     },
     // `async` so that a caller mistake rejects like every other failure instead of throwing synchronously.
-    refund: async (params: RefundParams): Promise<RefundResult> => write('refund', refundFields(params, ctx)),
-    close: async (params: CancelParams): Promise<CancelResult> => write('close', cancelFields('close', params, ctx)),
-    reversal: async (params: CancelParams): Promise<CancelResult> => write('reversal', cancelFields('reversal', params, ctx)),
+    refund: async (params: RefundParams): Promise<RefundResult> =>
+      write('refund', refundFields(params, ctx)),
+    close: async (params: CancelParams): Promise<CancelResult> =>
+      write('close', cancelFields('close', params, ctx)),
+    reversal: async (params: CancelParams): Promise<CancelResult> =>
+      write('reversal', cancelFields('reversal', params, ctx)),
     async query(params: QueryParams = {}): Promise<QueryResult> {
       const answer = await callGateway(gateway, 'query', queryFields(params, ctx))
       if (answer.envelope.respcd !== '0000') throw apiError('query', answer)
       const response = parseQueryResponse(answer.envelope, params)
-      return { rows: response.data, page: response.page, page_size: response.page_size, response, signature: answer.signature }
+      return {
+        rows: response.data,
+        page: response.page,
+        page_size: response.page_size,
+        response,
+        signature: answer.signature,
+      }
     },
-    verifyNotify: (rawBody: Uint8Array | string, signatureHeader: string | null | undefined): VerifiedNotify =>
-      verifyNotifyBody(rawBody, signatureHeader, gateway.key),
+    verifyNotify: (
+      rawBody: Uint8Array | string,
+      signatureHeader: string | null | undefined
+    ): VerifiedNotify => verifyNotifyBody(rawBody, signatureHeader, gateway.key),
   })
 }
 

@@ -47,7 +47,8 @@ export class QfpayError extends Error {
   toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = { name: this.name, code: this.code, message: this.message }
     for (const [field, value] of Object.entries(this)) if (field !== 'cause') out[field] = value
-    if (this.cause instanceof Error) out['cause'] = { name: this.cause.name, message: this.cause.message }
+    if (this.cause instanceof Error)
+      out['cause'] = { name: this.cause.name, message: this.cause.message }
     return out
   }
 }
@@ -151,7 +152,11 @@ export class QfpaySignatureError extends QfpayError {
     super('qfpay_signature_error', message)
     this.header = fields.header ?? undefined
     const body = fields.body ?? ''
-    this.bodyExcerpt = excerpt(typeof body === 'string' ? body : new TextDecoder().decode(body.subarray(0, EXCERPT_CHARS * 4)))
+    this.bodyExcerpt = excerpt(
+      typeof body === 'string'
+        ? body
+        : new TextDecoder().decode(body.subarray(0, EXCERPT_CHARS * 4))
+    )
   }
 }
 
@@ -166,7 +171,12 @@ export const RAW_BODY_HINT = 'Was the body re-serialised? Verify the raw bytes.'
  * catch (err) { if (isQfpayError(err, 'qfpay_timeout')) await client.query({ out_trade_no }) }
  */
 export function isQfpayError(value: unknown, code?: QfpayErrorCode): value is QfpayError {
-  if (typeof value !== 'object' || value === null || (value as Record<symbol, unknown>)[BRAND] !== true) return false
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    (value as Record<symbol, unknown>)[BRAND] !== true
+  )
+    return false
   return code === undefined || (value as { code?: unknown }).code === code
 }
 
@@ -194,7 +204,10 @@ export interface RawGatewayAnswer {
 export function errorFromResponse(raw: RawGatewayAnswer): QfpayApiError | QfpayResponseError {
   const doing = endpointAction(raw.endpoint)
   const envelope = raw.json
-  const code = typeof envelope === 'object' && envelope !== null ? (envelope as Record<string, unknown>)['respcd'] : undefined
+  const code =
+    typeof envelope === 'object' && envelope !== null
+      ? (envelope as Record<string, unknown>)['respcd']
+      : undefined
   if (typeof code === 'string' || typeof code === 'number') {
     const fields = envelope as Record<string, unknown>
     const respcd = typeof code === 'number' ? String(code).padStart(4, '0') : code
@@ -203,36 +216,50 @@ export function errorFromResponse(raw: RawGatewayAnswer): QfpayApiError | QfpayR
     const info = describeRespcd(respcd)
     const text = [resperr, respmsg].filter(Boolean).join(' / ')
     const hint =
-      info.class === 'retryable' ? ' Try again later with the same out_trade_no.'
-      : respcd === '1102' || respcd === '2011' ? ' An out_trade_no can be used once: query it before creating another.'
-      : ''
+      info.class === 'retryable'
+        ? ' Try again later with the same out_trade_no.'
+        : respcd === '1102' || respcd === '2011'
+          ? ' An out_trade_no can be used once: query it before creating another.'
+          : ''
     return new QfpayApiError(
       `Failed to ${doing}: gateway answered respcd ${respcd} (${info.meaning}${text ? `: ${text}` : ''}).${hint}`,
       { respcd, resperr, respmsg, endpoint: raw.endpoint }
     )
   }
-  const unknown = isWriteEndpoint(raw.endpoint) ? ' The outcome is unknown: query by out_trade_no.' : ''
+  const unknown = isWriteEndpoint(raw.endpoint)
+    ? ' The outcome is unknown: query by out_trade_no.'
+    : ''
   let reason: string
   if (raw.status === 429) reason = 'rate limited (HTTP 429)'
-  else if (/^\s*</.test(raw.text)) reason = `the answer is an HTML page (HTTP ${raw.status}), not JSON`
+  else if (/^\s*</.test(raw.text))
+    reason = `the answer is an HTML page (HTTP ${raw.status}), not JSON`
   else if (raw.status < 200 || raw.status > 299) reason = `HTTP ${raw.status}`
   else reason = raw.json === undefined ? 'the answer is not JSON' : 'the answer has no respcd'
-  return new QfpayResponseError(`Failed to ${doing}: ${reason}.${raw.status === 429 ? '' : unknown}`, {
-    status: raw.status,
-    body: raw.text,
-    endpoint: raw.endpoint,
-  })
+  return new QfpayResponseError(
+    `Failed to ${doing}: ${reason}.${raw.status === 429 ? '' : unknown}`,
+    {
+      status: raw.status,
+      body: raw.text,
+      endpoint: raw.endpoint,
+    }
+  )
 }
 
 /** The verb and thing of "Failed to <verb> <thing>" for each endpoint. */
 export function endpointAction(endpoint: string): string {
   switch (endpoint) {
-    case 'payment': return 'create payment'
-    case 'refund': return 'refund payment'
-    case 'close': return 'close order'
-    case 'reversal': return 'reverse order'
-    case 'query': return 'query transactions'
-    default: return `call ${endpoint}`
+    case 'payment':
+      return 'create payment'
+    case 'refund':
+      return 'refund payment'
+    case 'close':
+      return 'close order'
+    case 'reversal':
+      return 'reverse order'
+    case 'query':
+      return 'query transactions'
+    default:
+      return `call ${endpoint}`
   }
 }
 

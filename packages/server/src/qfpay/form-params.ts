@@ -13,7 +13,14 @@
 import { endpointAction } from './errors.ts'
 import { isSwipePayType } from './pay-types.ts'
 import { formatTxdtm, isTxdtm } from './txdtm.ts'
-import type { Batch, CancelParams, CommonParams, PaymentParams, QueryParams, RefundParams } from './types.ts'
+import type {
+  Batch,
+  CancelParams,
+  CommonParams,
+  PaymentParams,
+  QueryParams,
+  RefundParams,
+} from './types.ts'
 
 /** The five `/trade/v1` endpoints the client calls. */
 export type Endpoint = 'payment' | 'refund' | 'close' | 'reversal' | 'query'
@@ -37,7 +44,8 @@ export function paymentFields(params: PaymentParams, ctx: FormContext): FormFiel
   const doing = endpointAction('payment')
   requireText(params.pay_type, 'pay_type', doing)
   requireText(params.out_trade_no, 'out_trade_no', doing)
-  if (isSwipePayType(params.pay_type)) requireText(params.auth_code, 'auth_code', doing, `for swipe-card pay type ${params.pay_type}`)
+  if (isSwipePayType(params.pay_type))
+    requireText(params.auth_code, 'auth_code', doing, `for swipe-card pay type ${params.pay_type}`)
   const extend = params.extend_info
   return compact({
     ...common(params, ctx, doing),
@@ -78,7 +86,11 @@ export function refundFields(params: RefundParams, ctx: FormContext): FormFields
 }
 
 /** `/close` and `/reversal` fields (same request, §7.2). */
-export function cancelFields(endpoint: 'close' | 'reversal', params: CancelParams, ctx: FormContext): FormFields {
+export function cancelFields(
+  endpoint: 'close' | 'reversal',
+  params: CancelParams,
+  ctx: FormContext
+): FormFields {
   const doing = endpointAction(endpoint)
   if (isBlank(params.syssn) && isBlank(params.out_trade_no)) {
     throw new TypeError(`Failed to ${doing}: pass syssn or out_trade_no.`)
@@ -127,12 +139,19 @@ function compact(fields: Record<string, unknown>): FormFields {
 
 function amount(value: unknown, doing: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw new RangeError(`Failed to ${doing}: txamt must be a positive integer in the currency's minor unit (100 = 1.00 HKD).`)
+    throw new RangeError(
+      `Failed to ${doing}: txamt must be a positive integer in the currency's minor unit (100 = 1.00 HKD).`
+    )
   }
   return value
 }
 
-function positive(value: number | undefined, name: string, doing: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
+function positive(
+  value: number | undefined,
+  name: string,
+  doing: string,
+  max = Number.MAX_SAFE_INTEGER
+): number | undefined {
   if (value === undefined) return undefined
   if (!Number.isSafeInteger(value) || value < 1 || value > max) {
     throw new RangeError(`Failed to ${doing}: ${name} must be an integer from 1 to ${max}.`)
@@ -146,7 +165,9 @@ function batch(value: Batch | undefined, name: string, doing: string): string | 
   for (const item of items) {
     // A comma inside one item would silently split it into two ids on the gateway.
     if (typeof item !== 'string' || (items.length > 1 && (item === '' || item.includes(',')))) {
-      throw new TypeError(`Failed to ${doing}: each ${name} must be a non-empty string without commas.`)
+      throw new TypeError(
+        `Failed to ${doing}: each ${name} must be a non-empty string without commas.`
+      )
     }
   }
   return items.join(',')
@@ -155,12 +176,14 @@ function batch(value: Batch | undefined, name: string, doing: string): string | 
 function time(value: string | Date | undefined, name: string, doing: string): string | undefined {
   if (value === undefined || value === '') return undefined
   if (value instanceof Date) return formatTxdtm(value)
-  if (!isTxdtm(value)) throw new TypeError(`Failed to ${doing}: ${name} must look like "2024-05-01 10:30:00" (UTC+8).`)
+  if (!isTxdtm(value))
+    throw new TypeError(`Failed to ${doing}: ${name} must look like "2024-05-01 10:30:00" (UTC+8).`)
   return value
 }
 
 function requireText(value: unknown, name: string, doing: string, note = ''): void {
-  if (isBlank(value)) throw new TypeError(`Failed to ${doing}: ${name} is required${note ? ` ${note}` : ''}.`)
+  if (isBlank(value))
+    throw new TypeError(`Failed to ${doing}: ${name} is required${note ? ` ${note}` : ''}.`)
 }
 
 function isBlank(value: unknown): boolean {

@@ -10,15 +10,53 @@
  *
  * @see ../../../../../shared/qfpay-api.md §1, §5.2, §6.2, §8.4, §8.5
  */
-import type { NotifyFields, QfpayEnvelope, QueryResponse, QueryRow, VerifiedNotify } from './types.ts'
+import type {
+  NotifyFields,
+  QfpayEnvelope,
+  QueryResponse,
+  QueryRow,
+  VerifiedNotify,
+} from './types.ts'
 
 /** Fields QFPay documents as text; a number found there is turned back into its decimal text. */
 const TEXT_FIELDS = new Set([
-  'respcd', 'resperr', 'respmsg', 'errmsg', 'syssn', 'orig_syssn', 'origssn', 'out_trade_no',
-  'orig_out_trade_no', 'pay_type', 'txcurrcd', 'txdtm', 'sysdtm', 'paydtm', 'chnlsn', 'chnlsn2',
-  'cardcd', 'cardtp', 'clisn', 'udid', 'userid', 'mchid', 'order_type', 'cancel', 'notify_type',
-  'status', 'goods_name', 'goods_info', 'qrcode', 'pay_url', 'code_url', 'surcharge_fee',
-  'surcharge_rate', 'exchange_rate', 'cash_fee', 'cash_fee_type', 'cash_refund_fee',
+  'respcd',
+  'resperr',
+  'respmsg',
+  'errmsg',
+  'syssn',
+  'orig_syssn',
+  'origssn',
+  'out_trade_no',
+  'orig_out_trade_no',
+  'pay_type',
+  'txcurrcd',
+  'txdtm',
+  'sysdtm',
+  'paydtm',
+  'chnlsn',
+  'chnlsn2',
+  'cardcd',
+  'cardtp',
+  'clisn',
+  'udid',
+  'userid',
+  'mchid',
+  'order_type',
+  'cancel',
+  'notify_type',
+  'status',
+  'goods_name',
+  'goods_info',
+  'qrcode',
+  'pay_url',
+  'code_url',
+  'surcharge_fee',
+  'surcharge_rate',
+  'exchange_rate',
+  'cash_fee',
+  'cash_fee_type',
+  'cash_refund_fee',
   'cash_refund_fee_type',
 ])
 
@@ -51,7 +89,9 @@ export function normaliseFields(raw: Record<string, unknown>): Record<string, un
  * Reads an answer's envelope and flat fields. Returns `undefined` when the value is not an
  * object with a `respcd` (the caller then raises a `QfpayResponseError`).
  */
-export function parseEnvelope<R extends QfpayEnvelope = QfpayEnvelope>(json: unknown): R | undefined {
+export function parseEnvelope<R extends QfpayEnvelope = QfpayEnvelope>(
+  json: unknown
+): R | undefined {
   if (!isRecord(json) || json['respcd'] === undefined || json['respcd'] === null) return undefined
   const out = normaliseFields(json)
   if (typeof out['respcd'] !== 'string') return undefined
@@ -92,7 +132,8 @@ export function parseNotify(json: Record<string, unknown>): VerifiedNotify {
   if (fields.notify_type === undefined || fields.notify_type === 'payment') {
     return { kind: 'payment', notify: { ...fields, notify_type: 'payment' } }
   }
-  if (fields.notify_type === 'refund') return { kind: 'refund', notify: { ...fields, notify_type: 'refund' } }
+  if (fields.notify_type === 'refund')
+    return { kind: 'refund', notify: { ...fields, notify_type: 'refund' } }
   return { kind: 'other', notify: fields }
 }
 

@@ -1,11 +1,18 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { DEFAULT_ONLINE_PAY_TYPES, isSwipePayType, payTypeInfo, SEED_PAY_TYPES } from './pay-types.ts'
+import {
+  DEFAULT_ONLINE_PAY_TYPES,
+  isSwipePayType,
+  payTypeInfo,
+  SEED_PAY_TYPES,
+} from './pay-types.ts'
 
 describe('pay types (seed 000)', () => {
   it('cancels online orders with close and swipe-card orders with reversal', () => {
-    for (const code of ['800151', '800201', '800101', '801512']) assert.equal(payTypeInfo(code)?.cancelWith, 'close', code)
-    for (const code of ['800108', '800208', '801008']) assert.equal(payTypeInfo(code)?.cancelWith, 'reversal', code)
+    for (const code of ['800151', '800201', '800101', '801512'])
+      assert.equal(payTypeInfo(code)?.cancelWith, 'close', code)
+    for (const code of ['800108', '800208', '801008'])
+      assert.equal(payTypeInfo(code)?.cancelWith, 'reversal', code)
   })
 
   it('knows which types answer with the final result', () => {

@@ -41,26 +41,166 @@ export interface PayTypeInfo {
 }
 
 const seedTypes: PayTypeInfo[] = [
-  { code: '800151', name: 'Alipay pre-order', wallet: 'alipay', flow: 'qr', returns: 'pay_url', swipe: false, cancelWith: 'close', seed: true, available: true },
-  { code: '800108', name: 'Alipay swipe card', wallet: 'alipay', flow: 'code', returns: 'result', swipe: true, cancelWith: 'reversal', seed: true, available: true },
-  { code: '800201', name: 'WeChat Pay pre-order', wallet: 'wechat', flow: 'qr', returns: 'qrcode', swipe: false, cancelWith: 'close', seed: true, available: true },
+  {
+    code: '800151',
+    name: 'Alipay pre-order',
+    wallet: 'alipay',
+    flow: 'qr',
+    returns: 'pay_url',
+    swipe: false,
+    cancelWith: 'close',
+    seed: true,
+    available: true,
+  },
+  {
+    code: '800108',
+    name: 'Alipay swipe card',
+    wallet: 'alipay',
+    flow: 'code',
+    returns: 'result',
+    swipe: true,
+    cancelWith: 'reversal',
+    seed: true,
+    available: true,
+  },
+  {
+    code: '800201',
+    name: 'WeChat Pay pre-order',
+    wallet: 'wechat',
+    flow: 'qr',
+    returns: 'qrcode',
+    swipe: false,
+    cancelWith: 'close',
+    seed: true,
+    available: true,
+  },
   // Seed 000 iii: needs a WeChat merchant account and an official account of the same company;
   // "temporarily not available".
-  { code: '800207', name: 'WeChat H5', wallet: 'wechat', flow: 'none', returns: 'pay_params', swipe: false, cancelWith: 'close', seed: true, available: false },
-  { code: '800208', name: 'WeChat Pay swipe card', wallet: 'wechat', flow: 'code', returns: 'result', swipe: true, cancelWith: 'reversal', seed: true, available: true },
+  {
+    code: '800207',
+    name: 'WeChat H5',
+    wallet: 'wechat',
+    flow: 'none',
+    returns: 'pay_params',
+    swipe: false,
+    cancelWith: 'close',
+    seed: true,
+    available: false,
+  },
+  {
+    code: '800208',
+    name: 'WeChat Pay swipe card',
+    wallet: 'wechat',
+    flow: 'code',
+    returns: 'result',
+    swipe: true,
+    cancelWith: 'reversal',
+    seed: true,
+    available: true,
+  },
 ]
 
 // Current codes (qfpay-api.md §4), known as data so the client and sandbox can speak them.
 const currentTypes: PayTypeInfo[] = [
-  { code: '800101', name: 'Alipay MPM (overseas)', wallet: 'alipay', flow: 'qr', returns: 'qrcode', swipe: false, cancelWith: 'close', seed: false, available: true },
-  { code: '801501', name: 'Alipay MPM (HK)', wallet: 'alipay', flow: 'qr', returns: 'qrcode', swipe: false, cancelWith: 'close', seed: false, available: true },
-  { code: '801101', name: 'Alipay online web (overseas)', wallet: 'alipay', flow: 'redirect', returns: 'pay_url', swipe: false, cancelWith: 'close', seed: false, available: true },
-  { code: '801514', name: 'Alipay online web (HK)', wallet: 'alipay', flow: 'redirect', returns: 'pay_url', swipe: false, cancelWith: 'close', seed: false, available: true },
-  { code: '801107', name: 'Alipay online WAP (overseas)', wallet: 'alipay', flow: 'redirect', returns: 'pay_url', swipe: false, cancelWith: 'close', seed: false, available: true },
-  { code: '801512', name: 'Alipay online WAP (HK)', wallet: 'alipay', flow: 'redirect', returns: 'pay_url', swipe: false, cancelWith: 'close', seed: false, available: true },
-  { code: '800212', name: 'WeChat Pay H5 (mobile browser)', wallet: 'wechat', flow: 'redirect', returns: 'pay_url', swipe: false, cancelWith: 'close', seed: false, available: true },
-  { code: '801008', name: 'WeChat Pay HK swipe card', wallet: 'wechat', flow: 'code', returns: 'result', swipe: true, cancelWith: 'reversal', seed: false, available: true },
-  { code: '800008', name: 'Any wallet swipe card', wallet: 'other', flow: 'code', returns: 'result', swipe: true, cancelWith: 'reversal', seed: false, available: true },
+  {
+    code: '800101',
+    name: 'Alipay MPM (overseas)',
+    wallet: 'alipay',
+    flow: 'qr',
+    returns: 'qrcode',
+    swipe: false,
+    cancelWith: 'close',
+    seed: false,
+    available: true,
+  },
+  {
+    code: '801501',
+    name: 'Alipay MPM (HK)',
+    wallet: 'alipay',
+    flow: 'qr',
+    returns: 'qrcode',
+    swipe: false,
+    cancelWith: 'close',
+    seed: false,
+    available: true,
+  },
+  {
+    code: '801101',
+    name: 'Alipay online web (overseas)',
+    wallet: 'alipay',
+    flow: 'redirect',
+    returns: 'pay_url',
+    swipe: false,
+    cancelWith: 'close',
+    seed: false,
+    available: true,
+  },
+  {
+    code: '801514',
+    name: 'Alipay online web (HK)',
+    wallet: 'alipay',
+    flow: 'redirect',
+    returns: 'pay_url',
+    swipe: false,
+    cancelWith: 'close',
+    seed: false,
+    available: true,
+  },
+  {
+    code: '801107',
+    name: 'Alipay online WAP (overseas)',
+    wallet: 'alipay',
+    flow: 'redirect',
+    returns: 'pay_url',
+    swipe: false,
+    cancelWith: 'close',
+    seed: false,
+    available: true,
+  },
+  {
+    code: '801512',
+    name: 'Alipay online WAP (HK)',
+    wallet: 'alipay',
+    flow: 'redirect',
+    returns: 'pay_url',
+    swipe: false,
+    cancelWith: 'close',
+    seed: false,
+    available: true,
+  },
+  {
+    code: '800212',
+    name: 'WeChat Pay H5 (mobile browser)',
+    wallet: 'wechat',
+    flow: 'redirect',
+    returns: 'pay_url',
+    swipe: false,
+    cancelWith: 'close',
+    seed: false,
+    available: true,
+  },
+  {
+    code: '801008',
+    name: 'WeChat Pay HK swipe card',
+    wallet: 'wechat',
+    flow: 'code',
+    returns: 'result',
+    swipe: true,
+    cancelWith: 'reversal',
+    seed: false,
+    available: true,
+  },
+  {
+    code: '800008',
+    name: 'Any wallet swipe card',
+    wallet: 'other',
+    flow: 'code',
+    returns: 'result',
+    swipe: true,
+    cancelWith: 'reversal',
+    seed: false,
+    available: true,
+  },
 ]
 
 /** Every pay type the project knows, by code. */
@@ -69,7 +209,9 @@ export const PAY_TYPES: ReadonlyMap<string, PayTypeInfo> = new Map(
 )
 
 /** The pay types of seed 000 that can take money (800207 is excluded: not available). */
-export const SEED_PAY_TYPES: readonly string[] = seedTypes.filter((t) => t.available).map((t) => t.code)
+export const SEED_PAY_TYPES: readonly string[] = seedTypes
+  .filter((t) => t.available)
+  .map((t) => t.code)
 
 /** The pay types enabled on the public checkout mount by default (design.md §7). */
 export const DEFAULT_ONLINE_PAY_TYPES: readonly string[] = ['800151', '800201']

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { describeRespcd, isPendingRespcd, isRetryableRespcd, paymentSuccessMeaning, respcdOutcome } from './respcd.ts'
+import {
+  describeRespcd,
+  isPendingRespcd,
+  isRetryableRespcd,
+  paymentSuccessMeaning,
+  respcdOutcome,
+} from './respcd.ts'
 
 describe('respcd table', () => {
   it('reads 0000 as ok, 1143 and 1145 as pending (the 2017+ meaning, not 2016\'s "does not exist")', () => {
@@ -12,18 +18,25 @@ describe('respcd table', () => {
   })
 
   it('marks system errors retryable and request errors not', () => {
-    for (const code of ['1100', '1205', '1296', '1297']) assert.deepEqual(respcdOutcome(code), { outcome: 'error', retryable: true }, code)
-    for (const code of ['1104', '1108', '2011', '1102']) assert.deepEqual(respcdOutcome(code), { outcome: 'error', retryable: false }, code)
+    for (const code of ['1100', '1205', '1296', '1297'])
+      assert.deepEqual(respcdOutcome(code), { outcome: 'error', retryable: true }, code)
+    for (const code of ['1104', '1108', '2011', '1102'])
+      assert.deepEqual(respcdOutcome(code), { outcome: 'error', retryable: false }, code)
     assert.equal(isRetryableRespcd('1108'), false)
   })
 
   it('reads shopper declines and state conflicts as declined', () => {
-    for (const code of ['1201', '1202', '2005', '1142', '1260', '1272']) assert.equal(respcdOutcome(code).outcome, 'declined', code)
+    for (const code of ['1201', '1202', '2005', '1142', '1260', '1272'])
+      assert.equal(respcdOutcome(code).outcome, 'declined', code)
     assert.equal(describeRespcd('1260').class, 'state-conflict')
   })
 
   it('treats an unknown code as a definite failure, never as retryable', () => {
-    assert.deepEqual(describeRespcd('9999'), { code: '9999', meaning: 'unknown return code', class: 'failed' })
+    assert.deepEqual(describeRespcd('9999'), {
+      code: '9999',
+      meaning: 'unknown return code',
+      class: 'failed',
+    })
     assert.deepEqual(respcdOutcome('9999'), { outcome: 'declined', retryable: false })
   })
 

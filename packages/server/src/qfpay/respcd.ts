@@ -17,7 +17,8 @@
  * - `state-conflict`: the order is not in a state that allows the call: query, then decide.
  * - `failed`: definite failure; this order will not take money.
  */
-export type RespcdClass = 'success' | 'pending' | 'retryable' | 'request-error' | 'state-conflict' | 'failed'
+export type RespcdClass =
+  'success' | 'pending' | 'retryable' | 'request-error' | 'state-conflict' | 'failed'
 
 /** The coarse outcome a caller acts on (style.md §4). */
 export type RespcdOutcome = 'ok' | 'pending' | 'declined' | 'error'
@@ -101,7 +102,10 @@ const groups: Record<RespcdClass, Row[]> = {
 /** Every known code, by code. */
 export const RESPCD: ReadonlyMap<string, RespcdInfo> = new Map(
   (Object.entries(groups) as [RespcdClass, Row[]][]).flatMap(([cls, rows]) =>
-    rows.map(([code, meaning]): [string, RespcdInfo] => [code, Object.freeze({ code, meaning, class: cls })])
+    rows.map(([code, meaning]): [string, RespcdInfo] => [
+      code,
+      Object.freeze({ code, meaning, class: cls }),
+    ])
   )
 )
 

@@ -43,9 +43,16 @@ export function isEmptyValue(value: SignableValue): value is null | undefined | 
  * `keepEmpty` reproduces the other reading of the 2016 rule (§3.2 "Conflict — empty values",
  * vector V7): only the sandbox uses it, to accept signatures computed either way.
  */
-export function stringToSign(params: SignableParams, options: { keepEmpty?: boolean } = {}): string {
+export function stringToSign(
+  params: SignableParams,
+  options: { keepEmpty?: boolean } = {}
+): string {
   const names = Object.keys(params)
-    .filter((name) => options.keepEmpty ? params[name] !== undefined && params[name] !== null : !isEmptyValue(params[name]))
+    .filter((name) =>
+      options.keepEmpty
+        ? params[name] !== undefined && params[name] !== null
+        : !isEmptyValue(params[name])
+    )
     .sort(compareBytes)
   return names.map((name) => `${name}=${String(params[name] ?? '')}`).join('&')
 }
@@ -81,7 +88,10 @@ export async function verifySignature(
   if (timingSafeEqualHex(await sign(params, key, signType), signature)) return true
   if (!options.acceptEmptyIncluded) return false
   const hasEmpty = Object.values(params).some((value) => value === '')
-  return hasEmpty && timingSafeEqualHex(await sign(params, key, signType, { keepEmpty: true }), signature)
+  return (
+    hasEmpty &&
+    timingSafeEqualHex(await sign(params, key, signType, { keepEmpty: true }), signature)
+  )
 }
 
 /**
@@ -103,7 +113,11 @@ export function signBody(rawBody: string | Uint8Array, key: string): string {
 }
 
 /** Checks a notify or response `X-QF-SIGN` against the raw body, in constant time. */
-export function verifyBodySignature(rawBody: string | Uint8Array, key: string, signature: string): boolean {
+export function verifyBodySignature(
+  rawBody: string | Uint8Array,
+  key: string,
+  signature: string
+): boolean {
   return timingSafeEqualHex(signBody(rawBody, key), signature)
 }
 

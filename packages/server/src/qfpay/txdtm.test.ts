@@ -14,7 +14,14 @@ describe('txdtm', () => {
   })
 
   it('rejects malformed and impossible times', () => {
-    for (const bad of ['2024-05-01T10:30:00', '2024-5-1 10:30:00', '2024-02-30 10:00:00', '2024-05-01 24:00:00', '', '2024-05-01 10:30']) {
+    for (const bad of [
+      '2024-05-01T10:30:00',
+      '2024-5-1 10:30:00',
+      '2024-02-30 10:00:00',
+      '2024-05-01 24:00:00',
+      '',
+      '2024-05-01 10:30',
+    ]) {
       assert.equal(isTxdtm(bad), false, bad)
     }
     assert.equal(isTxdtm('2024-02-29 23:59:59'), true)

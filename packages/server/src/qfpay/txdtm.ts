@@ -24,10 +24,24 @@ export function isTxdtm(value: string): boolean {
 export function parseTxdtm(value: string): Date | undefined {
   const match = TXDTM_PATTERN.exec(value)
   if (!match) return undefined
-  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [number, number, number, number, number, number]
+  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ]
   const utc = Date.UTC(year, month - 1, day, hour, minute, second)
   const check = new Date(utc)
   // Date.UTC rolls 2024-02-30 over into March; a real calendar second round-trips.
-  if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) return undefined
+  if (
+    check.getUTCMonth() !== month - 1 ||
+    check.getUTCDate() !== day ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  )
+    return undefined
   return new Date(utc - GATEWAY_OFFSET_MS)
 }

@@ -30,16 +30,28 @@ describe('verifyNotifyBody', () => {
   it('rejects a body with one byte changed, naming the likely mistake', () => {
     const tampered = new TextEncoder().encode(V5_BODY)
     tampered[tampered.indexOf(0x31)] = 0x32 // "1" → "2": txamt or status, one byte
-    const error = (() => { try { verifyNotifyBody(tampered, V5_SIGN, KEY) } catch (e) { return e } })()
+    const error = (() => {
+      try {
+        verifyNotifyBody(tampered, V5_SIGN, KEY)
+      } catch (e) {
+        return e
+      }
+    })()
     assert.ok(error instanceof QfpaySignatureError)
     assert.equal(error.code, 'qfpay_signature_error')
-    assert.equal(error.message, 'Failed to verify notify: signature mismatch. Was the body re-serialised? Verify the raw bytes.')
+    assert.equal(
+      error.message,
+      'Failed to verify notify: signature mismatch. Was the body re-serialised? Verify the raw bytes.'
+    )
     assert.equal(error.header, V5_SIGN)
     assert.ok(error.bodyExcerpt.startsWith('{"status": "2"'))
   })
 
   it('rejects a body that was parsed and re-serialised', () => {
-    assert.throws(() => verifyNotifyBody(JSON.stringify(JSON.parse(V5_BODY)), V5_SIGN, KEY), QfpaySignatureError)
+    assert.throws(
+      () => verifyNotifyBody(JSON.stringify(JSON.parse(V5_BODY)), V5_SIGN, KEY),
+      QfpaySignatureError
+    )
   })
 
   it('rejects a missing signature header', () => {
@@ -54,22 +66,37 @@ describe('verifyNotifyBody', () => {
 
   it('rejects a correctly signed body that is not a JSON object', () => {
     assert.throws(() => verifyNotifyBody('[1]', signBody('[1]', KEY), KEY), QfpayResponseError)
-    assert.throws(() => verifyNotifyBody('oops', signBody('oops', KEY), KEY), /Failed to read notify: the signed body is not JSON\./)
+    assert.throws(
+      () => verifyNotifyBody('oops', signBody('oops', KEY), KEY),
+      /Failed to read notify: the signed body is not JSON\./
+    )
   })
 
   it('refuses an already-parsed body with the raw-bytes hint', () => {
-    assert.throws(() => verifyNotifyBody(JSON.parse(V5_BODY) as unknown as string, V5_SIGN, KEY), /Verify the raw bytes/)
+    assert.throws(
+      () => verifyNotifyBody(JSON.parse(V5_BODY) as unknown as string, V5_SIGN, KEY),
+      /Verify the raw bytes/
+    )
   })
 
   it('reads a refund notify (§8.5), a seed-era notify without notify_type, and keeps other types', () => {
-    const refund = '{"notify_type": "refund", "syssn": "R1", "orig_syssn": "S1", "out_trade_no": "REFUND-1", "orig_out_trade_no": "ORDER-1", "txamt": 50, "respcd": "0000"}'
+    const refund =
+      '{"notify_type": "refund", "syssn": "R1", "orig_syssn": "S1", "out_trade_no": "REFUND-1", "orig_out_trade_no": "ORDER-1", "txamt": 50, "respcd": "0000"}'
     const r = verifyNotifyBody(refund, signBody(refund, KEY), KEY)
     assert.equal(r.kind, 'refund')
-    if (r.kind === 'refund') assert.deepEqual([r.notify.orig_syssn, r.notify.orig_out_trade_no, r.notify.txamt], ['S1', 'ORDER-1', 50])
+    if (r.kind === 'refund')
+      assert.deepEqual(
+        [r.notify.orig_syssn, r.notify.orig_out_trade_no, r.notify.txamt],
+        ['S1', 'ORDER-1', 50]
+      )
 
-    const seed = '{"Mchid": "BvDtmKJA5mx7GpN0", "syssn": "S1", "pay_type": "800201", "out_trade_no": "O1", "txamt": "10", "respcd": "0000", "respmesg": ""}'
+    const seed =
+      '{"Mchid": "BvDtmKJA5mx7GpN0", "syssn": "S1", "pay_type": "800201", "out_trade_no": "O1", "txamt": "10", "respcd": "0000", "respmesg": ""}'
     const s = verifyNotifyBody(seed, signBody(seed, KEY), KEY)
-    assert.deepEqual([s.kind, s.notify.notify_type, s.notify['Mchid']], ['payment', 'payment', 'BvDtmKJA5mx7GpN0'])
+    assert.deepEqual(
+      [s.kind, s.notify.notify_type, s.notify['Mchid']],
+      ['payment', 'payment', 'BvDtmKJA5mx7GpN0']
+    )
 
     const close = '{"notify_type": "close", "syssn": "S1"}'
     assert.equal(verifyNotifyBody(close, signBody(close, KEY), KEY).kind, 'other')

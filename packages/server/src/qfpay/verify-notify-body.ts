@@ -31,22 +31,35 @@ export function verifyNotifyBody(
   key: string
 ): VerifiedNotify {
   if (typeof rawBody !== 'string' && !(rawBody instanceof Uint8Array)) {
-    throw new TypeError(`Failed to verify notify: pass the raw body as a string or Uint8Array, not parsed JSON. ${RAW_BODY_HINT}`)
+    throw new TypeError(
+      `Failed to verify notify: pass the raw body as a string or Uint8Array, not parsed JSON. ${RAW_BODY_HINT}`
+    )
   }
   const header = typeof signatureHeader === 'string' ? signatureHeader.trim() : ''
   if (header === '') {
-    throw new QfpaySignatureError('Failed to verify notify: the X-QF-SIGN header is missing.', { header: signatureHeader, body: rawBody })
+    throw new QfpaySignatureError('Failed to verify notify: the X-QF-SIGN header is missing.', {
+      header: signatureHeader,
+      body: rawBody,
+    })
   }
   if (!verifyBodySignature(rawBody, key, header)) {
-    throw new QfpaySignatureError(`Failed to verify notify: signature mismatch. ${RAW_BODY_HINT}`, { header, body: rawBody })
+    throw new QfpaySignatureError(`Failed to verify notify: signature mismatch. ${RAW_BODY_HINT}`, {
+      header,
+      body: rawBody,
+    })
   }
   const text = typeof rawBody === 'string' ? rawBody : new TextDecoder().decode(rawBody)
   let json: unknown
   try {
     json = JSON.parse(text)
   } catch {
-    throw new QfpayResponseError('Failed to read notify: the signed body is not JSON.', { body: text })
+    throw new QfpayResponseError('Failed to read notify: the signed body is not JSON.', {
+      body: text,
+    })
   }
-  if (!isRecord(json)) throw new QfpayResponseError('Failed to read notify: the signed body is not a JSON object.', { body: text })
+  if (!isRecord(json))
+    throw new QfpayResponseError('Failed to read notify: the signed body is not a JSON object.', {
+      body: text,
+    })
   return parseNotify(json)
 }

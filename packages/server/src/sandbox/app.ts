@@ -19,18 +19,28 @@ export function createSandboxApp(core: SandboxCore): Hono {
     '*',
     bodyLimit({
       maxSize: core.bodyLimit,
-      onError: () => gatewayError('1103', `request body is larger than ${core.bodyLimit} bytes`, { status: 413 }),
+      onError: () =>
+        gatewayError('1103', `request body is larger than ${core.bodyLimit} bytes`, {
+          status: 413,
+        }),
     })
   )
   app.route('/', tradeRoutes(core))
   app.route('/', phonePageRoutes(core))
   app.route('/', controlRoutes(core))
-  app.notFound((c) => gatewayError('1103', `no such path: ${c.req.path.slice(0, 100)}`, { status: 404 }))
+  app.notFound((c) =>
+    gatewayError('1103', `no such path: ${c.req.path.slice(0, 100)}`, { status: 404 })
+  )
   app.onError((error, c) => {
-    if (error instanceof HTTPException) return gatewayError('1103', error.message || 'request format error', { status: error.status })
+    if (error instanceof HTTPException)
+      return gatewayError('1103', error.message || 'request format error', { status: error.status })
     core.onInternalError(error)
     // A generic message only: never a stack, never a key.
-    return gatewayError('1100', `internal sandbox error on ${c.req.method} ${c.req.path.slice(0, 100)}`, { status: 500 })
+    return gatewayError(
+      '1100',
+      `internal sandbox error on ${c.req.method} ${c.req.path.slice(0, 100)}`,
+      { status: 500 }
+    )
   })
   return app
 }

@@ -8,8 +8,14 @@ import { sign } from '../qfpay/sign.ts'
 const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url))
 
 /** Starts the CLI and resolves with its base URL once it prints one. */
-function start(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; baseUrl: string; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+function start(
+  args: string[],
+  env: Record<string, string> = {}
+): Promise<{ child: ChildProcess; baseUrl: string; output: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let output = ''
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -19,7 +25,9 @@ function start(args: string[], env: Record<string, string> = {}): Promise<{ chil
     }
     child.stdout?.on('data', onData)
     child.stderr?.on('data', onData)
-    child.on('exit', (code) => reject(new Error(`the CLI exited (${code}) before listening:\n${output}`)))
+    child.on('exit', (code) =>
+      reject(new Error(`the CLI exited (${code}) before listening:\n${output}`))
+    )
   })
 }
 
@@ -45,13 +53,20 @@ describe('pnpm sandbox (cli.ts)', () => {
 
   it('never prints a key given by flag or env, and accepts requests signed with it', async () => {
     const key = 'GIVEN-SECRET-KEY-0042'
-    for (const [args, env] of [[['--port', '0', '--appcode', 'CLIAPP', '--key', key], {}], [['--port', '0'], { QFPAY_APPCODE: 'CLIAPP', QFPAY_KEY: key }]] as const) {
+    for (const [args, env] of [
+      [['--port', '0', '--appcode', 'CLIAPP', '--key', key], {}],
+      [['--port', '0'], { QFPAY_APPCODE: 'CLIAPP', QFPAY_KEY: key }],
+    ] as const) {
       const { child, baseUrl, output } = await start([...args], env)
       try {
         const params = { out_trade_no: 'CLI-1' }
         const res = await fetch(`${baseUrl}/trade/v1/query`, {
           method: 'POST',
-          headers: { 'X-QF-APPCODE': 'CLIAPP', 'X-QF-SIGN': await sign(params, key), 'Content-Type': 'application/x-www-form-urlencoded' },
+          headers: {
+            'X-QF-APPCODE': 'CLIAPP',
+            'X-QF-SIGN': await sign(params, key),
+            'Content-Type': 'application/x-www-form-urlencoded',
+          },
           body: new URLSearchParams(params),
         })
         assert.equal(((await res.json()) as { respcd: string }).respcd, '0000')

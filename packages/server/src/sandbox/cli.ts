@@ -42,7 +42,8 @@ function readConfig() {
   const env = process.env
   const port = Number(values.port ?? env.SANDBOX_PORT ?? 8788)
   const timeScale = Number(values['time-scale'] ?? env.SANDBOX_TIME_SCALE ?? 1)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) fail('--port must be an integer from 0 to 65535.')
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    fail('--port must be an integer from 0 to 65535.')
   if (!(timeScale > 0)) fail('--time-scale must be a positive number.')
   return {
     port,
@@ -73,27 +74,39 @@ function main(): void {
   let sandbox: ReturnType<typeof createSandbox>
   try {
     // Phone-page URLs take the origin the merchant server used to reach us, unless --public-url.
-    sandbox = createSandbox({ ...merchant, ...(publicUrl ? { publicUrl } : {}), timeScale, onInternalError: (error) => console.error('[qfpay-sandbox] internal error:', error instanceof Error ? error.message : error) })
+    sandbox = createSandbox({
+      ...merchant,
+      ...(publicUrl ? { publicUrl } : {}),
+      timeScale,
+      onInternalError: (error) =>
+        console.error(
+          '[qfpay-sandbox] internal error:',
+          error instanceof Error ? error.message : error
+        ),
+    })
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error))
   }
-  const server = serve({ fetch: (request) => sandbox.fetch(request), port, hostname: host }, (info) => {
-    const shownHost = info.address.includes(':') ? `[${info.address}]` : info.address
-    const baseUrl = `http://${shownHost}:${info.port}`
-    const [view] = sandbox.merchants()
-    const lines = [
-      `QFPay sandbox listening on ${baseUrl}`,
-      `  appcode: ${view?.appcode ?? ''}${sandbox.generated.appcode ? ' (generated)' : ''}`,
-      // Only a generated key is shown; a given one stays where the user put it.
-      `  key:     ${sandbox.generated.key ? `${sandbox.generated.key} (generated)` : '(given, not shown)'}`,
-      ...(view?.mchid ? [`  mchid:   ${view.mchid}`] : []),
-      `  notify:  ${view?.notifyUrl ?? '(none: notifies are logged, not sent)'}`,
-      `  return:  ${view?.returnUrl ?? '(none)'}`,
-      `  control: ${baseUrl}/__sandbox/orders`,
-      ...(timeScale !== 1 ? [`  time scale: ${timeScale}x`] : []),
-    ]
-    console.log(lines.join('\n'))
-  })
+  const server = serve(
+    { fetch: (request) => sandbox.fetch(request), port, hostname: host },
+    (info) => {
+      const shownHost = info.address.includes(':') ? `[${info.address}]` : info.address
+      const baseUrl = `http://${shownHost}:${info.port}`
+      const [view] = sandbox.merchants()
+      const lines = [
+        `QFPay sandbox listening on ${baseUrl}`,
+        `  appcode: ${view?.appcode ?? ''}${sandbox.generated.appcode ? ' (generated)' : ''}`,
+        // Only a generated key is shown; a given one stays where the user put it.
+        `  key:     ${sandbox.generated.key ? `${sandbox.generated.key} (generated)` : '(given, not shown)'}`,
+        ...(view?.mchid ? [`  mchid:   ${view.mchid}`] : []),
+        `  notify:  ${view?.notifyUrl ?? '(none: notifies are logged, not sent)'}`,
+        `  return:  ${view?.returnUrl ?? '(none)'}`,
+        `  control: ${baseUrl}/__sandbox/orders`,
+        ...(timeScale !== 1 ? [`  time scale: ${timeScale}x`] : []),
+      ]
+      console.log(lines.join('\n'))
+    }
+  )
   let stopping = false
   const stop = (signal: string) => {
     if (stopping) return

@@ -69,7 +69,9 @@ export function createManualClock(start = Date.parse('2024-05-01T02:30:00Z')): M
     async advanceTo(at) {
       await settle()
       for (;;) {
-        const due = timers.filter((timer) => timer.at <= at).sort((a, b) => a.at - b.at || a.id - b.id)[0]
+        const due = timers
+          .filter((timer) => timer.at <= at)
+          .sort((a, b) => a.at - b.at || a.id - b.id)[0]
         if (!due) break
         timers = timers.filter((timer) => timer !== due)
         now = Math.max(now, due.at)

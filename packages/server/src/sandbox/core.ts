@@ -83,25 +83,47 @@ export interface SandboxCore {
 /** Builds the core from options. */
 export function createCore(options: SandboxOptions = {}): SandboxCore {
   const timeScale = options.timeScale ?? 1
-  if (!(timeScale > 0) || !Number.isFinite(timeScale)) throw new TypeError('Failed to create the sandbox: timeScale must be a positive number.')
-  const clock: SandboxClock = options.clock ?? (options.now ? { ...systemClock, now: options.now } : systemClock)
+  if (!(timeScale > 0) || !Number.isFinite(timeScale))
+    throw new TypeError('Failed to create the sandbox: timeScale must be a positive number.')
+  const clock: SandboxClock =
+    options.clock ?? (options.now ? { ...systemClock, now: options.now } : systemClock)
   const random = options.random ?? Math.random
   const merchantList = (options.merchants ?? [options]).map((m) => createMerchant(m))
   const merchants = new Map(merchantList.map((m) => [m.appcode, m]))
-  if (merchants.size !== merchantList.length) throw new TypeError('Failed to create the sandbox: two merchants share an appcode.')
+  if (merchants.size !== merchantList.length)
+    throw new TypeError('Failed to create the sandbox: two merchants share an appcode.')
   const events: OrderEvents = {
     paid(order) {
       const merchant = core.merchantOf(order)
       const fields = paymentNotifyFields(order, merchant.mchid)
-      notifier.send({ syssn: order.syssn, notifyType: 'payment', fields, key: merchant.key, url: notifyUrlFor(order), knobs: core.knobsFor(order.outTradeNo) })
+      notifier.send({
+        syssn: order.syssn,
+        notifyType: 'payment',
+        fields,
+        key: merchant.key,
+        url: notifyUrlFor(order),
+        knobs: core.knobsFor(order.outTradeNo),
+      })
     },
     refunded(order, refund) {
       const merchant = core.merchantOf(order)
       const fields = refundNotifyFields(order, refund, merchant.mchid)
-      notifier.send({ syssn: refund.syssn, notifyType: 'refund', fields, key: merchant.key, url: notifyUrlFor(order), knobs: core.knobsFor(order.outTradeNo) })
+      notifier.send({
+        syssn: refund.syssn,
+        notifyType: 'refund',
+        fields,
+        key: merchant.key,
+        url: notifyUrlFor(order),
+        knobs: core.knobsFor(order.outTradeNo),
+      })
     },
   }
-  const notifier = new Notifier({ clock, fetch: options.fetch ?? ((...args) => globalThis.fetch(...args)), timeScale, random })
+  const notifier = new Notifier({
+    clock,
+    fetch: options.fetch ?? ((...args) => globalThis.fetch(...args)),
+    timeScale,
+    random,
+  })
 
   const core: SandboxCore = {
     merchants,
@@ -113,15 +135,28 @@ export function createCore(options: SandboxOptions = {}): SandboxCore {
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     knobs: { ...DEFAULT_KNOBS, ...parseKnobs(options.knobs ?? {}) },
     orderKnobs: new Map(),
-    onInternalError: options.onInternalError ?? ((error) => console.error('[qfpay-sandbox] internal error:', error)),
+    onInternalError:
+      options.onInternalError ??
+      ((error) => console.error('[qfpay-sandbox] internal error:', error)),
     book: new OrderBook(clock, createIdSource(), events, timeScale),
-    knobsFor: (outTradeNo) => ({ ...core.knobs, ...(outTradeNo === undefined ? {} : core.orderKnobs.get(outTradeNo)) }),
+    knobsFor: (outTradeNo) => ({
+      ...core.knobs,
+      ...(outTradeNo === undefined ? {} : core.orderKnobs.get(outTradeNo)),
+    }),
     setKnobs(input) {
-      const { orders, ...rest } = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>
+      const { orders, ...rest } = (
+        typeof input === 'object' && input !== null ? input : {}
+      ) as Record<string, unknown>
       const parsed = parseKnobs(typeof input === 'object' && input !== null ? rest : input)
       if (orders !== undefined) {
-        if (typeof orders !== 'object' || orders === null) throw new SandboxControlError(400, 'invalid_knobs', 'Failed to set knobs: orders must map out_trade_no to knobs.')
-        for (const [outTradeNo, knobs] of Object.entries(orders)) core.setOrderKnobs(outTradeNo, knobs)
+        if (typeof orders !== 'object' || orders === null)
+          throw new SandboxControlError(
+            400,
+            'invalid_knobs',
+            'Failed to set knobs: orders must map out_trade_no to knobs.'
+          )
+        for (const [outTradeNo, knobs] of Object.entries(orders))
+          core.setOrderKnobs(outTradeNo, knobs)
       }
       Object.assign(core.knobs, parsed)
       return { ...core.knobs }
@@ -137,7 +172,12 @@ export function createCore(options: SandboxOptions = {}): SandboxCore {
     control: {
       order(syssn) {
         const order = core.book.get(syssn)
-        if (!order) throw new SandboxControlError(404, 'order_not_found', `Failed to find order ${syssn}: no such syssn.`)
+        if (!order)
+          throw new SandboxControlError(
+            404,
+            'order_not_found',
+            `Failed to find order ${syssn}: no such syssn.`
+          )
         return order
       },
       pay: (syssn) => guard(() => core.book.pay(core.control.order(syssn))),
@@ -146,9 +186,17 @@ export function createCore(options: SandboxOptions = {}): SandboxCore {
       latePay: (syssn) => guard(() => core.book.pay(core.control.order(syssn), { late: true })),
       notify(syssn) {
         const order = core.control.order(syssn)
-        const previous = notifier.log().filter((r) => r.syssn === syssn && r.notifyType === 'payment').at(-1)
+        const previous = notifier
+          .log()
+          .filter((r) => r.syssn === syssn && r.notifyType === 'payment')
+          .at(-1)
         if (previous) return notifier.resend(previous, core.merchantOf(order).key)
-        if (order.state !== 'paid') throw new SandboxControlError(409, 'order_not_paid', `Failed to notify order ${syssn}: it is ${order.state}; QFPay only notifies successes.`)
+        if (order.state !== 'paid')
+          throw new SandboxControlError(
+            409,
+            'order_not_paid',
+            `Failed to notify order ${syssn}: it is ${order.state}; QFPay only notifies successes.`
+          )
         events.paid(order)
         return notifier.log().at(-1) as NotifyRecord
       },
@@ -167,7 +215,13 @@ function guard(run: () => SandboxOrder): SandboxOrder {
   try {
     return run()
   } catch (error) {
-    if (error instanceof GatewayError) throw new SandboxControlError(409, 'invalid_state', `Failed to change the order: ${error.message}.`, error.respcd)
+    if (error instanceof GatewayError)
+      throw new SandboxControlError(
+        409,
+        'invalid_state',
+        `Failed to change the order: ${error.message}.`,
+        error.respcd
+      )
     throw error
   }
 }

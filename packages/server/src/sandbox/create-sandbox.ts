@@ -40,7 +40,9 @@ export interface Sandbox {
   /** Sends the order's payment notify again. */
   resendNotify(syssn: string): NotifyRecord
   /** Merges knobs for the whole sandbox; returns them all. */
-  setKnobs(knobs: Partial<SandboxKnobs> & { orders?: Record<string, Partial<SandboxKnobs>> }): SandboxKnobs
+  setKnobs(
+    knobs: Partial<SandboxKnobs> & { orders?: Record<string, Partial<SandboxKnobs>> }
+  ): SandboxKnobs
   /** Merges knobs for one order, by out_trade_no (the order may not exist yet). */
   setOrderKnobs(outTradeNo: string, knobs: Partial<SandboxKnobs>): Partial<SandboxKnobs>
   knobs(): SandboxKnobs

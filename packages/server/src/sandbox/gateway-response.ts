@@ -9,7 +9,15 @@ import { signBody } from '../qfpay/sign.ts'
 import { pyJsonDumps, type PyJsonValue } from './py-json.ts'
 
 /** Builds a gateway response; `key` signs it. */
-export function gatewayResponse(record: Record<string, PyJsonValue>, options: { key?: string | undefined; status?: number; headers?: Record<string, string>; truncate?: boolean } = {}): Response {
+export function gatewayResponse(
+  record: Record<string, PyJsonValue>,
+  options: {
+    key?: string | undefined
+    status?: number
+    headers?: Record<string, string>
+    truncate?: boolean
+  } = {}
+): Response {
   let body = pyJsonDumps(record)
   // The malformedJsonRate knob: the gateway did the work, the answer arrives cut short.
   if (options.truncate) body = body.slice(0, Math.max(1, Math.floor(body.length / 2)))
@@ -19,6 +27,10 @@ export function gatewayResponse(record: Record<string, PyJsonValue>, options: { 
 }
 
 /** A refusal: `respcd`, `resperr` (the code's meaning), `respmsg` (what exactly is wrong). */
-export function gatewayError(respcd: string, respmsg: string, options: { key?: string | undefined; status?: number; headers?: Record<string, string> } = {}): Response {
+export function gatewayError(
+  respcd: string,
+  respmsg: string,
+  options: { key?: string | undefined; status?: number; headers?: Record<string, string> } = {}
+): Response {
   return gatewayResponse({ respcd, resperr: describeRespcd(respcd).meaning, respmsg }, options)
 }

@@ -28,8 +28,12 @@ export function createIdSource(): IdSource {
     syssn: (now) => `${date(now)}${instance}${String(++counter).padStart(12, '0')}`,
     token: () => randomBytes(16).toString('hex'),
     // WeChat transaction ids start 4200000…, Alipay trade numbers with the date then 2200…
-    chnlsn: (wallet, now) => (wallet === 'wechat' ? `42000000${date(now)}${digits(12)}` : `${date(now)}2200${digits(16)}`),
+    chnlsn: (wallet, now) =>
+      wallet === 'wechat' ? `42000000${date(now)}${digits(12)}` : `${date(now)}2200${digits(16)}`,
     // Alipay user ids are 16 digits starting 2088; WeChat openids 28 characters starting "o".
-    cardcd: (wallet) => (wallet === 'wechat' ? `o${randomBytes(21).toString('base64url').slice(0, 27)}` : `2088${digits(12)}`),
+    cardcd: (wallet) =>
+      wallet === 'wechat'
+        ? `o${randomBytes(21).toString('base64url').slice(0, 27)}`
+        : `2088${digits(12)}`,
   }
 }

@@ -3,12 +3,21 @@ import { describe, it } from 'node:test'
 import { authCode, testBed, tradeNo } from './test-kit.ts'
 
 /** A random source that replays a list. */
-const replay = (...values: number[]) => () => values.shift() ?? 0.99
+const replay =
+  (...values: number[]) =>
+  () =>
+    values.shift() ?? 0.99
 
 describe('knobs', () => {
   it('serverErrorRate answers 503 with a QFPay-shaped body and creates nothing', async () => {
     const bed = testBed({ knobs: { serverErrorRate: 0.5 }, random: replay(0.1, 0.9) })
-    const first = await bed.call('payment', { txamt: '100', txcurrcd: 'HKD', pay_type: '800201', out_trade_no: tradeNo(), txdtm: '2024-05-01 10:30:00' })
+    const first = await bed.call('payment', {
+      txamt: '100',
+      txcurrcd: 'HKD',
+      pay_type: '800201',
+      out_trade_no: tradeNo(),
+      txdtm: '2024-05-01 10:30:00',
+    })
     assert.equal(first.status, 503)
     assert.equal(first.json.respcd, '1100')
     assert.equal(bed.sandbox.orders().length, 0)
@@ -27,7 +36,13 @@ describe('knobs', () => {
 
   it('malformedJsonRate processes the call but truncates the JSON answer', async () => {
     const bed = testBed({ knobs: { malformedJsonRate: 1 } })
-    const res = await bed.call('payment', { txamt: '100', txcurrcd: 'HKD', pay_type: '800201', out_trade_no: tradeNo(), txdtm: '2024-05-01 10:30:00' })
+    const res = await bed.call('payment', {
+      txamt: '100',
+      txcurrcd: 'HKD',
+      pay_type: '800201',
+      out_trade_no: tradeNo(),
+      txdtm: '2024-05-01 10:30:00',
+    })
     assert.throws(() => JSON.parse(res.raw))
     assert.equal(bed.sandbox.orders().length, 1)
     bed.sandbox.close()
@@ -49,12 +64,24 @@ describe('knobs', () => {
     const bed = testBed()
     const number = tradeNo()
     bed.sandbox.setOrderKnobs(number, { pendingQueries: 1 })
-    const res = await bed.pay({ pay_type: '800208', auth_code: authCode('5678'), out_trade_no: number })
+    const res = await bed.pay({
+      pay_type: '800208',
+      auth_code: authCode('5678'),
+      out_trade_no: number,
+    })
     assert.equal(res.respcd, '1143')
-    const row = async () => ((await bed.call('query', { syssn: res.syssn as string })).json.data as Array<Record<string, string>>)[0]?.respcd
+    const row = async () =>
+      (
+        (await bed.call('query', { syssn: res.syssn as string })).json.data as Array<
+          Record<string, string>
+        >
+      )[0]?.respcd
     assert.equal(await row(), '1143')
     assert.equal(await row(), '0000')
-    assert.equal((await bed.pay({ pay_type: '800208', auth_code: authCode('5678') })).respcd, '0000')
+    assert.equal(
+      (await bed.pay({ pay_type: '800208', auth_code: authCode('5678') })).respcd,
+      '0000'
+    )
     bed.sandbox.close()
   })
 
@@ -67,7 +94,10 @@ describe('knobs', () => {
     bed.sandbox.pay(b.syssn as string)
     await bed.sandbox.drain()
     assert.equal(bed.sandbox.notifies().find((n) => n.syssn === a.syssn)?.state, 'dropped')
-    assert.deepEqual(bed.captured.map((c) => (JSON.parse(c.body) as { syssn: string }).syssn), [b.syssn, b.syssn])
+    assert.deepEqual(
+      bed.captured.map((c) => (JSON.parse(c.body) as { syssn: string }).syssn),
+      [b.syssn, b.syssn]
+    )
     bed.sandbox.close()
   })
 
@@ -86,9 +116,17 @@ describe('knobs', () => {
     const bed = testBed({ knobs: { notifyReorder: true } })
     const paid = await bed.pay({ pay_type: '800108', auth_code: authCode('0000') })
     assert.equal(bed.sandbox.notifies()[0]?.state, 'held')
-    await bed.call('refund', { syssn: paid.syssn as string, out_trade_no: tradeNo('R'), txamt: '100', txdtm: '2024-05-01 10:30:00' })
+    await bed.call('refund', {
+      syssn: paid.syssn as string,
+      out_trade_no: tradeNo('R'),
+      txamt: '100',
+      txdtm: '2024-05-01 10:30:00',
+    })
     await bed.sandbox.drain()
-    assert.deepEqual(bed.captured.map((c) => (JSON.parse(c.body) as { notify_type: string }).notify_type), ['refund', 'payment'])
+    assert.deepEqual(
+      bed.captured.map((c) => (JSON.parse(c.body) as { notify_type: string }).notify_type),
+      ['refund', 'payment']
+    )
     bed.sandbox.close()
   })
 

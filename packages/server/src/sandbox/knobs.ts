@@ -43,7 +43,13 @@ export const DEFAULT_KNOBS: Readonly<SandboxKnobs> = Object.freeze({
   rateLimit: false,
 })
 
-const RATES = ['serverErrorRate', 'htmlErrorRate', 'malformedJsonRate', 'notifyDropRate', 'notifyDuplicateRate'] as const
+const RATES = [
+  'serverErrorRate',
+  'htmlErrorRate',
+  'malformedJsonRate',
+  'notifyDropRate',
+  'notifyDuplicateRate',
+] as const
 const COUNTS = ['latencyMs', 'notifyDelayMs', 'pendingQueries'] as const
 const FLAGS = ['notifyReorder', 'rateLimit'] as const
 
@@ -63,13 +69,16 @@ export function parseKnobs(input: unknown): Partial<SandboxKnobs> {
   const out: Partial<SandboxKnobs> = {}
   for (const [name, value] of Object.entries(input)) {
     if ((RATES as readonly string[]).includes(name)) {
-      if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw new KnobError(`Failed to set knobs: ${name} must be a number from 0 to 1.`)
+      if (typeof value !== 'number' || !(value >= 0 && value <= 1))
+        throw new KnobError(`Failed to set knobs: ${name} must be a number from 0 to 1.`)
       out[name as (typeof RATES)[number]] = value
     } else if ((COUNTS as readonly string[]).includes(name)) {
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new KnobError(`Failed to set knobs: ${name} must be a non-negative integer.`)
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+        throw new KnobError(`Failed to set knobs: ${name} must be a non-negative integer.`)
       out[name as (typeof COUNTS)[number]] = value
     } else if ((FLAGS as readonly string[]).includes(name)) {
-      if (typeof value !== 'boolean') throw new KnobError(`Failed to set knobs: ${name} must be true or false.`)
+      if (typeof value !== 'boolean')
+        throw new KnobError(`Failed to set knobs: ${name} must be true or false.`)
       out[name as (typeof FLAGS)[number]] = value
     } else {
       throw new KnobError(`Failed to set knobs: unknown knob "${name}".`)

@@ -52,7 +52,9 @@ export interface SandboxMerchantView {
 }
 
 /** The five pay types of seed 000 (including 800207, which answers "not available"). */
-export const SEED_PAY_TYPE_CODES: readonly string[] = [...PAY_TYPES.values()].filter((t) => t.seed).map((t) => t.code)
+export const SEED_PAY_TYPE_CODES: readonly string[] = [...PAY_TYPES.values()]
+  .filter((t) => t.seed)
+  .map((t) => t.code)
 
 /** 32 upper-case hex characters, the shape of published appcodes and keys (qfpay-api.md §1). */
 export function generateCredential(): string {
@@ -61,12 +63,19 @@ export function generateCredential(): string {
 
 /** Applies defaults and checks a merchant configuration. */
 export function createMerchant(options: SandboxMerchantOptions = {}): SandboxMerchant {
-  for (const [name, value] of [['notifyUrl', options.notifyUrl], ['returnUrl', options.returnUrl]] as const) {
-    if (value !== undefined && !isHttpUrl(value)) throw new TypeError(`Failed to configure the sandbox merchant: ${name} must be an absolute http(s) URL.`)
+  for (const [name, value] of [
+    ['notifyUrl', options.notifyUrl],
+    ['returnUrl', options.returnUrl],
+  ] as const) {
+    if (value !== undefined && !isHttpUrl(value))
+      throw new TypeError(
+        `Failed to configure the sandbox merchant: ${name} must be an absolute http(s) URL.`
+      )
   }
   const payTypes = options.payTypes ?? SEED_PAY_TYPE_CODES
   for (const code of payTypes) {
-    if (!PAY_TYPES.has(code)) throw new TypeError(`Failed to configure the sandbox merchant: unknown pay type ${code}.`)
+    if (!PAY_TYPES.has(code))
+      throw new TypeError(`Failed to configure the sandbox merchant: unknown pay type ${code}.`)
   }
   return {
     appcode: options.appcode || generateCredential(),
@@ -78,7 +87,9 @@ export function createMerchant(options: SandboxMerchantOptions = {}): SandboxMer
     notifyUrl: options.notifyUrl || undefined,
     returnUrl: options.returnUrl || undefined,
     payTypes: new Set(payTypes),
-    currencies: options.currencies ? new Set(options.currencies.map((c) => c.toUpperCase())) : undefined,
+    currencies: options.currencies
+      ? new Set(options.currencies.map((c) => c.toUpperCase()))
+      : undefined,
   }
 }
 

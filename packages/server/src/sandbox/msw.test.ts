@@ -18,10 +18,20 @@ describe('gatewayHandlers with msw setupServer', () => {
   })
 
   it('answers a signed payment made with fetch, handing out a phone page under the base URL', async () => {
-    const params = { txamt: '100', txcurrcd: 'HKD', pay_type: '800201', out_trade_no: 'MSW-1', txdtm: '2024-05-01 10:30:00' }
+    const params = {
+      txamt: '100',
+      txcurrcd: 'HKD',
+      pay_type: '800201',
+      out_trade_no: 'MSW-1',
+      txdtm: '2024-05-01 10:30:00',
+    }
     const res = await fetch(`${BASE}/trade/v1/payment`, {
       method: 'POST',
-      headers: { 'X-QF-APPCODE': 'MSWAPP', 'X-QF-SIGN': await sign(params, KEY), 'Content-Type': 'application/x-www-form-urlencoded' },
+      headers: {
+        'X-QF-APPCODE': 'MSWAPP',
+        'X-QF-SIGN': await sign(params, KEY),
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
       body: new URLSearchParams(params),
     })
     const raw = await res.text()

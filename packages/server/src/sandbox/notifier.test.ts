@@ -21,7 +21,23 @@ describe('notifies', () => {
     assert.match(sent.body, /^\{"status": "1", "pay_type": "800201", /)
     assert.ok(sent.body.includes('"goods_name": "\\u5496\\u5561"'))
     const fields = JSON.parse(sent.body) as Record<string, string>
-    assert.deepEqual(Object.keys(fields), ['status', 'pay_type', 'sysdtm', 'paydtm', 'goods_name', 'txcurrcd', 'txdtm', 'txamt', 'out_trade_no', 'syssn', 'cancel', 'respcd', 'notify_type', 'chnlsn', 'cardcd'])
+    assert.deepEqual(Object.keys(fields), [
+      'status',
+      'pay_type',
+      'sysdtm',
+      'paydtm',
+      'goods_name',
+      'txcurrcd',
+      'txdtm',
+      'txamt',
+      'out_trade_no',
+      'syssn',
+      'cancel',
+      'respcd',
+      'notify_type',
+      'chnlsn',
+      'cardcd',
+    ])
     assert.equal(fields.notify_type, 'payment')
     assert.equal(fields.respcd, '0000')
     assert.equal(fields.syssn, order.syssn)
@@ -31,11 +47,35 @@ describe('notifies', () => {
 
   it('posts refund notifies with the fields of the captured production notify, mchid included when issued', async () => {
     const bed = testBed({ mchid: 'ZaMVg12345' })
-    const paid = await bed.pay({ pay_type: '800108', auth_code: authCode('0000'), mchid: 'ZaMVg12345' })
-    await bed.call('refund', { mchid: 'ZaMVg12345', syssn: paid.syssn as string, out_trade_no: 'REFUND-A', txamt: '30', txdtm: '2024-05-01 11:00:00' })
+    const paid = await bed.pay({
+      pay_type: '800108',
+      auth_code: authCode('0000'),
+      mchid: 'ZaMVg12345',
+    })
+    await bed.call('refund', {
+      mchid: 'ZaMVg12345',
+      syssn: paid.syssn as string,
+      out_trade_no: 'REFUND-A',
+      txamt: '30',
+      txdtm: '2024-05-01 11:00:00',
+    })
     await bed.sandbox.drain()
-    const refund = bed.captured.map((c) => JSON.parse(c.body) as Record<string, string>).find((b) => b.notify_type === 'refund')
-    assert.deepEqual(Object.keys(refund ?? {}), ['notify_type', 'syssn', 'orig_syssn', 'out_trade_no', 'orig_out_trade_no', 'txamt', 'txcurrcd', 'txdtm', 'sysdtm', 'respcd', 'mchid'])
+    const refund = bed.captured
+      .map((c) => JSON.parse(c.body) as Record<string, string>)
+      .find((b) => b.notify_type === 'refund')
+    assert.deepEqual(Object.keys(refund ?? {}), [
+      'notify_type',
+      'syssn',
+      'orig_syssn',
+      'out_trade_no',
+      'orig_out_trade_no',
+      'txamt',
+      'txcurrcd',
+      'txdtm',
+      'sysdtm',
+      'respcd',
+      'mchid',
+    ])
     assert.equal(refund?.orig_syssn, paid.syssn)
     assert.equal(refund?.out_trade_no, 'REFUND-A')
     assert.equal(refund?.txamt, '30')
@@ -108,7 +148,11 @@ describe('notifies', () => {
   it('late-pay after close marks the order paid and sends the notify', async () => {
     const bed = testBed()
     const order = await bed.pay()
-    await bed.call('close', { syssn: order.syssn as string, txamt: '100', txdtm: '2024-05-01 10:30:00' })
+    await bed.call('close', {
+      syssn: order.syssn as string,
+      txamt: '100',
+      txdtm: '2024-05-01 10:30:00',
+    })
     const view = bed.sandbox.latePay(order.syssn as string)
     assert.equal(view.state, 'paid')
     assert.equal(view.latePaid, true)
@@ -131,7 +175,10 @@ describe('notifies', () => {
 
 describe('signNotifyForTest', () => {
   it('formats fields as the gateway does and signs the raw body', () => {
-    const { body, signature, headers } = signNotifyForTest({ notify_type: 'payment', txamt: 100, goods_name: '咖啡', skipped: undefined }, TEST_KEY)
+    const { body, signature, headers } = signNotifyForTest(
+      { notify_type: 'payment', txamt: 100, goods_name: '咖啡', skipped: undefined },
+      TEST_KEY
+    )
     assert.equal(body, '{"notify_type": "payment", "txamt": "100", "goods_name": "\\u5496\\u5561"}')
     assert.ok(verifyBodySignature(body, TEST_KEY, signature))
     assert.equal(headers['X-QF-SIGN'], signature)
@@ -139,7 +186,11 @@ describe('signNotifyForTest', () => {
   })
 
   it('signs a raw body unchanged, reproducing vector V5', () => {
-    const v5 = '{"status": "1", "pay_type": "800201", "sysdtm": "2024-05-01 10:30:01", "paydtm": "2024-05-01 10:31:15", "goods_name": "Coffee", "txcurrcd": "HKD", "txdtm": "2024-05-01 10:30:00", "txamt": "100", "out_trade_no": "ORDER-0001", "syssn": "20240501000200020012345678", "cancel": "0", "respcd": "0000", "notify_type": "payment", "chnlsn": "4200000000202405010000000001", "cardcd": ""}'
-    assert.equal(signNotifyForTest(v5, '0123456789ABCDEF0123456789ABCDEF').signature, '38E891D1FEA4D90D076120EE4EA941DD')
+    const v5 =
+      '{"status": "1", "pay_type": "800201", "sysdtm": "2024-05-01 10:30:01", "paydtm": "2024-05-01 10:31:15", "goods_name": "Coffee", "txcurrcd": "HKD", "txdtm": "2024-05-01 10:30:00", "txamt": "100", "out_trade_no": "ORDER-0001", "syssn": "20240501000200020012345678", "cancel": "0", "respcd": "0000", "notify_type": "payment", "chnlsn": "4200000000202405010000000001", "cardcd": ""}'
+    assert.equal(
+      signNotifyForTest(v5, '0123456789ABCDEF0123456789ABCDEF').signature,
+      '38E891D1FEA4D90D076120EE4EA941DD'
+    )
   })
 })

@@ -12,7 +12,9 @@ import { pyJsonDumps } from './py-json.ts'
 import type { GatewayRecord } from './order-rows.ts'
 
 /** Retry intervals after the first attempt, in ms (qfpay-api.md §8.2, current docs 2020–2026). */
-export const NOTIFY_RETRY_DELAYS_MS: readonly number[] = [2, 10, 10, 60, 120, 360, 900].map((minutes) => minutes * 60_000)
+export const NOTIFY_RETRY_DELAYS_MS: readonly number[] = [2, 10, 10, 60, 120, 360, 900].map(
+  (minutes) => minutes * 60_000
+)
 
 /** Give a merchant this long to answer one attempt (QFPay documents no timeout; 10 s is ours). */
 const ATTEMPT_TIMEOUT_MS = 10_000
@@ -72,7 +74,14 @@ export class Notifier {
   }
 
   /** Queues one notify; knobs may drop, duplicate, delay or hold it. */
-  send(input: { syssn: string; notifyType: 'payment' | 'refund'; fields: GatewayRecord; key: string; url: string | undefined; knobs: SandboxKnobs }): NotifyRecord {
+  send(input: {
+    syssn: string
+    notifyType: 'payment' | 'refund'
+    fields: GatewayRecord
+    key: string
+    url: string | undefined
+    knobs: SandboxKnobs
+  }): NotifyRecord {
     const { knobs } = input
     const record = this.#record(input, false)
     if (!record.url) return record
@@ -81,20 +90,30 @@ export class Notifier {
       return record
     }
     const copies = [record]
-    if (chance(knobs.notifyDuplicateRate, this.options.random)) copies.push(this.#record(input, true))
+    if (chance(knobs.notifyDuplicateRate, this.options.random))
+      copies.push(this.#record(input, true))
     for (const copy of copies) {
       if (knobs.notifyReorder) copy.state = 'held'
       else this.#schedule(copy, knobs.notifyDelayMs)
     }
     // Reordering: once two are held, release them newest first (a refund before its payment).
     const held = this.#records.filter((r) => r.state === 'held')
-    if (knobs.notifyReorder && held.length >= 2) for (const r of held.reverse()) this.#schedule(r, knobs.notifyDelayMs)
+    if (knobs.notifyReorder && held.length >= 2)
+      for (const r of held.reverse()) this.#schedule(r, knobs.notifyDelayMs)
     return record
   }
 
   /** Sends the notify of an order again, as a fresh delivery with its own schedule. */
   resend(previous: NotifyRecord, key: string): NotifyRecord {
-    const record: NotifyRecord = { id: this.#nextId++, syssn: previous.syssn, notifyType: previous.notifyType, url: previous.url, body: previous.body, state: 'scheduled', attempts: [] }
+    const record: NotifyRecord = {
+      id: this.#nextId++,
+      syssn: previous.syssn,
+      notifyType: previous.notifyType,
+      url: previous.url,
+      body: previous.body,
+      state: 'scheduled',
+      attempts: [],
+    }
     this.#records.push(record)
     this.#keys.set(record.id, key)
     this.#schedule(record, 0)
@@ -123,7 +142,16 @@ export class Notifier {
     this.#abort.abort()
   }
 
-  #record(input: { syssn: string; notifyType: 'payment' | 'refund'; fields: GatewayRecord; key: string; url: string | undefined }, duplicate: boolean): NotifyRecord {
+  #record(
+    input: {
+      syssn: string
+      notifyType: 'payment' | 'refund'
+      fields: GatewayRecord
+      key: string
+      url: string | undefined
+    },
+    duplicate: boolean
+  ): NotifyRecord {
     const record: NotifyRecord = {
       id: this.#nextId++,
       syssn: input.syssn,
@@ -148,10 +176,13 @@ export class Notifier {
     }
     const { clock } = this.options
     record.nextAttemptAt = new Date(clock.now() + delayMs).toISOString()
-    this.#timers.set(record.id, clock.setTimeout(() => {
-      this.#timers.delete(record.id)
-      this.#start(record)
-    }, delayMs))
+    this.#timers.set(
+      record.id,
+      clock.setTimeout(() => {
+        this.#timers.delete(record.id)
+        this.#start(record)
+      }, delayMs)
+    )
   }
 
   #start(record: NotifyRecord): void {

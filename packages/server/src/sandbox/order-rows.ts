@@ -112,7 +112,11 @@ export function paymentNotifyFields(order: SandboxOrder, mchid: string | undefin
 }
 
 /** Refund notify body fields, as the refund notify captured in production (§8.5, [S9]). */
-export function refundNotifyFields(order: SandboxOrder, refund: SandboxRefund, mchid: string | undefined): GatewayRecord {
+export function refundNotifyFields(
+  order: SandboxOrder,
+  refund: SandboxRefund,
+  mchid: string | undefined
+): GatewayRecord {
   return {
     notify_type: 'refund',
     syssn: refund.syssn,
@@ -159,9 +163,17 @@ export interface SandboxOrderView {
 /** The control API's view of an order. */
 export function orderView(order: SandboxOrder): SandboxOrderView {
   const refunded = refundedAmount(order)
-  const state: OrderStatus = order.state !== 'paid' ? order.state : refunded === 0 ? 'paid' : refunded < order.txamt ? 'partially_refunded' : 'refunded'
+  const state: OrderStatus =
+    order.state !== 'paid'
+      ? order.state
+      : refunded === 0
+        ? 'paid'
+        : refunded < order.txamt
+          ? 'partially_refunded'
+          : 'refunded'
   const returns = payTypeInfo(order.payType)?.returns
-  const iso = (at: number | undefined) => (at === undefined ? undefined : new Date(at).toISOString())
+  const iso = (at: number | undefined) =>
+    at === undefined ? undefined : new Date(at).toISOString()
   return {
     syssn: order.syssn,
     out_trade_no: order.outTradeNo,
@@ -173,13 +185,22 @@ export function orderView(order: SandboxOrder): SandboxOrderView {
     respcd: rowRespcd(order),
     cancel: cancelFlag(order),
     goodsName: order.goodsName,
-    ...(order.payUrl ? (returns === 'qrcode' ? { qrcode: order.payUrl } : { pay_url: order.payUrl }) : {}),
+    ...(order.payUrl
+      ? returns === 'qrcode'
+        ? { qrcode: order.payUrl }
+        : { pay_url: order.payUrl }
+      : {}),
     createdAt: new Date(order.createdAt).toISOString(),
     ...(order.expiresAt !== undefined ? { expiresAt: iso(order.expiresAt) as string } : {}),
     ...(order.paidAt !== undefined ? { paidAt: iso(order.paidAt) as string } : {}),
     latePaid: order.latePaid,
     refundedAmount: refunded,
-    refunds: order.refunds.map((r) => ({ syssn: r.syssn, out_trade_no: r.outTradeNo, txamt: String(r.txamt), sysdtm: r.sysdtm })),
+    refunds: order.refunds.map((r) => ({
+      syssn: r.syssn,
+      out_trade_no: r.outTradeNo,
+      txamt: String(r.txamt),
+      sysdtm: r.sysdtm,
+    })),
     pendingQueries: order.pendingQueries,
     knobs: order.knobs,
   }

@@ -10,8 +10,12 @@ async function rows(bed: TestBed, params: Record<string, string>): Promise<Row[]
   assert.equal(res.json.respcd, '0000')
   return res.json.data as Row[]
 }
-const refund = (bed: TestBed, syssn: string, txamt: string, outTradeNo = tradeNo('R')) => bed.call('refund', { syssn, out_trade_no: outTradeNo, txamt, txdtm: TXDTM }).then((r) => r.json as Row)
-const cancel = (bed: TestBed, endpoint: 'close' | 'reversal', syssn: string, txamt = '100') => bed.call(endpoint, { syssn, txamt, txdtm: TXDTM }).then((r) => r.json as Row)
+const refund = (bed: TestBed, syssn: string, txamt: string, outTradeNo = tradeNo('R')) =>
+  bed
+    .call('refund', { syssn, out_trade_no: outTradeNo, txamt, txdtm: TXDTM })
+    .then((r) => r.json as Row)
+const cancel = (bed: TestBed, endpoint: 'close' | 'reversal', syssn: string, txamt = '100') =>
+  bed.call(endpoint, { syssn, txamt, txdtm: TXDTM }).then((r) => r.json as Row)
 
 describe('order lifecycle per seed pay type', () => {
   const bed = testBed()
@@ -47,7 +51,10 @@ describe('order lifecycle per seed pay type', () => {
     const refundNo = tradeNo('R')
     const answer = await refund(bed, paid.syssn as string, '40', refundNo)
     const [row] = await rows(bed, { out_trade_no: refundNo })
-    assert.deepEqual([row?.order_type, row?.origssn, row?.syssn, row?.txamt, row?.respcd], ['refund', paid.syssn, answer.syssn, '40', '0000'])
+    assert.deepEqual(
+      [row?.order_type, row?.origssn, row?.syssn, row?.txamt, row?.respcd],
+      ['refund', paid.syssn, answer.syssn, '40', '0000']
+    )
   })
 
   it('refuses refunds of unpaid, closed and unknown orders', async () => {
@@ -83,8 +90,14 @@ describe('close and reversal (seed 000)', () => {
   it('closes by out_trade_no too, and refuses a wrong amount with 1266', async () => {
     const number = tradeNo()
     await bed.pay({ out_trade_no: number })
-    assert.equal((await bed.call('close', { out_trade_no: number, txamt: '99', txdtm: TXDTM })).json.respcd, '1266')
-    assert.equal((await bed.call('close', { out_trade_no: number, txamt: '100', txdtm: TXDTM })).json.respcd, '0000')
+    assert.equal(
+      (await bed.call('close', { out_trade_no: number, txamt: '99', txdtm: TXDTM })).json.respcd,
+      '1266'
+    )
+    assert.equal(
+      (await bed.call('close', { out_trade_no: number, txamt: '100', txdtm: TXDTM })).json.respcd,
+      '0000'
+    )
   })
 
   it('refuses to close a paid WeChat order with 1260 and leaves it paid', async () => {
@@ -125,7 +138,17 @@ describe('close and reversal (seed 000)', () => {
     assert.equal((await bed.call('close', { txamt: '100', txdtm: TXDTM })).json.respcd, '1104')
     const a = await bed.pay()
     const b = await bed.pay()
-    assert.equal((await bed.call('close', { syssn: a.syssn as string, out_trade_no: b.out_trade_no as string, txamt: '100', txdtm: TXDTM })).json.respcd, '1267')
+    assert.equal(
+      (
+        await bed.call('close', {
+          syssn: a.syssn as string,
+          out_trade_no: b.out_trade_no as string,
+          txamt: '100',
+          txdtm: TXDTM,
+        })
+      ).json.respcd,
+      '1267'
+    )
   })
 })
 
@@ -159,10 +182,16 @@ describe('/trade/v1/query', () => {
   const made: Row[] = []
 
   it('batches by comma-separated syssn and out_trade_no, newest first', async () => {
-    for (let i = 0; i < 3; i++) made.push(await bed.pay({ pay_type: i === 2 ? '800151' : '800201' }))
+    for (let i = 0; i < 3; i++)
+      made.push(await bed.pay({ pay_type: i === 2 ? '800151' : '800201' }))
     const bySyssn = await rows(bed, { syssn: made.map((m) => m.syssn).join(',') })
-    assert.deepEqual(bySyssn.map((r) => r.syssn), made.map((m) => m.syssn).reverse())
-    const byNumber = await rows(bed, { out_trade_no: `${made[0]?.out_trade_no},${made[1]?.out_trade_no}` })
+    assert.deepEqual(
+      bySyssn.map((r) => r.syssn),
+      made.map((m) => m.syssn).reverse()
+    )
+    const byNumber = await rows(bed, {
+      out_trade_no: `${made[0]?.out_trade_no},${made[1]?.out_trade_no}`,
+    })
     assert.equal(byNumber.length, 2)
   })
 
@@ -170,13 +199,19 @@ describe('/trade/v1/query', () => {
     assert.equal((await rows(bed, { pay_type: '800151' })).length, 1)
     bed.sandbox.pay(made[0]?.syssn as string)
     const paid = await rows(bed, { respcd: '0000' })
-    assert.deepEqual(paid.map((r) => r.syssn), [made[0]?.syssn])
+    assert.deepEqual(
+      paid.map((r) => r.syssn),
+      [made[0]?.syssn]
+    )
   })
 
   it('pages with page and page_size (default 10, max 100)', async () => {
     for (let i = 0; i < 10; i++) await bed.pay()
     const first = await bed.call('query', {})
-    assert.deepEqual([first.json.page, first.json.page_size, (first.json.data as Row[]).length], ['1', '10', 10])
+    assert.deepEqual(
+      [first.json.page, first.json.page_size, (first.json.data as Row[]).length],
+      ['1', '10', 10]
+    )
     const second = await rows(bed, { page: '2' })
     assert.equal(second.length, 3)
     assert.equal((await rows(bed, { page: '3', page_size: '5' })).length, 3)
@@ -185,19 +220,44 @@ describe('/trade/v1/query', () => {
   })
 
   it('filters by start_time and end_time on sysdtm, and ignores them when syssn is given', async () => {
-    assert.equal((await rows(bed, { start_time: '2024-05-01 00:00:00', end_time: '2024-05-01 23:59:59' })).length, 10)
-    assert.equal((await rows(bed, { start_time: '2024-06-01 00:00:00', end_time: '2024-06-30 23:59:59' })).length, 0)
-    assert.equal((await rows(bed, { syssn: made[0]?.syssn as string, start_time: '2024-06-01 00:00:00' })).length, 1)
+    assert.equal(
+      (await rows(bed, { start_time: '2024-05-01 00:00:00', end_time: '2024-05-01 23:59:59' }))
+        .length,
+      10
+    )
+    assert.equal(
+      (await rows(bed, { start_time: '2024-06-01 00:00:00', end_time: '2024-06-30 23:59:59' }))
+        .length,
+      0
+    )
+    assert.equal(
+      (await rows(bed, { syssn: made[0]?.syssn as string, start_time: '2024-06-01 00:00:00' }))
+        .length,
+      1
+    )
     assert.equal((await bed.call('query', { start_time: 'yesterday' })).json.respcd, '1104')
   })
 
-  it('never shows another merchant\'s orders', async () => {
-    const shared = testBed({ merchants: [{ appcode: 'SHOP-A', key: 'key-a' }, { appcode: 'SHOP-B', key: 'key-b' }] })
+  it("never shows another merchant's orders", async () => {
+    const shared = testBed({
+      merchants: [
+        { appcode: 'SHOP-A', key: 'key-a' },
+        { appcode: 'SHOP-B', key: 'key-b' },
+      ],
+    })
     const a = await shared.pay()
     assert.equal(a.respcd, '0000')
-    const asB = await shared.call('query', { syssn: a.syssn as string }, { appcode: 'SHOP-B', key: 'key-b' })
+    const asB = await shared.call(
+      'query',
+      { syssn: a.syssn as string },
+      { appcode: 'SHOP-B', key: 'key-b' }
+    )
     assert.deepEqual(asB.json.data, [])
-    const closeAsB = await shared.call('close', { syssn: a.syssn as string, txamt: '100', txdtm: TXDTM }, { appcode: 'SHOP-B', key: 'key-b' })
+    const closeAsB = await shared.call(
+      'close',
+      { syssn: a.syssn as string, txamt: '100', txdtm: TXDTM },
+      { appcode: 'SHOP-B', key: 'key-b' }
+    )
     assert.equal(closeAsB.json.respcd, '1268')
     shared.sandbox.close()
   })

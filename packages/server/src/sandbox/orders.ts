@@ -16,7 +16,8 @@ import type { SandboxKnobs } from './knobs.ts'
 import { formatTxdtm } from '../qfpay/txdtm.ts'
 
 /** The order's own state; refunds are read from `refunds`. */
-export type OrderState = 'created' | 'pending' | 'paid' | 'failed' | 'closed' | 'expired' | 'reversed'
+export type OrderState =
+  'created' | 'pending' | 'paid' | 'failed' | 'closed' | 'expired' | 'reversed'
 
 /** One refund: its own transaction (`order_type=refund`, `origssn` = the payment). */
 export interface SandboxRefund {
@@ -68,7 +69,18 @@ export interface SandboxOrder {
 }
 
 /** What a new order needs. */
-export type NewOrder = Pick<SandboxOrder, 'appcode' | 'outTradeNo' | 'payType' | 'txamt' | 'txcurrcd' | 'txdtm' | 'goodsName' | 'udid' | 'knobs'> &
+export type NewOrder = Pick<
+  SandboxOrder,
+  | 'appcode'
+  | 'outTradeNo'
+  | 'payType'
+  | 'txamt'
+  | 'txcurrcd'
+  | 'txdtm'
+  | 'goodsName'
+  | 'udid'
+  | 'knobs'
+> &
   Partial<Pick<SandboxOrder, 'requestNotifyUrl' | 'requestReturnUrl'>> & { expiredMinutes?: number }
 
 /** Hooks the book calls after a success, to send notifies. */
@@ -131,7 +143,10 @@ export class OrderBook {
   /** 2011 when the number was already used by a payment or a refund of this merchant. */
   assertFreeOutTradeNo(appcode: string, outTradeNo: string): void {
     if (this.#outTradeNos.get(appcode)?.has(outTradeNo)) {
-      throw new GatewayError('2011', `out_trade_no ${outTradeNo} was already used by a payment or refund of this merchant`)
+      throw new GatewayError(
+        '2011',
+        `out_trade_no ${outTradeNo} was already used by a payment or refund of this merchant`
+      )
     }
   }
 
@@ -161,14 +176,21 @@ export class OrderBook {
       // expired_time is in minutes (qfpay-api.md §5.1, default 30); --time-scale shortens it.
       const lifetime = ((expiredMinutes ?? 30) * 60_000) / this.timeScale
       order.expiresAt = now + lifetime
-      this.#timers.set(order.syssn, this.clock.setTimeout(() => this.touch(order), lifetime))
+      this.#timers.set(
+        order.syssn,
+        this.clock.setTimeout(() => this.touch(order), lifetime)
+      )
     }
     return order
   }
 
   /** Applies a due expiry lazily (the timer may not have fired yet, or the clock was moved). */
   touch(order: SandboxOrder): SandboxOrder {
-    if (order.state === 'created' && order.expiresAt !== undefined && this.clock.now() >= order.expiresAt) {
+    if (
+      order.state === 'created' &&
+      order.expiresAt !== undefined &&
+      this.clock.now() >= order.expiresAt
+    ) {
       order.state = 'expired'
       this.#clearTimer(order)
     }
@@ -178,8 +200,11 @@ export class OrderBook {
   /** The wallet took the money: created/pending → paid, or a late payment after close. */
   pay(order: SandboxOrder, options: { late?: boolean } = {}): SandboxOrder {
     this.touch(order)
-    const allowed: OrderState[] = options.late ? ['closed', 'expired', 'failed'] : ['created', 'pending']
-    if (!allowed.includes(order.state)) throw new GatewayError(conflictCode(order), `order ${order.syssn} is ${order.state}`)
+    const allowed: OrderState[] = options.late
+      ? ['closed', 'expired', 'failed']
+      : ['created', 'pending']
+    if (!allowed.includes(order.state))
+      throw new GatewayError(conflictCode(order), `order ${order.syssn} is ${order.state}`)
     const now = this.clock.now()
     const wallet = payTypeInfo(order.payType)?.wallet ?? 'other'
     order.state = 'paid'
@@ -196,7 +221,8 @@ export class OrderBook {
   /** The wallet refused: created/pending → failed with a decline code (default 1201). */
   decline(order: SandboxOrder, respcd = '1201'): SandboxOrder {
     this.touch(order)
-    if (order.state !== 'created' && order.state !== 'pending') throw new GatewayError(conflictCode(order), `order ${order.syssn} is ${order.state}`)
+    if (order.state !== 'created' && order.state !== 'pending')
+      throw new GatewayError(conflictCode(order), `order ${order.syssn} is ${order.state}`)
     order.state = 'failed'
     order.declineRespcd = respcd
     this.#clearTimer(order)
@@ -206,7 +232,8 @@ export class OrderBook {
   /** Ends a created pre-order's life now, as its `expired_time` would. */
   expire(order: SandboxOrder): SandboxOrder {
     this.touch(order)
-    if (order.state !== 'created') throw new GatewayError(conflictCode(order), `order ${order.syssn} is ${order.state}`)
+    if (order.state !== 'created')
+      throw new GatewayError(conflictCode(order), `order ${order.syssn} is ${order.state}`)
     order.state = 'expired'
     this.#clearTimer(order)
     return order
@@ -231,12 +258,18 @@ export class OrderBook {
     const info = payTypeInfo(order.payType)
     if (info && info.cancelWith !== endpoint) {
       const kind = info.swipe ? 'offline (swipe-card)' : 'online'
-      throw new GatewayError('1104', `/${endpoint} does not apply to ${kind} pay_type ${order.payType}: use /${info.cancelWith} (seed 000)`)
+      throw new GatewayError(
+        '1104',
+        `/${endpoint} does not apply to ${kind} pay_type ${order.payType}: use /${info.cancelWith} (seed 000)`
+      )
     }
-    if (txamt !== order.txamt) throw new GatewayError('1266', `txamt ${txamt} does not match the order's ${order.txamt}`)
+    if (txamt !== order.txamt)
+      throw new GatewayError('1266', `txamt ${txamt} does not match the order's ${order.txamt}`)
     if (order.state === 'paid') {
-      if (endpoint === 'close') throw new GatewayError('1260', `order ${order.syssn} is already paid: refund it instead`)
-      if (refundedAmount(order) >= order.txamt) throw new GatewayError('1262', `order ${order.syssn} is already refunded`)
+      if (endpoint === 'close')
+        throw new GatewayError('1260', `order ${order.syssn} is already paid: refund it instead`)
+      if (refundedAmount(order) >= order.txamt)
+        throw new GatewayError('1262', `order ${order.syssn} is already refunded`)
       order.state = 'reversed'
     } else if (order.state === 'created' || order.state === 'pending' || order.state === 'failed') {
       order.state = 'closed'
@@ -249,17 +282,34 @@ export class OrderBook {
   }
 
   /** `/refund`: a paid order, a fresh `out_trade_no`, and no more than what is left (1272). */
-  refund(order: SandboxOrder, input: { outTradeNo: string; txamt: number; txdtm: string; udid: string }): SandboxRefund {
+  refund(
+    order: SandboxOrder,
+    input: { outTradeNo: string; txamt: number; txdtm: string; udid: string }
+  ): SandboxRefund {
     this.touch(order)
     if (order.state !== 'paid') {
-      const code = order.state === 'reversed' ? '1262' : order.state === 'closed' || order.state === 'expired' ? '1264' : '1261'
-      throw new GatewayError(code, `order ${order.syssn} is ${order.state}: only paid orders can be refunded`)
+      const code =
+        order.state === 'reversed'
+          ? '1262'
+          : order.state === 'closed' || order.state === 'expired'
+            ? '1264'
+            : '1261'
+      throw new GatewayError(
+        code,
+        `order ${order.syssn} is ${order.state}: only paid orders can be refunded`
+      )
     }
     this.assertFreeOutTradeNo(order.appcode, input.outTradeNo)
     const left = order.txamt - refundedAmount(order)
-    if (input.txamt > left) throw new GatewayError('1272', `txamt ${input.txamt} exceeds the refundable ${left}`)
+    if (input.txamt > left)
+      throw new GatewayError('1272', `txamt ${input.txamt} exceeds the refundable ${left}`)
     const now = this.clock.now()
-    const refund: SandboxRefund = { ...input, syssn: this.ids.syssn(now), sysdtm: formatTxdtm(now), createdAt: now }
+    const refund: SandboxRefund = {
+      ...input,
+      syssn: this.ids.syssn(now),
+      sysdtm: formatTxdtm(now),
+      createdAt: now,
+    }
     order.refunds.push(refund)
     this.#claim(order.appcode, input.outTradeNo, order)
     this.events.refunded(order, refund)

@@ -19,7 +19,13 @@ button{width:100%;min-height:48px;border:0;border-radius:8px;font:inherit;font-w
 button:focus-visible{outline:3px solid #69b1ff;outline-offset:2px}
 .note{color:#646a73;font-size:.8125rem;margin:1rem 0 0}`
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+}
 
 /** Escapes text for HTML content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -57,7 +63,12 @@ ${body}
 }
 
 /** The order page with its Pay and Decline buttons (only while the order is open). */
-export function renderPhonePage(input: { order: SandboxOrder; merchant: string; wallet: string; css: string }): string {
+export function renderPhonePage(input: {
+  order: SandboxOrder
+  merchant: string
+  wallet: string
+  css: string
+}): string {
   const { order } = input
   const amount = formatAmount(order.txamt, order.txcurrcd)
   const open = order.state === 'created'
@@ -65,7 +76,10 @@ export function renderPhonePage(input: { order: SandboxOrder; merchant: string; 
     ? `<form method="post" action="${order.token}/pay"><button type="submit" class="pay">Pay</button></form>
 <form method="post" action="${order.token}/decline"><button type="submit" class="decline">Decline</button></form>`
     : `<p role="status">This order is ${escapeHtml(order.state)}: it can no longer be paid.</p>`
-  return shell(`Pay ${input.merchant}`, input.css, `<div class="card">
+  return shell(
+    `Pay ${input.merchant}`,
+    input.css,
+    `<div class="card">
 <p class="wallet">${escapeHtml(input.wallet)} · QFPay sandbox</p>
 <h1>${escapeHtml(input.merchant)}</h1>
 <p class="amount">${escapeHtml(amount)}</p>
@@ -77,13 +91,18 @@ export function renderPhonePage(input: { order: SandboxOrder; merchant: string; 
 </dl>
 ${actions}
 <p class="note">Simulated wallet: no money moves.</p>
-</div>`)
+</div>`
+  )
 }
 
 /** A one-message page: the outcome of Pay or Decline, or why nothing happened. */
 export function renderResultPage(input: { title: string; message: string; css: string }): string {
-  return shell(input.title, input.css, `<div class="card" role="status">
+  return shell(
+    input.title,
+    input.css,
+    `<div class="card" role="status">
 <h1>${escapeHtml(input.title)}</h1>
 <p>${escapeHtml(input.message)}</p>
-</div>`)
+</div>`
+  )
 }

@@ -18,8 +18,14 @@ describe('phone page', () => {
     assert.match(html, /咖啡/)
     assert.match(html, /HK\$123\.45/)
     assert.match(html, /<dd>HKD<\/dd>/)
-    assert.match(html, /<form method="post" action="[0-9a-f]{32}\/pay"><button type="submit" class="pay">Pay<\/button><\/form>/)
-    assert.match(html, /<form method="post" action="[0-9a-f]{32}\/decline"><button type="submit" class="decline">Decline<\/button><\/form>/)
+    assert.match(
+      html,
+      /<form method="post" action="[0-9a-f]{32}\/pay"><button type="submit" class="pay">Pay<\/button><\/form>/
+    )
+    assert.match(
+      html,
+      /<form method="post" action="[0-9a-f]{32}\/decline"><button type="submit" class="decline">Decline<\/button><\/form>/
+    )
     assert.doesNotMatch(html, /<script|\son\w+=/i)
     assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'none'/)
     const css = await bed.sandbox.request('/sandbox/pay/phone.css')
@@ -33,14 +39,23 @@ describe('phone page', () => {
 
   it('Pay on an Alipay online order marks it paid, notifies, and redirects 303 to the return URL with the seed parameters', async () => {
     const order = await bed.pay({ pay_type: '800151', udid: 'till-1' })
-    const res = await bed.sandbox.request(`${pathOf(order.pay_url as string)}/pay`, { method: 'POST' })
+    const res = await bed.sandbox.request(`${pathOf(order.pay_url as string)}/pay`, {
+      method: 'POST',
+    })
     assert.equal(res.status, 303)
     const target = new URL(res.headers.get('location') ?? '')
     assert.equal(`${target.origin}${target.pathname}`, 'http://merchant.test/qfpay/return')
     const query = Object.fromEntries(target.searchParams)
     assert.deepEqual(query, {
-      shop: '1', syssn: order.syssn, pay_type: '800151', out_trade_no: order.out_trade_no, txdtm: order.txdtm,
-      txamt: '100', udid: 'till-1', respcd: '0000', respmesg: 'success',
+      shop: '1',
+      syssn: order.syssn,
+      pay_type: '800151',
+      out_trade_no: order.out_trade_no,
+      txdtm: order.txdtm,
+      txamt: '100',
+      udid: 'till-1',
+      respcd: '0000',
+      respmesg: 'success',
     })
     assert.equal(bed.sandbox.order(order.syssn as string)?.state, 'paid')
     assert.equal(bed.sandbox.notifies().filter((n) => n.syssn === order.syssn).length, 1)
@@ -50,14 +65,18 @@ describe('phone page', () => {
   it('adds Mchid to the redirect when the merchant was issued one', async () => {
     const withMchid = testBed({ mchid: 'ZaMVg12345' })
     const order = await withMchid.pay({ pay_type: '800151', mchid: 'ZaMVg12345' })
-    const res = await withMchid.sandbox.request(`${pathOf(order.pay_url as string)}/pay`, { method: 'POST' })
+    const res = await withMchid.sandbox.request(`${pathOf(order.pay_url as string)}/pay`, {
+      method: 'POST',
+    })
     assert.equal(new URL(res.headers.get('location') ?? '').searchParams.get('Mchid'), 'ZaMVg12345')
     withMchid.sandbox.close()
   })
 
   it('Pay on a WeChat order shows the result instead of redirecting', async () => {
     const order = await bed.pay({ pay_type: '800201' })
-    const res = await bed.sandbox.request(`${pathOf(order.qrcode as string)}/pay`, { method: 'POST' })
+    const res = await bed.sandbox.request(`${pathOf(order.qrcode as string)}/pay`, {
+      method: 'POST',
+    })
     assert.equal(res.status, 200)
     assert.match(await res.text(), /Payment successful/)
     assert.equal(bed.sandbox.order(order.syssn as string)?.state, 'paid')
@@ -65,10 +84,16 @@ describe('phone page', () => {
 
   it('Decline fails the order with 1201 and shows it; no notify is sent', async () => {
     const order = await bed.pay({ pay_type: '800151' })
-    const res = await bed.sandbox.request(`${pathOf(order.pay_url as string)}/decline`, { method: 'POST' })
+    const res = await bed.sandbox.request(`${pathOf(order.pay_url as string)}/decline`, {
+      method: 'POST',
+    })
     assert.equal(res.status, 200)
     assert.match(await res.text(), /Payment declined/)
-    const row = ((await bed.call('query', { syssn: order.syssn as string })).json.data as Array<Record<string, string>>)[0]
+    const row = (
+      (await bed.call('query', { syssn: order.syssn as string })).json.data as Array<
+        Record<string, string>
+      >
+    )[0]
     assert.equal(row?.respcd, '1201')
     assert.equal(bed.sandbox.notifies().filter((n) => n.syssn === order.syssn).length, 0)
   })
@@ -76,20 +101,37 @@ describe('phone page', () => {
   it('answers 409 on a closed or expired order and changes nothing', async () => {
     for (const end of ['close', 'expire'] as const) {
       const order = await bed.pay()
-      if (end === 'close') await bed.call('close', { syssn: order.syssn as string, txamt: '100', txdtm: '2024-05-01 10:30:00' })
+      if (end === 'close')
+        await bed.call('close', {
+          syssn: order.syssn as string,
+          txamt: '100',
+          txdtm: '2024-05-01 10:30:00',
+        })
       else bed.sandbox.expire(order.syssn as string)
       const before = bed.sandbox.order(order.syssn as string)?.state
       const page = await bed.sandbox.request(pathOf(order.qrcode as string))
       assert.equal(page.status, 409)
       assert.doesNotMatch(await page.text(), />Pay</)
-      const pay = await bed.sandbox.request(`${pathOf(order.qrcode as string)}/pay`, { method: 'POST' })
+      const pay = await bed.sandbox.request(`${pathOf(order.qrcode as string)}/pay`, {
+        method: 'POST',
+      })
       assert.equal(pay.status, 409)
       assert.equal(bed.sandbox.order(order.syssn as string)?.state, before)
     }
   })
 
   it('answers 404 for an unknown token', async () => {
-    assert.equal((await bed.sandbox.request('/sandbox/pay/0123456789abcdef0123456789abcdef')).status, 404)
-    assert.equal((await bed.sandbox.request('/sandbox/pay/0123456789abcdef0123456789abcdef/pay', { method: 'POST' })).status, 404)
+    assert.equal(
+      (await bed.sandbox.request('/sandbox/pay/0123456789abcdef0123456789abcdef')).status,
+      404
+    )
+    assert.equal(
+      (
+        await bed.sandbox.request('/sandbox/pay/0123456789abcdef0123456789abcdef/pay', {
+          method: 'POST',
+        })
+      ).status,
+      404
+    )
   })
 })

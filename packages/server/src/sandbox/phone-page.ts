@@ -26,30 +26,82 @@ export function phonePageRoutes(core: SandboxCore): Hono {
     c.header('Referrer-Policy', 'no-referrer')
     c.header('X-Content-Type-Options', 'nosniff')
   })
-  app.get('/sandbox/pay/phone.css', (c) => c.body(PHONE_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8' }))
+  app.get('/sandbox/pay/phone.css', (c) =>
+    c.body(PHONE_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8' })
+  )
 
   app.get('/sandbox/pay/:token', (c) => {
     const order = core.book.byToken(c.req.param('token'))
-    if (!order) return page(c.html(renderResultPage({ title: 'Order not found', message: 'This payment link is not known to the sandbox.', css: 'phone.css' }), 404))
-    const view = renderPhonePage({ order, merchant: core.merchantOf(order).name, wallet: walletName(order), css: 'phone.css' })
+    if (!order)
+      return page(
+        c.html(
+          renderResultPage({
+            title: 'Order not found',
+            message: 'This payment link is not known to the sandbox.',
+            css: 'phone.css',
+          }),
+          404
+        )
+      )
+    const view = renderPhonePage({
+      order,
+      merchant: core.merchantOf(order).name,
+      wallet: walletName(order),
+      css: 'phone.css',
+    })
     return page(c.html(view, order.state === 'created' ? 200 : 409))
   })
 
   app.post('/sandbox/pay/:token/:action{pay|decline}', (c) => {
     const order = core.book.byToken(c.req.param('token'))
-    if (!order) return page(c.html(renderResultPage({ title: 'Order not found', message: 'This payment link is not known to the sandbox.', css: '../phone.css' }), 404))
+    if (!order)
+      return page(
+        c.html(
+          renderResultPage({
+            title: 'Order not found',
+            message: 'This payment link is not known to the sandbox.',
+            css: '../phone.css',
+          }),
+          404
+        )
+      )
     // Only an open order can be paid or declined; anything else changes nothing (design.md §7).
     if (order.state !== 'created') {
-      return page(c.html(renderResultPage({ title: 'Cannot pay this order', message: `This order is ${order.state}. Nothing was charged.`, css: '../phone.css' }), 409))
+      return page(
+        c.html(
+          renderResultPage({
+            title: 'Cannot pay this order',
+            message: `This order is ${order.state}. Nothing was charged.`,
+            css: '../phone.css',
+          }),
+          409
+        )
+      )
     }
     if (c.req.param('action') === 'decline') {
       core.book.decline(order, PHONE_DECLINE_RESPCD)
-      return page(c.html(renderResultPage({ title: 'Payment declined', message: `The wallet declined: ${describeRespcd(PHONE_DECLINE_RESPCD).meaning} (${PHONE_DECLINE_RESPCD}).`, css: '../phone.css' })))
+      return page(
+        c.html(
+          renderResultPage({
+            title: 'Payment declined',
+            message: `The wallet declined: ${describeRespcd(PHONE_DECLINE_RESPCD).meaning} (${PHONE_DECLINE_RESPCD}).`,
+            css: '../phone.css',
+          })
+        )
+      )
     }
     core.book.pay(order)
     const target = redirectTarget(core, order)
     if (target) return c.redirect(target, 303)
-    return page(c.html(renderResultPage({ title: 'Payment successful', message: 'You can return to the shop now.', css: '../phone.css' })))
+    return page(
+      c.html(
+        renderResultPage({
+          title: 'Payment successful',
+          message: 'You can return to the shop now.',
+          css: '../phone.css',
+        })
+      )
+    )
   })
   return app
 }
@@ -62,7 +114,8 @@ export function phonePageRoutes(core: SandboxCore): Hono {
 export function redirectTarget(core: SandboxCore, order: SandboxOrder): string | undefined {
   const info = payTypeInfo(order.payType)
   const returnUrl = core.returnUrlFor(order)
-  if (!returnUrl || info?.wallet !== 'alipay' || info.swipe || info.returns !== 'pay_url') return undefined
+  if (!returnUrl || info?.wallet !== 'alipay' || info.swipe || info.returns !== 'pay_url')
+    return undefined
   const url = new URL(returnUrl)
   const mchid = core.merchantOf(order).mchid
   if (mchid) url.searchParams.set('Mchid', mchid)
@@ -92,6 +145,9 @@ function walletName(order: SandboxOrder): string {
  * another origin. A real wallet page puts no such limit on where the merchant sends the shopper.
  */
 function page(response: Response): Response {
-  response.headers.set('Content-Security-Policy', "default-src 'none'; style-src 'self'; form-action 'self' http: https:; base-uri 'none'; frame-ancestors 'none'")
+  response.headers.set(
+    'Content-Security-Policy',
+    "default-src 'none'; style-src 'self'; form-action 'self' http: https:; base-uri 'none'; frame-ancestors 'none'"
+  )
   return response
 }

@@ -9,7 +9,13 @@
  */
 
 /** A value `pyJsonDumps` can write. Integers only: Python's float repr is not reproduced. */
-export type PyJsonValue = string | number | boolean | null | readonly PyJsonValue[] | { readonly [key: string]: PyJsonValue | undefined }
+export type PyJsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly PyJsonValue[]
+  | { readonly [key: string]: PyJsonValue | undefined }
 
 /**
  * Serialises like Python's `json.dumps(value)` (ensure_ascii=True, default separators).
@@ -24,10 +30,12 @@ export function pyJsonDumps(value: PyJsonValue): string {
   if (typeof value === 'string') return quote(value)
   if (typeof value === 'boolean') return value ? 'true' : 'false'
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new RangeError('Failed to serialise JSON: non-finite number.')
+    if (!Number.isFinite(value))
+      throw new RangeError('Failed to serialise JSON: non-finite number.')
     return String(value)
   }
-  if (Array.isArray(value)) return `[${value.map((item: PyJsonValue) => pyJsonDumps(item)).join(', ')}]`
+  if (Array.isArray(value))
+    return `[${value.map((item: PyJsonValue) => pyJsonDumps(item)).join(', ')}]`
   const members: string[] = []
   for (const [key, item] of Object.entries(value as Record<string, PyJsonValue | undefined>)) {
     if (item !== undefined) members.push(`${quote(key)}: ${pyJsonDumps(item)}`)
@@ -35,7 +43,15 @@ export function pyJsonDumps(value: PyJsonValue): string {
   return `{${members.join(', ')}}`
 }
 
-const SHORT_ESCAPES: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' }
+const SHORT_ESCAPES: Record<string, string> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\b': '\\b',
+  '\f': '\\f',
+}
 
 /** Python's `py_encode_basestring_ascii`: short escapes, then `\uXXXX` for < 0x20 and > 0x7e. */
 function quote(text: string): string {

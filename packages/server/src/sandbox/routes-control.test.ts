@@ -7,7 +7,12 @@ describe('control API', () => {
   const bed = testBed()
   after(() => bed.sandbox.close())
   const control = async (method: string, path: string, body?: unknown) => {
-    const res = await bed.sandbox.request(`/__sandbox${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }) })
+    const res = await bed.sandbox.request(`/__sandbox${path}`, {
+      method,
+      ...(body === undefined
+        ? {}
+        : { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
+    })
     const text = await res.text()
     assert.ok(!text.includes(TEST_KEY), 'a control answer contains the key')
     return { status: res.status, json: JSON.parse(text) as Record<string, any> }
@@ -18,10 +23,21 @@ describe('control API', () => {
     const { json } = await control('GET', '/orders')
     const view = json.orders.find((o: { syssn: string }) => o.syssn === order.syssn)
     assert.deepEqual(
-      [view.out_trade_no, view.pay_type, view.txamt, view.txcurrcd, view.state, view.refunds, view.pay_url],
+      [
+        view.out_trade_no,
+        view.pay_type,
+        view.txamt,
+        view.txcurrcd,
+        view.state,
+        view.refunds,
+        view.pay_url,
+      ],
       [order.out_trade_no, '800151', '100', 'HKD', 'created', [], order.pay_url]
     )
-    assert.equal((await control('GET', `/orders?out_trade_no=${order.out_trade_no}`)).json.orders.length, 1)
+    assert.equal(
+      (await control('GET', `/orders?out_trade_no=${order.out_trade_no}`)).json.orders.length,
+      1
+    )
     assert.equal((await control('GET', `/orders/${order.syssn}`)).json.syssn, order.syssn)
   })
 
@@ -32,7 +48,10 @@ describe('control API', () => {
     const declined = await control('POST', `/orders/${b.syssn}/decline`)
     assert.deepEqual([declined.json.state, declined.json.respcd], ['failed', '1201'])
     const c = await bed.pay()
-    assert.equal((await control('POST', `/orders/${c.syssn}/decline`, { respcd: '2005' })).json.respcd, '2005')
+    assert.equal(
+      (await control('POST', `/orders/${c.syssn}/decline`, { respcd: '2005' })).json.respcd,
+      '2005'
+    )
     const d = await bed.pay()
     assert.equal((await control('POST', `/orders/${d.syssn}/expire`)).json.state, 'expired')
   })
@@ -57,22 +76,39 @@ describe('control API', () => {
     await control('POST', '/notifies/flush')
     const { json } = await control('GET', `/notifies?syssn=${order.syssn}`)
     assert.equal(json.notifies.length, 2)
-    assert.deepEqual([json.notifies[0].attempts[0].status, json.notifies[0].attempts[0].body, json.notifies[0].state], [200, 'SUCCESS', 'delivered'])
+    assert.deepEqual(
+      [
+        json.notifies[0].attempts[0].status,
+        json.notifies[0].attempts[0].body,
+        json.notifies[0].state,
+      ],
+      [200, 'SUCCESS', 'delivered']
+    )
     const unpaid = await bed.pay()
     assert.equal((await control('POST', `/orders/${unpaid.syssn}/notify`)).status, 409)
   })
 
   it('sets knobs for the sandbox and per order, and refuses unknown or out-of-range ones', async () => {
-    const set = await control('PUT', '/knobs', { latencyMs: 0, notifyDuplicateRate: 0, orders: { 'ORDER-X': { pendingQueries: 2 } } })
+    const set = await control('PUT', '/knobs', {
+      latencyMs: 0,
+      notifyDuplicateRate: 0,
+      orders: { 'ORDER-X': { pendingQueries: 2 } },
+    })
     assert.equal(set.status, 200)
     assert.equal(set.json.pendingQueries, 0)
     assert.equal(bed.sandbox.knobs().pendingQueries, 0)
     assert.equal((await control('PUT', '/knobs', { serverErrorRate: 2 })).status, 400)
     assert.equal((await control('PUT', '/knobs', { nope: true })).json.error.code, 'invalid_knobs')
     const order = await bed.pay()
-    assert.equal((await control('PUT', `/orders/${order.syssn}/knobs`, { latencyMs: 5 })).json.latencyMs, 5)
+    assert.equal(
+      (await control('PUT', `/orders/${order.syssn}/knobs`, { latencyMs: 5 })).json.latencyMs,
+      5
+    )
     assert.equal((await control('GET', `/orders/${order.syssn}`)).json.knobs.latencyMs, 5)
-    const invalid = await bed.sandbox.request('/__sandbox/knobs', { method: 'PUT', body: '{not json' })
+    const invalid = await bed.sandbox.request('/__sandbox/knobs', {
+      method: 'PUT',
+      body: '{not json',
+    })
     assert.equal(invalid.status, 400)
   })
 

@@ -15,27 +15,43 @@ export function controlRoutes(core: SandboxCore): Hono {
   const { control } = core
 
   app.get('/__sandbox/health', (c) => c.json({ status: 'ok' }))
-  app.get('/__sandbox/merchants', (c) => c.json({ merchants: [...core.merchants.values()].map(merchantView) }))
+  app.get('/__sandbox/merchants', (c) =>
+    c.json({ merchants: [...core.merchants.values()].map(merchantView) })
+  )
 
   app.get('/__sandbox/orders', (c) => {
     const outTradeNo = c.req.query('out_trade_no')
-    const orders = core.book.list().filter((o) => outTradeNo === undefined || o.outTradeNo === outTradeNo)
+    const orders = core.book
+      .list()
+      .filter((o) => outTradeNo === undefined || o.outTradeNo === outTradeNo)
     return c.json({ orders: orders.map(orderView) })
   })
   app.get('/__sandbox/orders/:syssn', (c) => c.json(orderView(control.order(c.req.param('syssn')))))
 
-  app.post('/__sandbox/orders/:syssn/pay', (c) => c.json(orderView(control.pay(c.req.param('syssn')))))
-  app.post('/__sandbox/orders/:syssn/late-pay', (c) => c.json(orderView(control.latePay(c.req.param('syssn')))))
-  app.post('/__sandbox/orders/:syssn/expire', (c) => c.json(orderView(control.expire(c.req.param('syssn')))))
+  app.post('/__sandbox/orders/:syssn/pay', (c) =>
+    c.json(orderView(control.pay(c.req.param('syssn'))))
+  )
+  app.post('/__sandbox/orders/:syssn/late-pay', (c) =>
+    c.json(orderView(control.latePay(c.req.param('syssn'))))
+  )
+  app.post('/__sandbox/orders/:syssn/expire', (c) =>
+    c.json(orderView(control.expire(c.req.param('syssn'))))
+  )
   app.post('/__sandbox/orders/:syssn/decline', async (c) => {
     const body = await readJson(c)
     const respcd = body.respcd ?? '1201'
     if (typeof respcd !== 'string' || !/^\d{4}$/.test(respcd) || respcd === '0000') {
-      throw new SandboxControlError(400, 'invalid_respcd', 'Failed to decline: respcd must be a 4-digit decline code other than 0000.')
+      throw new SandboxControlError(
+        400,
+        'invalid_respcd',
+        'Failed to decline: respcd must be a 4-digit decline code other than 0000.'
+      )
     }
     return c.json(orderView(control.decline(c.req.param('syssn'), respcd)))
   })
-  app.post('/__sandbox/orders/:syssn/notify', (c) => c.json(control.notify(c.req.param('syssn')), 202))
+  app.post('/__sandbox/orders/:syssn/notify', (c) =>
+    c.json(control.notify(c.req.param('syssn')), 202)
+  )
   app.put('/__sandbox/orders/:syssn/knobs', async (c) => {
     const order = control.order(c.req.param('syssn'))
     return c.json(core.setOrderKnobs(order.outTradeNo, await readJson(c)))
@@ -46,15 +62,29 @@ export function controlRoutes(core: SandboxCore): Hono {
 
   app.get('/__sandbox/notifies', (c) => {
     const syssn = c.req.query('syssn')
-    return c.json({ notifies: core.notifier.log().filter((r) => syssn === undefined || r.syssn === syssn) })
+    return c.json({
+      notifies: core.notifier.log().filter((r) => syssn === undefined || r.syssn === syssn),
+    })
   })
-  app.post('/__sandbox/notifies/flush', async (c) => c.json({ notifies: await core.notifier.drain() }))
+  app.post('/__sandbox/notifies/flush', async (c) =>
+    c.json({ notifies: await core.notifier.drain() })
+  )
 
   app.onError((error, c) => {
     if (error instanceof SandboxControlError) {
-      return c.json({ error: { code: error.code, message: error.message, ...(error.respcd ? { respcd: error.respcd } : {}) } }, error.status)
+      return c.json(
+        {
+          error: {
+            code: error.code,
+            message: error.message,
+            ...(error.respcd ? { respcd: error.respcd } : {}),
+          },
+        },
+        error.status
+      )
     }
-    if (error instanceof KnobError) return c.json({ error: { code: 'invalid_knobs', message: error.message } }, 400)
+    if (error instanceof KnobError)
+      return c.json({ error: { code: 'invalid_knobs', message: error.message } }, 400)
     throw error
   })
   return app
@@ -68,10 +98,18 @@ async function readJson(c: Context): Promise<Record<string, unknown>> {
   try {
     value = JSON.parse(text)
   } catch {
-    throw new SandboxControlError(400, 'invalid_json', 'Failed to read the request: the body is not JSON.')
+    throw new SandboxControlError(
+      400,
+      'invalid_json',
+      'Failed to read the request: the body is not JSON.'
+    )
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new SandboxControlError(400, 'invalid_json', 'Failed to read the request: expected a JSON object.')
+    throw new SandboxControlError(
+      400,
+      'invalid_json',
+      'Failed to read the request: expected a JSON object.'
+    )
   }
   return value as Record<string, unknown>
 }

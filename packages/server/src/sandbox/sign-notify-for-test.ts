@@ -25,15 +25,28 @@ export interface SignedTestNotify {
  * const { body, headers } = signNotifyForTest({ notify_type: 'payment', syssn, out_trade_no: 'A-1', txamt: 100, respcd: '0000' }, key)
  * await app.request('/qfpay/notify', { method: 'POST', headers, body })
  */
-export function signNotifyForTest(fields: Readonly<Record<string, string | number | undefined>> | string, key: string): SignedTestNotify {
+export function signNotifyForTest(
+  fields: Readonly<Record<string, string | number | undefined>> | string,
+  key: string
+): SignedTestNotify {
   const body =
     typeof fields === 'string'
       ? fields
-      : pyJsonDumps(Object.fromEntries(Object.entries(fields).flatMap(([name, value]) => (value === undefined ? [] : [[name, String(value)]]))))
+      : pyJsonDumps(
+          Object.fromEntries(
+            Object.entries(fields).flatMap(([name, value]) =>
+              value === undefined ? [] : [[name, String(value)]]
+            )
+          )
+        )
   const signature = signBody(body, key)
   return {
     body,
     signature,
-    headers: { 'Content-Type': 'application/json', 'Content-Length': String(new TextEncoder().encode(body).byteLength), 'X-QF-SIGN': signature },
+    headers: {
+      'Content-Type': 'application/json',
+      'Content-Length': String(new TextEncoder().encode(body).byteLength),
+      'X-QF-SIGN': signature,
+    },
   }
 }

@@ -60,13 +60,24 @@ export function testBed(options: SandboxOptions = {}): TestBed {
   const captured: CapturedNotify[] = []
   const answer = { status: 200, body: 'SUCCESS' }
   const fetch = (async (input: string | URL | Request, init?: RequestInit) => {
-    const body = init?.body instanceof Uint8Array ? new TextDecoder().decode(init.body) : String(init?.body ?? '')
+    const body =
+      init?.body instanceof Uint8Array
+        ? new TextDecoder().decode(init.body)
+        : String(init?.body ?? '')
     captured.push({ url: String(input), headers: new Headers(init?.headers), body })
     return new Response(answer.body, { status: answer.status })
   }) as typeof globalThis.fetch
   const appcode = options.appcode ?? options.merchants?.[0]?.appcode ?? TEST_APPCODE
   const key = options.key ?? options.merchants?.[0]?.key ?? TEST_KEY
-  const sandbox = createSandbox({ appcode: TEST_APPCODE, key: TEST_KEY, notifyUrl: NOTIFY_URL, returnUrl: RETURN_URL, clock, fetch, ...options })
+  const sandbox = createSandbox({
+    appcode: TEST_APPCODE,
+    key: TEST_KEY,
+    notifyUrl: NOTIFY_URL,
+    returnUrl: RETURN_URL,
+    clock,
+    fetch,
+    ...options,
+  })
   const bed: TestBed = {
     sandbox,
     clock,
@@ -84,7 +95,11 @@ export function testBed(options: SandboxOptions = {}): TestBed {
       const response =
         method === 'GET'
           ? await sandbox.request(`/trade/v1/${endpoint}?${form}`, { headers })
-          : await sandbox.request(`/trade/v1/${endpoint}`, { method, headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded' }, body: form })
+          : await sandbox.request(`/trade/v1/${endpoint}`, {
+              method,
+              headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded' },
+              body: form,
+            })
       const raw = await response.text()
       let json: Record<string, unknown> = {}
       try {

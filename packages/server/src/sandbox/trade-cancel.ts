@@ -9,10 +9,20 @@ import { formatTxdtm } from '../qfpay/txdtm.ts'
 import type { SandboxCore } from './core.ts'
 import { fieldError, GatewayError } from './gateway-error.ts'
 import type { GatewayRecord } from './order-rows.ts'
-import { FIELD, optionalField, requireField, requireTxdtm, type TradeRequest } from './trade-request.ts'
+import {
+  FIELD,
+  optionalField,
+  requireField,
+  requireTxdtm,
+  type TradeRequest,
+} from './trade-request.ts'
 
 /** Handles one verified close or reversal. */
-export function handleCancel(core: SandboxCore, { merchant, params }: TradeRequest, endpoint: 'close' | 'reversal'): GatewayRecord {
+export function handleCancel(
+  core: SandboxCore,
+  { merchant, params }: TradeRequest,
+  endpoint: 'close' | 'reversal'
+): GatewayRecord {
   const syssn = optionalField(params, 'syssn', ...FIELD.syssn)
   const outTradeNo = optionalField(params, 'out_trade_no', ...FIELD.outTradeNo)
   if (!syssn && !outTradeNo) throw fieldError('syssn', 'or out_trade_no is required')
@@ -22,10 +32,19 @@ export function handleCancel(core: SandboxCore, { merchant, params }: TradeReque
   const bySyssn = syssn ? core.book.get(syssn) : undefined
   const byNumber = outTradeNo ? core.book.byOutTradeNo(merchant.appcode, outTradeNo) : undefined
   const order = bySyssn ?? byNumber
-  if (!order || order.appcode !== merchant.appcode || (syssn && !bySyssn) || (outTradeNo && !byNumber)) {
-    throw new GatewayError('1268', `no order with ${syssn ? `syssn ${syssn}` : `out_trade_no ${outTradeNo}`}`)
+  if (
+    !order ||
+    order.appcode !== merchant.appcode ||
+    (syssn && !bySyssn) ||
+    (outTradeNo && !byNumber)
+  ) {
+    throw new GatewayError(
+      '1268',
+      `no order with ${syssn ? `syssn ${syssn}` : `out_trade_no ${outTradeNo}`}`
+    )
   }
-  if (bySyssn && byNumber && bySyssn !== byNumber) throw new GatewayError('1267', 'syssn and out_trade_no name different orders')
+  if (bySyssn && byNumber && bySyssn !== byNumber)
+    throw new GatewayError('1267', 'syssn and out_trade_no name different orders')
   core.book.cancel(order, endpoint, txamt)
   return {
     syssn: order.cancelSyssn ?? '',

@@ -5,7 +5,11 @@ import { authCode, testBed, tradeNo } from './test-kit.ts'
 describe('/trade/v1/payment', () => {
   const bed = testBed()
   after(() => bed.sandbox.close())
-  const query = async (syssn: string) => ((await bed.call('query', { syssn })).json.data as Array<Record<string, string>>)[0] as Record<string, string>
+  const query = async (syssn: string) =>
+    ((await bed.call('query', { syssn })).json.data as Array<Record<string, string>>)[0] as Record<
+      string,
+      string
+    >
 
   it('hands out an absolute phone-page URL in pay_url for 800151 and in qrcode for 800201', async () => {
     const alipay = await bed.pay({ pay_type: '800151' })
@@ -50,7 +54,13 @@ describe('/trade/v1/payment', () => {
 
   for (const field of ['txamt', 'txcurrcd', 'pay_type', 'out_trade_no', 'txdtm']) {
     it(`answers a missing ${field} with 1104 naming it`, async () => {
-      const params: Record<string, string> = { txamt: '100', txcurrcd: 'HKD', pay_type: '800201', out_trade_no: tradeNo(), txdtm: '2024-05-01 10:30:00' }
+      const params: Record<string, string> = {
+        txamt: '100',
+        txcurrcd: 'HKD',
+        pay_type: '800201',
+        out_trade_no: tradeNo(),
+        txdtm: '2024-05-01 10:30:00',
+      }
       delete params[field]
       const res = (await bed.call('payment', params)).json
       assert.equal(res.respcd, '1104')
@@ -59,7 +69,17 @@ describe('/trade/v1/payment', () => {
   }
 
   it('answers malformed values with 1104 naming the field', async () => {
-    for (const [field, value] of [['txamt', '1.50'], ['txamt', '0'], ['txcurrcd', 'hkd'], ['txdtm', '2024-05-01T10:30:00'], ['txdtm', '2024-02-30 10:00:00'], ['expired_time', '4'], ['expired_time', '121'], ['notify_url', 'ftp://x'], ['out_trade_no', 'with space']] as const) {
+    for (const [field, value] of [
+      ['txamt', '1.50'],
+      ['txamt', '0'],
+      ['txcurrcd', 'hkd'],
+      ['txdtm', '2024-05-01T10:30:00'],
+      ['txdtm', '2024-02-30 10:00:00'],
+      ['expired_time', '4'],
+      ['expired_time', '121'],
+      ['notify_url', 'ftp://x'],
+      ['out_trade_no', 'with space'],
+    ] as const) {
       const res = await bed.pay({ [field]: value })
       assert.equal(res.respcd, '1104', `${field}=${value}`)
       assert.match(res.respmsg as string, new RegExp(`^${field} `))
@@ -77,7 +97,17 @@ describe('/trade/v1/payment', () => {
     assert.equal((await bed.pay({ out_trade_no: number })).respcd, '2011')
     const paid = await bed.pay({ pay_type: '800108', auth_code: authCode('0000') })
     const refundNo = tradeNo('REFUND')
-    assert.equal((await bed.call('refund', { syssn: paid.syssn as string, out_trade_no: refundNo, txamt: '10', txdtm: '2024-05-01 10:31:00' })).json.respcd, '0000')
+    assert.equal(
+      (
+        await bed.call('refund', {
+          syssn: paid.syssn as string,
+          out_trade_no: refundNo,
+          txamt: '10',
+          txdtm: '2024-05-01 10:31:00',
+        })
+      ).json.respcd,
+      '0000'
+    )
     assert.equal((await bed.pay({ out_trade_no: refundNo })).respcd, '2011')
   })
 
@@ -93,7 +123,11 @@ describe('/trade/v1/payment', () => {
 describe('/trade/v1/payment with a swipe-card auth_code', () => {
   const bed = testBed()
   after(() => bed.sandbox.close())
-  const rowOf = async (syssn: string) => ((await bed.call('query', { syssn })).json.data as Array<Record<string, string>>)[0] as Record<string, string>
+  const rowOf = async (syssn: string) =>
+    ((await bed.call('query', { syssn })).json.data as Array<Record<string, string>>)[0] as Record<
+      string,
+      string
+    >
 
   for (const payType of ['800108', '800208']) {
     it(`${payType}: a code ending 0000 is paid at once, with wallet ids and a notify`, async () => {
@@ -102,7 +136,9 @@ describe('/trade/v1/payment with a swipe-card auth_code', () => {
       assert.notEqual(res.paydtm, '')
       assert.notEqual(res.chnlsn, '')
       assert.equal((await rowOf(res.syssn as string)).respcd, '0000')
-      assert.ok(bed.sandbox.notifies().some((n) => n.syssn === res.syssn && n.notifyType === 'payment'))
+      assert.ok(
+        bed.sandbox.notifies().some((n) => n.syssn === res.syssn && n.notifyType === 'payment')
+      )
     })
   }
 
@@ -124,12 +160,18 @@ describe('/trade/v1/payment with a swipe-card auth_code', () => {
   })
 
   it('any other ending is paid at once', async () => {
-    assert.equal((await bed.pay({ pay_type: '800108', auth_code: authCode('5678') })).respcd, '0000')
+    assert.equal(
+      (await bed.pay({ pay_type: '800108', auth_code: authCode('5678') })).respcd,
+      '0000'
+    )
   })
 
   it('a missing auth_code is 1104 and a malformed one 1202', async () => {
     assert.equal((await bed.pay({ pay_type: '800108' })).respcd, '1104')
     assert.equal((await bed.pay({ pay_type: '800108', auth_code: '1234' })).respcd, '1202')
-    assert.equal((await bed.pay({ pay_type: '800208', auth_code: 'abcdefghijklmnopqr' })).respcd, '1202')
+    assert.equal(
+      (await bed.pay({ pay_type: '800208', auth_code: 'abcdefghijklmnopqr' })).respcd,
+      '1202'
+    )
   })
 })

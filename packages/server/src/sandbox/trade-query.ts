@@ -18,17 +18,25 @@ const DEFAULT_PAGE_SIZE = 10
 const MAX_PAGE_SIZE = 100
 
 /** Handles one verified query. Seeing a pending swipe order moves its countdown. */
-export function handleQuery(core: SandboxCore, { merchant, params }: TradeRequest): Record<string, PyJsonValue> {
+export function handleQuery(
+  core: SandboxCore,
+  { merchant, params }: TradeRequest
+): Record<string, PyJsonValue> {
   const syssns = list(params, 'syssn', /^\d{1,40}$/)
   const outTradeNos = list(params, 'out_trade_no', /^[\x21-\x7e]{1,128}$/)
   const payTypes = list(params, 'pay_type', /^\d{6}$/)
   const respcd = optionalField(params, 'respcd', /^\d{4}$/, 'a 4-digit return code')
   const start = time(params, 'start_time')
   const end = time(params, 'end_time')
-  if (start !== undefined && end !== undefined && start > end) throw fieldError('start_time', 'must not be after end_time')
+  if (start !== undefined && end !== undefined && start > end)
+    throw fieldError('start_time', 'must not be after end_time')
   const page = Number(optionalField(params, 'page', /^[1-9]\d{0,5}$/, 'a positive integer') ?? 1)
-  const pageSize = Number(optionalField(params, 'page_size', /^[1-9]\d{0,2}$/, `an integer from 1 to ${MAX_PAGE_SIZE}`) ?? DEFAULT_PAGE_SIZE)
-  if (pageSize > MAX_PAGE_SIZE) throw fieldError('page_size', `must be an integer from 1 to ${MAX_PAGE_SIZE}`)
+  const pageSize = Number(
+    optionalField(params, 'page_size', /^[1-9]\d{0,2}$/, `an integer from 1 to ${MAX_PAGE_SIZE}`) ??
+      DEFAULT_PAGE_SIZE
+  )
+  if (pageSize > MAX_PAGE_SIZE)
+    throw fieldError('page_size', `must be an integer from 1 to ${MAX_PAGE_SIZE}`)
 
   const matches = (row: { syssn: string; outTradeNo: string; payType: string; sysdtm: string }) => {
     if (syssns && !syssns.has(row.syssn)) return false
@@ -41,22 +49,46 @@ export function handleQuery(core: SandboxCore, { merchant, params }: TradeReques
   const rows: Array<{ at: number; seq: number; row: GatewayRecord }> = []
   // Asked by out_trade_no (every checkout and reconciler query): read only those orders, not the
   // whole book, so a sandbox holding many orders answers as fast as one holding few.
-  const candidates = outTradeNos && !syssns ? core.book.byNumbers(merchant.appcode, outTradeNos) : core.book.list()
+  const candidates =
+    outTradeNos && !syssns ? core.book.byNumbers(merchant.appcode, outTradeNos) : core.book.list()
   for (const order of candidates) {
     if (order.appcode !== merchant.appcode) continue
-    if (matches({ syssn: order.syssn, outTradeNo: order.outTradeNo, payType: order.payType, sysdtm: order.sysdtm })) {
+    if (
+      matches({
+        syssn: order.syssn,
+        outTradeNo: order.outTradeNo,
+        payType: order.payType,
+        sysdtm: order.sysdtm,
+      })
+    ) {
       core.book.observe(order)
       rows.push({ at: order.createdAt, seq: rows.length, row: paymentRow(order) })
     }
     for (const refund of order.refunds) {
-      if (matches({ syssn: refund.syssn, outTradeNo: refund.outTradeNo, payType: order.payType, sysdtm: refund.sysdtm })) {
+      if (
+        matches({
+          syssn: refund.syssn,
+          outTradeNo: refund.outTradeNo,
+          payType: order.payType,
+          sysdtm: refund.sysdtm,
+        })
+      ) {
         rows.push({ at: refund.createdAt, seq: rows.length, row: refundRow(order, refund) })
       }
     }
   }
-  const filtered = rows.filter(({ row }) => respcd === undefined || row.respcd === respcd).sort((a, b) => b.at - a.at || b.seq - a.seq)
+  const filtered = rows
+    .filter(({ row }) => respcd === undefined || row.respcd === respcd)
+    .sort((a, b) => b.at - a.at || b.seq - a.seq)
   const data = filtered.slice((page - 1) * pageSize, page * pageSize).map(({ row }) => row)
-  return { respcd: '0000', resperr: describeRespcd('0000').meaning, respmsg: '', page: String(page), page_size: String(pageSize), data }
+  return {
+    respcd: '0000',
+    resperr: describeRespcd('0000').meaning,
+    respmsg: '',
+    page: String(page),
+    page_size: String(pageSize),
+    data,
+  }
 }
 
 /** A comma-separated list, each item checked; `undefined` when the field is absent. */
@@ -64,7 +96,8 @@ function list(params: FormFields, name: string, pattern: RegExp): Set<string> | 
   const value = params[name]
   if (value === undefined || value === '') return undefined
   const items = value.split(',').map((item) => item.trim())
-  for (const item of items) if (!pattern.test(item)) throw fieldError(name, `has an invalid item "${item.slice(0, 40)}"`)
+  for (const item of items)
+    if (!pattern.test(item)) throw fieldError(name, `has an invalid item "${item.slice(0, 40)}"`)
   return new Set(items)
 }
 

@@ -7,7 +7,13 @@ import { describeRespcd } from '../qfpay/respcd.ts'
 import type { SandboxCore } from './core.ts'
 import { GatewayError } from './gateway-error.ts'
 import type { GatewayRecord } from './order-rows.ts'
-import { FIELD, optionalField, requireField, requireTxdtm, type TradeRequest } from './trade-request.ts'
+import {
+  FIELD,
+  optionalField,
+  requireField,
+  requireTxdtm,
+  type TradeRequest,
+} from './trade-request.ts'
 
 /** Handles one verified refund. */
 export function handleRefund(core: SandboxCore, { merchant, params }: TradeRequest): GatewayRecord {
@@ -17,7 +23,8 @@ export function handleRefund(core: SandboxCore, { merchant, params }: TradeReque
   const txdtm = requireTxdtm(params)
   const udid = optionalField(params, 'udid', ...FIELD.udid) ?? ''
   const order = core.book.get(syssn)
-  if (!order || order.appcode !== merchant.appcode) throw new GatewayError('1268', `no payment with syssn ${syssn}`)
+  if (!order || order.appcode !== merchant.appcode)
+    throw new GatewayError('1268', `no payment with syssn ${syssn}`)
   const refund = core.book.refund(order, { outTradeNo, txamt, txdtm, udid })
   return {
     orig_syssn: order.syssn,

@@ -45,7 +45,10 @@ export function parseForm(bytes: Uint8Array): FormFields {
       name = decodeURIComponent(rawName.replaceAll('+', ' '))
       value = decodeURIComponent(rawValue.replaceAll('+', ' '))
     } catch {
-      throw new GatewayError('1103', `malformed form body: bad percent-encoding near "${rawName.slice(0, 40)}"`)
+      throw new GatewayError(
+        '1103',
+        `malformed form body: bad percent-encoding near "${rawName.slice(0, 40)}"`
+      )
     }
     if (name === '') throw new GatewayError('1103', 'malformed form body: a field without a name')
     if (Object.hasOwn(fields, name)) throw fieldError(name, 'is given more than once')
@@ -55,7 +58,10 @@ export function parseForm(bytes: Uint8Array): FormFields {
 }
 
 /** Reads, authenticates and returns the request, or throws a `GatewayError`. */
-export async function readTradeRequest(c: Context, merchants: ReadonlyMap<string, SandboxMerchant>): Promise<TradeRequest> {
+export async function readTradeRequest(
+  c: Context,
+  merchants: ReadonlyMap<string, SandboxMerchant>
+): Promise<TradeRequest> {
   let params: FormFields
   if (c.req.method === 'GET') {
     params = parseForm(new TextEncoder().encode(new URL(c.req.url).search.slice(1)))
@@ -70,26 +76,47 @@ export async function readTradeRequest(c: Context, merchants: ReadonlyMap<string
   // An unknown appcode is an authentication failure: the gateway answers its signature error.
   const appcode = c.req.header('x-qf-appcode') ?? ''
   const merchant = merchants.get(appcode)
-  if (!merchant) throw new GatewayError('1108', appcode ? 'unknown X-QF-APPCODE' : 'X-QF-APPCODE header is missing')
+  if (!merchant)
+    throw new GatewayError(
+      '1108',
+      appcode ? 'unknown X-QF-APPCODE' : 'X-QF-APPCODE header is missing'
+    )
   const rawType = (c.req.header('x-qf-signtype') ?? '').trim().toUpperCase()
-  if (rawType !== '' && rawType !== 'MD5' && rawType !== 'SHA256') throw new GatewayError('1108', 'X-QF-SIGNTYPE must be MD5 or SHA256')
+  if (rawType !== '' && rawType !== 'MD5' && rawType !== 'SHA256')
+    throw new GatewayError('1108', 'X-QF-SIGNTYPE must be MD5 or SHA256')
   const signType: SignType = rawType === 'SHA256' ? 'SHA256' : 'MD5'
   const signature = (c.req.header('x-qf-sign') ?? '').trim()
   if (!signature) throw new GatewayError('1108', 'X-QF-SIGN header is missing')
   // Empty values: dropped by the current rule, kept by the 2016 worked example (§12 conflict 1).
-  if (!(await verifySignature(params, merchant.key, signature, signType, { acceptEmptyIncluded: true }))) {
-    throw new GatewayError('1108', `signature mismatch (${signType} over the sorted, decoded fields + key)`)
+  if (
+    !(await verifySignature(params, merchant.key, signature, signType, {
+      acceptEmptyIncluded: true,
+    }))
+  ) {
+    throw new GatewayError(
+      '1108',
+      `signature mismatch (${signType} over the sorted, decoded fields + key)`
+    )
   }
   // mchid only when issued, and then always (current docs, §1); the code is ours (undocumented).
   if (merchant.mchid && params.mchid !== merchant.mchid) {
-    throw fieldError('mchid', params.mchid ? 'does not match this appcode' : 'is required: this merchant was issued one')
+    throw fieldError(
+      'mchid',
+      params.mchid ? 'does not match this appcode' : 'is required: this merchant was issued one'
+    )
   }
-  if (!merchant.mchid && params.mchid !== undefined) throw fieldError('mchid', 'must not be sent: this merchant was not issued one')
+  if (!merchant.mchid && params.mchid !== undefined)
+    throw fieldError('mchid', 'must not be sent: this merchant was not issued one')
   return { merchant, params, signType }
 }
 
 /** A required field matching `pattern`; 1104 naming the field otherwise. */
-export function requireField(params: FormFields, name: string, pattern: RegExp, what: string): string {
+export function requireField(
+  params: FormFields,
+  name: string,
+  pattern: RegExp,
+  what: string
+): string {
   const value = params[name]
   if (value === undefined || value === '') throw fieldError(name, 'is required')
   if (!pattern.test(value)) throw fieldError(name, `must be ${what}`)
@@ -97,7 +124,12 @@ export function requireField(params: FormFields, name: string, pattern: RegExp, 
 }
 
 /** An optional field: `undefined` when absent or empty, 1104 when malformed. */
-export function optionalField(params: FormFields, name: string, pattern: RegExp, what: string): string | undefined {
+export function optionalField(
+  params: FormFields,
+  name: string,
+  pattern: RegExp,
+  what: string
+): string | undefined {
   const value = params[name]
   if (value === undefined || value === '') return undefined
   if (!pattern.test(value)) throw fieldError(name, `must be ${what}`)

@@ -5,8 +5,13 @@ import { createMemoryStore } from './memory.ts'
 import type { CheckoutChange } from './store.ts'
 
 const input = {
-  order: 'A-1', payType: '800201', flow: 'qr' as const, amount: 100, currency: 'CNY',
-  outTradeNo: 'P0123456789abcdef', expiresAt: new Date(Date.now() + 600_000).toISOString(),
+  order: 'A-1',
+  payType: '800201',
+  flow: 'qr' as const,
+  amount: 100,
+  currency: 'CNY',
+  outTradeNo: 'P0123456789abcdef',
+  expiresAt: new Date(Date.now() + 600_000).toISOString(),
 }
 
 describe('createLazyStore', () => {
@@ -26,7 +31,10 @@ describe('createLazyStore', () => {
     const seen: CheckoutChange[] = []
     const unsubscribe = store.subscribe((change) => seen.push(change))
     const created = await store.create(input)
-    assert.deepEqual(seen.map((c) => c.id), [created.checkout.id])
+    assert.deepEqual(
+      seen.map((c) => c.id),
+      [created.checkout.id]
+    )
     unsubscribe()
     await store.create({ ...input, order: 'A-2', outTradeNo: 'P1123456789abcdef' })
     assert.equal(seen.length, 1)

@@ -15,7 +15,8 @@ export function createLazyStore(open: () => Promise<Store>): Store {
   let opening: Promise<Store> | undefined
   let closed = false
   const ready = (): Promise<Store> => {
-    if (closed) return Promise.reject(new StoreError('closed', 'Failed to use the store: it is closed.'))
+    if (closed)
+      return Promise.reject(new StoreError('closed', 'Failed to use the store: it is closed.'))
     opening ??= open()
     return opening
   }
@@ -47,9 +48,13 @@ export function createLazyStore(open: () => Promise<Store>): Store {
       if (name === 'close') return close
       if (name === 'then') return undefined // not a thenable: `await store` must not open it
       return async (...args: unknown[]) => {
-        const store = (await ready()) as unknown as Record<PropertyKey, (...a: unknown[]) => unknown>
+        const store = (await ready()) as unknown as Record<
+          PropertyKey,
+          (...a: unknown[]) => unknown
+        >
         const method = store[name]
-        if (typeof method !== 'function') throw new TypeError(`Failed to call the store: it has no method ${String(name)}.`)
+        if (typeof method !== 'function')
+          throw new TypeError(`Failed to call the store: it has no method ${String(name)}.`)
         return method.apply(store, args)
       }
     },

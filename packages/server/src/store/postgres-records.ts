@@ -12,7 +12,6 @@ import { checkNotifyInput, normaliseTime, planRefund, planRefundUpdate } from '.
 const DEFAULT_LIMIT = 50
 const MAX_LIMIT = 500
 
-
 type OutboxMethods = 'claimDue' | 'completeOutbox' | 'failOutbox' | 'getOutbox'
 type NotifyMethods = 'recordNotify' | 'hasAcceptedNotify' | 'listRejectedNotifies'
 type RefundMethods =

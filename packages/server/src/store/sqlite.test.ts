@@ -98,13 +98,17 @@ describe('sqlite store on disk', () => {
     assert.equal(b.status, 'fulfilled')
     assert.equal(dup.status, 'rejected')
     assert.equal((dup as PromiseRejectedResult).reason.code, 'unique_violation')
-    const id = (a as PromiseFulfilledResult<Awaited<ReturnType<typeof store.create>>>).value.checkout.id
+    const id = (a as PromiseFulfilledResult<Awaited<ReturnType<typeof store.create>>>).value
+      .checkout.id
     // Two compare-and-sets on one version in one tick: exactly one wins.
     const moves = await Promise.all([
       store.transition(id, { expectedVersion: 1, status: 'paid', syssn: 'S-G1' }),
       store.transition(id, { expectedVersion: 1, status: 'cancelled' }),
     ])
-    assert.deepEqual(moves.map((m) => m.ok), [true, false])
+    assert.deepEqual(
+      moves.map((m) => m.ok),
+      [true, false]
+    )
     await store.close()
     const reopened = createSqliteStore({ filename })
     assert.equal((await reopened.getByOutTradeNo('G-1'))?.status, 'paid')

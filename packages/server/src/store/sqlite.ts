@@ -119,7 +119,11 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
    * COMMIT returned, so nothing is acknowledged before it is durable; a failed COMMIT rejects
    * them all. Under load this turns N notifies' commits into one fsync (design.md §4).
    */
-  type Queued = { fn: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void }
+  type Queued = {
+    fn: () => unknown
+    resolve: (value: unknown) => void
+    reject: (error: unknown) => void
+  }
   let queue: Queued[] = []
   let flushScheduled = false
   // Built once: `db.transaction(fn)` makes five wrapper functions per call.
@@ -130,7 +134,8 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
     queue = []
     if (batch.length === 0) return
     if (closed) {
-      for (const w of batch) w.reject(new StoreError('closed', 'Failed to use store: it is closed.'))
+      for (const w of batch)
+        w.reject(new StoreError('closed', 'Failed to use store: it is closed.'))
       return
     }
     if (batch.length === 1) {
@@ -148,7 +153,8 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
         for (const w of batch) {
           // An I/O error can make SQLite roll the whole transaction back: run nothing more
           // outside it (the COMMIT then fails and every write of the batch is rejected).
-          if (!db.inTransaction) throw new Error('Failed to store: the transaction was rolled back.')
+          if (!db.inTransaction)
+            throw new Error('Failed to store: the transaction was rolled back.')
           try {
             // Nested: better-sqlite3 wraps it in a SAVEPOINT and rolls back only that on a throw.
             results.push({ ok: true, value: inTx(w.fn) })

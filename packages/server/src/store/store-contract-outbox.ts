@@ -59,10 +59,24 @@ export function describeOutboxContract(ctx: ContractContext): void {
       })
       assert.ok(paidA.ok)
       const b = await created(ctx.store)
-      assert.ok((await ctx.store.transition(b.id, { expectedVersion: 1, status: 'cancelled', hooks: ['onPaid'] })).ok)
+      assert.ok(
+        (
+          await ctx.store.transition(b.id, {
+            expectedVersion: 1,
+            status: 'cancelled',
+            hooks: ['onPaid'],
+          })
+        ).ok
+      )
       const c = await created(ctx.store)
-      assert.ok((await ctx.store.transition(c.id, { expectedVersion: 1, status: 'paid', hooks: [] })).ok)
-      const refund = await ctx.store.createRefund({ checkoutId: a.id, amount: 100, outTradeNo: 'R-HOOKS' })
+      assert.ok(
+        (await ctx.store.transition(c.id, { expectedVersion: 1, status: 'paid', hooks: [] })).ok
+      )
+      const refund = await ctx.store.createRefund({
+        checkoutId: a.id,
+        amount: 100,
+        outTradeNo: 'R-HOOKS',
+      })
       assert.ok(refund.ok)
       const done = await ctx.store.updateRefund(refund.refund.id, {
         status: 'succeeded',
@@ -70,7 +84,10 @@ export function describeOutboxContract(ctx: ContractContext): void {
       })
       assert.equal(done.ok && done.checkout?.status, 'refunded')
       const entries = await ctx.store.claimDue(ctx.now, 10, LEASE)
-      assert.deepEqual(entries.map((e) => e.id).sort(), [`${a.id}:2:onPaid`, `${a.id}:3:onStatus`].sort())
+      assert.deepEqual(
+        entries.map((e) => e.id).sort(),
+        [`${a.id}:2:onPaid`, `${a.id}:3:onStatus`].sort()
+      )
     })
 
     it('completes several entries at once', async () => {

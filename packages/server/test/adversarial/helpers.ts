@@ -8,7 +8,14 @@ import type { AddressInfo, Socket } from 'node:net'
 import type { TestContext } from 'node:test'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
-import { type Bed, type BedOptions, type HookCall, startBed, TEST_APPCODE, TEST_KEY } from '../../src/checkout/checkout-test-bed.ts'
+import {
+  type Bed,
+  type BedOptions,
+  type HookCall,
+  startBed,
+  TEST_APPCODE,
+  TEST_KEY,
+} from '../../src/checkout/checkout-test-bed.ts'
 import { type CheckoutApp, createCheckout } from '../../src/checkout/create-checkout.ts'
 import { silentLogger } from '../../src/checkout/logger.ts'
 import type { CheckoutOptions } from '../../src/checkout/options.ts'
@@ -30,13 +37,24 @@ export interface NotifyAnswer {
 }
 
 /** POSTs raw bytes to the bed's public notify route over loopback. */
-export async function postNotify(b: Bed, body: string | Uint8Array, headers: Record<string, string>): Promise<NotifyAnswer> {
-  const res = await fetch(`${b.appUrl}/qfpay/notify`, { method: 'POST', headers, body: body as BodyInit })
+export async function postNotify(
+  b: Bed,
+  body: string | Uint8Array,
+  headers: Record<string, string>
+): Promise<NotifyAnswer> {
+  const res = await fetch(`${b.appUrl}/qfpay/notify`, {
+    method: 'POST',
+    headers,
+    body: body as BodyInit,
+  })
   return { status: res.status, text: await res.text() }
 }
 
 /** The fields of a payment notify for a stored checkout, as the gateway would send them. */
-export function paymentNotifyFields(record: CheckoutRecord, syssn = record.syssn): Record<string, string | number | undefined> {
+export function paymentNotifyFields(
+  record: CheckoutRecord,
+  syssn = record.syssn
+): Record<string, string | number | undefined> {
   return {
     notify_type: 'payment',
     status: '1',
@@ -55,7 +73,9 @@ export function paymentNotifyFields(record: CheckoutRecord, syssn = record.syssn
 export function paidHooks(b: Bed, id: string): { onPaid: number; toPaid: number } {
   return {
     onPaid: b.hooks.filter((h) => h.topic === 'onPaid' && h.checkout.id === id).length,
-    toPaid: b.hooks.filter((h) => h.topic === 'onStatus' && h.checkout.id === id && h.checkout.status === 'paid').length,
+    toPaid: b.hooks.filter(
+      (h) => h.topic === 'onStatus' && h.checkout.id === id && h.checkout.status === 'paid'
+    ).length,
   }
 }
 
@@ -118,8 +138,14 @@ export async function startFaultProxy(): Promise<FaultProxy> {
   }
   const forward = async (req: IncomingMessage, body: Buffer) => {
     const headers: Record<string, string> = {}
-    for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string' && name !== 'host' && name !== 'connection') headers[name] = value
-    const res = await fetch(`${proxy.target}${req.url}`, { method: req.method ?? 'POST', headers, body: body as unknown as BodyInit })
+    for (const [name, value] of Object.entries(req.headers))
+      if (typeof value === 'string' && name !== 'host' && name !== 'connection')
+        headers[name] = value
+    const res = await fetch(`${proxy.target}${req.url}`, {
+      method: req.method ?? 'POST',
+      headers,
+      body: body as unknown as BodyInit,
+    })
     return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) }
   }
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -136,7 +162,10 @@ export async function startFaultProxy(): Promise<FaultProxy> {
           case 'hang':
             return
           case 'late': {
-            const timer = setTimeout(() => void forward(req, body).catch(() => undefined), proxy.lateMs)
+            const timer = setTimeout(
+              () => void forward(req, body).catch(() => undefined),
+              proxy.lateMs
+            )
             timers.add(timer)
             return
           }
@@ -145,14 +174,19 @@ export async function startFaultProxy(): Promise<FaultProxy> {
           case 'http_500':
             return res.writeHead(500, { 'Content-Type': 'text/plain' }).end('')
           case 'http_429':
-            return res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': '1' }).end('{"respcd": "1205", "resperr": "rate limited", "respmsg": ""}')
+            return res
+              .writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': '1' })
+              .end('{"respcd": "1205", "resperr": "rate limited", "respmsg": ""}')
         }
         const answer = await forward(req, body)
         if (fault === 'hang_after') return
         if (fault === 'reset_after') return req.socket.destroy()
         const contentType = answer.headers.get('content-type') ?? 'application/json'
         if (fault === 'trickle') {
-          res.writeHead(answer.status, { 'Content-Type': contentType, 'Content-Length': String(answer.bytes.length) })
+          res.writeHead(answer.status, {
+            'Content-Type': contentType,
+            'Content-Length': String(answer.bytes.length),
+          })
           let at = 0
           const timer = setInterval(() => {
             if (at >= answer.bytes.length || res.destroyed) {
@@ -167,7 +201,12 @@ export async function startFaultProxy(): Promise<FaultProxy> {
           return
         }
         const sign = answer.headers.get('x-qf-sign')
-        res.writeHead(answer.status, { 'Content-Type': contentType, ...(sign ? { 'X-QF-SIGN': sign } : {}) }).end(answer.bytes)
+        res
+          .writeHead(answer.status, {
+            'Content-Type': contentType,
+            ...(sign ? { 'X-QF-SIGN': sign } : {}),
+          })
+          .end(answer.bytes)
       })().catch(() => req.socket.destroy())
     })
   })
@@ -181,7 +220,10 @@ export async function startFaultProxy(): Promise<FaultProxy> {
 }
 
 /** The bed with its QFPay client going through a fault proxy; both closed when the test ends. */
-export async function bedBehindProxy(t: TestContext, options: BedOptions = {}): Promise<{ b: Bed; proxy: FaultProxy }> {
+export async function bedBehindProxy(
+  t: TestContext,
+  options: BedOptions = {}
+): Promise<{ b: Bed; proxy: FaultProxy }> {
   const proxy = await startFaultProxy()
   const b = await startBed({ ...options, checkout: { baseUrl: proxy.url, ...options.checkout } })
   proxy.target = b.sandboxUrl
@@ -203,12 +245,19 @@ export interface SecondInstance {
  * Starts another checkout app with the bed's gateway settings over `store` (e.g. a second
  * connection to the same SQLite file), served on 127.0.0.1; closed when the test ends.
  */
-export async function startSecondInstance(t: TestContext, b: Bed, store: Store, options: Partial<CheckoutOptions> = {}): Promise<SecondInstance> {
+export async function startSecondInstance(
+  t: TestContext,
+  b: Bed,
+  store: Store,
+  options: Partial<CheckoutOptions> = {}
+): Promise<SecondInstance> {
   const hooks: HookCall[] = []
   const app = createCheckout({
     resolveOrder: () => ({ amount: 1000, goodsName: 'Tea' }),
-    onPaid: (checkout, context) => void hooks.push({ topic: 'onPaid', checkout, idempotencyKey: context.idempotencyKey }),
-    onStatus: (checkout, context) => void hooks.push({ topic: 'onStatus', checkout, idempotencyKey: context.idempotencyKey }),
+    onPaid: (checkout, context) =>
+      void hooks.push({ topic: 'onPaid', checkout, idempotencyKey: context.idempotencyKey }),
+    onStatus: (checkout, context) =>
+      void hooks.push({ topic: 'onStatus', checkout, idempotencyKey: context.idempotencyKey }),
     environment: 'local',
     appcode: TEST_APPCODE,
     key: TEST_KEY,

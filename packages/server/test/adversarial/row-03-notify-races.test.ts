@@ -17,70 +17,107 @@ import { bed, paidHooks, postNotify, TEST_KEY, until } from './helpers.ts'
 
 const RUNS = Number(process.env['RACE_RUNS'] ?? 100)
 
-it(`ends paid in every interleaving of payment answer, notify, poll, refresh and retry (${RUNS} runs)`, { timeout: 120_000 }, async (t) => {
-  let scheduler: fc.Scheduler | undefined
-  const b = await bed(t, {
-    knobs: { notifyReorder: true },
-    checkout: {
-      gatewayFetch: (input, init) => {
-        const answer = fetch(input, init)
-        const endpoint = String(input).replace(/^.*\/trade\/v1\//, '')
-        return scheduler ? scheduler.schedule(answer, endpoint) : answer
+it(
+  `ends paid in every interleaving of payment answer, notify, poll, refresh and retry (${RUNS} runs)`,
+  { timeout: 120_000 },
+  async (t) => {
+    let scheduler: fc.Scheduler | undefined
+    const b = await bed(t, {
+      knobs: { notifyReorder: true },
+      checkout: {
+        gatewayFetch: (input, init) => {
+          const answer = fetch(input, init)
+          const endpoint = String(input).replace(/^.*\/trade\/v1\//, '')
+          return scheduler ? scheduler.schedule(answer, endpoint) : answer
+        },
       },
-    },
-  })
-  let run = 0
-  let notifyBeforeCreate = 0
-  await fc.assert(
-    fc.asyncProperty(
-      fc.scheduler(),
-      fc.constantFrom('800151', '800201'),
-      fc.record({ duplicate: fc.boolean(), poll: fc.boolean(), refresh: fc.boolean(), retry: fc.boolean() }),
-      async (s, payType, actors) => {
-        scheduler = s
-        const order = `RACE-${++run}`
-        try {
-          let createAnswered = false
-          const created = b.create(order, payType).finally(() => (createAnswered = true))
-          // The /payment request reaches the sandbox at once; only its answer is scheduled.
-          let outTradeNo = ''
-          assert.ok(await until(async () => {
-            const [row] = await b.store.listPendingByOrder(order)
-            outTradeNo = row?.outTradeNo ?? ''
-            return b.sandbox.orders().some((o) => o.out_trade_no === outTradeNo)
-          }), 'the sandbox never saw the payment')
-          const record = await b.store.getByOutTradeNo(outTradeNo)
-          const gatewayOrder = b.sandbox.orders().find((o) => o.out_trade_no === outTradeNo)!
-          b.sandbox.pay(gatewayOrder.syssn) // paid upstream; its notify is held back
-          const held = b.sandbox.notifies().find((n) => n.syssn === gatewayOrder.syssn)!
-          const signed = signNotifyForTest(held.body, TEST_KEY)
-          const start = <T>(label: string, act: () => Promise<T>) => s.schedule(Promise.resolve(), label).then(act)
-          const work: Promise<unknown>[] = [
-            created,
-            start('notify', () => postNotify(b, signed.body, signed.headers)).finally(() => void (createAnswered || notifyBeforeCreate++)),
-          ]
-          if (actors.duplicate) work.push(start('notify-copy', () => postNotify(b, signed.body, signed.headers)))
-          if (actors.poll) work.push(start('poll', () => fetch(`${b.appUrl}/qfpay/checkouts/${record!.id}`).then((r) => r.text())))
-          if (actors.refresh) work.push(start('refresh', () => b.checkout.merchant.refresh(record!.id)))
-          if (actors.retry) work.push(start('retry', () => b.create(order, payType)))
-          const answers = await s.waitFor(Promise.all(work))
-          const notified = answers[1] as { status: number; text: string }
-          // A notify answered before the paid commit could only be RETRY (503), never a lie.
-          assert.ok(notified.text === 'SUCCESS' || notified.status === 503, `notify answered ${notified.status} ${notified.text}`)
-          const after = await b.get(record!.id)
-          assert.equal(after.status, 'paid', `ended ${after.status}\n${s.report().map((r) => r.label).join(' → ')}`)
-          await b.settleHooks()
-          assert.deepEqual(paidHooks(b, record!.id), { onPaid: 1, toPaid: 1 })
-        } finally {
-          scheduler = undefined
-          // Deliver this run's held notify now: a held notify is let go when the next one joins,
-          // and must not reach the app while the next run's scheduler is in charge.
-          await b.sandbox.drain()
+    })
+    let run = 0
+    let notifyBeforeCreate = 0
+    await fc.assert(
+      fc.asyncProperty(
+        fc.scheduler(),
+        fc.constantFrom('800151', '800201'),
+        fc.record({
+          duplicate: fc.boolean(),
+          poll: fc.boolean(),
+          refresh: fc.boolean(),
+          retry: fc.boolean(),
+        }),
+        async (s, payType, actors) => {
+          scheduler = s
+          const order = `RACE-${++run}`
+          try {
+            let createAnswered = false
+            const created = b.create(order, payType).finally(() => (createAnswered = true))
+            // The /payment request reaches the sandbox at once; only its answer is scheduled.
+            let outTradeNo = ''
+            assert.ok(
+              await until(async () => {
+                const [row] = await b.store.listPendingByOrder(order)
+                outTradeNo = row?.outTradeNo ?? ''
+                return b.sandbox.orders().some((o) => o.out_trade_no === outTradeNo)
+              }),
+              'the sandbox never saw the payment'
+            )
+            const record = await b.store.getByOutTradeNo(outTradeNo)
+            const gatewayOrder = b.sandbox.orders().find((o) => o.out_trade_no === outTradeNo)!
+            b.sandbox.pay(gatewayOrder.syssn) // paid upstream; its notify is held back
+            const held = b.sandbox.notifies().find((n) => n.syssn === gatewayOrder.syssn)!
+            const signed = signNotifyForTest(held.body, TEST_KEY)
+            const start = <T>(label: string, act: () => Promise<T>) =>
+              s.schedule(Promise.resolve(), label).then(act)
+            const work: Promise<unknown>[] = [
+              created,
+              start('notify', () => postNotify(b, signed.body, signed.headers)).finally(
+                () => void (createAnswered || notifyBeforeCreate++)
+              ),
+            ]
+            if (actors.duplicate)
+              work.push(start('notify-copy', () => postNotify(b, signed.body, signed.headers)))
+            if (actors.poll)
+              work.push(
+                start('poll', () =>
+                  fetch(`${b.appUrl}/qfpay/checkouts/${record!.id}`).then((r) => r.text())
+                )
+              )
+            if (actors.refresh)
+              work.push(start('refresh', () => b.checkout.merchant.refresh(record!.id)))
+            if (actors.retry) work.push(start('retry', () => b.create(order, payType)))
+            const answers = await s.waitFor(Promise.all(work))
+            const notified = answers[1] as { status: number; text: string }
+            // A notify answered before the paid commit could only be RETRY (503), never a lie.
+            assert.ok(
+              notified.text === 'SUCCESS' || notified.status === 503,
+              `notify answered ${notified.status} ${notified.text}`
+            )
+            const after = await b.get(record!.id)
+            assert.equal(
+              after.status,
+              'paid',
+              `ended ${after.status}\n${s
+                .report()
+                .map((r) => r.label)
+                .join(' → ')}`
+            )
+            await b.settleHooks()
+            assert.deepEqual(paidHooks(b, record!.id), { onPaid: 1, toPaid: 1 })
+          } finally {
+            scheduler = undefined
+            // Deliver this run's held notify now: a held notify is let go when the next one joins,
+            // and must not reach the app while the next run's scheduler is in charge.
+            await b.sandbox.drain()
+          }
         }
-      }
-    ),
-    { numRuns: RUNS }
-  )
-  t.diagnostic(`runs where the notify was answered before the create: ${notifyBeforeCreate} of ${run}`)
-  assert.ok(notifyBeforeCreate > 0, 'the scheduler never let the notify overtake the payment answer')
-})
+      ),
+      { numRuns: RUNS }
+    )
+    t.diagnostic(
+      `runs where the notify was answered before the create: ${notifyBeforeCreate} of ${run}`
+    )
+    assert.ok(
+      notifyBeforeCreate > 0,
+      'the scheduler never let the notify overtake the payment answer'
+    )
+  }
+)

@@ -17,87 +17,120 @@ import { bed, paidHooks, until } from './helpers.ts'
 const RUNS = Number(process.env['RACE_RUNS'] ?? 60)
 
 for (const ender of ['cancel', 'expiry'] as const) {
-  it(`never ${ender === 'cancel' ? 'cancels' : 'expires'} a checkout the gateway says is paid, in any interleaving; a late payment ends paid and flagged`, { timeout: 120_000 }, async (t) => {
-    let scheduler: fc.Scheduler | undefined
-    // Both the sending of each gateway call and the delivery of its answer are scheduled; the
-    // shopper's Pay never lands while a call is on the wire (the sandbox acts on a call as one
-    // step), so "pay, then close" and "close, then pay" are both reachable.
-    let onTheWire = 0
-    let gatewayEvents = 0
-    const b = await bed(t, {
-      knobs: { notifyReorder: true },
-      checkout: {
-        gatewayFetch: async (input, init) => {
-          const s = scheduler
-          if (!s) return fetch(input, init)
-          const endpoint = String(input).replace(/^.*\/trade\/v1\//, '')
-          await s.schedule(Promise.resolve(), `send ${endpoint}`)
-          onTheWire++
-          gatewayEvents++
-          const response = await fetch(input, init).finally(() => onTheWire--)
-          return s.schedule(Promise.resolve(response), `answer ${endpoint}`).finally(() => gatewayEvents++)
+  it(
+    `never ${ender === 'cancel' ? 'cancels' : 'expires'} a checkout the gateway says is paid, in any interleaving; a late payment ends paid and flagged`,
+    { timeout: 120_000 },
+    async (t) => {
+      let scheduler: fc.Scheduler | undefined
+      // Both the sending of each gateway call and the delivery of its answer are scheduled; the
+      // shopper's Pay never lands while a call is on the wire (the sandbox acts on a call as one
+      // step), so "pay, then close" and "close, then pay" are both reachable.
+      let onTheWire = 0
+      let gatewayEvents = 0
+      const b = await bed(t, {
+        knobs: { notifyReorder: true },
+        checkout: {
+          gatewayFetch: async (input, init) => {
+            const s = scheduler
+            if (!s) return fetch(input, init)
+            const endpoint = String(input).replace(/^.*\/trade\/v1\//, '')
+            await s.schedule(Promise.resolve(), `send ${endpoint}`)
+            onTheWire++
+            gatewayEvents++
+            const response = await fetch(input, init).finally(() => onTheWire--)
+            return s
+              .schedule(Promise.resolve(response), `answer ${endpoint}`)
+              .finally(() => gatewayEvents++)
+          },
         },
-      },
-    })
-    let run = 0
-    const outcomes = new Map<string, number>()
-    await fc.assert(
-      // `payAfter`: how many gateway events (a call sent, an answer delivered) of the cancel or
-      // expiry go by before the shopper presses Pay. Real I/O between the scheduler's steps
-      // would otherwise always let the Pay in first.
-      fc.asyncProperty(fc.scheduler(), fc.nat({ max: 5 }), fc.boolean(), fc.constantFrom('800151', '800201'), async (s, payAfter, deliverNotify, payType) => {
-        const { body } = await b.create(`C-${ender}-${++run}`, payType)
-        const record = await b.get(body.id)
-        const syssn = record.syssn as string
-        if (ender === 'expiry') await b.clock.advanceTo(Date.parse(record.expiresAt) - 1) // due, but the sandbox has not expired it yet
-        scheduler = s
-        let payRefused = false
-        let enderDone = false
-        gatewayEvents = 0
-        try {
-          const start = <T>(label: string, act: () => Promise<T> | T) => s.schedule(Promise.resolve(), label).then(act)
-          const work: Promise<unknown>[] = [
-            until(() => (gatewayEvents >= payAfter || enderDone) && onTheWire === 0, 10_000).then(() => {
-              try {
-                b.sandbox.pay(syssn)
-              } catch {
-                payRefused = true // the order was closed first: the wallet refuses
-              }
-            }),
-            (ender === 'cancel'
-              ? start('cancel', () => b.cancel(body.id).then(async (r) => ({ status: r.status, body: await r.text() })))
-              : start('expiry pass', async () => (await b.clock.advance(2), b.checkout.merchant.reconcile()))
-            ).finally(() => (enderDone = true)),
-          ]
-          if (deliverNotify) work.push(start('notify', () => b.sandbox.drain()))
-          await s.waitFor(Promise.all(work))
-        } finally {
-          scheduler = undefined
-        }
-        const upstream = b.sandbox.order(syssn)?.state
-        const now = await b.get(body.id)
-        outcomes.set(`${upstream}/${now.status}`, (outcomes.get(`${upstream}/${now.status}`) ?? 0) + 1)
-        if (upstream === 'paid') {
-          assert.ok(!payRefused)
-          assert.equal(now.status, 'paid', `gateway paid, checkout ${now.status}\n${s.report().map((r) => r.label).join(' → ')}`)
-          assert.equal(now.latePayment, false)
-        } else {
-          assert.ok(payRefused, `gateway ${upstream} yet the shopper's pay went through`)
-          assert.equal(now.status, ender === 'cancel' ? 'cancelled' : 'expired')
-          // The wallet's success arrives after all (a late payment): paid, flagged.
-          b.sandbox.latePay(syssn)
-          await b.sandbox.drain()
-          const late = await b.get(body.id)
-          assert.equal(late.status, 'paid')
-          assert.equal(late.latePayment, true)
-        }
-        await b.sandbox.drain()
-        await b.settleHooks()
-        assert.deepEqual(paidHooks(b, body.id), { onPaid: 1, toPaid: 1 })
-      }),
-      { numRuns: RUNS }
-    )
-    t.diagnostic(`gateway/checkout outcomes: ${JSON.stringify(Object.fromEntries(outcomes))}`)
-    assert.ok(outcomes.size >= 2, 'both orders (pay first, close first) were explored')
-  })
+      })
+      let run = 0
+      const outcomes = new Map<string, number>()
+      await fc.assert(
+        // `payAfter`: how many gateway events (a call sent, an answer delivered) of the cancel or
+        // expiry go by before the shopper presses Pay. Real I/O between the scheduler's steps
+        // would otherwise always let the Pay in first.
+        fc.asyncProperty(
+          fc.scheduler(),
+          fc.nat({ max: 5 }),
+          fc.boolean(),
+          fc.constantFrom('800151', '800201'),
+          async (s, payAfter, deliverNotify, payType) => {
+            const { body } = await b.create(`C-${ender}-${++run}`, payType)
+            const record = await b.get(body.id)
+            const syssn = record.syssn as string
+            if (ender === 'expiry') await b.clock.advanceTo(Date.parse(record.expiresAt) - 1) // due, but the sandbox has not expired it yet
+            scheduler = s
+            let payRefused = false
+            let enderDone = false
+            gatewayEvents = 0
+            try {
+              const start = <T>(label: string, act: () => Promise<T> | T) =>
+                s.schedule(Promise.resolve(), label).then(act)
+              const work: Promise<unknown>[] = [
+                until(
+                  () => (gatewayEvents >= payAfter || enderDone) && onTheWire === 0,
+                  10_000
+                ).then(() => {
+                  try {
+                    b.sandbox.pay(syssn)
+                  } catch {
+                    payRefused = true // the order was closed first: the wallet refuses
+                  }
+                }),
+                (ender === 'cancel'
+                  ? start('cancel', () =>
+                      b
+                        .cancel(body.id)
+                        .then(async (r) => ({ status: r.status, body: await r.text() }))
+                    )
+                  : start(
+                      'expiry pass',
+                      async () => (await b.clock.advance(2), b.checkout.merchant.reconcile())
+                    )
+                ).finally(() => (enderDone = true)),
+              ]
+              if (deliverNotify) work.push(start('notify', () => b.sandbox.drain()))
+              await s.waitFor(Promise.all(work))
+            } finally {
+              scheduler = undefined
+            }
+            const upstream = b.sandbox.order(syssn)?.state
+            const now = await b.get(body.id)
+            outcomes.set(
+              `${upstream}/${now.status}`,
+              (outcomes.get(`${upstream}/${now.status}`) ?? 0) + 1
+            )
+            if (upstream === 'paid') {
+              assert.ok(!payRefused)
+              assert.equal(
+                now.status,
+                'paid',
+                `gateway paid, checkout ${now.status}\n${s
+                  .report()
+                  .map((r) => r.label)
+                  .join(' → ')}`
+              )
+              assert.equal(now.latePayment, false)
+            } else {
+              assert.ok(payRefused, `gateway ${upstream} yet the shopper's pay went through`)
+              assert.equal(now.status, ender === 'cancel' ? 'cancelled' : 'expired')
+              // The wallet's success arrives after all (a late payment): paid, flagged.
+              b.sandbox.latePay(syssn)
+              await b.sandbox.drain()
+              const late = await b.get(body.id)
+              assert.equal(late.status, 'paid')
+              assert.equal(late.latePayment, true)
+            }
+            await b.sandbox.drain()
+            await b.settleHooks()
+            assert.deepEqual(paidHooks(b, body.id), { onPaid: 1, toPaid: 1 })
+          }
+        ),
+        { numRuns: RUNS }
+      )
+      t.diagnostic(`gateway/checkout outcomes: ${JSON.stringify(Object.fromEntries(outcomes))}`)
+      assert.ok(outcomes.size >= 2, 'both orders (pay first, close first) were explored')
+    }
+  )
 }

@@ -39,7 +39,9 @@ app.post('/__test/advance', (c) => {
 })
 app.post('/__test/refund', async (c) => {
   try {
-    const { refund } = await checkout.merchant.refund(c.req.query('id') as string, { amount: Number(c.req.query('amount')) })
+    const { refund } = await checkout.merchant.refund(c.req.query('id') as string, {
+      amount: Number(c.req.query('amount')),
+    })
     return c.json({ status: refund.status })
   } catch (error) {
     return c.json({ error: isCheckoutError(error) ? error.code : String(error) }, 409)

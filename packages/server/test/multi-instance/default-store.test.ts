@@ -17,7 +17,14 @@ import { createSqliteStore } from '../../src/store/sqlite.ts'
 
 const url = process.env['DATABASE_URL']
 const ci = process.env['CI'] === 'true' || process.env['CI'] === '1'
-const base = { resolveOrder: () => ({ amount: 1000 }), environment: 'local' as const, appcode: TEST_APPCODE, key: TEST_KEY, logger: silentLogger, reconciler: { enabled: false } }
+const base = {
+  resolveOrder: () => ({ amount: 1000 }),
+  environment: 'local' as const,
+  appcode: TEST_APPCODE,
+  key: TEST_KEY,
+  logger: silentLogger,
+  reconciler: { enabled: false },
+}
 
 /** Runs `fn` with QFPAY_STORE set to `value`, then puts it back. */
 async function withStoreEnv(value: string, fn: () => Promise<void>): Promise<void> {
@@ -40,15 +47,23 @@ if (!url && ci) {
 } else {
   it('opens the PostgreSQL store when QFPAY_STORE is a postgres:// URL, and closes it with the app', async () => {
     const admin = postgres(url, { max: 1, onnotice: () => undefined })
-    const existed = (await admin`SELECT 1 FROM pg_namespace WHERE nspname = ${DEFAULT_SCHEMA}`).length > 0
+    const existed =
+      (await admin`SELECT 1 FROM pg_namespace WHERE nspname = ${DEFAULT_SCHEMA}`).length > 0
     try {
       await withStoreEnv(` ${url} `, async () => {
         const app = createCheckout(base)
         const store = app.store
-        const res = await app.request('/checkouts', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ payType: '800201', order: `DEFAULT-${process.pid}` }) })
+        const res = await app.request('/checkouts', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ payType: '800201', order: `DEFAULT-${process.pid}` }),
+        })
         assert.equal(res.status, 201)
         const { id } = (await res.json()) as { id: string }
-        const [row] = await admin.unsafe(`SELECT status FROM "${DEFAULT_SCHEMA}".checkouts WHERE id = $1`, [id])
+        const [row] = await admin.unsafe(
+          `SELECT status FROM "${DEFAULT_SCHEMA}".checkouts WHERE id = $1`,
+          [id]
+        )
         assert.equal(row?.status, 'pending')
         await app.close()
         await assert.rejects(store.get(id), { code: 'closed' })
@@ -65,7 +80,11 @@ if (!url && ci) {
       const file = join(dir, 'checkout.db')
       await withStoreEnv(file, async () => {
         const app = createCheckout(base)
-        const res = await app.request('/checkouts', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ payType: '800201', order: `SQLITE-${process.pid}` }) })
+        const res = await app.request('/checkouts', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ payType: '800201', order: `SQLITE-${process.pid}` }),
+        })
         assert.equal(res.status, 201)
         const { id } = (await res.json()) as { id: string }
         await app.close()

@@ -29,7 +29,11 @@ export interface Instance {
 }
 
 /** Starts an instance and resolves once it listens (store ready). */
-export function startInstance(name: string, env: Record<string, string>, timeoutMs = 30_000): Promise<Instance> {
+export function startInstance(
+  name: string,
+  env: Record<string, string>,
+  timeoutMs = 30_000
+): Promise<Instance> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
       env: { ...process.env, ...env, INSTANCE: name },
@@ -50,7 +54,11 @@ export function startInstance(name: string, env: Record<string, string>, timeout
     }
     const timer = setTimeout(() => {
       void stopChild(child)
-      reject(new Error(`instance ${name} did not listen within ${timeoutMs} ms:\n${instance.tail.join('\n')}`))
+      reject(
+        new Error(
+          `instance ${name} did not listen within ${timeoutMs} ms:\n${instance.tail.join('\n')}`
+        )
+      )
     }, timeoutMs)
     const remember = (text: string) => {
       instance.tail.push(text)
@@ -74,7 +82,8 @@ export function startInstance(name: string, env: Record<string, string>, timeout
           resolve(instance)
         } else if (kind === 'log') {
           remember(text)
-          const message = (JSON.parse(text.slice(`log ${a} `.length)) as { message: string }).message
+          const message = (JSON.parse(text.slice(`log ${a} `.length)) as { message: string })
+            .message
           const key = `${a}: ${message}`
           instance.logs.set(key, (instance.logs.get(key) ?? 0) + 1)
         } else remember(text)
@@ -84,7 +93,9 @@ export function startInstance(name: string, env: Record<string, string>, timeout
     child.stderr!.on('data', (chunk: string) => remember(chunk.trimEnd()))
     child.once('exit', (code, signal) => {
       clearTimeout(timer)
-      reject(new Error(`instance ${name} exited early (${signal ?? code}):\n${instance.tail.join('\n')}`))
+      reject(
+        new Error(`instance ${name} exited early (${signal ?? code}):\n${instance.tail.join('\n')}`)
+      )
     })
   })
 }
@@ -156,7 +167,10 @@ export class StatusStream {
     if (this.#stopped || this.#done) return
     const headers: Record<string, string> = { Accept: 'text/event-stream' }
     if (this.frames.length > 0) headers['Last-Event-ID'] = String(this.lastVersion)
-    const request = http.get(`${this.base}/qfpay/checkouts/${this.id}/events`, { agent: sseAgent, headers })
+    const request = http.get(`${this.base}/qfpay/checkouts/${this.id}/events`, {
+      agent: sseAgent,
+      headers,
+    })
     this.#request = request
     let failed = false
     const retry = () => {
@@ -219,7 +233,11 @@ export class StatusStream {
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
-export async function pool<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function pool<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<void>
+): Promise<void> {
   let next = 0
   const worker = async () => {
     while (next < items.length) {
@@ -238,7 +256,11 @@ export function percentile(values: readonly number[], p: number): number {
 }
 
 /** Resolves when `check()` is true; rejects after `ms` with `what`. */
-export async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms: number): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  ms: number
+): Promise<void> {
   const end = Date.now() + ms
   for (;;) {
     if (await check()) return
@@ -253,7 +275,10 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
   return Promise.race([
     promise,
     new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)
+      timer = setTimeout(
+        () => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)),
+        ms
+      )
     }),
   ]).finally(() => clearTimeout(timer))
 }

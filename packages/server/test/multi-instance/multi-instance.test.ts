@@ -20,7 +20,15 @@ import { serve, type ServerType } from '@hono/node-server'
 import postgres from 'postgres'
 import { TEST_APPCODE, TEST_KEY } from '../../src/checkout/checkout-test-bed.ts'
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.ts'
-import { type Instance, percentile, pool, StatusStream, startInstance, waitFor, within } from './harness.ts'
+import {
+  type Instance,
+  percentile,
+  pool,
+  StatusStream,
+  startInstance,
+  waitFor,
+  within,
+} from './harness.ts'
 
 const url = process.env['DATABASE_URL']
 const clusterState = process.env['PG_CLUSTER_STATE']
@@ -56,7 +64,9 @@ if (!url && ci) {
     assert.fail('DATABASE_URL is not set under CI=true: run through `pnpm test`, which starts one.')
   })
 } else if (!url) {
-  it('several instances on PostgreSQL (skipped: set DATABASE_URL, or run `pnpm test`)', { skip: 'DATABASE_URL is not set' })
+  it('several instances on PostgreSQL (skipped: set DATABASE_URL, or run `pnpm test`)', {
+    skip: 'DATABASE_URL is not set',
+  })
 } else {
   describe('several checkout instances on one PostgreSQL database', { timeout: 170_000 }, () => {
     const schema = `qfpay_mi${process.pid}_${Math.random().toString(36).slice(2, 8)}`
@@ -81,11 +91,16 @@ if (!url && ci) {
         // The load balancer: every notify (and every retry) goes to a random instance.
         const target = instances[Math.floor(Math.random() * instances.length)]!
         notifiesTo.set(target.name, (notifiesTo.get(target.name) ?? 0) + 1)
-        const body = JSON.parse(new TextDecoder().decode(init?.body as Uint8Array)) as { syssn?: string; notify_type?: string }
-        if (body.syssn && body.notify_type === 'payment' && !notifiedAt.has(body.syssn)) notifiedAt.set(body.syssn, performance.now())
+        const body = JSON.parse(new TextDecoder().decode(init?.body as Uint8Array)) as {
+          syssn?: string
+          notify_type?: string
+        }
+        if (body.syssn && body.notify_type === 'payment' && !notifiedAt.has(body.syssn))
+          notifiedAt.set(body.syssn, performance.now())
         const path = new URL(input instanceof Request ? input.url : String(input)).pathname
         const response = await fetch(`${target.base}${path}`, init)
-        if (body.syssn && response.status === 200 && !ackedAt.has(body.syssn)) ackedAt.set(body.syssn, performance.now())
+        if (body.syssn && response.status === 200 && !ackedAt.has(body.syssn))
+          ackedAt.set(body.syssn, performance.now())
         return response
       }) as typeof fetch
       sandbox = createSandbox({
@@ -101,10 +116,13 @@ if (!url && ci) {
         return sandbox.fetch(request)
       }
       await new Promise<void>((resolve) => {
-        sandboxServer = serve({ fetch: counted, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) => {
-          sandboxUrl = `http://127.0.0.1:${info.port}`
-          resolve()
-        })
+        sandboxServer = serve(
+          { fetch: counted, hostname: '127.0.0.1', port: 0 },
+          (info: AddressInfo) => {
+            sandboxUrl = `http://127.0.0.1:${info.port}`
+            resolve()
+          }
+        )
       })
       const env = { DATABASE_URL: url, PG_SCHEMA: schema, SANDBOX_URL: sandboxUrl }
       instances.push(...(await Promise.all([startInstance('a', env), startInstance('b', env)])))
@@ -148,15 +166,25 @@ if (!url && ci) {
         t.stream = new StatusStream(t.watchedOn.base, t.id)
         streams.push(t.stream)
       }
-      await within(Promise.all(tracked.map((t) => t.stream!.opened)), 30_000, 'every stream’s first frame')
+      await within(
+        Promise.all(tracked.map((t) => t.stream!.opened)),
+        30_000,
+        'every stream’s first frame'
+      )
       const bySyssn = new Map(sandbox.orders().map((o) => [o.qrcode ?? o.pay_url, o.syssn]))
       for (const t of tracked) t.syssn = bySyssn.get(t.payUrl)
-      assert.ok(tracked.every((t) => t.syssn), 'every checkout has its sandbox order')
+      assert.ok(
+        tracked.every((t) => t.syssn),
+        'every checkout has its sandbox order'
+      )
       report(`${prefix} setup`, {
         checkouts: n,
         createMs: Math.round(created - started),
         streamsOpenMs: Math.round(performance.now() - created),
-        createdOn: { a: tracked.filter((t) => t.createdOn.name === 'a').length, b: tracked.filter((t) => t.createdOn.name === 'b').length },
+        createdOn: {
+          a: tracked.filter((t) => t.createdOn.name === 'a').length,
+          b: tracked.filter((t) => t.createdOn.name === 'b').length,
+        },
       })
       return tracked
     }
@@ -171,7 +199,10 @@ if (!url && ci) {
     /** Prints what is known about the checkouts whose stream has not ended. */
     async function diagnose(tracked: Tracked[]): Promise<void> {
       const open = tracked.filter((t) => t.stream!.frames.at(-1)?.status === 'pending')
-      const rows = await admin.unsafe(`SELECT id, status, version FROM "${schema}".checkouts WHERE id = ANY($1)`, [open.map((t) => t.id)])
+      const rows = await admin.unsafe(
+        `SELECT id, status, version FROM "${schema}".checkouts WHERE id = ANY($1)`,
+        [open.map((t) => t.id)]
+      )
       const db = new Map(rows.map((r) => [r.id as string, `${r.status}@${r.version}`]))
       for (const t of open.slice(0, 10)) {
         const s = t.stream!
@@ -182,24 +213,43 @@ if (!url && ci) {
           frames: s.frames.map((f) => `${f.status}@${f.version}`),
           reconnects: s.reconnects,
           failures: s.failures,
-          notify: notify && { state: notify.state, attempts: notify.attempts.map((a) => a.status ?? a.error) },
+          notify: notify && {
+            state: notify.state,
+            attempts: notify.attempts.map((a) => a.status ?? a.error),
+          },
         })
       }
-      const stats = await Promise.all(instances.map((i) => i.stats().catch((e: unknown) => String(e))))
-      report('diagnosis', { open: open.length, stats, logs: Object.fromEntries(instances.flatMap((i) => [...i.logs].map(([k, v]) => [`${i.name} ${k}`, v]))) })
-      for (const i of instances) console.log(`[multi-instance] ${i.name} tail:\n${i.tail.slice(-15).join('\n')}`)
+      const stats = await Promise.all(
+        instances.map((i) => i.stats().catch((e: unknown) => String(e)))
+      )
+      report('diagnosis', {
+        open: open.length,
+        stats,
+        logs: Object.fromEntries(
+          instances.flatMap((i) => [...i.logs].map(([k, v]) => [`${i.name} ${k}`, v]))
+        ),
+      })
+      for (const i of instances)
+        console.log(`[multi-instance] ${i.name} tail:\n${i.tail.slice(-15).join('\n')}`)
     }
 
     /** Stream frames never repeat or go back, across reconnects. */
     function assertMonotonic(t: Tracked): void {
       const versions = t.stream!.frames.map((f) => f.version)
-      for (let i = 1; i < versions.length; i++) assert.ok(versions[i]! > versions[i - 1]!, `stream of ${t.id} went ${versions.join(',')}`)
+      for (let i = 1; i < versions.length; i++)
+        assert.ok(versions[i]! > versions[i - 1]!, `stream of ${t.id} went ${versions.join(',')}`)
     }
 
     /** Every checkout is paid in the database, and its onPaid ran exactly once over both instances. */
-    async function assertPaidOnce(tracked: Tracked[], waitMs: number): Promise<{ onPaidCalls: number; byInstance: Record<string, number> }> {
+    async function assertPaidOnce(
+      tracked: Tracked[],
+      waitMs: number
+    ): Promise<{ onPaidCalls: number; byInstance: Record<string, number> }> {
       const ids = tracked.map((t) => t.id)
-      const rows = await admin.unsafe(`SELECT status, count(*)::int AS n FROM "${schema}".checkouts WHERE id = ANY($1) GROUP BY status`, [ids])
+      const rows = await admin.unsafe(
+        `SELECT status, count(*)::int AS n FROM "${schema}".checkouts WHERE id = ANY($1) GROUP BY status`,
+        [ids]
+      )
       assert.deepEqual(
         rows.map((r) => [r.status, r.n]),
         [['paid', tracked.length]],
@@ -216,7 +266,9 @@ if (!url && ci) {
       await new Promise((resolve) => setTimeout(resolve, 1_000))
       const doubled = ids.filter((id) => calls(id) !== 1)
       assert.deepEqual(doubled, [], 'onPaid ran exactly once per checkout')
-      const byInstance = Object.fromEntries(instances.map((i) => [i.name, ids.filter((id) => i.onPaid.has(id)).length]))
+      const byInstance = Object.fromEntries(
+        instances.map((i) => [i.name, ids.filter((id) => i.onPaid.has(id)).length])
+      )
       return { onPaidCalls: ids.reduce((sum, id) => sum + calls(id), 0), byInstance }
     }
 
@@ -231,7 +283,11 @@ if (!url && ci) {
         await within(t.stream!.final, 20_000, `the final frame of ${t.id}`)
       })
       const paid = performance.now()
-      await within(Promise.all(tracked.map((t) => t.stream!.final)), 30_000, 'every stream’s final frame')
+      await within(
+        Promise.all(tracked.map((t) => t.stream!.final)),
+        30_000,
+        'every stream’s final frame'
+      )
       const relayed = performance.now()
 
       const latencies: number[] = []
@@ -278,68 +334,103 @@ if (!url && ci) {
       )
     })
 
-    it(`loses no final state when PostgreSQL restarts in the middle of ${RESTART_CHECKOUTS} payments`, { skip: clusterState ? false : 'PG_CLUSTER_STATE is not set (run through `pnpm test` or pg-cluster.mjs run)' }, async () => {
-      const runStarted = performance.now()
-      const tracked = await createAndWatch(RESTART_CHECKOUTS, 'MR')
-      const restartAfter = Math.floor(tracked.length / 3)
-      let restart: Promise<number> | undefined
-      const restartAt: { start?: number; end?: number } = {}
-      await pool(tracked, 4, async (t, i) => {
-        if (i === restartAfter) {
-          restartAt.start = performance.now()
-          restart = new Promise((resolve, reject) => {
-            const child = spawn(process.execPath, [PG_CLUSTER, 'restart', '--state', clusterState!], { stdio: ['ignore', 'ignore', 'pipe'] })
-            let err = ''
-            child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
-            child.once('error', reject)
-            child.once('exit', (code) => {
-              restartAt.end = performance.now()
-              code === 0 ? resolve(code) : reject(new Error(`pg-cluster restart failed (${code}): ${err}`))
+    it(
+      `loses no final state when PostgreSQL restarts in the middle of ${RESTART_CHECKOUTS} payments`,
+      {
+        skip: clusterState
+          ? false
+          : 'PG_CLUSTER_STATE is not set (run through `pnpm test` or pg-cluster.mjs run)',
+      },
+      async () => {
+        const runStarted = performance.now()
+        const tracked = await createAndWatch(RESTART_CHECKOUTS, 'MR')
+        const restartAfter = Math.floor(tracked.length / 3)
+        let restart: Promise<number> | undefined
+        const restartAt: { start?: number; end?: number } = {}
+        await pool(tracked, 4, async (t, i) => {
+          if (i === restartAfter) {
+            restartAt.start = performance.now()
+            restart = new Promise((resolve, reject) => {
+              const child = spawn(
+                process.execPath,
+                [PG_CLUSTER, 'restart', '--state', clusterState!],
+                { stdio: ['ignore', 'ignore', 'pipe'] }
+              )
+              let err = ''
+              child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
+              child.once('error', reject)
+              child.once('exit', (code) => {
+                restartAt.end = performance.now()
+                code === 0
+                  ? resolve(code)
+                  : reject(new Error(`pg-cluster restart failed (${code}): ${err}`))
+              })
             })
+          }
+          t.paidAt = performance.now()
+          await pay(t)
+          // Spread the payments over a few seconds, so some land before, during and after the restart.
+          await new Promise((resolve) => setTimeout(resolve, 60))
+        })
+        assert.ok(restart, 'the restart was started')
+        await restart
+        const paidAll = performance.now()
+        await within(
+          Promise.all(tracked.map((t) => t.stream!.final)),
+          45_000,
+          'every stream’s final frame after the restart'
+        ).catch(async (error: unknown) => {
+          await diagnose(tracked)
+          throw error
+        })
+        const relayed = performance.now()
+        for (const t of tracked) {
+          assertMonotonic(t)
+          assert.equal(t.stream!.frames.at(-1)!.status, 'paid', `stream of ${t.id}`)
+        }
+        const hooks = await assertPaidOnce(tracked, 30_000)
+        const stats = await Promise.all(instances.map((i) => i.stats()))
+        const notifies = sandbox.notifies().filter((n) => tracked.some((t) => t.syssn === n.syssn))
+        const payToFinal = tracked
+          .map((t) => ({ t, ms: t.stream!.frames.at(-1)!.at - t.paidAt! }))
+          .sort((x, y) => y.ms - x.ms)
+        for (const { t, ms } of payToFinal.slice(0, 3)) {
+          const n = notifies.find((x) => x.syssn === t.syssn)
+          report('slowest', {
+            ms: Math.round(ms),
+            frames: t.stream!.frames.map((f) => `${f.status}@${f.version}`),
+            reconnects: t.stream!.reconnects,
+            notify: n && n.attempts.map((a) => `${a.at.slice(11, 23)} ${a.status ?? a.error}`),
           })
         }
-        t.paidAt = performance.now()
-        await pay(t)
-        // Spread the payments over a few seconds, so some land before, during and after the restart.
-        await new Promise((resolve) => setTimeout(resolve, 60))
-      })
-      assert.ok(restart, 'the restart was started')
-      await restart
-      const paidAll = performance.now()
-      await within(Promise.all(tracked.map((t) => t.stream!.final)), 45_000, 'every stream’s final frame after the restart').catch(async (error: unknown) => {
-        await diagnose(tracked)
-        throw error
-      })
-      const relayed = performance.now()
-      for (const t of tracked) {
-        assertMonotonic(t)
-        assert.equal(t.stream!.frames.at(-1)!.status, 'paid', `stream of ${t.id}`)
+        const logs = Object.fromEntries(
+          instances.flatMap((i) => [...i.logs].map(([k, v]) => [`${i.name} ${k}`, v]))
+        )
+        report('restart', {
+          checkouts: RESTART_CHECKOUTS,
+          restartMs: Math.round(restartAt.end! - restartAt.start!),
+          payToFinalP50Ms: Math.round(
+            percentile(
+              payToFinal.map((x) => x.ms),
+              50
+            )
+          ),
+          payToFinalMaxMs: Math.round(payToFinal[0]!.ms),
+          finalAfterLastPayMs: Math.round(relayed - paidAll),
+          streamsReconnected: tracked.filter((t) => t.stream!.reconnects > 0).length,
+          reconnects: tracked.reduce((sum, t) => sum + t.stream!.reconnects, 0),
+          notifyAttempts: notifies.reduce((sum, n) => sum + n.attempts.length, 0),
+          notifiesRetried: notifies.filter((n) => n.attempts.length > 1).length,
+          ...hooks,
+          resyncs: stats.map((s) => s.resyncs),
+          logs,
+          totalMs: Math.round(performance.now() - runStarted),
+        })
+        assert.ok(
+          stats.every((s) => s.resyncs >= 1),
+          'each instance re-synced its LISTEN after the restart'
+        )
       }
-      const hooks = await assertPaidOnce(tracked, 30_000)
-      const stats = await Promise.all(instances.map((i) => i.stats()))
-      const notifies = sandbox.notifies().filter((n) => tracked.some((t) => t.syssn === n.syssn))
-      const payToFinal = tracked.map((t) => ({ t, ms: t.stream!.frames.at(-1)!.at - t.paidAt! })).sort((x, y) => y.ms - x.ms)
-      for (const { t, ms } of payToFinal.slice(0, 3)) {
-        const n = notifies.find((x) => x.syssn === t.syssn)
-        report('slowest', { ms: Math.round(ms), frames: t.stream!.frames.map((f) => `${f.status}@${f.version}`), reconnects: t.stream!.reconnects, notify: n && n.attempts.map((a) => `${a.at.slice(11, 23)} ${a.status ?? a.error}`) })
-      }
-      const logs = Object.fromEntries(instances.flatMap((i) => [...i.logs].map(([k, v]) => [`${i.name} ${k}`, v])))
-      report('restart', {
-        checkouts: RESTART_CHECKOUTS,
-        restartMs: Math.round(restartAt.end! - restartAt.start!),
-        payToFinalP50Ms: Math.round(percentile(payToFinal.map((x) => x.ms), 50)),
-        payToFinalMaxMs: Math.round(payToFinal[0]!.ms),
-        finalAfterLastPayMs: Math.round(relayed - paidAll),
-        streamsReconnected: tracked.filter((t) => t.stream!.reconnects > 0).length,
-        reconnects: tracked.reduce((sum, t) => sum + t.stream!.reconnects, 0),
-        notifyAttempts: notifies.reduce((sum, n) => sum + n.attempts.length, 0),
-        notifiesRetried: notifies.filter((n) => n.attempts.length > 1).length,
-        ...hooks,
-        resyncs: stats.map((s) => s.resyncs),
-        logs,
-        totalMs: Math.round(performance.now() - runStarted),
-      })
-      assert.ok(stats.every((s) => s.resyncs >= 1), 'each instance re-synced its LISTEN after the restart')
-    })
+    )
   })
 }

@@ -10,7 +10,11 @@ import { createSandbox } from '../../src/sandbox/index.ts'
 import { TEST_APPCODE, TEST_KEY } from '../../src/checkout/checkout-test-bed.ts'
 
 const latency = { min: 0, max: 0, only: 'all' }
-const sandbox = createSandbox({ appcode: TEST_APPCODE, key: TEST_KEY, knobs: { notifyDropRate: 1 } })
+const sandbox = createSandbox({
+  appcode: TEST_APPCODE,
+  key: TEST_KEY,
+  knobs: { notifyDropRate: 1 },
+})
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 serve(
   {
@@ -23,8 +27,12 @@ serve(
         return Response.json(latency)
       }
       const answer = await sandbox.fetch(request)
-      const slowed = latency.only === 'all' ? path.startsWith('/trade/v1/') : path === `/trade/v1/${latency.only}`
-      if (slowed && latency.max > 0) await sleep(latency.min + Math.random() * (latency.max - latency.min))
+      const slowed =
+        latency.only === 'all'
+          ? path.startsWith('/trade/v1/')
+          : path === `/trade/v1/${latency.only}`
+      if (slowed && latency.max > 0)
+        await sleep(latency.min + Math.random() * (latency.max - latency.min))
       return answer
     },
   },

@@ -21,7 +21,16 @@ const ids: string[] = []
 for (const line of readFileSync(env['SEED_FILE'] as string, 'utf8').split('\n')) {
   if (!line) continue
   const seed = JSON.parse(line) as { order: string; outTradeNo: string; amount: number }
-  const result = await store.create({ ...seed, payType: '800201', flow: 'qr', currency: 'CNY', goodsName: 'Tea', expiresAt: later, nextCheckAt: later, mount: 'public' })
+  const result = await store.create({
+    ...seed,
+    payType: '800201',
+    flow: 'qr',
+    currency: 'CNY',
+    goodsName: 'Tea',
+    expiresAt: later,
+    nextCheckAt: later,
+    mount: 'public',
+  })
   ids.push(result.checkout.id)
 }
 writeFileSync(env['IDS_FILE'] as string, ids.join('\n'))
@@ -30,7 +39,8 @@ const logger = {
   ...silentLogger,
   // Counted; the first few are shown, so a failing soak says why.
   error: (message: string, fields?: Record<string, unknown>) => {
-    if (stats.errors++ < 5) process.stderr.write(`server error: ${message} ${JSON.stringify(fields ?? {})}\n`)
+    if (stats.errors++ < 5)
+      process.stderr.write(`server error: ${message} ${JSON.stringify(fields ?? {})}\n`)
   },
 }
 const checkout = createCheckout({
@@ -52,5 +62,9 @@ app.get('/__soak/memory', (c) => {
   return c.json(process.memoryUsage())
 })
 app.post('/__soak/exit', () => process.exit(0))
-app.get('/__soak/stats', async (c) => c.json({ ...stats, hooksRan: await checkout.merchant.deliverHooks() }))
-serve({ fetch: app.fetch, hostname: '127.0.0.1', port: Number(env['PORT']) }, () => writeSync(1, 'listening\n'))
+app.get('/__soak/stats', async (c) =>
+  c.json({ ...stats, hooksRan: await checkout.merchant.deliverHooks() })
+)
+serve({ fetch: app.fetch, hostname: '127.0.0.1', port: Number(env['PORT']) }, () =>
+  writeSync(1, 'listening\n')
+)

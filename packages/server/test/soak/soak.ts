@@ -48,9 +48,16 @@ function freePort(): Promise<number> {
   })
 }
 
-function start(file: string, childEnv: Record<string, string>, nodeArgs: string[] = []): Promise<ChildProcess> {
+function start(
+  file: string,
+  childEnv: Record<string, string>,
+  nodeArgs: string[] = []
+): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', here(file)], { env: { ...env, ...childEnv }, stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', here(file)], {
+      env: { ...env, ...childEnv },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
     let out = ''
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString()
@@ -61,11 +68,17 @@ function start(file: string, childEnv: Record<string, string>, nodeArgs: string[
 }
 
 /** Runs `work` over `items` with at most `limit` at a time. */
-async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+async function pool<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>
+): Promise<void> {
   let next = 0
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await work(items[next++] as T)
-  }))
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await work(items[next++] as T)
+    })
+  )
 }
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`
@@ -92,34 +105,92 @@ async function main(): Promise<void> {
   const numbers = Array.from({ length: total }, (_, i) => i)
   await pool(numbers, 64, async (i) => {
     const outTradeNo = `P${String(i).padStart(30, '0')}`
-    const created = await client.payment({ pay_type: '800201', out_trade_no: outTradeNo, txamt: 1000, txcurrcd: 'CNY', goods_name: 'Tea', expired_time: 120 })
-    seeds[i] = { order: `SEED-${i}`, outTradeNo, amount: 1000, syssn: String(created.response.syssn) }
+    const created = await client.payment({
+      pay_type: '800201',
+      out_trade_no: outTradeNo,
+      txamt: 1000,
+      txcurrcd: 'CNY',
+      goods_name: 'Tea',
+      expired_time: 120,
+    })
+    seeds[i] = {
+      order: `SEED-${i}`,
+      outTradeNo,
+      amount: 1000,
+      syssn: String(created.response.syssn),
+    }
   })
   await pool(seeds.slice(0, unique), 64, async (seed) => {
     const res = await fetch(`${gatewayUrl}/__sandbox/orders/${seed.syssn}/pay`, { method: 'POST' })
     if (res.status !== 200) throw new Error(`pay ${seed.syssn}: ${res.status}`)
   })
-  writeFileSync(join(dir, 'seed.jsonl'), seeds.map(({ order, outTradeNo, amount }) => JSON.stringify({ order, outTradeNo, amount })).join('\n'))
-  await fetch(`${gatewayUrl}/__soak/latency`, { method: 'PUT', body: JSON.stringify({ min: 50, max: 200, only: LATENCY_ON }) })
+  writeFileSync(
+    join(dir, 'seed.jsonl'),
+    seeds
+      .map(({ order, outTradeNo, amount }) => JSON.stringify({ order, outTradeNo, amount }))
+      .join('\n')
+  )
+  await fetch(`${gatewayUrl}/__soak/latency`, {
+    method: 'PUT',
+    body: JSON.stringify({ min: 50, max: 200, only: LATENCY_ON }),
+  })
 
   console.log('starting the merchant server and seeding its store…')
   const dbFile = join(mkdtempSync(join(STORE_DIR, 'qfpay-soak-db-')), 'checkout.db')
-  children.push(await start('./soak-server.ts', { PORT: String(serverPort), GATEWAY_URL: gatewayUrl, QFPAY_STORE: dbFile, SEED_FILE: join(dir, 'seed.jsonl'), IDS_FILE: join(dir, 'ids.txt') }, ['--expose-gc', ...(env['SOAK_PROFILE'] ? ['--cpu-prof', `--cpu-prof-dir=${env['SOAK_PROFILE']}`] : [])]))
+  children.push(
+    await start(
+      './soak-server.ts',
+      {
+        PORT: String(serverPort),
+        GATEWAY_URL: gatewayUrl,
+        QFPAY_STORE: dbFile,
+        SEED_FILE: join(dir, 'seed.jsonl'),
+        IDS_FILE: join(dir, 'ids.txt'),
+      },
+      [
+        '--expose-gc',
+        ...(env['SOAK_PROFILE'] ? ['--cpu-prof', `--cpu-prof-dir=${env['SOAK_PROFILE']}`] : []),
+      ]
+    )
+  )
   const ids = readFileSync(join(dir, 'ids.txt'), 'utf8').split('\n')
-  const memory = async () => (await (await fetch(`${serverUrl}/__soak/memory`)).json()) as NodeJS.MemoryUsage
+  const memory = async () =>
+    (await (await fetch(`${serverUrl}/__soak/memory`)).json()) as NodeJS.MemoryUsage
   // Warm up (JIT, connection pools) before the baseline.
-  await autocannon({ url: serverUrl, duration: 3, connections: 10, overallRate: 50, method: 'GET', requests: [{ method: 'GET', path: '/qfpay/config' }] })
+  await autocannon({
+    url: serverUrl,
+    duration: 3,
+    connections: 10,
+    overallRate: 50,
+    method: 'GET',
+    requests: [{ method: 'GET', path: '/qfpay/config' }],
+  })
   const before = await memory()
 
   // The notify stream: each unique notify once, a DUP share of repeats of earlier ones.
   const bodies: Array<{ body: string; signature: string }> = []
   for (let i = 0, sent = 0; sent < unique; i++) {
     if (i > 10 && Math.random() < DUP) {
-      bodies.push(bodies[Math.floor(Math.random() * bodies.length)] as { body: string; signature: string })
+      bodies.push(
+        bodies[Math.floor(Math.random() * bodies.length)] as { body: string; signature: string }
+      )
       continue
     }
     const seed = seeds[sent++]!
-    const signed = signNotifyForTest({ notify_type: 'payment', status: '1', respcd: '0000', syssn: seed.syssn, out_trade_no: seed.outTradeNo, txamt: 1000, txcurrcd: 'CNY', pay_type: '800201', paydtm: '2024-05-01 10:31:00' }, TEST_KEY)
+    const signed = signNotifyForTest(
+      {
+        notify_type: 'payment',
+        status: '1',
+        respcd: '0000',
+        syssn: seed.syssn,
+        out_trade_no: seed.outTradeNo,
+        txamt: 1000,
+        txcurrcd: 'CNY',
+        pay_type: '800201',
+        paydtm: '2024-05-01 10:31:00',
+      },
+      TEST_KEY
+    )
     bodies.push({ body: signed.body, signature: signed.signature })
   }
   let cursor = 0
@@ -132,15 +203,22 @@ async function main(): Promise<void> {
     httpGet(`${serverUrl}/qfpay/checkouts/${id}/events`, { agent: false }, (res) => {
       if (res.statusCode !== 200) streams.failed++
       streams.open++
-      res.on('data', (chunk: Buffer) => void (streams.frames += (chunk.toString().match(/^event: status$/gm) ?? []).length))
+      res.on(
+        'data',
+        (chunk: Buffer) =>
+          void (streams.frames += (chunk.toString().match(/^event: status$/gm) ?? []).length)
+      )
       res.on('error', () => void (running && streams.failed++))
       res.on('end', () => void (streams.open--, running && streams.failed++))
     }).on('error', () => void (running && streams.failed++))
   )
-  for (let waited = 0; streams.open < STREAMS && waited < 30_000; waited += 250) await new Promise((resolve) => setTimeout(resolve, 250))
+  for (let waited = 0; streams.open < STREAMS && waited < 30_000; waited += 250)
+    await new Promise((resolve) => setTimeout(resolve, 250))
   const openedStreams = streams.open
 
-  console.log(`running for ${SECONDS} s: ${NOTIFY_RATE} notifies/s (${Math.round(DUP * 100)} % duplicates), ${openedStreams} SSE streams, ${CREATE_RATE} creations/s…`)
+  console.log(
+    `running for ${SECONDS} s: ${NOTIFY_RATE} notifies/s (${Math.round(DUP * 100)} % duplicates), ${openedStreams} SSE streams, ${CREATE_RATE} creations/s…`
+  )
   const [notifies, creations] = await Promise.all([
     autocannon({
       url: serverUrl,
@@ -148,14 +226,20 @@ async function main(): Promise<void> {
       connections: 50,
       overallRate: NOTIFY_RATE,
       timeout: 10,
-      requests: [{
-        method: 'POST',
-        path: '/qfpay/notify',
-        setupRequest: (request) => {
-          const next = bodies[cursor++ % bodies.length]!
-          return { ...request, body: next.body, headers: { 'Content-Type': 'application/json', 'X-QF-SIGN': next.signature } }
+      requests: [
+        {
+          method: 'POST',
+          path: '/qfpay/notify',
+          setupRequest: (request) => {
+            const next = bodies[cursor++ % bodies.length]!
+            return {
+              ...request,
+              body: next.body,
+              headers: { 'Content-Type': 'application/json', 'X-QF-SIGN': next.signature },
+            }
+          },
         },
-      }],
+      ],
     }),
     autocannon({
       url: serverUrl,
@@ -164,22 +248,34 @@ async function main(): Promise<void> {
       overallRate: CREATE_RATE,
       timeout: 10,
       // (autocannon's idReplacement leaves Content-Length stale; a fresh body per request instead)
-      requests: [{
-        method: 'POST',
-        path: '/qfpay/checkouts',
-        setupRequest: (request) => ({ ...request, body: JSON.stringify({ payType: '800201', order: `SOAK-${++created}` }), headers: { 'Content-Type': 'application/json' } }),
-      }],
+      requests: [
+        {
+          method: 'POST',
+          path: '/qfpay/checkouts',
+          setupRequest: (request) => ({
+            ...request,
+            body: JSON.stringify({ payType: '800201', order: `SOAK-${++created}` }),
+            headers: { 'Content-Type': 'application/json' },
+          }),
+        },
+      ],
     }),
   ])
   const during = await memory()
   running = false
   for (const request of requests) request.destroy()
   await new Promise((resolve) => setTimeout(resolve, 5_000))
-  let stats = (await (await fetch(`${serverUrl}/__soak/stats`)).json()) as { onPaid: number; errors: number }
-  for (let i = 0; i < 10 && stats.onPaid < unique; i++) stats = (await (await fetch(`${serverUrl}/__soak/stats`)).json()) as typeof stats
+  let stats = (await (await fetch(`${serverUrl}/__soak/stats`)).json()) as {
+    onPaid: number
+    errors: number
+  }
+  for (let i = 0; i < 10 && stats.onPaid < unique; i++)
+    stats = (await (await fetch(`${serverUrl}/__soak/stats`)).json()) as typeof stats
   const after = await memory()
   const db = new Database(dbFile, { readonly: true })
-  const paid = (db.prepare("SELECT count(*) AS n FROM checkouts WHERE status = 'paid'").get() as { n: number }).n
+  const paid = (
+    db.prepare("SELECT count(*) AS n FROM checkouts WHERE status = 'paid'").get() as { n: number }
+  ).n
   const integrity = db.pragma('integrity_check', { simple: true })
   db.close()
 
@@ -187,25 +283,63 @@ async function main(): Promise<void> {
   const createErrors = creations.errors + creations.timeouts + creations.non2xx
   const flat = after.heapUsed <= before.heapUsed * 1.2 + 10 * 1024 * 1024
   const rows: Array<[string, string, boolean]> = [
-    ['notifies sent', `${notifies.requests.total} (${(notifies.requests.total / notifies.duration).toFixed(0)}/s)`, notifies.requests.total >= NOTIFY_RATE * SECONDS * 0.95],
+    [
+      'notifies sent',
+      `${notifies.requests.total} (${(notifies.requests.total / notifies.duration).toFixed(0)}/s)`,
+      notifies.requests.total >= NOTIFY_RATE * SECONDS * 0.95,
+    ],
     ['notify errors (error, timeout, non-2xx)', String(notifyErrors), notifyErrors === 0],
-    ['notify latency p50 / p90 / p99 / max', `${notifies.latency.p50} / ${notifies.latency.p90} / ${notifies.latency.p99} / ${notifies.latency.max} ms`, notifies.latency.p99 < 100],
-    ['checkouts paid / onPaid ran', `${paid} / ${stats.onPaid} of ${unique}`, paid === unique && stats.onPaid === unique],
-    ['creations', `${creations.requests.total} (${(creations.requests.total / creations.duration).toFixed(0)}/s)`, creations.requests.total >= CREATE_RATE * SECONDS * 0.95],
+    [
+      'notify latency p50 / p90 / p99 / max',
+      `${notifies.latency.p50} / ${notifies.latency.p90} / ${notifies.latency.p99} / ${notifies.latency.max} ms`,
+      notifies.latency.p99 < 100,
+    ],
+    [
+      'checkouts paid / onPaid ran',
+      `${paid} / ${stats.onPaid} of ${unique}`,
+      paid === unique && stats.onPaid === unique,
+    ],
+    [
+      'creations',
+      `${creations.requests.total} (${(creations.requests.total / creations.duration).toFixed(0)}/s)`,
+      creations.requests.total >= CREATE_RATE * SECONDS * 0.95,
+    ],
     ['creation errors', String(createErrors), createErrors === 0],
-    [`creation latency p50 / p99 (gateway 50–200 ms on ${LATENCY_ON})`, `${creations.latency.p50} / ${creations.latency.p99} ms`, true],
-    ['SSE streams open / dropped / frames', `${openedStreams} / ${streams.failed} / ${streams.frames}`, openedStreams === STREAMS && streams.failed === 0],
+    [
+      `creation latency p50 / p99 (gateway 50–200 ms on ${LATENCY_ON})`,
+      `${creations.latency.p50} / ${creations.latency.p99} ms`,
+      true,
+    ],
+    [
+      'SSE streams open / dropped / frames',
+      `${openedStreams} / ${streams.failed} / ${streams.frames}`,
+      openedStreams === STREAMS && streams.failed === 0,
+    ],
     ['error log lines on the server', String(stats.errors), stats.errors === 0],
-    ['heap before / during / after (GC)', `${mb(before.heapUsed)} / ${mb(during.heapUsed)} / ${mb(after.heapUsed)}`, flat],
-    ['rss before / during / after', `${mb(before.rss)} / ${mb(during.rss)} / ${mb(after.rss)}`, true],
+    [
+      'heap before / during / after (GC)',
+      `${mb(before.heapUsed)} / ${mb(during.heapUsed)} / ${mb(after.heapUsed)}`,
+      flat,
+    ],
+    [
+      'rss before / during / after',
+      `${mb(before.rss)} / ${mb(during.rss)} / ${mb(after.rss)}`,
+      true,
+    ],
     ['PRAGMA integrity_check', String(integrity), integrity === 'ok'],
   ]
   console.log('\n| measure | value | pass |\n|---|---|---|')
-  for (const [name, value, pass] of rows) console.log(`| ${name} | ${value} | ${pass ? 'yes' : 'NO'} |`)
+  for (const [name, value, pass] of rows)
+    console.log(`| ${name} | ${value} | ${pass ? 'yes' : 'NO'} |`)
   const failed = rows.filter(([, , pass]) => !pass)
-  console.log(failed.length === 0 ? '\nsoak passed' : `\nsoak FAILED: ${failed.map(([name]) => name).join('; ')}`)
+  console.log(
+    failed.length === 0
+      ? '\nsoak passed'
+      : `\nsoak FAILED: ${failed.map(([name]) => name).join('; ')}`
+  )
   process.exitCode = failed.length === 0 ? 0 : 1
-  if (env['SOAK_PROFILE']) await fetch(`${serverUrl}/__soak/exit`, { method: 'POST' }).catch(() => undefined)
+  if (env['SOAK_PROFILE'])
+    await fetch(`${serverUrl}/__soak/exit`, { method: 'POST' }).catch(() => undefined)
   cleanup()
   process.exit()
 }

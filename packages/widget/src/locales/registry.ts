@@ -25,7 +25,8 @@ const lazy: Record<string, () => Promise<QfpayLocale>> = {
  * Tags that share another locale's text: Traditional Chinese (zh-Hant, zh-TW, zh-MO) reads as
  * zh-HK, any other Chinese (zh, zh-Hans, zh-SG, …) as zh-CN.
  */
-const alias = (tag: string) => (/^zh-(hant|tw|mo|hk)(-|$)/.test(tag) ? 'zh-hk' : /^zh(-|$)/.test(tag) ? 'zh-cn' : '')
+const alias = (tag: string) =>
+  /^zh-(hant|tw|mo|hk)(-|$)/.test(tag) ? 'zh-hk' : /^zh(-|$)/.test(tag) ? 'zh-cn' : ''
 
 /** The table key that best fits `preferred` (exact, alias, then language), registered or lazy. */
 function keyOf(preferred: readonly (string | null | undefined)[]): string | undefined {
@@ -57,14 +58,17 @@ export function resolveLocale(preferred: readonly (string | null | undefined)[])
 }
 
 /** Whether the best locale for `preferred` still has to be loaded. @internal */
-export const needsLoad = (preferred: readonly (string | null | undefined)[]): boolean => !locales.has(keyOf(preferred) ?? 'en')
+export const needsLoad = (preferred: readonly (string | null | undefined)[]): boolean =>
+  !locales.has(keyOf(preferred) ?? 'en')
 
 /**
  * Load the built-in locale that best fits `preferred` (if it is not loaded yet) and resolve to
  * {@link resolveLocale}'s answer. Never rejects: a chunk that fails to load leaves English.
  * @example const zh = await loadLocale(['zh-TW']) // zh-HK
  */
-export async function loadLocale(preferred: readonly (string | null | undefined)[]): Promise<QfpayLocale> {
+export async function loadLocale(
+  preferred: readonly (string | null | undefined)[]
+): Promise<QfpayLocale> {
   const key = keyOf(preferred)
   if (key && !locales.has(key)) {
     try {

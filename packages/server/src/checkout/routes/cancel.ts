@@ -27,7 +27,11 @@ export function registerCancelRoute(app: Hono<CheckoutEnv>, deps: ServiceDeps): 
     const after = await deps.payments.cancel(id)
     if (!after) throw checkoutNotFound()
     if (PAID_STATUSES.includes(after.status)) {
-      throw new CheckoutError('already_paid', 409, 'Failed to cancel the checkout: it is already paid.')
+      throw new CheckoutError(
+        'already_paid',
+        409,
+        'Failed to cancel the checkout: it is already paid.'
+      )
     }
     c.header('Cache-Control', 'no-store')
     return c.json(toWireCheckout(after))

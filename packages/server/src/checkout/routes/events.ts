@@ -105,7 +105,11 @@ export function registerEventsRoute(
           queued = undefined
           if (next.version > lastSent) {
             lastSent = next.version
-            await stream.writeSSE({ event: 'status', id: String(next.version), data: frameOf(next) })
+            await stream.writeSSE({
+              event: 'status',
+              id: String(next.version),
+              data: frameOf(next),
+            })
           }
           if (next.status !== 'pending') return finish()
         }

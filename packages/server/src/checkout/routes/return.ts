@@ -40,7 +40,10 @@ export function registerReturnRoute(app: Hono<CheckoutEnv>, deps: ServiceDeps): 
     c.header('Cache-Control', 'no-store')
     const target = deps.settings.returnPage
     if (target !== undefined) {
-      const url = new URL(typeof target === 'function' ? target(toWireCheckout(record)) : target, c.req.url)
+      const url = new URL(
+        typeof target === 'function' ? target(toWireCheckout(record)) : target,
+        c.req.url
+      )
       url.searchParams.set('checkout', record.id)
       return c.redirect(url.toString(), 303)
     }
