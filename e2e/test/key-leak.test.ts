@@ -16,13 +16,13 @@
  * Searched for: the key in any case, base64 (and base64url) of its ASCII, hex of its ASCII,
  * `QFPAY_KEY=`, and the signature the key would give each forged notify (a signing oracle
  * leaks the key's power without the key). packages/server/test/adversarial/
- * row-11-key-leak.test.ts is the in-process version (gateway faults, the built widget).
+ * packages/server/test/adversarial/key-leak.test.ts is the in-process version (gateway faults, the built widget).
  */
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import { format } from 'node:util'
-import { signNotifyForTest } from '@qfpay-checkout/server/sandbox'
+import { signNotifyForTest } from '@qfpay-checkout/server/testing'
 import type { BrowserContext, Page, Response } from 'playwright-core'
 import { eventually, openScene, STEP_TIMEOUT_MS, type Scene } from './harness.ts'
 import { readQr } from './qr.ts'

@@ -13,9 +13,9 @@ import { fileURLToPath } from 'node:url'
 import { serve } from '@hono/node-server'
 import { it } from 'node:test'
 import { createSandbox } from '../sandbox/index.ts'
-import { TEST_APPCODE, TEST_KEY } from './checkout-test-bed.ts'
+import { TEST_APPCODE, TEST_KEY } from '../../test/support/checkout-test-bed.ts'
 
-const SERVER = fileURLToPath(new URL('./crash-server.ts', import.meta.url))
+const SERVER = fileURLToPath(new URL('../../test/support/checkout-crash-server.ts', import.meta.url))
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it, type TestContext } from 'node:test'
-import { type Bed, startBed, type BedOptions } from './checkout-test-bed.ts'
+import { type Bed, startBed, type BedOptions } from '../../test/support/checkout-test-bed.ts'
 
 async function bed(t: TestContext, options?: BedOptions): Promise<Bed> {
   const b = await startBed(options)

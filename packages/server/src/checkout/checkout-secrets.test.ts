@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import { Hono } from 'hono'
-import { signNotifyForTest } from '../sandbox/index.ts'
+import { signNotifyForTest } from '../testing/index.ts'
 import { createMemoryStore } from '../store/memory.ts'
 import { createCheckout } from './create-checkout.ts'
 

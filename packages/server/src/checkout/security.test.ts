@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { newCheckoutId } from '../store/ids.ts'
-import { createBrowserTestApp, fromIp } from './browser-test-app.ts'
+import { createBrowserTestApp, fromIp } from '../../test/support/browser-test-app.ts'
 import { rateLimitKey } from './limit-creations.ts'
 
 const SHOP = 'https://shop.example'

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test'
 import { createMemoryStore } from '../store/memory.ts'
 import { newCheckoutId } from '../store/ids.ts'
 import type { Store } from '../store/store.ts'
-import { createBrowserTestApp, seedCheckout } from './browser-test-app.ts'
+import { createBrowserTestApp, seedCheckout } from '../../test/support/browser-test-app.ts'
 import { CHECKOUT_ID_PATTERN } from './validation.ts'
 
 const json = { 'content-type': 'application/json' }

@@ -10,7 +10,7 @@ import {
   neverAnswering,
   type FakeAnswer,
   type SeenRequest,
-} from './fake-gateway.test-helper.ts'
+} from '../../test/support/fake-gateway.ts'
 
 const KEY = '0123456789ABCDEF0123456789ABCDEF'
 const APPCODE = 'APPCODE0123456789ABCDEF012345678'

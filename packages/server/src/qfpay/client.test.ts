@@ -7,7 +7,7 @@ import {
   createFakeGateway,
   pythonJson,
   type FakeGatewayOptions,
-} from './fake-gateway.test-helper.ts'
+} from '../../test/support/fake-gateway.ts'
 import { signBody, type SignType } from './sign.ts'
 
 const KEY = '0123456789ABCDEF0123456789ABCDEF'

@@ -17,7 +17,7 @@ import {
   createFakeGateway,
   neverAnswering,
   type FakeAnswer,
-} from './fake-gateway.test-helper.ts'
+} from '../../test/support/fake-gateway.ts'
 import { signBody } from './sign.ts'
 
 describe('error classes', () => {

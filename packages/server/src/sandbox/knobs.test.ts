@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { authCode, testBed, tradeNo } from './test-kit.ts'
+import { authCode, testBed, tradeNo } from '../../test/support/sandbox-kit.ts'
 
 /** A random source that replays a list. */
 const replay =

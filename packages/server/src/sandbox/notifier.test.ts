@@ -2,8 +2,8 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { verifyBodySignature } from '../qfpay/sign.ts'
 import { NOTIFY_RETRY_DELAYS_MS } from './notifier.ts'
-import { signNotifyForTest } from './sign-notify-for-test.ts'
-import { authCode, NOTIFY_URL, TEST_KEY, testBed } from './test-kit.ts'
+import { signNotifyForTest } from '../testing/sign-notify.ts'
+import { authCode, NOTIFY_URL, TEST_KEY, testBed } from '../../test/support/sandbox-kit.ts'
 
 describe('notifies', () => {
   it('posts the payment notify as Python-style JSON with Content-Length and a verifiable X-QF-SIGN', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
-import { authCode, testBed, tradeNo, type TestBed } from './test-kit.ts'
+import { authCode, testBed, tradeNo, type TestBed } from '../../test/support/sandbox-kit.ts'
 
 type Row = Record<string, string>
 const TXDTM = '2024-05-01 10:30:00'

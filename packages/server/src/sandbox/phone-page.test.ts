@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
-import { RETURN_URL, testBed } from './test-kit.ts'
+import { RETURN_URL, testBed } from '../../test/support/sandbox-kit.ts'
 
 const pathOf = (url: string) => new URL(url).pathname
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
 import { createSandbox } from './create-sandbox.ts'
-import { TEST_KEY, testBed } from './test-kit.ts'
+import { TEST_KEY, testBed } from '../../test/support/sandbox-kit.ts'
 
 describe('control API', () => {
   const bed = testBed()

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
 import fc from 'fast-check'
 import { sign, verifyBodySignature } from '../qfpay/sign.ts'
-import { TEST_APPCODE, TEST_KEY, testBed, tradeNo } from './test-kit.ts'
+import { TEST_APPCODE, TEST_KEY, testBed, tradeNo } from '../../test/support/sandbox-kit.ts'
 
 const query = (outTradeNo: string) => ({ out_trade_no: outTradeNo })
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
-import { authCode, testBed, tradeNo } from './test-kit.ts'
+import { authCode, testBed, tradeNo } from '../../test/support/sandbox-kit.ts'
 
 describe('/trade/v1/payment', () => {
   const bed = testBed()

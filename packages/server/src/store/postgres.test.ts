@@ -7,9 +7,9 @@
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
 import postgres from 'postgres'
-import { describePostgresInstances } from './postgres-instances-suite.ts'
+import { describePostgresInstances } from '../../test/support/postgres-instances-suite.ts'
 import { PG_MIGRATIONS, type PostgresStoreOptions, createPostgresStore } from './postgres.ts'
-import { describeStoreContract } from './store-contract.ts'
+import { describeStoreContract } from '../../test/support/store-contract/store-contract.ts'
 
 const url = process.env.DATABASE_URL
 const ci = process.env.CI === 'true' || process.env.CI === '1'

@@ -21,7 +21,7 @@ describe('sqlite store under kill -9', () => {
     const filename = join(dir, 'crash.sqlite')
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(here, 'sqlite-crash-writer.ts'), filename],
+      ['--import', 'tsx', join(here, '../../test/support/sqlite-crash-writer.ts'), filename],
       {
         cwd: join(here, '..', '..'),
         stdio: ['ignore', 'pipe', 'inherit'],

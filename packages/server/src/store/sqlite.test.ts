@@ -5,8 +5,8 @@ import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import Database from 'better-sqlite3'
 import { MIGRATIONS, createSqliteStore } from './sqlite.ts'
-import { describeStoreContract } from './store-contract.ts'
-import { checkoutInput } from './store-contract-fixtures.ts'
+import { describeStoreContract } from '../../test/support/store-contract/store-contract.ts'
+import { checkoutInput } from '../../test/support/store-contract/fixtures.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'qfpay-store-'))
 after(() => rmSync(dir, { recursive: true, force: true }))

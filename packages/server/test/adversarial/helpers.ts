@@ -15,13 +15,13 @@ import {
   startBed,
   TEST_APPCODE,
   TEST_KEY,
-} from '../../src/checkout/checkout-test-bed.ts'
+} from '../support/checkout-test-bed.ts'
 import { type CheckoutApp, createCheckout } from '../../src/checkout/create-checkout.ts'
 import { silentLogger } from '../../src/checkout/logger.ts'
 import type { CheckoutOptions } from '../../src/checkout/options.ts'
 import type { CheckoutRecord, Store } from '../../src/store/store.ts'
 
-export { TEST_APPCODE, TEST_KEY } from '../../src/checkout/checkout-test-bed.ts'
+export { TEST_APPCODE, TEST_KEY } from '../support/checkout-test-bed.ts'
 
 /** Starts the bed and closes it when the test ends. */
 export async function bed(t: TestContext, options?: BedOptions): Promise<Bed> {

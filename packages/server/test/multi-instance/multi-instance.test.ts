@@ -18,7 +18,7 @@ import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { serve, type ServerType } from '@hono/node-server'
 import postgres from 'postgres'
-import { TEST_APPCODE, TEST_KEY } from '../../src/checkout/checkout-test-bed.ts'
+import { TEST_APPCODE, TEST_KEY } from '../support/checkout-test-bed.ts'
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.ts'
 import {
   type Instance,

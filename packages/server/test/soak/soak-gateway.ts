@@ -7,7 +7,7 @@
 import { writeSync } from 'node:fs'
 import { serve } from '@hono/node-server'
 import { createSandbox } from '../../src/sandbox/index.ts'
-import { TEST_APPCODE, TEST_KEY } from '../../src/checkout/checkout-test-bed.ts'
+import { TEST_APPCODE, TEST_KEY } from '../support/checkout-test-bed.ts'
 
 const latency = { min: 0, max: 0, only: 'all' }
 const sandbox = createSandbox({

@@ -9,7 +9,7 @@
 import { readFileSync, writeFileSync, writeSync } from 'node:fs'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
-import { TEST_APPCODE, TEST_KEY } from '../../src/checkout/checkout-test-bed.ts'
+import { TEST_APPCODE, TEST_KEY } from '../support/checkout-test-bed.ts'
 import { createCheckout } from '../../src/checkout/create-checkout.ts'
 import { silentLogger } from '../../src/checkout/logger.ts'
 import { createSqliteStore } from '../../src/store/sqlite.ts'

@@ -23,9 +23,9 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import Database from 'better-sqlite3'
-import { TEST_APPCODE, TEST_KEY } from '../../src/checkout/checkout-test-bed.ts'
+import { TEST_APPCODE, TEST_KEY } from '../support/checkout-test-bed.ts'
 import { createQfpayClient } from '../../src/qfpay/client.ts'
-import { signNotifyForTest } from '../../src/sandbox/index.ts'
+import { signNotifyForTest } from '../../src/testing/index.ts'
 
 const env = process.env
 const SECONDS = Number(env['SOAK_SECONDS'] ?? 60)

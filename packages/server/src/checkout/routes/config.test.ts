@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { createBrowserTestApp } from '../browser-test-app.ts'
+import { createBrowserTestApp } from '../../../test/support/browser-test-app.ts'
 
 describe('GET /config', () => {
   it('lists the default pay types with wallet and flow, in order, and the currency', async () => {

@@ -4,25 +4,25 @@
  * (create, cancel, notify, return) so these tests do not depend on them. Not shipped API.
  */
 import { Hono } from 'hono'
-import type { Checkout } from '../contract.ts'
-import { createMemoryStore } from '../store/memory.ts'
-import type { CheckoutRecord, Store } from '../store/store.ts'
-import { newOutTradeNo } from '../store/ids.ts'
+import type { Checkout } from '../../src/contract.ts'
+import { createMemoryStore } from '../../src/store/memory.ts'
+import type { CheckoutRecord, Store } from '../../src/store/store.ts'
+import { newOutTradeNo } from '../../src/store/ids.ts'
 import {
   type CheckoutDeps,
   type CheckoutEnv,
   type CheckoutSettings,
   resolveSettings,
-} from './context.ts'
-import { renderError } from './errors.ts'
-import { silentLogger } from './logger.ts'
-import type { CheckoutOptions } from './options.ts'
-import { registerConfigRoute } from './routes/config.ts'
-import { type EventsRouteOptions, registerEventsRoute } from './routes/events.ts'
-import { type StatusRouteOptions, registerStatusRoute } from './routes/status.ts'
-import { registerSecurity } from './security.ts'
-import type { StatusHub } from './status-hub.ts'
-import { validCheckoutId, validCreateCheckoutBody } from './validation.ts'
+} from '../../src/checkout/context.ts'
+import { renderError } from '../../src/checkout/errors.ts'
+import { silentLogger } from '../../src/checkout/logger.ts'
+import type { CheckoutOptions } from '../../src/checkout/options.ts'
+import { registerConfigRoute } from '../../src/checkout/routes/config.ts'
+import { type EventsRouteOptions, registerEventsRoute } from '../../src/checkout/routes/events.ts'
+import { type StatusRouteOptions, registerStatusRoute } from '../../src/checkout/routes/status.ts'
+import { registerSecurity } from '../../src/checkout/security.ts'
+import type { StatusHub } from '../../src/checkout/status-hub.ts'
+import { validCheckoutId, validCreateCheckoutBody } from '../../src/checkout/validation.ts'
 
 /** What a test can tune. */
 export interface BrowserTestAppOptions {

@@ -11,7 +11,7 @@ import {
   moveTo,
   plus,
   recordChanges,
-} from './store-contract-fixtures.ts'
+} from './fixtures.ts'
 
 /** Lease used by these tests, in ms. */
 const LEASE = 30_000

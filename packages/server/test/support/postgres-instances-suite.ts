@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict'
 import { type TestContext, describe, it } from 'node:test'
 import postgres from 'postgres'
-import { type PostgresStore, createPostgresStore } from './postgres.ts'
-import type { CheckoutChange } from './store.ts'
-import { checkoutInput, created, moveTo } from './store-contract-fixtures.ts'
+import { type PostgresStore, createPostgresStore } from '../../src/store/postgres.ts'
+import type { CheckoutChange } from '../../src/store/store.ts'
+import { checkoutInput, created, moveTo } from './store-contract/fixtures.ts'
 
 /** How long a test waits for a change to cross instances before it fails. */
 const WAIT_MS = 10_000

@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { CheckoutStatus } from '../contract.ts'
-import { canTransition } from './store.ts'
+import type { CheckoutStatus } from '../../../src/contract.ts'
+import { canTransition } from '../../../src/store/store.ts'
 import {
   type ContractContext,
   PATH_TO,
@@ -14,7 +14,7 @@ import {
   created,
   moveTo,
   recordChanges,
-} from './store-contract-fixtures.ts'
+} from './fixtures.ts'
 
 const STATUSES = Object.keys(PATH_TO) as CheckoutStatus[]
 

@@ -7,19 +7,19 @@
 import type { AddressInfo } from 'node:net'
 import { serve, type ServerType } from '@hono/node-server'
 import { Hono } from 'hono'
-import type { Checkout } from '../contract.ts'
+import type { Checkout } from '../../src/contract.ts'
 import {
   createManualClock,
   createSandbox,
   type ManualClock,
   type Sandbox,
   type SandboxKnobs,
-} from '../sandbox/index.ts'
-import { createMemoryStore } from '../store/memory.ts'
-import type { CheckoutRecord, Store } from '../store/store.ts'
-import { type CheckoutApp, createCheckout } from './create-checkout.ts'
-import type { Logger } from './logger.ts'
-import type { CheckoutOptions } from './options.ts'
+} from '../../src/sandbox/index.ts'
+import { createMemoryStore } from '../../src/store/memory.ts'
+import type { CheckoutRecord, Store } from '../../src/store/store.ts'
+import { type CheckoutApp, createCheckout } from '../../src/checkout/create-checkout.ts'
+import type { Logger } from '../../src/checkout/logger.ts'
+import type { CheckoutOptions } from '../../src/checkout/options.ts'
 
 /** A throwaway appcode and key (32 hex, the shape QFPay issues). Not a secret anywhere. */
 export const TEST_APPCODE = 'A1B2C3D4E5F60718293A4B5C6D7E8F90'

@@ -24,7 +24,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, it } from 'node:test'
 import { signBody } from '../../src/qfpay/sign.ts'
-import { signNotifyForTest } from '../../src/sandbox/index.ts'
+import { signNotifyForTest } from '../../src/testing/index.ts'
 import { bedBehindProxy, type Fault, paymentNotifyFields, TEST_KEY } from './helpers.ts'
 
 /** Every form in which the key must not appear. */

@@ -13,7 +13,7 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { Bed } from '../../src/checkout/checkout-test-bed.ts'
+import type { Bed } from '../support/checkout-test-bed.ts'
 import type { SandboxKnobs } from '../../src/sandbox/index.ts'
 import {
   bedBehindProxy,
@@ -23,7 +23,7 @@ import {
   paymentNotifyFields,
   TEST_KEY,
 } from './helpers.ts'
-import { signNotifyForTest } from '../../src/sandbox/index.ts'
+import { signNotifyForTest } from '../../src/testing/index.ts'
 
 const BUDGET_MS = 500
 const HARD_BOUND_MS = BUDGET_MS + 1_000

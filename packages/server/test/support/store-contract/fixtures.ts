@@ -3,14 +3,14 @@
  * injected clock) and helpers that build or drive checkouts.
  */
 import assert from 'node:assert/strict'
-import type { CheckoutStatus } from '../contract.ts'
+import type { CheckoutStatus } from '../../../src/contract.ts'
 import type {
   CheckoutChange,
   CheckoutRecord,
   CreateCheckoutInput,
   Store,
   StoreOptions,
-} from './store.ts'
+} from '../../../src/store/store.ts'
 
 /** The clock every contract test starts at. */
 export const T0 = '2024-05-01T02:30:00.000Z'

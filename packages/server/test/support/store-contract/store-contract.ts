@@ -4,11 +4,11 @@
  */
 import assert from 'node:assert/strict'
 import { afterEach, beforeEach, describe, it } from 'node:test'
-import { describeLeaseContract } from './store-contract-leases.ts'
-import { describeNotifyContract } from './store-contract-notifies.ts'
-import { describeOutboxContract } from './store-contract-outbox.ts'
-import { describeRefundContract } from './store-contract-refunds.ts'
-import { describeTransitionContract } from './store-contract-transitions.ts'
+import { describeLeaseContract } from './leases.ts'
+import { describeNotifyContract } from './notifies.ts'
+import { describeOutboxContract } from './outbox.ts'
+import { describeRefundContract } from './refunds.ts'
+import { describeTransitionContract } from './transitions.ts'
 import {
   type ContractContext,
   type MakeStore,
@@ -19,9 +19,9 @@ import {
   moveTo,
   plus,
   recordChanges,
-} from './store-contract-fixtures.ts'
+} from './fixtures.ts'
 
-export type { MakeStore } from './store-contract-fixtures.ts'
+export type { MakeStore } from './fixtures.ts'
 
 /**
  * Register the store contract under `describe(name)`. `makeStore` is called before every test

@@ -4,7 +4,7 @@
  * Usage: node --import tsx sqlite-crash-writer.ts <file>
  */
 import { writeSync } from 'node:fs'
-import { createSqliteStore } from './sqlite.ts'
+import { createSqliteStore } from '../../src/store/sqlite.ts'
 
 const filename = process.argv[2]
 if (!filename) throw new TypeError('Failed to start crash writer: pass the store file.')

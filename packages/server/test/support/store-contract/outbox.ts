@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { toCheckout } from './store.ts'
-import { type ContractContext, advance, created, moveTo, plus } from './store-contract-fixtures.ts'
+import { toCheckout } from '../../../src/store/store.ts'
+import { type ContractContext, advance, created, moveTo, plus } from './fixtures.ts'
 
 /** Lease used by these tests, in ms. */
 const LEASE = 30_000

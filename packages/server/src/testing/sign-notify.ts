@@ -5,7 +5,7 @@
  * that verifies raw bytes accepts it and one that re-serialises the JSON does not.
  */
 import { signBody } from '../qfpay/sign.ts'
-import { pyJsonDumps } from './py-json.ts'
+import { pyJsonDumps } from '../sandbox/py-json.ts'
 
 /** What to post to the notify route under test. */
 export interface SignedTestNotify {

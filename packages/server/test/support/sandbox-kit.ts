@@ -2,11 +2,11 @@
  * Helpers for the sandbox's own tests (not a test file): a sandbox on a manual clock with a
  * capturing fetch, and signed `/trade/v1` calls.
  */
-import { sign, type SignType } from '../qfpay/sign.ts'
-import { formatTxdtm } from '../qfpay/txdtm.ts'
-import { createManualClock, type ManualClock } from './clock.ts'
-import type { SandboxOptions } from './core.ts'
-import { createSandbox, type Sandbox } from './create-sandbox.ts'
+import { sign, type SignType } from '../../src/qfpay/sign.ts'
+import { formatTxdtm } from '../../src/qfpay/txdtm.ts'
+import { createManualClock, type ManualClock } from '../../src/sandbox/clock.ts'
+import type { SandboxOptions } from '../../src/sandbox/core.ts'
+import { createSandbox, type Sandbox } from '../../src/sandbox/create-sandbox.ts'
 
 /** A throwaway key for tests only. */
 export const TEST_KEY = 'SANDBOX-TEST-KEY-not-a-secret'

@@ -1,24 +1,28 @@
 /**
- * Child process for row-10-sigkill.test.ts (not a test, not shipped): a merchant server with
- * the checkout at `/qfpay` on the SQLite file `QFPAY_STORE` (the default store), talking to
- * the test's sandbox at `SANDBOX_URL`. `onPaid` appends `paid <id>` to `HOOK_LOG` synchronously.
- * Test controls under `/__test/`: a reconcile pass, hook delivery, a refund, a clock offset.
- * Usage: PORT=… SANDBOX_URL=… QFPAY_STORE=… HOOK_LOG=… node --import tsx row-10-server.ts
+ * Child process for `checkout-crash.test.ts` (not shipped): a merchant server with the checkout
+ * mounted at `/qfpay` on a SQLite file (`QFPAY_STORE`, the default store path), talking to the
+ * test's sandbox. `onPaid` appends `<ONPAID> <id>` to `HOOK_LOG` (synchronously, so the line
+ * outlives a SIGKILL) and throws when `ONPAID=throw`. Test controls under `/__test/` run a
+ * reconciler pass, deliver hooks, and move the clock forward (no sleeping in tests).
+ * Usage: PORT=… SANDBOX_URL=… QFPAY_STORE=… HOOK_LOG=… ONPAID=throw|ok node --import tsx crash-server.ts
  */
 import { appendFileSync, writeSync } from 'node:fs'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
-import { TEST_APPCODE, TEST_KEY } from '../../src/checkout/checkout-test-bed.ts'
+import { TEST_APPCODE, TEST_KEY } from './checkout-test-bed.ts'
 import { createCheckout } from '../../src/checkout/create-checkout.ts'
-import { isCheckoutError } from '../../src/checkout/errors.ts'
 import { silentLogger } from '../../src/checkout/logger.ts'
 
 const env = process.env
 let offsetMs = 0
 const clock = () => new Date(Date.now() + offsetMs)
+const mode = env['ONPAID'] ?? 'ok'
 const checkout = createCheckout({
   resolveOrder: () => ({ amount: 1000, goodsName: 'Tea' }),
-  onPaid: (paid) => appendFileSync(env['HOOK_LOG'] as string, `paid ${paid.id}\n`),
+  onPaid: (paid) => {
+    appendFileSync(env['HOOK_LOG'] as string, `${mode} ${paid.id}\n`)
+    if (mode === 'throw') throw new Error('fulfilment service down')
+  },
   environment: 'local',
   appcode: TEST_APPCODE,
   key: TEST_KEY,
@@ -27,7 +31,6 @@ const checkout = createCheckout({
   logger: silentLogger,
   reconciler: { enabled: false },
   createRateLimit: false,
-  gatewayTimeoutMs: 2_000,
 })
 const app = new Hono()
 app.route('/qfpay', checkout)
@@ -36,16 +39,6 @@ app.post('/__test/hooks', async (c) => c.json({ ran: await checkout.merchant.del
 app.post('/__test/advance', (c) => {
   offsetMs += Number(c.req.query('ms'))
   return c.json({ now: clock().toISOString() })
-})
-app.post('/__test/refund', async (c) => {
-  try {
-    const { refund } = await checkout.merchant.refund(c.req.query('id') as string, {
-      amount: Number(c.req.query('amount')),
-    })
-    return c.json({ status: refund.status })
-  } catch (error) {
-    return c.json({ error: isCheckoutError(error) ? error.code : String(error) }, 409)
-  }
 })
 serve({ fetch: app.fetch, hostname: '127.0.0.1', port: Number(env['PORT']) }, () => {
   writeSync(1, 'listening\n')

@@ -3,7 +3,7 @@
  * refunds are in flight; restart on the same SQLite file. Pass: 0 acknowledged-but-missing
  * notifies, 0 orphan gateway orders after one reconcile cycle, `PRAGMA integrity_check` ok.
  *
- * The merchant server runs in a child process (row-10-server.ts) on one SQLite file; the
+ * The merchant server runs in a child process (sigkill-server.ts) on one SQLite file; the
  * sandbox runs here, on loopback, and keeps its own ledger of what it did and of what the
  * server answered to each notify. Each cycle starts the child, fires creations, payments (whose
  * notifies go to the child), refunds and repeated notifies, and kills it -9 after a random
@@ -26,7 +26,7 @@ import { createSqliteStore } from '../../src/store/sqlite.ts'
 import { PAID_STATUSES } from '../../src/store/transitions.ts'
 import { TEST_APPCODE, TEST_KEY } from './helpers.ts'
 
-const SERVER = fileURLToPath(new URL('./row-10-server.ts', import.meta.url))
+const SERVER = fileURLToPath(new URL('./sigkill-server.ts', import.meta.url))
 const KILLS = Number(process.env['ROW10_KILLS'] ?? 20)
 
 /** mulberry32: a small seeded PRNG, so a failing run can be replayed. */
@@ -98,7 +98,7 @@ function startServer(env: Record<string, string>): Promise<ChildProcess> {
       out += chunk.toString()
       if (out.includes('listening')) resolve(child)
     })
-    child.once('exit', (code) => reject(new Error(`row-10 server exited early (${code})`)))
+    child.once('exit', (code) => reject(new Error(`sigkill server exited early (${code})`)))
   })
 }
 

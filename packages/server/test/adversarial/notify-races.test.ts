@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import fc from 'fast-check'
-import { signNotifyForTest } from '../../src/sandbox/index.ts'
+import { signNotifyForTest } from '../../src/testing/index.ts'
 import { bed, paidHooks, postNotify, TEST_KEY, until } from './helpers.ts'
 
 const RUNS = Number(process.env['RACE_RUNS'] ?? 100)

@@ -14,7 +14,7 @@ import assert from 'node:assert/strict'
 import { request } from 'node:http'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
-import type { Bed } from '../../src/checkout/checkout-test-bed.ts'
+import type { Bed } from '../support/checkout-test-bed.ts'
 import { bed } from './helpers.ts'
 
 const PUBLIC_URL = 'https://shop.example/qfpay'

@@ -4,8 +4,8 @@
  * gateway would (MD5 unless `X-QF-SIGNTYPE: SHA256`; 1108 on mismatch), records each request,
  * and answers canned Python-style JSON (optionally signed with MD5(body + key)).
  */
-import { payTypeInfo } from './pay-types.ts'
-import { signBody, verifySignature, type SignType } from './sign.ts'
+import { payTypeInfo } from '../../src/qfpay/pay-types.ts'
+import { signBody, verifySignature, type SignType } from '../../src/qfpay/sign.ts'
 
 /** One request as the fake gateway saw it. */
 export interface SeenRequest {

@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import fc from 'fast-check'
-import { signNotifyForTest } from '../../src/sandbox/index.ts'
+import { signNotifyForTest } from '../../src/testing/index.ts'
 import { newOutTradeNo } from '../../src/store/ids.ts'
 import type { NotifyInput } from '../../src/store/store.ts'
 import { bed, paidHooks, paymentNotifyFields, postNotify, TEST_KEY } from './helpers.ts'

@@ -14,7 +14,8 @@ import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import fc from 'fast-check'
 import { signBody } from '../../src/qfpay/sign.ts'
-import { pyJsonDumps, signNotifyForTest } from '../../src/sandbox/index.ts'
+import { pyJsonDumps } from '../../src/sandbox/index.ts'
+import { signNotifyForTest } from '../../src/testing/index.ts'
 import { bed, paidHooks, postNotify, TEST_KEY } from './helpers.ts'
 
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 1_000)

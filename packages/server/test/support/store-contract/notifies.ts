@@ -4,9 +4,9 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { NotifyInput } from './store.ts'
-import type { ContractContext } from './store-contract-fixtures.ts'
-import { T0, created, plus } from './store-contract-fixtures.ts'
+import type { NotifyInput } from '../../../src/store/store.ts'
+import type { ContractContext } from './fixtures.ts'
+import { T0, created, plus } from './fixtures.ts'
 
 const BODY = '{"status": "1", "syssn": "20240501000200020012345678", "notify_type": "payment"}'
 
