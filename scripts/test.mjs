@@ -57,7 +57,7 @@ const suites = [
     counts: wtrCounts,
     needs: ['chromium'],
   },
-  // Deterministic, so a budget check rather than a benchmark (issue 6 row 1): the widget's
+  // Deterministic, so a budget check rather than a benchmark: the widget's
   // production entry and its lazy chunks against their gzip budgets.
   {
     name: 'widget size budget',

@@ -1,5 +1,8 @@
 // Web Test Runner: headless Debian Chromium, msw in the browser, jsqr (CommonJS) bundled on the fly.
-// See shared/toolchain.md traps 4 (chromium flags), 5 (msw), 6 (CommonJS) and 7 (es2022).
+// Why each setting: Chromium as root needs scripts/chromium.mjs's flags (--no-sandbox); msw needs
+// `nodeResolve: { browser: true }` (else its Node interceptors load) and its service worker served
+// at the site root; jsqr is CommonJS, which the runner cannot import, so esbuild bundles it on the
+// fly; esbuild targets es2022 so the browser gets syntax it runs.
 import { CHROMIUM_ARGS, chromiumPath } from '../../scripts/chromium.mjs'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
