@@ -183,7 +183,7 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
   registerSecurity(app, deps)
   registerConfigRoute(app, deps)
   registerCreateRoute(app, deps)
-  registerStatusRoute(app, deps)
+  registerStatusRoute(app, deps, options.longPoll)
   registerEventsRoute(app, deps)
   registerCancelRoute(app, deps)
   registerNotifyRoute(app, deps)

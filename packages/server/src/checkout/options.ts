@@ -7,6 +7,7 @@ import type { Checkout } from '../contract.ts'
 import type { Store } from '../store/store.ts'
 import type { GatewayOptions } from './gateway-config.ts'
 import type { Logger } from './logger.ts'
+import type { LongPollOptions } from './routes/long-poll.ts'
 
 /** What `resolveOrder` answers: the server, never the browser, decides the money. */
 export interface ResolvedOrder {
@@ -88,6 +89,11 @@ export interface CheckoutOptions extends GatewayOptions {
     graceMs?: number
     leaseMs?: number
   }
+  /**
+   * The long-poll fallback (`GET /checkouts/:id?after=<version>`): how long a request is held
+   * (default 25 s) and how many may be held per client (default 20) and per instance (10 000).
+   */
+  longPoll?: LongPollOptions
   /** Defaults to JSON lines on the console. */
   logger?: Logger
   /** Injected time, for tests. */
