@@ -25,7 +25,8 @@ export interface ApiOptions {
 export interface Api {
   config(signal?: AbortSignal): Promise<ApiResult<CheckoutConfig>>
   create(body: CreateCheckoutRequest, signal?: AbortSignal): Promise<ApiResult<Checkout>>
-  get(id: string, signal?: AbortSignal): Promise<ApiResult<Checkout>>
+  /** With `after`, a long-poll: the server holds the answer until the version passes it (or ~25 s). */
+  get(id: string, signal?: AbortSignal, after?: number): Promise<ApiResult<Checkout>>
   cancel(id: string, signal?: AbortSignal): Promise<ApiResult<Checkout>>
   /** `{endpoint}/checkouts/:id/events`, for the EventSource. */
   eventsUrl(id: string): string
@@ -94,7 +95,8 @@ export function createApi({ endpoint, fetch: fetchImpl }: ApiOptions): Api {
     config: (signal) => call<CheckoutConfig>(`${base}/config`, { method: 'GET' }, signal),
     create: (body, signal) =>
       call<Checkout>(`${base}/checkouts`, { method: 'POST', body: JSON.stringify(body) }, signal),
-    get: (id, signal) => call<Checkout>(checkoutUrl(id), { method: 'GET' }, signal),
+    get: (id, signal, after) =>
+      call<Checkout>(checkoutUrl(id) + (after! >= 0 ? `?after=${after}` : ''), {}, signal),
     cancel: (id, signal) =>
       call<Checkout>(`${checkoutUrl(id)}/cancel`, { method: 'POST', body: '{}' }, signal),
     eventsUrl: (id) => `${checkoutUrl(id)}/events`,

@@ -101,7 +101,8 @@ export function wait(
     env.navigate(checkout.payUrl, checkout.id)
   const stream = new StatusStream({
     eventsUrl: api.eventsUrl(checkout.id),
-    poll: (s) => api.get(checkout.id, s),
+    poll: (s, after) => api.get(checkout.id, s, after),
+    version: checkout.version,
     EventSource: env.EventSource,
     clock,
     signal,

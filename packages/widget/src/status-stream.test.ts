@@ -19,6 +19,7 @@ function setup(answers: ApiResult<Checkout>[] = []) {
       polls.push(clock.now())
       return answers.shift() ?? { ok: true, value: checkout() }
     },
+    version: 1,
     EventSource: FakeEventSource as unknown as typeof EventSource,
     clock,
     signal: controller.signal,

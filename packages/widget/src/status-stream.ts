@@ -1,7 +1,9 @@
 /**
  * Live status of one checkout: an EventSource on `{endpoint}/checkouts/:id/events`, falling
- * back to polling `GET {endpoint}/checkouts/:id` when the stream fails twice; paused while the
- * tab is hidden. Every status it hears goes to `onStatus`; the machine drops stale versions.
+ * back when the stream fails twice to long-polling `GET {endpoint}/checkouts/:id?after=<version>`
+ * (the server holds it until the version changes, so "paid" shows as fast as on the stream), and
+ * to plain polling only when long-polls fail twice in a row; paused while the tab is hidden.
+ * Every status it hears goes to `onStatus`; the machine drops stale versions.
  */
 import type { Checkout } from '@qfpay-checkout/server/contract'
 import type { ApiResult } from './api.ts'
@@ -20,11 +22,20 @@ export const POLL_BACKOFF = 1.5
 export const STREAM_MAX_FAILURES = 2
 /** Delay before reopening a stream the browser closed for good, ms. */
 export const STREAM_REOPEN_MS = 1_000
+/**
+ * Long-poll failures in a row after which the widget polls plainly: two. A failure is an error
+ * answer, or an answer with nothing new that came back sooner than {@link POLL_MIN_MS} (nothing
+ * held it: a server or proxy that does not long-poll).
+ */
+export const LONG_POLL_MAX_FAILURES = 2
 
 /** What {@link StatusStream} takes. */
 export interface StatusStreamOptions {
   eventsUrl: string
-  poll: (signal: AbortSignal) => Promise<ApiResult<Checkout>>
+  /** `GET` the checkout; with `after`, a long-poll held until its version passes `after`. */
+  poll: (signal: AbortSignal, after?: number) => Promise<ApiResult<Checkout>>
+  /** The version the widget already has (the long-poll's first `after`). */
+  version: number
   /** Undefined where the browser has no EventSource: the widget polls from the start. */
   EventSource: typeof EventSource | undefined
   clock: Clock
@@ -44,9 +55,12 @@ export class StatusStream {
   #polling = false
   #pollDelay = POLL_MIN_MS
   #paused = false
+  #version: number
+  #longFailures = 0
 
   constructor(options: StatusStreamOptions) {
     this.#o = options
+    this.#version = options.version
     options.signal.addEventListener('abort', () => this.#close(), { once: true })
   }
 
@@ -68,6 +82,7 @@ export class StatusStream {
     this.#paused = false
     this.#close()
     this.#failures = 0
+    this.#longFailures = 0
     this.#polling = false
     this.#pollDelay = POLL_MIN_MS
     void this.checkNow()
@@ -79,8 +94,14 @@ export class StatusStream {
     if (this.#paused || this.#o.signal.aborted) return
     const result = await this.#o.poll(this.#o.signal)
     if (this.#o.signal.aborted) return
-    if (result.ok) this.#o.onStatus(result.value)
+    if (result.ok) this.#see(result.value)
     else if (!result.error.retryable) this.#o.onError(result.error)
+  }
+
+  /** Pass a status on, remembering the newest version for the next long-poll. */
+  #see(checkout: Checkout): void {
+    this.#version = Math.max(this.#version, checkout.version)
+    this.#o.onStatus(checkout)
   }
 
   #open(): void {
@@ -96,7 +117,7 @@ export class StatusStream {
       }
       this.#failures = 0
       this.#o.onConnection('live')
-      this.#o.onStatus(checkout)
+      this.#see(checkout)
     })
     source.addEventListener('error', () => {
       if (this.#source !== source) return
@@ -116,12 +137,29 @@ export class StatusStream {
     this.#schedule(() => void this.#pollOnce(), 0)
   }
 
+  /**
+   * One long-poll while they work (the next starts as soon as one answers), else one plain
+   * poll; either way the next is scheduled here.
+   */
   async #pollOnce(): Promise<void> {
-    const result = await this.#o.poll(this.#o.signal)
-    if (this.#o.signal.aborted || this.#paused || !this.#polling) return
+    const { clock, signal } = this.#o
+    const long = this.#longFailures < LONG_POLL_MAX_FAILURES
+    const after = this.#version
+    const asked = clock.now()
+    const result = await this.#o.poll(signal, long ? after : undefined)
+    if (signal.aborted || this.#paused || !this.#polling) return
+    if (long) {
+      const held = result.ok && (result.value.version > after || clock.now() - asked >= POLL_MIN_MS)
+      this.#longFailures = held ? 0 : this.#longFailures + 1
+    }
     if (result.ok) {
       this.#o.onConnection('polling')
-      this.#o.onStatus(result.value)
+      this.#see(result.value)
+      if (result.value.status !== 'pending') return
+      if (long && this.#longFailures === 0) {
+        this.#pollDelay = POLL_MIN_MS
+        return this.#schedule(() => void this.#pollOnce(), 0)
+      }
     } else if (result.error.retryable) {
       this.#o.onConnection('offline')
     } else {
