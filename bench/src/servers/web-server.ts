@@ -81,6 +81,9 @@ const checkout = createCheckout({
   // The live path is measured: no reconciler racing the notify to the news.
   reconciler: { enabled: false },
   allowedOrigins: ports.map((p) => `http://${HOST}:${p}`),
+  // Every page of the bench comes from 127.0.0.1, so the per-address cap (20) would count all
+  // 20 shoppers as one client; the per-instance cap stays at its default.
+  longPoll: { maxLongPollsPerClient: 1000 },
 })
 sandbox ??= checkout.sandbox
 
