@@ -55,11 +55,52 @@ function minifyCssLiterals(): Plugin {
   }
 }
 
+/**
+ * For define.js only (Lit bundled in, a page script for current browsers): drop Lit's hooks for
+ * the ShadyDOM/ShadyCSS polyfills of pre-2020 browsers (`*PolyfillSupport`, never set on a page
+ * that targets es2022 browsers) and its version registry (`*Versions`, read only by Lit's
+ * dev-mode multiple-copies warning and devtools), and shorten the messages of errors only a
+ * misuse of Lit's own API can throw (this copy of Lit is private to define.js: only our templates
+ * and sheets reach it). Lit behaves the same on every browser the build targets. A Lit update
+ * that changes these lines fails the build, not the page.
+ */
+const LIT_ERRORS: [string, string][] = [
+  ['"CSSResult is not constructable. Use `unsafeCSS` or `css` instead."', '"css"'],
+  [
+    `"Value passed to 'css' function must be a 'css' function result: "+t+". Use 'unsafeCSS' to pass non-literal values, but take care to ensure page security."`,
+    '"css "+t',
+  ],
+  ['"invalid template strings array"', '"html"'],
+]
+function trimLitForPages(): Plugin {
+  const hooks = /\b\w+\.(?:litHtml|reactiveElement|litElement)PolyfillSupport\b/g
+  const versions =
+    /\(\w+\.(?:litHtml|reactiveElement|litElement)Versions\?\?=\[\]\)\.push\("[\d.]+"\)/g
+  return {
+    name: 'qfpay-trim-lit-for-pages',
+    transform(code, id) {
+      if (!/[\\/](lit-html|lit-element|@lit[\\/]reactive-element)[\\/][\w-]+\.js$/.test(id))
+        return undefined
+      const file = id.split(/[\\/]/).pop()
+      if (!/^(lit-html|lit-element|reactive-element|css-tag)\.js$/.test(file!)) return undefined
+      let out = code.replace(hooks, '(void 0)').replace(versions, '0')
+      for (const [long, short] of LIT_ERRORS) out = out.replace(long, short)
+      if (out === code)
+        throw new Error(`trimLitForPages: nothing to trim in ${id}; check Lit's build`)
+      return out
+    },
+  }
+}
+
 export default defineConfig(({ mode }) => {
   const standalone = mode === 'define'
   const dev = mode === 'development'
   return {
-    plugins: [minifyCssLiterals(), collapseTemplateWhitespace()],
+    plugins: [
+      minifyCssLiterals(),
+      collapseTemplateWhitespace(),
+      ...(standalone ? [trimLitForPages()] : []),
+    ],
     // Dev-only warnings (src/warn.ts): dropped from production builds.
     define: { __QFPAY_DEV__: String(dev) },
     build: {

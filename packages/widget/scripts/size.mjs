@@ -6,14 +6,18 @@
 // Run after both vite builds (`pnpm size` does). The rows:
 //  - entry: dist/index.js plus every chunk it imports statically (relative imports, followed
 //    transitively). Lit, @lit/* and qrcode are external there: the app's bundler adds them.
-//  - define.js: the self-contained build (Lit inside) with its static chunks. Not budgeted.
+//  - define.js: the self-contained build (Lit inside), what a page without a bundler loads, with
+//    its static chunks: its first paint. Budgeted.
+//  - define.js + its lazy pay chunk + the QR encoder: the one-tag page up to a drawn QR code. Its
+//    goal (16 KB) is printed, not enforced: not met yet (see the row's verdict).
 //  - lazy pay chunk(s) of dist/index.js: what the widget loads (while the shopper chooses) for
 //    the states with a checkout: live status, QR tracing, their views.
 //  - QR encoder: `chunks/qr-*.js` of the define build (lean-qr/nano; in dist/index.js it is an
 //    external import the app's bundler adds, so it is measured where it is bundled).
 //  - the lazy locales and define.js's own lazy chunks are listed, not budgeted.
 // Budgets: entry <= 7 KB; entry + everything loaded lazily up to a QR code on screen (pay + QR
-// encoder) <= 16 KB. With --check the last line is `N passed, N failed`.
+// encoder) <= 16 KB; define.js first paint <= 12 KB. With --check the last line is
+// `N passed, N failed`.
 import { readFileSync, existsSync } from 'node:fs'
 import { basename, dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -21,7 +25,9 @@ import { gzipSync } from 'node:zlib'
 import { parseAst } from 'vite'
 
 const KB = 1024
-const BUDGET = { entry: 7 * KB, entryPlusQr: 16 * KB }
+const BUDGET = { entry: 7 * KB, entryPlusQr: 16 * KB, define: 12 * KB }
+/** Goals printed beside a row but not enforced (a miss is reported, not failed). */
+const GOAL = { defineToQr: 16 * KB }
 const dist = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist')
 const check = process.argv.includes('--check')
 
@@ -122,6 +128,11 @@ if (!qr.size) {
   process.exit(2)
 }
 
+// define.js's own pay chunk: its lazy chunks that are neither a locale nor the QR encoder.
+const definePay = new Set(
+  defineLazy.filter((l) => !isLocale(l) && !isQr(l)).flatMap(({ closure }) => [...closure])
+)
+const defineBytes = sum(define)
 const entryBytes = sum(entry)
 const payBytes = sum(pay)
 const qrBytes = sum(qr)
@@ -144,7 +155,12 @@ const rows = [
     bytes: entryBytes + payBytes + qrBytes,
     budget: BUDGET.entryPlusQr,
   },
-  { what: '`define.js` (Lit inside) + static chunks', files: names(define), bytes: sum(define) },
+  {
+    what: '`define.js` first paint (Lit inside) + static chunks',
+    files: names(define),
+    bytes: defineBytes,
+    budget: BUDGET.define,
+  },
   ...defineLazy
     .filter((l) => !isQr(l))
     .map(({ closure }) => ({
@@ -152,6 +168,12 @@ const rows = [
       files: names(closure),
       bytes: sum(closure),
     })),
+  {
+    what: '`define.js` + lazy chunks up to the QR code',
+    files: '',
+    bytes: defineBytes + sum(definePay) + qrBytes,
+    goal: GOAL.defineToQr,
+  },
   ...entryLazy
     .filter(isLocale)
     .map(({ closure }) => ({ what: 'lazy: locale', files: names(closure), bytes: sum(closure) })),
@@ -168,9 +190,13 @@ for (const row of rows) {
     verdict = ok ? 'ok' : `**over by ${row.bytes - row.budget} B**`
     if (ok) passed++
     else failed++
+  } else if (row.goal !== undefined) {
+    verdict =
+      row.bytes <= row.goal ? 'goal met' : `goal missed by ${row.bytes - row.goal} B (not enforced)`
   }
+  const limit = row.budget ? kb(row.budget) : row.goal ? `goal ${kb(row.goal)}` : ''
   console.log(
-    `| ${row.what} | ${row.files} | ${kb(row.bytes)} (${row.bytes} B) | ${row.budget ? kb(row.budget) : ''} | ${verdict} |`
+    `| ${row.what} | ${row.files} | ${kb(row.bytes)} (${row.bytes} B) | ${limit} | ${verdict} |`
   )
 }
 if (check) {

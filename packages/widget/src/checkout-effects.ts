@@ -98,7 +98,7 @@ export function wait(
   const { checkout } = next
   const { clock } = env
   if (prev.kind === 'creating' && next.redirect && checkout.payUrl)
-    env.navigate(checkout.payUrl, checkout.id)
+    (env.navigate ?? leaveFor)(checkout.payUrl, checkout.id)
   const stream = new StatusStream({
     eventsUrl: api.eventsUrl(checkout.id),
     poll: (s, after) => api.get(checkout.id, s, after),
@@ -129,4 +129,13 @@ export function wait(
   signal.addEventListener('abort', () => clock.clearTimeout(timer), { once: true })
   if (next.cancelling) void cancel(fx, checkout, signal)
   return stream
+}
+
+/** The browser's navigation to the wallet (`CheckoutEnv.navigate` unset). */
+function leaveFor(url: string, checkoutId: string): void {
+  // Coming back (back button without bfcache, or a reload) must resume, not start over.
+  const here = new URL(location.href)
+  here.searchParams.set('checkout', checkoutId)
+  history.replaceState(history.state, '', here)
+  location.assign(url)
 }

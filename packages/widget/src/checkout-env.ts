@@ -27,8 +27,12 @@ export interface CheckoutEnv {
   window: EventTarget
   /** Fires `visibilitychange`; `visibilityState` pauses the live status. */
   document: EventTarget & { readonly visibilityState: DocumentVisibilityState }
-  /** Leave the page for the wallet, remembering the checkout so coming back resumes it. */
-  navigate: (url: string, checkoutId: string) => void
+  /**
+   * Leave the page for the wallet, remembering the checkout so coming back resumes it. Unset:
+   * the browser's own (`leaveFor` in checkout-effects.ts, in the pay chunk: first paint never
+   * needs it).
+   */
+  navigate?: (url: string, checkoutId: string) => void
   /** "Phone" = `(pointer: coarse)` and width <= 768 px (docs/decisions.md#what-counts-as-a-phone). */
   isPhone: () => boolean
   /** The `?checkout=` of a return page, if any. */
@@ -46,13 +50,6 @@ export function browserEnv(): CheckoutEnv {
     clock: systemClock,
     window,
     document,
-    navigate(url, checkoutId) {
-      // Coming back (back button without bfcache, or a reload) must resume, not start over.
-      const here = new URL(location.href)
-      here.searchParams.set('checkout', checkoutId)
-      history.replaceState(history.state, '', here)
-      location.assign(url)
-    },
     isPhone: () => matchMedia(`(pointer: coarse) and (max-width: ${PHONE_MAX_WIDTH_PX}px)`).matches,
     checkoutFromUrl: () => new URLSearchParams(location.search).get('checkout'),
   }
