@@ -125,7 +125,10 @@ export class OutboxWorker {
       } finally {
         if (delivered.length > 0) await this.#complete(delivered)
       }
-      if (entries.length === 0 && !this.#again) {
+      // A short claim took everything due at its snapshot: claiming again would come back empty
+      // (one wasted statement per change). What commits later kicks a new drain, as for an
+      // empty claim.
+      if (entries.length < CLAIM_LIMIT && !this.#again) {
         // Stop counting as running in the same microtask as the check: a kick arriving before
         // the promise settles (a commit that landed with our empty claim) starts a new drain
         // instead of joining this one as it ends, and its entry is not left until the next tick.

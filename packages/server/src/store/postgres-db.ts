@@ -72,23 +72,40 @@ export function createPgDb({ sql, q, channel, listener, now, open }: PgDbOptions
   /** The poke, queued inside the transaction: PostgreSQL sends it at commit, in commit order. */
   const notify = (t: postgres.TransactionSql, c: CheckoutRecord) =>
     run(t, 'SELECT pg_notify($1, $2)', [channel, JSON.stringify({ id: c.id, version: c.version })])
-  /** Write a plan decided under the row lock, its outbox rows and (if bumped) its poke. */
-  const applyWrite = async (t: postgres.TransactionSql, plan: WritePlan, expected: number) => {
-    const r = await run(t, q.updateCheckout, [...checkoutValues(plan.next), expected])
-    if (r.count !== 1)
+  /**
+   * Write a plan decided under the row lock, its outbox rows and (if bumped) its poke, plus any
+   * `more` statements of the same transaction. They are sent together, without waiting for each
+   * answer (postgres.js pipelines queries issued on one connection), so a transition costs one
+   * round trip for all its writes instead of one per statement; the server still runs them in
+   * order, and any failure rolls the whole transaction back. Resolves with the answers of `more`.
+   */
+  const applyWrite = async <T extends unknown[]>(
+    t: postgres.TransactionSql,
+    plan: WritePlan,
+    expected: number,
+    ...more: { [K in keyof T]: Promise<T[K]> }
+  ): Promise<T> => {
+    const writes = [
+      run(t, q.updateCheckout, [...checkoutValues(plan.next), expected]),
+      ...plan.outbox.map((entry) => run(t, q.insertOutbox, outboxValues(entry))),
+      ...(plan.bumped ? [notify(t, plan.next)] : []),
+    ]
+    const [[update], answers] = await Promise.all([Promise.all(writes), Promise.all(more)])
+    if (update!.count !== 1)
       throw new Error(
         `Failed to write checkout ${plan.next.id}: its row moved inside a transaction.`
       )
-    for (const entry of plan.outbox) await run(t, q.insertOutbox, outboxValues(entry))
-    if (plan.bumped) await notify(t, plan.next)
+    return answers as T
   }
   /** Insert a checked notify in `t`; an accepted one once per (syssn, notifyType). */
   const insertNotify = async (
     t: postgres.TransactionSql,
     input: NotifyInput,
     receivedAt: string
-  ): Promise<RecordNotifyResult> => {
-    const [inserted] = await run(t, q.insertNotify, [
+  ): Promise<RecordNotifyResult> => finishNotify(t, input, await sendNotify(t, input, receivedAt))
+  /** The INSERT of {@link insertNotify}, sent (and pipelined with what else is in flight). */
+  const sendNotify = (t: postgres.TransactionSql, input: NotifyInput, receivedAt: string) =>
+    run(t, q.insertNotify, [
       noNul(input.syssn),
       noNul(input.outTradeNo),
       noNul(input.notifyType),
@@ -98,6 +115,13 @@ export function createPgDb({ sql, q, channel, listener, now, open }: PgDbOptions
       Buffer.from(input.rawBody, 'utf8'),
       receivedAt,
     ])
+  /** The rest of {@link insertNotify}, given the INSERT's answer. */
+  const finishNotify = async (
+    t: postgres.TransactionSql,
+    input: NotifyInput,
+    answer: postgres.RowList<postgres.Row[]>
+  ): Promise<RecordNotifyResult> => {
+    const [inserted] = answer
     if (inserted) return { duplicate: false, record: notifyFromRow(inserted) }
     // ON CONFLICT waited for the winner to commit; READ COMMITTED lets this statement see it.
     const key = [noNul(input.syssn), noNul(input.notifyType)]
@@ -118,10 +142,19 @@ export function createPgDb({ sql, q, channel, listener, now, open }: PgDbOptions
       const current = await checkout(t, q.byIdForUpdate, id)
       const p = planWrite(current, expectedVersion, patch, status, now(), hooks)
       if (!p.ok) return { plan: p }
-      await applyWrite(t, p, expectedVersion)
-      // Same transaction, one commit: the notify row exists iff the transition committed.
-      const recorded = notifyInput && (await insertNotify(t, notifyInput, receivedAt!))
-      return { plan: p, notify: recorded }
+      // Same transaction, one commit: the notify row exists iff the transition committed. Its
+      // INSERT goes out with the transition's writes (one round trip for all of them).
+      if (!notifyInput) {
+        await applyWrite(t, p, expectedVersion)
+        return { plan: p, notify: undefined }
+      }
+      const [answer] = await applyWrite<[postgres.RowList<postgres.Row[]>]>(
+        t,
+        p,
+        expectedVersion,
+        sendNotify(t, notifyInput, receivedAt!)
+      )
+      return { plan: p, notify: await finishNotify(t, notifyInput, answer) }
     })
     const plan = result.plan
     if (!plan.ok) return plan

@@ -24,7 +24,8 @@ async function heldBy(hub: StatusHub, n: number): Promise<void> {
 }
 
 /** Starts a request and tracks whether it has answered yet. */
-function track(response: Promise<Response>) {
+function track(answer: Promise<Response> | Response) {
+  const response = Promise.resolve(answer)
   const tracked = { settled: false, response }
   void response.finally(() => (tracked.settled = true))
   return tracked
