@@ -17,8 +17,17 @@ import { latencyBench } from './bench-latency.ts'
 import { pollBench } from './bench-poll.ts'
 import { qrBench } from './bench-qr.ts'
 import { sizeBench } from './bench-size.ts'
+import { pgBench } from './bench-pg.ts'
 
-const all: Benchmark[] = [sizeBench, latencyBench, notifyBench, fanoutBench, qrBench, pollBench]
+const all: Benchmark[] = [
+  sizeBench,
+  latencyBench,
+  notifyBench,
+  fanoutBench,
+  qrBench,
+  pollBench,
+  pgBench,
+]
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'))
 const selected = wanted.length ? all.filter((b) => wanted.includes(b.id)) : all
 const started = Date.now()

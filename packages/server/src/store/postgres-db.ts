@@ -41,8 +41,13 @@ export interface PgDbOptions {
 
 /** Build the helpers for one store. */
 export function createPgDb({ sql, q, channel, listener, now, open }: PgDbOptions) {
+  // Prepared (named, once per connection): an unprepared statement with parameters costs
+  // postgres.js an extra round trip to learn their types (Parse/Describe, then Bind/Execute)
+  // and stops the pipeline behind it. Prepared, a statement is one round trip, and statements
+  // sent together share one. A `sql` created with `prepare: false` (e.g. for PgBouncer in
+  // transaction mode) keeps it off.
   const run = (tx: PgTx, text: string, params: PgParam[] = []) =>
-    tx.unsafe(text, params as postgres.ParameterOrJSON<never>[])
+    tx.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true })
   const one = async (text: string, ...params: PgParam[]) => {
     await open()
     const [r] = await run(sql, text, params)
