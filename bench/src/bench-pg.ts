@@ -202,7 +202,11 @@ export const pgBench: Benchmark = {
       const sent = await sandbox.call<(number | null)[]>('sentAt', {
         syssns: made.map((m) => m.syssn),
       })
-      const lastSent = Math.max(...sent.map((x) => (x ?? t0) - t0))
+      const lastSent = Math.max(...sent.map((x) => (x ?? Number.NaN) - t0))
+      const acked = await sandbox.call<(number | null)[]>('ackedAt', {
+        syssns: made.map((m) => m.syssn),
+      })
+      const ack = summarize(acked.filter((x) => x !== null).map((x) => x! - t0))
       ctx.log(
         `   n=${s.n} p50 ${round(s.p50)} p99 ${round(s.p99)} max ${round(s.max)} ms; last notify handed to fetch +${round(lastSent)} ms`
       )
@@ -216,7 +220,7 @@ export const pgBench: Benchmark = {
           baseline: null,
           ratio: null,
           met: s.n === made.length && s.p99 < 1000,
-          note: `p50 ${round(s.p50)} / p99 ${round(s.p99)} / max ${round(s.max)} ms; ${s.n}/${made.length} streams saw paid; the sandbox handed its last notify to fetch at +${round(lastSent)} ms`,
+          note: `p50 ${round(s.p50)} / p99 ${round(s.p99)} / max ${round(s.max)} ms; ${s.n}/${made.length} streams saw paid; the sandbox handed its last notify to fetch at +${round(lastSent)} ms; A acknowledged (SUCCESS, committed) p50 ${round(ack.p50)} / p99 ${round(ack.p99)} ms after pay (n=${ack.n})`,
         },
       ]
     }
