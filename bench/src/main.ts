@@ -1,9 +1,9 @@
 /**
- * `pnpm bench`: runs the six benchmarks one after another (each with its own time cap and
+ * `pnpm bench`: runs the seven benchmarks one after another (each with its own time cap and
  * clean-up), prints one Markdown table and writes the same figures to bench/results.json.
  *
- *   pnpm bench                  all six
- *   pnpm bench -- notify poll   only those (ids: size latency notify fanout qr poll)
+ *   pnpm bench                  all seven
+ *   pnpm bench -- notify poll   only those (ids: size latency notify fanout qr poll pg)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
