@@ -19,6 +19,7 @@ function fallenBack() {
   const clock = createFakeClock()
   const asks: Ask[] = []
   const seen: Checkout[] = []
+  const connections: string[] = []
   const controller = new AbortController()
   const stream = new StatusStream({
     eventsUrl: '/qfpay/checkouts/co_1/events',
@@ -38,14 +39,14 @@ function fallenBack() {
     clock,
     signal: controller.signal,
     onStatus: (c) => seen.push(c),
-    onConnection: () => undefined,
+    onConnection: (c) => connections.push(c),
     onError: () => undefined,
   })
   stream.start()
   FakeEventSource.current!.fail()
   FakeEventSource.instances[0]!.fail()
   clock.advance(0)
-  return { clock, asks, seen, controller }
+  return { clock, asks, seen, controller, connections }
 }
 const ok = (version: number, status: Checkout['status'] = 'pending'): ApiResult<Checkout> => ({
   ok: true,
@@ -79,8 +80,10 @@ describe('status stream fallback: long-poll', () => {
   })
 
   it('waits one polling interval after a refused long-poll (429), then long-polls again', async () => {
-    const { asks, clock } = fallenBack()
+    const { asks, clock, connections } = fallenBack()
     await asks[0]!.answer(busy)
+    // Refused is not offline: the shopper is not told the connection is lost.
+    expect(connections).to.not.include('offline')
     clock.advance(POLL_MIN_MS - 1)
     expect(asks).to.have.length(1)
     clock.advance(1)

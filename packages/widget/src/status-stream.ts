@@ -161,7 +161,8 @@ export class StatusStream {
         return this.#schedule(() => void this.#pollOnce(), 0)
       }
     } else if (result.error.retryable) {
-      this.#o.onConnection('offline')
+      // A long-poll the server would not hold (429: too many waiting) is not a lost connection.
+      if (!long || result.error.code === 'network_error') this.#o.onConnection('offline')
     } else {
       this.#o.onError(result.error)
       return
