@@ -132,6 +132,9 @@ export const notifyBench: Benchmark = {
 
     ctx.log(`b) fixed ${FIXED_RATE}/s for ${fixedS} s (baseline ${baseFixedS} s)`)
     const fixedSeq = sequence(bodies, maxSeq.used)
+    // BENCH_NOTIFY_PROF=<file>: a CPU profile of the server over the fixed-rate run only.
+    const prof = process.env.BENCH_NOTIFY_PROF
+    if (prof) await server.call('profStart')
     const fixed = await load({
       url: url(server.port),
       next: fixedSeq.next,
@@ -140,6 +143,7 @@ export const notifyBench: Benchmark = {
       durationS: fixedS,
       capMs: (fixedS + 30) * 1000,
     })
+    if (prof) await server.call('profStop', { file: prof })
     const baseFixed = await load({
       url: url(bare.port),
       next: bareNext(bodies),

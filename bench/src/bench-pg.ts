@@ -134,6 +134,9 @@ export const pgBench: Benchmark = {
         NOTIFIES,
         Math.floor((bodies.length - warm.used) / (1 - 1 / DUP_EVERY))
       )
+      // BENCH_PG_PROF=<file>: a CPU profile of the instance over the measured run only.
+      const prof = process.env.BENCH_PG_PROF
+      if (prof) await ours.call('profStart')
       const a = await load({
         url: at(ours.port),
         next: (i) => measured.next(i),
@@ -141,6 +144,7 @@ export const pgBench: Benchmark = {
         amount,
         capMs: 90_000,
       })
+      if (prof) await ours.call('profStop', { file: prof })
       const b = await load({
         url: at(bare.port),
         next: bareNext,
