@@ -89,6 +89,11 @@ async function measure(
   const connectMs = performance.now() - t0
   await sleep(500)
   const rssAfter = await server.call<number>('rss')
+  // BENCH_FANOUT_HEAP=<dir>: a heap snapshot of the server with every stream open.
+  if (process.env.BENCH_FANOUT_HEAP)
+    await server.call('heapSnapshot', {
+      file: `${process.env.BENCH_FANOUT_HEAP}/${mode}-${n}.heapsnapshot`,
+    })
 
   const tPay = performance.now()
   await server.call('pay')

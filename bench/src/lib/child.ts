@@ -155,6 +155,10 @@ function profilerHandlers(): Record<string, (args: any) => unknown> {
       await post('Profiler.enable')
       await post('Profiler.start')
     },
+    async heapSnapshot(m: { file: string }) {
+      const { writeHeapSnapshot } = await import('node:v8')
+      writeHeapSnapshot(m.file)
+    },
     async profStop(m: { file: string }) {
       const { profile } = await post('Profiler.stop')
       const { writeFileSync } = await import('node:fs')
