@@ -2,7 +2,7 @@
 // Fails (exit 1) when a tracked file points somewhere a reader of the repository cannot follow:
 //  - a relative path that leaves the repository (`../../../../other/x.md` from a file's folder),
 //  - a planning document that is not in the repository (`shared/…`, `design.md`, `toolchain.md`,
-//    …) or the notes the project started from (`seeds/`),
+//    …) or the notes the project started from (`seeds/`, `seed 000`),
 //  - a work-item number (`issue 12`, `Issue 7, row 4`, `row-01-…`, `TODO(#3)`, `fixes #3`).
 // Write the rule itself instead, or link to the project's own docs (`docs/…md#heading`).
 //
@@ -24,7 +24,11 @@ const SKIP = [/^docs\//, /^pnpm-lock\.yaml$/, /^patches\//, /\.(png|jpe?g|gif|ic
 /** Each rule: what a hit means, and the pattern that finds it on one line. */
 const RULES = [
   { what: 'planning notes outside the repository', re: /(?<![\w-])shared\/|(?<![\w-])seeds\// },
-  { what: 'a document outside the repository', re: /\b(?:design|qfpay-api|style|toolchain)\.md\b/ },
+  {
+    what: 'a document outside the repository',
+    // The planning documents, and the numbered API notes the project started from (`seed 000`).
+    re: /\b(?:design|qfpay-api|style|toolchain)\.md\b|\b[Ss]eeds? `?0\d\d/,
+  },
   { what: 'a work-item number', re: /\b[Ii]ssues? #?\d+|\b[Rr]ows? \d{1,2}\b|\b[Rr]ow-\d+/ },
   {
     what: 'a work-item number',
