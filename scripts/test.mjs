@@ -5,6 +5,12 @@
 // Each suite's own runner prints its counts in its own format; they are read from its output.
 // A suite that exits non-zero, or whose counts cannot be read, fails the whole run: a suite
 // that silently ran nothing must not look green.
+//
+// The gates run first (fast): formatting, types, lint and references. Each counts as one test,
+// passed or failed, and a failed one says how to see and fix what it found.
+//
+//   node scripts/test.mjs                 everything
+//   node scripts/test.mjs lint widget     only the suites named (see `name` below)
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -36,12 +42,45 @@ const plainCounts = (out) => {
   return last ? { passed: Number(last[1]), failed: Number(last[2]) } : undefined
 }
 
+/** A gate is one check: it passes when its command exits 0. */
+const gateCounts = (_out, code) =>
+  code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 }
+
 /**
- * The suites, in the order they run. `needs` names system programs the suite cannot run without;
+ * The suites, in the order they run. A `gate` is counted by {@link gateCounts}; `fix` says what
+ * to do when it fails. `needs` names system programs the suite cannot run without;
  * `postgres: true` gives it DATABASE_URL of a throwaway cluster (scripts/pg-cluster.mjs), and
  * PG_CLUSTER_STATE, the cluster's state file (a test may restart the server with it).
  */
 const suites = [
+  {
+    name: 'format',
+    cwd: '.',
+    cmd: ['pnpm', 'exec', 'prettier', '--check', '.'],
+    counts: gateCounts,
+    fix: 'files above do not match .prettierrc: run `pnpm format` (prettier --write .), then commit.',
+  },
+  {
+    name: 'typecheck',
+    cwd: '.',
+    cmd: ['pnpm', '-r', '--no-bail', 'typecheck'],
+    counts: gateCounts,
+    fix: 'tsc --noEmit reported errors above (`pnpm typecheck` shows them again).',
+  },
+  {
+    name: 'lint',
+    cwd: '.',
+    cmd: ['pnpm', 'exec', 'eslint', '--max-warnings', '0', '.'],
+    counts: gateCounts,
+    fix: 'ESLint (eslint.config.js: import cycles, import boundaries, recommended rules) reported the problems above; `pnpm lint` shows them again.',
+  },
+  {
+    name: 'references',
+    cwd: '.',
+    cmd: ['node', 'scripts/check-references.mjs'],
+    counts: gateCounts,
+    fix: 'the lines above point outside the repository or name a work item (`pnpm check:refs`).',
+  },
   {
     name: 'server',
     cwd: 'packages/server',
@@ -143,11 +182,12 @@ let failed = 0
 const rows = []
 for (const suite of selected) {
   console.log(`\n=== ${suite.name} ===`)
+  const startedAt = performance.now()
   const { code, signal, out } = await run(
     suite,
     suite.postgres ? { DATABASE_URL: cluster.url, PG_CLUSTER_STATE: cluster.stateFile } : {}
   )
-  const counts = suite.counts(out)
+  const counts = suite.counts(out, code)
   let note = ''
   if (!counts) {
     failed += 1
@@ -160,8 +200,15 @@ for (const suite of selected) {
       note = `exited ${signal ?? code} with no failing test reported`
     }
   }
+  const took = `${((performance.now() - startedAt) / 1000).toFixed(1)} s`
+  if (suite.counts === gateCounts) {
+    const ok = counts.failed === 0
+    if (!ok) console.log(`\n[test] gate ${suite.name} FAILED: ${suite.fix}`)
+    rows.push(`gate ${suite.name}: ${ok ? `passed (${took})` : `FAILED (${took}): ${suite.fix}`}`)
+    continue
+  }
   rows.push(
-    `${suite.name}: ${counts ? `${counts.passed} passed, ${counts.failed} failed` : 'unreadable'}${note ? ` (${note})` : ''}`
+    `${suite.name}: ${counts ? `${counts.passed} passed, ${counts.failed} failed` : 'unreadable'}${note ? ` (${note})` : ''} (${took})`
   )
 }
 

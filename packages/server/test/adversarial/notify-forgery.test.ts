@@ -89,7 +89,7 @@ function attacks(
         (f) => JSON.stringify(f),
         (f) => JSON.stringify(f, null, 1),
         (f) => pyJsonDumps(Object.fromEntries(Object.entries(f).reverse())),
-        (f) => JSON.stringify(JSON.parse(body)).replace(/,/g, ', '),
+        () => JSON.stringify(JSON.parse(body)).replace(/,/g, ', '),
         (f) => pyJsonDumps(f).replace(/"(\d+)"/g, '$1'),
         (f) => `${pyJsonDumps(f)}\n`,
         (f) => ` ${pyJsonDumps(f)}`
@@ -167,7 +167,10 @@ it(
     const recordNotify = b.store.recordNotify.bind(b.store)
     b.store.recordNotify = (input) => {
       if (input.accepted) recorded.accepted++
-      else (recorded.rejected++, recorded.reasons.add(input.reason ?? ''))
+      else {
+        recorded.rejected++
+        recorded.reasons.add(input.reason ?? '')
+      }
       return recordNotify(input)
     }
     const kinds = new Map<string, number>()

@@ -183,7 +183,10 @@ it(
             })
           } else if (roll < 0.65) {
             const order = pick(sandbox.orders().filter((o) => o.state === 'created'))
-            if (order) (stats.pays++, sandbox.pay(order.syssn))
+            if (order) {
+              stats.pays++
+              sandbox.pay(order.syssn)
+            }
           } else if (roll < 0.8) {
             const order = pick(
               sandbox
@@ -192,7 +195,10 @@ it(
                   (o) => o.state !== 'created' && o.state !== 'closed' && o.state !== 'expired'
                 )
             )
-            if (order) (stats.resent++, sandbox.resendNotify(order.syssn))
+            if (order) {
+              stats.resent++
+              sandbox.resendNotify(order.syssn)
+            }
           } else if (known.length > 0) {
             stats.refunds++
             fire(() => post(`/__test/refund?id=${pick(known)}&amount=100`))
