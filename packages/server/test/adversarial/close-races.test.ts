@@ -12,6 +12,7 @@
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import fc from 'fast-check'
+import { assertProperty } from '../support/replay.ts'
 import { bed, paidHooks, until } from './helpers.ts'
 
 const RUNS = Number(process.env['RACE_RUNS'] ?? 60)
@@ -46,7 +47,7 @@ for (const ender of ['cancel', 'expiry'] as const) {
       })
       let run = 0
       const outcomes = new Map<string, number>()
-      await fc.assert(
+      await assertProperty(
         // `payAfter`: how many gateway events (a call sent, an answer delivered) of the cancel or
         // expiry go by before the shopper presses Pay. Real I/O between the scheduler's steps
         // would otherwise always let the Pay in first.

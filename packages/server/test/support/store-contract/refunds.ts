@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
+import { assertProperty } from '../replay.ts'
 import type { CheckoutRecord, RefundStatus, Store } from '../../../src/store/store.ts'
 import { type ContractContext, checkoutIn, created, moveTo, recordChanges } from './fixtures.ts'
 
@@ -200,7 +201,7 @@ export function describeRefundContract(ctx: ContractContext): void {
         amount: fc.integer({ min: 1, max: 80 }),
         outcome: fc.constantFrom<RefundStatus>('succeeded', 'failed', 'unknown', 'requested'),
       })
-      await fc.assert(
+      await assertProperty(
         fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 8 }), async (steps) => {
           const c = await paidCheckout(ctx.store)
           await Promise.all(
