@@ -121,5 +121,17 @@ export const MUTANTS = [
     ],
     server: [...NOTIFY_TESTS, 'test/adversarial/notify-races.test.ts'],
   },
+  {
+    id: 'close-ignores-paid',
+    what: 'a cancel closes and cancels without checking whether the gateway says paid',
+    edits: [
+      {
+        file: 'packages/server/src/checkout/payments.ts',
+        from: "    record = await this.apply(record, seen ?? (await this.observe(record)))\n    if (record.status !== 'pending') return record\n    const outcome = await this.closeUpstream(record)\n    if (outcome === 'paid') return this.apply(record, await this.observe(record))\n",
+        to: '    const outcome = await this.closeUpstream(record)\n',
+      },
+    ],
+    server: ['test/adversarial/close-races.test.ts'],
+  },
   ...CAUGHT,
 ]
