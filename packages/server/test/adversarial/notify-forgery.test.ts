@@ -13,6 +13,7 @@
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import fc from 'fast-check'
+import { assertProperty } from '../support/replay.ts'
 import { signBody } from '../../src/qfpay/sign.ts'
 import { pyJsonDumps } from '../../src/sandbox/index.ts'
 import { signNotifyForTest } from '../../src/testing/index.ts'
@@ -174,7 +175,7 @@ it(
       return recordNotify(input)
     }
     const kinds = new Map<string, number>()
-    await fc.assert(
+    await assertProperty(
       fc.asyncProperty(attacks(genuine.body, genuine.signature, fields), async (attack) => {
         kinds.set(attack.kind, (kinds.get(attack.kind) ?? 0) + 1)
         const headers: Record<string, string> = { 'Content-Type': 'application/json' }
