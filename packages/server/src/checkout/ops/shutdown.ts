@@ -58,8 +58,12 @@ export class Lifecycle {
     }
   }
 
-  /** Registers an open stream; returns the function that unregisters it. */
+  /** Registers an open stream; returns the function that unregisters it. A stream opened while closing is sent away at once. */
   addStream(closer: StreamCloser): () => void {
+    if (this.#closing) {
+      void closer(RECONNECT_RETRY_MS).catch(() => undefined)
+      return () => undefined
+    }
     this.#streams.add(closer)
     return () => this.#streams.delete(closer)
   }
