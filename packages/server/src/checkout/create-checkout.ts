@@ -35,6 +35,7 @@ import { instrumentGatewayFetch } from './ops/gateway-fetch.ts'
 import { checkHealth, type HealthReport } from './ops/health.ts'
 import { instrumentStore } from './ops/instrument-store.ts'
 import { OpsMonitor } from './ops/monitor.ts'
+import { reconcileDay } from './ops/reconcile-day.ts'
 import { instrumentNotifies } from './ops/notify-span.ts'
 import { outboxObserver, reconcilerObserver } from './ops/observers.ts'
 import { DEFAULT_DRAIN_MS, Lifecycle } from './ops/shutdown.ts'
@@ -239,7 +240,21 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
     app.all('/__sandbox/*', (c) => forward(c.req.raw))
   }
 
-  const merchant = createMerchant({ payments, refunds, reconciler, outbox })
+  const merchant = createMerchant({
+    payments,
+    refunds,
+    reconciler,
+    outbox,
+    async reconcileDay(date) {
+      const report = await reconcileDay(payments, date)
+      for (const d of report.discrepancies)
+        monitor.telemetry.contradictions.add(1, {
+          'qfpay.contradiction': d.kind,
+          'qfpay.source': 'daily',
+        })
+      return report
+    },
+  })
   return Object.assign(app, {
     merchant,
     start,
