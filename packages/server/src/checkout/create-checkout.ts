@@ -217,8 +217,9 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
     start()
     await next()
   })
-  app.use('*', lifecycle.middleware())
   registerSecurity(app, deps)
+  // After the guards, so a refusal while shutting down carries the CORS headers a browser needs.
+  app.use('*', lifecycle.middleware())
   registerConfigRoute(app, deps)
   registerCreateRoute(app, deps)
   registerStatusRoute(app, deps)

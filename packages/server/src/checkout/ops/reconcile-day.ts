@@ -175,7 +175,8 @@ async function readHere(svc: PaymentService, window: { start: Date; end: Date })
       if (at >= window.start.getTime() && at < window.end.getTime()) inside.push(r)
     }
     const last = rows.at(-1)
-    if (!last || rows.length < LIST_PAGE || Date.parse(last.createdAt) < stopAt) break
+    // An empty page ends it (not a short one: a store may cap `limit` below what we asked).
+    if (!last || Date.parse(last.createdAt) < stopAt) break
     before = last.id
   }
   return inside
