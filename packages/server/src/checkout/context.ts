@@ -44,6 +44,12 @@ export interface CheckoutDeps {
    * stream. Optional: without it the events route uses one hub per store.
    */
   hub?: StatusHub
+  /**
+   * Open-stream bookkeeping (shutdown and the open-streams gauge): `opened(goodbye)` is called
+   * when a status stream starts and returns the call that ends its registration; `goodbye(retryMs)`
+   * writes a last `reconnect` event and ends the stream. Optional.
+   */
+  streams?: { opened(goodbye: (retryMs: number) => Promise<void>): () => void }
 }
 
 /** Hono env of the checkout sub-app (declared explicitly, not by module augmentation). */
