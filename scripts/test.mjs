@@ -50,12 +50,29 @@ const suites = [
     needs: ['initdb'],
     postgres: true,
   },
+  // The widget suite once per engine: Chromium, Firefox ESR (headless, over WebDriver BiDi)
+  // and WebKitGTK (MiniBrowser under Xvfb): most shoppers pay on an iPhone, where every
+  // browser is WebKit. Each engine's counts are their own row of the summary.
   {
-    name: 'widget',
+    name: 'widget (chromium)',
     cwd: 'packages/widget',
     cmd: ['pnpm', 'test'],
     counts: wtrCounts,
     needs: ['chromium'],
+  },
+  {
+    name: 'widget (firefox)',
+    cwd: 'packages/widget',
+    cmd: ['pnpm', 'run', 'test:firefox'],
+    counts: wtrCounts,
+    needs: ['firefox-esr'],
+  },
+  {
+    name: 'widget (webkit)',
+    cwd: 'packages/widget',
+    cmd: ['pnpm', 'run', 'test:webkit'],
+    counts: wtrCounts,
+    needs: ['WebKitWebDriver', 'xvfb-run', 'xauth'],
   },
   // Deterministic, so a budget check rather than a benchmark (issue 6 row 1): the widget's
   // production entry and its lazy chunks against their gzip budgets.
@@ -77,7 +94,11 @@ const suites = [
 ]
 
 /** The Debian package that provides a program in `needs`, where the names differ. */
-const DEBIAN_PACKAGE = { initdb: 'postgresql' }
+const DEBIAN_PACKAGE = {
+  initdb: 'postgresql',
+  WebKitWebDriver: 'webkit2gtk-driver',
+  'xvfb-run': 'xvfb',
+}
 
 function has(program) {
   // Debian keeps initdb in /usr/lib/postgresql/<major>/bin, outside PATH.
@@ -122,11 +143,12 @@ function run(suite, extraEnv) {
   })
 }
 
+// `node scripts/test.mjs widget` runs the widget suite in every engine; `'widget (webkit)'` one.
 const only = process.argv.slice(2)
+const picked = (name) => only.some((o) => name === o || name.startsWith(`${o} (`))
 const selected = suites.filter(
   (s) =>
-    (only.length === 0 || only.includes(s.name)) &&
-    (!s.optional || existsSync(join(root, s.optional)))
+    (only.length === 0 || picked(s.name)) && (!s.optional || existsSync(join(root, s.optional)))
 )
 ensurePrograms([...new Set(selected.flatMap((s) => s.needs ?? []))])
 
@@ -143,6 +165,7 @@ let failed = 0
 const rows = []
 for (const suite of selected) {
   console.log(`\n=== ${suite.name} ===`)
+  const started = Date.now()
   const { code, signal, out } = await run(
     suite,
     suite.postgres ? { DATABASE_URL: cluster.url, PG_CLUSTER_STATE: cluster.stateFile } : {}
@@ -160,8 +183,9 @@ for (const suite of selected) {
       note = `exited ${signal ?? code} with no failing test reported`
     }
   }
+  const seconds = Math.round((Date.now() - started) / 1000)
   rows.push(
-    `${suite.name}: ${counts ? `${counts.passed} passed, ${counts.failed} failed` : 'unreadable'}${note ? ` (${note})` : ''}`
+    `${suite.name}: ${counts ? `${counts.passed} passed, ${counts.failed} failed` : 'unreadable'}${note ? ` (${note})` : ''} [${seconds} s]`
   )
 }
 
