@@ -82,6 +82,14 @@ const suites = [
     cmd: ['pnpm', 'run', 'size'],
     counts: plainCounts,
   },
+  // The oldest Safari the widget supports (scripts/syntax.mjs): the built files use no syntax
+  // newer than it.
+  {
+    name: 'widget dist syntax',
+    cwd: 'packages/widget',
+    cmd: ['pnpm', 'run', 'syntax'],
+    counts: plainCounts,
+  },
   {
     name: 'e2e',
     cwd: 'e2e',
