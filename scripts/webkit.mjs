@@ -32,14 +32,18 @@ function safeList(dir) {
 }
 
 /**
- * WebDriver capabilities for MiniBrowser. webdriverio must speak WebDriver classic to it
- * (WebKitWebDriver has no BiDi: without `enforceWebDriverClassic` it fails to match them).
+ * WebDriver capabilities for MiniBrowser, with `extraArgs` for its command line. webdriverio
+ * must speak WebDriver classic to it (WebKitWebDriver has no BiDi: without
+ * `enforceWebDriverClassic` it fails to match them).
  */
-export function miniBrowserCapabilities() {
+export function miniBrowserCapabilities(extraArgs = []) {
   return {
     browserName: 'MiniBrowser',
     'wdio:enforceWebDriverClassic': true,
-    'webkitgtk:browserOptions': { binary: miniBrowserPath(), args: ['--automation'] },
+    'webkitgtk:browserOptions': {
+      binary: miniBrowserPath(),
+      args: ['--automation', ...extraArgs],
+    },
   }
 }
 
