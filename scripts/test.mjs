@@ -91,12 +91,30 @@ const suites = [
     counts: plainCounts,
   },
   {
-    name: 'e2e',
+    name: 'e2e (chromium)',
     cwd: 'e2e',
     cmd: ['pnpm', 'test'],
     counts: nodeTestCounts,
     needs: ['chromium'],
     postgres: true,
+    optional: 'e2e/package.json',
+  },
+  // The four shopper flows (WeChat QR, Alipay redirect and return, expiry, cashier) in the two
+  // other engines, through e2e/test/engines/.
+  {
+    name: 'e2e (firefox)',
+    cwd: 'e2e',
+    cmd: ['pnpm', 'run', 'test:firefox'],
+    counts: nodeTestCounts,
+    needs: ['firefox-esr'],
+    optional: 'e2e/package.json',
+  },
+  {
+    name: 'e2e (webkit)',
+    cwd: 'e2e',
+    cmd: ['pnpm', 'run', 'test:webkit'],
+    counts: nodeTestCounts,
+    needs: ['WebKitWebDriver', 'xvfb-run', 'xauth'],
     optional: 'e2e/package.json',
   },
 ]

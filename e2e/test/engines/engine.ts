@@ -38,6 +38,11 @@ export type Device = 'desktop' | 'phone'
 /** A browser engine, its devices and what went wrong in its pages. */
 export interface Engine {
   readonly name: EngineName
+  /**
+   * Whether its phone has a coarse pointer, so the widget's own phone detection can be
+   * tested. (WebKitGTK under Xvfb always has a mouse.)
+   */
+  readonly phoneHasCoarsePointer: boolean
   /** Opens a tab on a device of its own (its own cookies). */
   open(device: Device): Promise<Tab>
   /**

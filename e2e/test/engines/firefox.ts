@@ -67,6 +67,7 @@ export async function launchFirefox(): Promise<Engine> {
 
   return {
     name: 'firefox',
+    phoneHasCoarsePointer: true,
     async open(device) {
       if (!browsers.has(device)) browsers.set(device, launch(device))
       const browser = await browsers.get(device)!

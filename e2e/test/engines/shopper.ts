@@ -98,13 +98,18 @@ export function statusText(tab: Tab): Promise<string> {
   )
 }
 
-/** Records every `qfpay-*` event the page sees, for {@link eventsSeen}. */
+/**
+ * Records every `qfpay-*` event the page sees, for {@link eventsSeen}. Each detail is copied:
+ * when two events carry the same object, WebDriver BiDi sends the second as a reference to the
+ * first, which puppeteer hands back as undefined.
+ */
 export async function recordEvents(tab: Tab): Promise<void> {
   await tab.evaluate(`() => {
     if (window.__qfpayEvents) return
     window.__qfpayEvents = []
     for (const type of ['qfpay-created', 'qfpay-paid', 'qfpay-failed', 'qfpay-expired', 'qfpay-cancelled', 'qfpay-error'])
-      document.addEventListener(type, (event) => window.__qfpayEvents.push({ type, detail: event.detail }))
+      document.addEventListener(type, (event) =>
+        window.__qfpayEvents.push({ type, detail: JSON.parse(JSON.stringify(event.detail)) }))
   }`)
 }
 

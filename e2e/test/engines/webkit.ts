@@ -90,6 +90,7 @@ export async function launchWebKit(): Promise<Engine> {
 
   return {
     name: 'webkit',
+    phoneHasCoarsePointer: false,
     async open(device) {
       const driver = await startWebKitDriver()
       drivers.push(driver)
