@@ -31,6 +31,11 @@ describe(`Alipay on a phone (${ENGINE})`, { timeout: 120_000 }, () => {
       `() => [innerWidth, matchMedia('(pointer: coarse) and (max-width: 768px)').matches]`
     )
     assert.ok(width <= 460, `a phone-sized viewport, got ${width} px`)
+    // The element and its pay types fit the phone's width: nothing to scroll sideways to.
+    const [right, scrollWidth] = await page.evaluate<[number, number]>(
+      `() => [document.querySelector('qfpay-checkout').getBoundingClientRect().right, document.documentElement.scrollWidth]`
+    )
+    assert.ok(right <= width && scrollWidth <= width, `fits ${width} px: ${right}, ${scrollWidth}`)
     if (engine.phoneHasCoarsePointer) {
       assert.equal(phone, true, 'the browser counts as a phone')
     } else {

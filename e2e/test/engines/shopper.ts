@@ -188,10 +188,7 @@ export async function waitForText(tab: Tab, text: string): Promise<void> {
  */
 export async function readQr(tab: Tab): Promise<string> {
   const box = await locate(tab, { css: 'qfpay-checkout', shadow: 'svg[part="qr"]' }, 15_000)
-  const png = await tab.screenshot(box)
-  if (process.env['E2E_QR_PNG'])
-    (await import('node:fs')).writeFileSync(process.env['E2E_QR_PNG'], png)
-  const text = decodeQrPng(png)
+  const text = decodeQrPng(await tab.screenshot(box))
   if (!text) throw new Error('Failed to read the QR code: the drawn code did not decode.')
   return text
 }
