@@ -16,7 +16,7 @@
 // (`node scripts/pg-cluster.mjs restart --state "$PG_CLUSTER_STATE"`).
 //
 // As root (CI containers), initdb refuses to run, so the server runs as the `postgres` OS user
-// through `runuser -u postgres --`, and the temp dir is chowned to it (design.md §7).
+// through `runuser -u postgres --`, and the temp dir is chowned to it.
 import { spawnSync } from 'node:child_process'
 import {
   chownSync,

@@ -74,7 +74,7 @@ const suites = [
     counts: wtrCounts,
     needs: ['WebKitWebDriver', 'xvfb-run', 'xauth'],
   },
-  // Deterministic, so a budget check rather than a benchmark (issue 6 row 1): the widget's
+  // Deterministic, so a budget check rather than a benchmark: the widget's
   // production entry and its lazy chunks against their gzip budgets.
   {
     name: 'widget size budget',

@@ -2,6 +2,10 @@
 // engines, chosen by WTR_ENGINE (default chromium): Debian's Chromium (playwright), Firefox ESR
 // (puppeteer-core over WebDriver BiDi) or WebKitGTK's MiniBrowser (WebKitWebDriver; run under
 // xvfb-run, which `pnpm run test:webkit` does). Every test runs in every engine.
+// Why each setting: Chromium as root needs scripts/chromium.mjs's flags (--no-sandbox); msw needs
+// `nodeResolve: { browser: true }` (else its Node interceptors load) and its service worker served
+// at the site root; jsqr is CommonJS, which the runner cannot import, so esbuild bundles it on the
+// fly; esbuild targets es2022 so the browser gets syntax it runs.
 import { CHROMIUM_ARGS, chromiumPath } from '../../scripts/chromium.mjs'
 import { FIREFOX_PREFS, firefoxPath } from '../../scripts/firefox.mjs'
 import { miniBrowserCapabilities, startWebKitDriver } from '../../scripts/webkit.mjs'

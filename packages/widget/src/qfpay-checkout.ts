@@ -27,7 +27,7 @@ const payTypesConverter = {
  *
  * @example
  * <qfpay-checkout endpoint="/qfpay" order="A-1001"></qfpay-checkout>
- * @see ../../../shared/design.md §2 (wire contract) and §6 (widget)
+ * @see docs/architecture.md
  *
  * @tag qfpay-checkout
  *

@@ -1,6 +1,6 @@
 /**
  * The element's templates: one view per state kind. Pure functions of a {@link ViewContext};
- * the element owns the callbacks. Kept small on purpose (issue 6 budget): the buttons share
+ * the element owns the callbacks. Kept small on purpose (the entry's size budget): the buttons share
  * one template, and "retry" / "choose again" are the element's `refresh()`.
  */
 import { html, nothing, type TemplateResult } from 'lit'

@@ -1,5 +1,5 @@
 /**
- * The merchant server of design.md §2 as msw handlers: happy paths over a small in-memory
+ * The merchant server's routes (docs/architecture.md) as msw handlers: happy paths over a small in-memory
  * store, live status with msw's `sse()`. Tests change outcomes through the returned helpers
  * (`pay`, `decline`, …) and add one-shot failure overrides with `worker.use()`.
  */

@@ -1,5 +1,5 @@
 /**
- * The checkout app against the sandbox over loopback HTTP: each seed pay type through paid,
+ * The checkout app against the sandbox over loopback HTTP: each 2017 pay type through paid,
  * declined, expired, cancelled and refunded; the return redirect; lost answers on create.
  */
 import assert from 'node:assert/strict'
@@ -12,7 +12,7 @@ async function bed(t: TestContext, options?: BedOptions): Promise<Bed> {
   return b
 }
 
-/** Swipe-card codes the sandbox understands (design.md §7): 18 digits, the ending decides. */
+/** Swipe-card codes the sandbox understands (docs/qfpay-protocol.md#sandbox): 18 digits, the ending decides. */
 const PAYS = '130000000000000000'
 const DECLINES = '130000000000001201'
 const PENDS = '130000000000001143'

@@ -46,7 +46,7 @@ export interface CheckoutDeps {
   hub?: StatusHub
 }
 
-/** Hono env of the checkout sub-app (declared explicitly, style.md: not by augmentation). */
+/** Hono env of the checkout sub-app (declared explicitly, not by module augmentation). */
 export interface CheckoutEnv {
   Variables: {
     /** Set by the origin check for browser routes. */
@@ -57,7 +57,7 @@ export interface CheckoutEnv {
 /** A route module: registers its handlers on the app. */
 export type RegisterRoutes = (app: import('hono').Hono<CheckoutEnv>, deps: CheckoutDeps) => void
 
-/** QFPay's `expired_time` bounds, in minutes (qfpay-api.md §5.1). */
+/** QFPay's `expired_time` bounds, in minutes (docs/qfpay-protocol.md#expiry). */
 const MIN_EXPIRY_MINUTES = 5
 const MAX_EXPIRY_MINUTES = 120
 const DEFAULT_EXPIRES_IN_SECONDS = 15 * 60

@@ -2,7 +2,8 @@
  * `createCheckout()`: the Hono app a merchant mounts to take Alipay and WeChat Pay through
  * QFPay, plus the merchant-side object and lifecycle of the workers behind it.
  *
- * @see ../../../../../shared/design.md §2 (routes), §3 (state), §7 (decisions)
+ * @see docs/architecture.md
+ * @see docs/decisions.md
  */
 import { Hono } from 'hono'
 import { createQfpayClient } from '../qfpay/client.ts'
@@ -75,7 +76,7 @@ export type CheckoutApp = Hono<CheckoutEnv> & {
  * const app = new Hono()
  * app.route('/qfpay', checkout)
  * // later, from server code: await checkout.merchant.refund(id, { amount: 500 })
- * @see ../../../../../shared/design.md §2
+ * @see docs/architecture.md#routes-of-the-checkout-app
  */
 export function createCheckout(options: CheckoutOptions): CheckoutApp {
   const settings = resolveSettings(options)

@@ -14,7 +14,7 @@ export interface ResolvedOrder {
   amount: number
   /** ISO-4217; defaults to the app's `currency`. */
   currency?: string
-  /** Shown to the shopper and sent as `goods_name` (QFPay: at most 20 characters, §4). */
+  /** Shown to the shopper and sent as `goods_name` (QFPay: at most 20 characters). */
   goodsName?: string
 }
 
@@ -39,18 +39,18 @@ export interface CheckoutOptions extends GatewayOptions {
   onPaid?: CheckoutHook
   /** Runs once per status change. */
   onStatus?: CheckoutHook
-  /** Enabled pay types, in display order. Default: 800151, 800201 (design.md §7). */
+  /** Enabled pay types, in display order. Default: 800151, 800201 (Alipay, WeChat Pay). */
   payTypes?: string[]
   /**
    * `public` (default) serves shoppers' browsers and refuses swipe-card pay types; `cashier`
    * serves a till: it enables swipe-card types, and every route except notify/return must pass
    * `authorize` (a public route that takes an `authCode` would let anyone charge a photographed
-   * code, design.md §7).
+   * code).
    */
   mode?: 'public' | 'cashier'
   /** Cashier mounts: decides whether a request may use the routes (e.g. a staff session). */
   authorize?: (c: Context) => boolean | Promise<boolean>
-  /** Default currency. Default `CNY` (seed 000: mainland-China wallets). */
+  /** Default currency. Default `CNY` (the 2017 gateway served mainland-China wallets). */
   currency?: string
   /** How long a QR or pay URL stays valid, in seconds. Default 900; QFPay allows 5–120 minutes. */
   expiresIn?: number

@@ -3,8 +3,8 @@
  * checkout is queried on a backoff schedule until it ends; at `expiresAt` (+ grace) the order is
  * closed upstream and marked expired, after one last query (a payment that lands first wins).
  *
- * Queries are batched (comma-separated `out_trade_no`, at most 100, `page_size` = batch size;
- * design.md §7). `runOnce()` does one pass now; tests call it instead of waiting. The timer is
+ * Queries are batched (comma-separated `out_trade_no`, at most 100, `page_size` = batch size,
+ * so one page holds every answer). `runOnce()` does one pass now; tests call it instead of waiting. The timer is
  * `unref()`ed so it never keeps a process alive.
  *
  * Several instances on one store coordinate through the store's lease (`claimChecks`): a pass

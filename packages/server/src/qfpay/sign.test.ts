@@ -22,7 +22,7 @@ const V1 = {
   expired_time: '10',
 }
 
-describe('request signatures (qfpay-api.md §3.3)', () => {
+describe('request signatures (known answers)', () => {
   it('matches official vector A: raw UTF-8 values, no URL-encoding, key appended, upper-case MD5', async () => {
     const params = {
       address: 'XX区XX路XX号',
@@ -140,7 +140,7 @@ describe('request signatures (qfpay-api.md §3.3)', () => {
   })
 })
 
-describe('notify and response signatures (qfpay-api.md §8.3)', () => {
+describe('notify and response signatures (MD5 over the raw body + key)', () => {
   it('matches official vector C: MD5 over the 302 raw bytes with \\u escapes kept', () => {
     const body =
       '{"pay_type": "800108", "sysdtm": "2018-01-12 19:31:16", "cardcd": "2088802362210279", "txdtm": "2018-01-12 19:31:22", "resperr": "\\u4ea4\\u6613\\u6210\\u529f", "txcurrcd": "CNY", "txamt": "1", "respmsg": "", "out_trade_no": "130145934788787530052", "syssn": "20180112000100020001662134", "respcd": "0000"}'

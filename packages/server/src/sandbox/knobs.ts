@@ -1,5 +1,5 @@
 /**
- * Fault and behaviour knobs for tests (issue 2 §3): set per sandbox (options,
+ * Fault and behaviour knobs for tests: set per sandbox (options,
  * `sandbox.setKnobs()`, `PUT /__sandbox/knobs`) and per order (by `out_trade_no`, set before or
  * after the order exists). Everything is off by default, so the sandbox behaves like a healthy
  * gateway unless a test asks otherwise.
@@ -29,7 +29,7 @@ export interface SandboxKnobs {
   rateLimit: boolean
 }
 
-/** The defaults: a healthy gateway, rate limit off (design.md §7 "Sandbox defaults"). */
+/** The defaults: a healthy gateway, rate limit off. */
 export const DEFAULT_KNOBS: Readonly<SandboxKnobs> = Object.freeze({
   latencyMs: 0,
   serverErrorRate: 0,

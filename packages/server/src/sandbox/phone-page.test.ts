@@ -41,7 +41,7 @@ describe('phone page', () => {
     assert.match(await (await bed.sandbox.request(pathOf(order.qrcode as string))).text(), /¥500/)
   })
 
-  it('Pay on an Alipay online order marks it paid, notifies, and redirects 303 to the return URL with the seed parameters', async () => {
+  it('Pay on an Alipay online order marks it paid, notifies, and redirects 303 to the return URL with the 2017 parameters', async () => {
     const order = await bed.pay({ pay_type: '800151', udid: 'till-1' })
     const res = await bed.sandbox.request(`${pathOf(order.pay_url as string)}/pay`, {
       method: 'POST',

@@ -1,5 +1,5 @@
 /**
- * Issue 7, row 9: the browser sends an amount, URLs, unknown fields, huge bodies, wrong content
+ * Adversarial: the browser sends an amount, URLs, unknown fields, huge bodies, wrong content
  * types, a disallowed Origin; ids are guessed or enumerated. Pass: ignored or rejected with a
  * 4xx; the gateway only ever sees server-decided values; unknown ids give 404 with no timing or
  * content difference that reveals existence.

@@ -1,5 +1,5 @@
 /**
- * Issue 7, row 7: a close racing a payment; a payment after expiry. Pass: never cancelled (or
+ * Adversarial: a close racing a payment; a payment after expiry. Pass: never cancelled (or
  * expired) while the gateway says paid; a late payment ends paid and flagged.
  *
  * fast-check's scheduler orders the gateway answers of the cancel (or of the reconciler's

@@ -1,5 +1,5 @@
 /**
- * Issue 7, row 4: the notify never arrives (`notifyDropRate: 1`). Pass: the reconciler reaches
+ * Adversarial: the notify never arrives (`notifyDropRate: 1`). Pass: the reconciler reaches
  * paid, or expired after expiry + grace.
  *
  * A property over when the shopper pays (never, or any moment up to the last second before

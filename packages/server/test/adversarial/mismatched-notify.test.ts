@@ -1,5 +1,5 @@
 /**
- * Issue 7, row 5: validly signed notifies (the attacker, or a confused gateway, holds the key)
+ * Adversarial: validly signed notifies (the attacker, or a confused gateway, holds the key)
  * with the wrong amount, currency, `out_trade_no`, or for an unknown order. Pass: 0 paid
  * transitions; every one recorded with a reason.
  *

@@ -1,5 +1,5 @@
 /**
- * Issue 7, row 1: forged, tampered (any byte), truncated, re-serialised, empty-signature and
+ * Adversarial: forged, tampered (any byte), truncated, re-serialised, empty-signature and
  * wrong-case-key notifies. Pass: 0 accepted, 0 state changes, never `SUCCESS`.
  *
  * The checkout under attack is really paid at the sandbox (its genuine notify is held back), so

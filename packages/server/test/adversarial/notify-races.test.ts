@@ -1,5 +1,5 @@
 /**
- * Issue 7, row 3: the notify arrives before the payment call returns; notify and query race;
+ * Adversarial: the notify arrives before the payment call returns; notify and query race;
  * every interleaving fast-check's scheduler finds. Pass: final state paid in 100 % of runs.
  *
  * Each run opens a checkout over loopback. Every gateway answer the checkout's QFPay client

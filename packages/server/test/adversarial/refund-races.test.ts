@@ -1,5 +1,5 @@
 /**
- * Issue 7, row 8: two concurrent refunds of 60 on a payment of 100, 200 runs; a refund retried
+ * Adversarial: two concurrent refunds of 60 on a payment of 100, 200 runs; a refund retried
  * after a timeout. Pass: refunded total <= paid in every run; no double refund.
  *
  * The two refunds come from two app instances on two connections to one SQLite file (two

@@ -1,5 +1,5 @@
 /**
- * Issue 7, row 10: `SIGKILL` of the server at 20 random moments while notifies, creations and
+ * Adversarial: `SIGKILL` of the server at 20 random moments while notifies, creations and
  * refunds are in flight; restart on the same SQLite file. Pass: 0 acknowledged-but-missing
  * notifies, 0 orphan gateway orders after one reconcile cycle, `PRAGMA integrity_check` ok.
  *
@@ -8,7 +8,7 @@
  * server answered to each notify. Each cycle starts the child, fires creations, payments (whose
  * notifies go to the child), refunds and repeated notifies, and kills it -9 after a random
  * 100–600 ms. Then one last start, one reconcile cycle, and the ledgers are compared.
- * The seed is printed; set ROW10_SEED to replay a run. checkout-crash.test.ts has one fixed kill.
+ * The seed is printed; set SIGKILL_SEED to replay a run. checkout-crash.test.ts has one fixed kill.
  */
 import assert from 'node:assert/strict'
 import { type ChildProcess, spawn } from 'node:child_process'
@@ -27,7 +27,7 @@ import { PAID_STATUSES } from '../../src/store/transitions.ts'
 import { TEST_APPCODE, TEST_KEY } from './helpers.ts'
 
 const SERVER = fileURLToPath(new URL('./sigkill-server.ts', import.meta.url))
-const KILLS = Number(process.env['ROW10_KILLS'] ?? 20)
+const KILLS = Number(process.env['SIGKILL_KILLS'] ?? 20)
 
 /** mulberry32: a small seeded PRNG, so a failing run can be replayed. */
 function prng(seed: number): () => number {
@@ -64,7 +64,7 @@ async function serverCommand(): Promise<string[]> {
       build(options: Record<string, unknown>): Promise<unknown>
     }
     const outfile = fileURLToPath(
-      new URL('../../node_modules/.cache/qfpay-row10/server.mjs', import.meta.url)
+      new URL('../../node_modules/.cache/qfpay-sigkill/server.mjs', import.meta.url)
     )
     await build({
       entryPoints: [SERVER],
@@ -116,8 +116,8 @@ it(
   { timeout: 150_000 },
   async (t) => {
     command = await serverCommand()
-    const seed = Number(process.env['ROW10_SEED'] ?? Date.now() % 2 ** 31)
-    t.diagnostic(`ROW10_SEED=${seed}`)
+    const seed = Number(process.env['SIGKILL_SEED'] ?? Date.now() % 2 ** 31)
+    t.diagnostic(`SIGKILL_SEED=${seed}`)
     const random = prng(seed)
     const pick = <T>(items: readonly T[]): T | undefined =>
       items[Math.floor(random() * items.length)]

@@ -1,6 +1,6 @@
 /**
  * `GET {base}/checkouts/:id/events`: the live status of one checkout as server-sent events
- * (design.md §2). Frames are `event: status`, `id: <version>`, `data: <Checkout JSON>`; the
+ * (docs/architecture.md#routes-of-the-checkout-app). Frames are `event: status`, `id: <version>`, `data: <Checkout JSON>`; the
  * stream ends after a final status. Changes arrive through the app's `StatusHub` (one store
  * subscription for all streams), which re-reads the row once per change for every stream of
  * that checkout; so a lost, duplicated or reordered poke only delays, and versions go out
@@ -14,7 +14,7 @@ import { hubFor } from '../status-hub.ts'
 import { checkoutNotFound, servedHere, validCheckoutId } from '../validation.ts'
 import { toWireCheckout } from '../wire.ts'
 
-/** Heartbeat period, in ms: below the 30–60 s idle timeouts of common proxies (design.md §2: 15 s). */
+/** Heartbeat period, in ms: below the 30–60 s idle timeouts of common proxies: 15 s. */
 const HEARTBEAT_MS = 15_000
 
 const STREAM_HEADERS = [

@@ -6,13 +6,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import type { CheckoutRecord, RefundStatus, Store } from '../../../src/store/store.ts'
-import {
-  type ContractContext,
-  checkoutIn,
-  created,
-  moveTo,
-  recordChanges,
-} from './fixtures.ts'
+import { type ContractContext, checkoutIn, created, moveTo, recordChanges } from './fixtures.ts'
 
 let refundCounter = 0
 const refundNo = () => `R-TEST-${++refundCounter}-${Math.random().toString(36).slice(2)}`
