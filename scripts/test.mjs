@@ -89,12 +89,29 @@ const suites = [
     needs: ['initdb'],
     postgres: true,
   },
+  // The widget suite once per engine: Chromium, Firefox ESR (headless, over WebDriver BiDi)
+  // and WebKitGTK (MiniBrowser under Xvfb): most shoppers pay on an iPhone, where every
+  // browser is WebKit. Each engine's counts are their own row of the summary.
   {
-    name: 'widget',
+    name: 'widget (chromium)',
     cwd: 'packages/widget',
     cmd: ['pnpm', 'test'],
     counts: wtrCounts,
     needs: ['chromium'],
+  },
+  {
+    name: 'widget (firefox)',
+    cwd: 'packages/widget',
+    cmd: ['pnpm', 'run', 'test:firefox'],
+    counts: wtrCounts,
+    needs: ['firefox-esr'],
+  },
+  {
+    name: 'widget (webkit)',
+    cwd: 'packages/widget',
+    cmd: ['pnpm', 'run', 'test:webkit'],
+    counts: wtrCounts,
+    needs: ['WebKitWebDriver', 'xvfb-run', 'xauth'],
   },
   // Deterministic, so a budget check rather than a benchmark: the widget's
   // production entry and its lazy chunks against their gzip budgets.
@@ -104,8 +121,16 @@ const suites = [
     cmd: ['pnpm', 'run', 'size'],
     counts: plainCounts,
   },
+  // The oldest Safari the widget supports (scripts/syntax.mjs): the built files use no syntax
+  // newer than it.
   {
-    name: 'e2e',
+    name: 'widget dist syntax',
+    cwd: 'packages/widget',
+    cmd: ['pnpm', 'run', 'syntax'],
+    counts: plainCounts,
+  },
+  {
+    name: 'e2e (chromium)',
     cwd: 'e2e',
     cmd: ['pnpm', 'test'],
     counts: nodeTestCounts,
@@ -113,10 +138,32 @@ const suites = [
     postgres: true,
     optional: 'e2e/package.json',
   },
+  // The four shopper flows (WeChat QR, Alipay redirect and return, expiry, cashier) in the two
+  // other engines, through e2e/test/engines/.
+  {
+    name: 'e2e (firefox)',
+    cwd: 'e2e',
+    cmd: ['pnpm', 'run', 'test:firefox'],
+    counts: nodeTestCounts,
+    needs: ['firefox-esr'],
+    optional: 'e2e/package.json',
+  },
+  {
+    name: 'e2e (webkit)',
+    cwd: 'e2e',
+    cmd: ['pnpm', 'run', 'test:webkit'],
+    counts: nodeTestCounts,
+    needs: ['WebKitWebDriver', 'xvfb-run', 'xauth'],
+    optional: 'e2e/package.json',
+  },
 ]
 
 /** The Debian package that provides a program in `needs`, where the names differ. */
-const DEBIAN_PACKAGE = { initdb: 'postgresql' }
+const DEBIAN_PACKAGE = {
+  initdb: 'postgresql',
+  WebKitWebDriver: 'webkit2gtk-driver',
+  'xvfb-run': 'xvfb',
+}
 
 function has(program) {
   // Debian keeps initdb in /usr/lib/postgresql/<major>/bin, outside PATH.
@@ -161,11 +208,12 @@ function run(suite, extraEnv) {
   })
 }
 
+// `node scripts/test.mjs widget` runs the widget suite in every engine; `'widget (webkit)'` one.
 const only = process.argv.slice(2)
+const picked = (name) => only.some((o) => name === o || name.startsWith(`${o} (`))
 const selected = suites.filter(
   (s) =>
-    (only.length === 0 || only.includes(s.name)) &&
-    (!s.optional || existsSync(join(root, s.optional)))
+    (only.length === 0 || picked(s.name)) && (!s.optional || existsSync(join(root, s.optional)))
 )
 ensurePrograms([...new Set(selected.flatMap((s) => s.needs ?? []))])
 
