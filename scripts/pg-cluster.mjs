@@ -167,7 +167,7 @@ export async function startCluster({
         break
       } catch (error) {
         // Someone may have taken the port between freePort() and the server's bind: try another.
-        if (attempt >= 3) throw new Error(`${error.message}\n${readLog(dir)}`)
+        if (attempt >= 3) throw new Error(`${error.message}\n${readLog(dir)}`, { cause: error })
       }
     }
     started = true

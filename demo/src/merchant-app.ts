@@ -106,7 +106,7 @@ export function createMerchantApp(options: MerchantAppOptions): MerchantApp {
     '/api/admin',
     createAdminRoutes({
       token: options.adminToken,
-      merchant: demoMerchant(shop.merchant),
+      merchant: demoMerchant(shop.merchant, () => shop.health()),
       hooks: options.hooks,
       allowedOrigins: options.allowedOrigins,
     })

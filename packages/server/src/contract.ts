@@ -100,9 +100,10 @@ export type ErrorCode =
   | 'gateway_declined'
   | 'gateway_timeout'
   | 'internal_error'
+  | 'unavailable'
 
 /** HTTP statuses the routes answer errors with. */
-export type ErrorStatus = 400 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 502 | 504
+export type ErrorStatus = 400 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 502 | 503 | 504
 
 /** The one error shape every route answers with. */
 export interface ErrorBody {

@@ -89,9 +89,12 @@ export class StatusStream {
     this.start()
   }
 
-  /** One immediate `GET`, outside the polling schedule. */
+  /**
+   * One immediate `GET`, outside the polling schedule. Also while paused: a hidden tab stops
+   * the stream and the schedule, not a check someone asked for (`refresh()`).
+   */
   async checkNow(): Promise<void> {
-    if (this.#paused || this.#o.signal.aborted) return
+    if (this.#o.signal.aborted) return
     const result = await this.#o.poll(this.#o.signal)
     if (this.#o.signal.aborted) return
     if (result.ok) this.#see(result.value)

@@ -106,6 +106,20 @@ describe('checkout flows over loopback', () => {
     assert.notEqual(b.sandbox.order(after.syssn as string)?.state, 'created')
   })
 
+  it('expires a pre-order the gateway never closed, on its own clock: /close, then expired', async (t) => {
+    const b = await bed(t, { knobs: { neverExpire: true } })
+    const created = await b.create('E-2', '800201')
+    const syssn = (await b.get(created.body.id)).syssn as string
+    await b.clock.advance(15 * 60_000 + 1_000)
+    // The gateway still calls the order open: only the checkout's own expiry can end it.
+    assert.equal(b.sandbox.order(syssn)?.state, 'created')
+    const report = await b.checkout.merchant.reconcile()
+    assert.deepEqual(report, { checked: 1, changed: 1, expired: 1 })
+    const after = await b.get(created.body.id)
+    assert.deepEqual([after.status, after.upstreamClosed], ['expired', true])
+    assert.equal(b.sandbox.order(syssn)?.state, 'closed')
+  })
+
   it('cancels a pending checkout (close upstream), and a late payment still wins, flagged', async (t) => {
     const b = await bed(t)
     const created = await b.create('C-1', '800201')

@@ -44,6 +44,18 @@ export interface CheckoutDeps {
    * stream. Optional: without it the events route uses one hub per store.
    */
   hub?: StatusHub
+  /**
+   * Open-stream bookkeeping (shutdown and the open-streams gauge): `opened(goodbye)` is called
+   * when a status stream starts and returns the call that ends its registration; `goodbye(retryMs)`
+   * writes a last `reconnect` event and ends the stream. Optional.
+   */
+  streams?: { opened(goodbye: (retryMs: number) => Promise<void>): () => void }
+  /**
+   * Held long-polls (shutdown): `opened(release)` is called when a request starts waiting and
+   * returns the call that ends its registration; `release()` answers it at once with the
+   * checkout as it stands, so a closing instance is not kept waiting for ~25 s. Optional.
+   */
+  held?: { opened(release: () => void): () => void }
 }
 
 /** Hono env of the checkout sub-app (declared explicitly, not by module augmentation). */

@@ -6,7 +6,8 @@ import type { Context } from 'hono'
 import type { Checkout } from '../contract.ts'
 import type { Store } from '../store/store.ts'
 import type { GatewayOptions } from './gateway-config.ts'
-import type { Logger } from './logger.ts'
+import type { LoggerOption } from './logger.ts'
+import type { TelemetryOptions } from './ops/telemetry.ts'
 import type { LongPollOptions } from './routes/long-poll.ts'
 
 /** What `resolveOrder` answers: the server, never the browser, decides the money. */
@@ -94,8 +95,18 @@ export interface CheckoutOptions extends GatewayOptions {
    * (default 25 s) and how many may be held per client (default 20) and per instance (10 000).
    */
   longPoll?: LongPollOptions
-  /** Defaults to JSON lines on the console. */
-  logger?: Logger
+  /**
+   * Where the app logs. Default: JSON lines on the console. Takes pino (or bunyan) as it is, with
+   * the fields as structured properties, `console`, or any `{ info, warn, error }(message, fields)`.
+   */
+  logger?: LoggerOption
+  /**
+   * OpenTelemetry providers for this app's spans and metrics. Default: the globally registered
+   * ones (register them before `createCheckout()`); with none, telemetry is a no-op.
+   */
+  telemetry?: TelemetryOptions
+  /** How long `close()` waits for requests in flight (notifies) and hook runs, ms. Default 10 000. */
+  shutdownTimeoutMs?: number
   /** Injected time, for tests. */
   clock?: () => Date
   /** The fetch the QFPay client uses (tests, or an in-process sandbox). */

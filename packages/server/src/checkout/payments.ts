@@ -114,7 +114,6 @@ export class PaymentService {
     const notify = options.notify ? { notify: options.notify.input } : {}
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       const current = hint ?? (await this.store.get(id))
-      hint = undefined
       if (!current) return undefined
       if (current.status === status || !canTransition(current.status, status)) return current
       // A syssn the row already has must not be re-sent as a different one.

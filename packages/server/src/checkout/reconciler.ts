@@ -36,6 +36,14 @@ export interface ReconcilerOptions {
   owner?: string
 }
 
+/** Told about each pass and each contradiction (health and telemetry, ops/monitor.ts). */
+export interface ReconcilerObserver {
+  /** A pass ended, with its report or its error. */
+  passed(report: ReconcileReport | undefined, error?: unknown): void
+  /** The gateway says paid while the store still says pending (a lost or late notify). */
+  paidUpstreamPendingHere(record: CheckoutRecord): void
+}
+
 /** What one pass did. */
 export interface ReconcileReport {
   /** Checkouts queried. */
@@ -73,9 +81,12 @@ export class Reconciler {
   readonly #owner: string
   #timer: ReturnType<typeof setInterval> | undefined
   #running: Promise<ReconcileReport> | undefined
+  #stopping = false
+  readonly #observer: ReconcilerObserver | undefined
 
-  constructor(svc: PaymentService, options: ReconcilerOptions = {}) {
+  constructor(svc: PaymentService, options: ReconcilerOptions = {}, observer?: ReconcilerObserver) {
     this.#svc = svc
+    this.#observer = observer
     this.#enabled = options.enabled ?? true
     this.#intervalMs = options.intervalMs ?? 1_000
     this.#batchSize = Math.max(
@@ -97,7 +108,18 @@ export class Reconciler {
     this.#timer.unref?.()
   }
 
+  /** Whether passes run on a timer (health reports it). */
+  get enabled(): boolean {
+    return this.#enabled
+  }
+
+  /**
+   * Stops the timer and ends a pass in progress after its current batch (shutdown): every batch
+   * gives its leases back when it ends, so after `idle()` this instance holds none and another
+   * instance picks the checkouts up on its next pass rather than after the lease runs out.
+   */
   stop(): void {
+    this.#stopping = true
     if (this.#timer) clearInterval(this.#timer)
     this.#timer = undefined
   }
@@ -109,14 +131,22 @@ export class Reconciler {
 
   /** One pass over every due checkout. Concurrent callers share the pass in progress. */
   runOnce(): Promise<ReconcileReport> {
-    this.#running ??= this.#pass().finally(() => (this.#running = undefined))
+    this.#running ??= this.#pass()
+      .then(
+        (report) => (this.#observer?.passed(report), report),
+        (error: unknown) => {
+          this.#observer?.passed(undefined, error)
+          throw error
+        }
+      )
+      .finally(() => (this.#running = undefined))
     return this.#running
   }
 
   async #pass(): Promise<ReconcileReport> {
     const report: ReconcileReport = { checked: 0, changed: 0, expired: 0 }
     const seen = new Set<string>()
-    for (let batchNo = 0; batchNo < MAX_BATCHES_PER_PASS; batchNo++) {
+    for (let batchNo = 0; batchNo < MAX_BATCHES_PER_PASS && !this.#stopping; batchNo++) {
       const now = this.#svc.clock()
       const claimed = await this.#svc.store.claimChecks({
         now: now.toISOString(),
@@ -159,6 +189,8 @@ export class Reconciler {
     for (const record of due) {
       try {
         const observation = observePayment(rows.get(record.outTradeNo))
+        if (observation.kind === 'paid' && record.status === 'pending')
+          this.#observer?.paidUpstreamPendingHere(record)
         let after = await svc.apply(record, observation)
         if (
           after.status === 'pending' &&

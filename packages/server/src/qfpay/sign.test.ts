@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
+import { assertProperty } from '../../test/support/replay.ts'
 import {
   sign,
   signBody,
@@ -181,7 +182,7 @@ describe('signature properties (fast-check)', () => {
   const key = fc.stringMatching(/^[0-9A-F]{32}$/)
 
   it('changing any one parameter value changes the signature and fails verification', async () => {
-    await fc.assert(
+    await assertProperty(
       fc.asyncProperty(
         params,
         key,
@@ -201,7 +202,7 @@ describe('signature properties (fast-check)', () => {
   })
 
   it('adding a parameter or using another key changes the signature', async () => {
-    await fc.assert(
+    await assertProperty(
       fc.asyncProperty(params, key, key, async (p, k1, k2) => {
         fc.pre(k1 !== k2 && !('zz_extra' in p))
         const signature = await sign(p, k1)
@@ -212,8 +213,8 @@ describe('signature properties (fast-check)', () => {
     )
   })
 
-  it('changing any one byte of a notify body fails verification', () => {
-    fc.assert(
+  it('changing any one byte of a notify body fails verification', async () => {
+    await assertProperty(
       fc.property(
         fc.uint8Array({ minLength: 1, maxLength: 400 }),
         key,

@@ -185,6 +185,13 @@ export class OrderBook {
     return order
   }
 
+  /** Takes away a pre-order's expiry: it stays `created` until paid or closed (`neverExpire` knob). */
+  keepOpen(order: SandboxOrder): SandboxOrder {
+    delete order.expiresAt
+    this.#clearTimer(order)
+    return order
+  }
+
   /** Applies a due expiry lazily (the timer may not have fired yet, or the clock was moved). */
   touch(order: SandboxOrder): SandboxOrder {
     if (

@@ -28,6 +28,10 @@ describe('phone page', () => {
     )
     assert.doesNotMatch(html, /<script|\son\w+=/i)
     assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'none'/)
+    // An icon of its own, which the CSP allows: else Firefox asks for /favicon.ico and reports
+    // the CSP blocking it.
+    assert.match(html, /<link rel="icon" href="data:,">/)
+    assert.match(res.headers.get('content-security-policy') ?? '', /img-src data:/)
     const css = await bed.sandbox.request('/sandbox/pay/phone.css')
     assert.equal(css.headers.get('content-type'), 'text/css; charset=utf-8')
   })

@@ -143,11 +143,13 @@ function walletName(order: SandboxOrder): string {
  * it to every redirect that follows a form submission, and a wallet's success page sends the
  * shopper to the merchant's return URL, which may itself redirect (303) to the shop's page on
  * another origin. A real wallet page puts no such limit on where the merchant sends the shopper.
+ * `img-src data:` is for the page's empty icon: without one, Firefox fetches /favicon.ico and
+ * reports the CSP blocking it on every page.
  */
 function page(response: Response): Response {
   response.headers.set(
     'Content-Security-Policy',
-    "default-src 'none'; style-src 'self'; form-action 'self' http: https:; base-uri 'none'; frame-ancestors 'none'"
+    "default-src 'none'; style-src 'self'; img-src data:; form-action 'self' http: https:; base-uri 'none'; frame-ancestors 'none'"
   )
   return response
 }

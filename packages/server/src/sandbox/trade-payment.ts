@@ -110,6 +110,7 @@ export function handlePayment(
     },
     (token) => `${core.publicUrl ?? origin}/sandbox/pay/${token}`
   )
+  if (core.knobsFor(outTradeNo).neverExpire) core.book.keepOpen(order)
   if (authCode) chargeAuthCode(core, order, authCode)
   return paymentAnswer(order)
 }

@@ -12,6 +12,7 @@
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import fc from 'fast-check'
+import { assertProperty } from '../support/replay.ts'
 import { signNotifyForTest } from '../../src/testing/index.ts'
 import { newOutTradeNo } from '../../src/store/ids.ts'
 import type { NotifyInput } from '../../src/store/store.ts'
@@ -96,7 +97,7 @@ it(
         .map((drop) => ({ fields: { ...genuine, [drop]: undefined }, reasons: ['missing_fields'] }))
     )
     let cases = 0
-    await fc.assert(
+    await assertProperty(
       fc.asyncProperty(mutation, async ({ fields, reasons }) => {
         cases++
         const before = recorded.length

@@ -16,6 +16,7 @@ import { join } from 'node:path'
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { it } from 'node:test'
 import fc from 'fast-check'
+import { assertProperty } from '../support/replay.ts'
 import { createSqliteStore } from '../../src/store/sqlite.ts'
 import { bed, bedBehindProxy, startSecondInstance } from './helpers.ts'
 
@@ -55,7 +56,7 @@ it(
     const second = await startSecondInstance(t, b, storeB, { gatewayFetch })
     let run = 0
     const tally = { both: 0, one: 0 }
-    await fc.assert(
+    await assertProperty(
       fc.asyncProperty(
         fc.scheduler(),
         fc.oneof(

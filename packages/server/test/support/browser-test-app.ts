@@ -32,6 +32,7 @@ export interface BrowserTestAppOptions {
   refresh?: (id: string) => Promise<void>
   status?: StatusRouteOptions
   events?: EventsRouteOptions
+  held?: CheckoutDeps['held']
 }
 
 /** The app and the handles a test drives it with. */
@@ -63,6 +64,7 @@ export function createBrowserTestApp(options: BrowserTestAppOptions = {}): Brows
       await options.refresh?.(id)
     },
     ...(options.hub ? { hub: options.hub } : {}),
+    ...(options.held ? { held: options.held } : {}),
   }
   const app = new Hono<CheckoutEnv>()
   app.onError(renderError(silentLogger))

@@ -127,6 +127,14 @@ export function registerEventsRoute(
       if (!read.row || read.row.version > lastSent) void offer(read.row)
     })
     stream.onAbort(() => finish())
+    // Shutdown: a last event with a short `retry` makes the browser reconnect (with
+    // Last-Event-ID) to an instance that is still up; then this stream ends.
+    const unregister = deps.streams?.opened(async (retryMs) => {
+      if (finished) return
+      finished = true
+      await stream.writeSSE({ event: 'reconnect', data: '{}', retry: retryMs })
+      finish()
+    })
     let pinging = false
     const heartbeat = setInterval(() => {
       // Skip a beat while the last one is still queued (a client that stopped reading).
@@ -144,6 +152,7 @@ export function registerEventsRoute(
     } finally {
       clearInterval(heartbeat)
       unwatch()
+      unregister?.()
     }
   }
 }

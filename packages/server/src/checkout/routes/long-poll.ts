@@ -51,7 +51,8 @@ export function longPollRefused(): CheckoutError {
 /**
  * Creates the waiter of one status route. `wait(id, after, client, signal)` resolves with the
  * first row whose version is above `after` (or that is gone: `undefined`), or with the row as it
- * stands after `longPollMs`, or when `signal` aborts (the client left). Over a cap it holds
+ * stands after `longPollMs` or when the app closes (`deps.held`), or when `signal` aborts (the
+ * client left). Over a cap it holds
  * nothing and answers {@link FULL}: the route answers 429 and the widget polls plainly once.
  */
 export function createLongPoll(deps: CheckoutDeps, options: LongPollOptions = {}): WaitPast {
@@ -70,6 +71,7 @@ export function createLongPoll(deps: CheckoutDeps, options: LongPollOptions = {}
     let unwatch = () => {}
     let timer: NodeJS.Timeout | undefined
     let onAbort = () => {}
+    let unhold: (() => void) | undefined
     try {
       return await new Promise<CheckoutRecord | undefined>((resolve, reject) => {
         const offer = (row: CheckoutRecord | undefined) => {
@@ -79,7 +81,9 @@ export function createLongPoll(deps: CheckoutDeps, options: LongPollOptions = {}
         unwatch = hub.watchRows(id, (read) =>
           read.error === undefined ? offer(read.row) : reject(read.error)
         )
-        timer = setTimeout(() => deps.store.get(id).then(resolve, reject), waitMs)
+        const answerNow = () => void deps.store.get(id).then(resolve, reject)
+        timer = setTimeout(answerNow, waitMs)
+        unhold = deps.held?.opened(answerNow)
         onAbort = () => resolve(undefined)
         signal.addEventListener('abort', onAbort, { once: true })
         if (signal.aborted) resolve(undefined)
@@ -87,6 +91,7 @@ export function createLongPoll(deps: CheckoutDeps, options: LongPollOptions = {}
       })
     } finally {
       unwatch()
+      unhold?.()
       clearTimeout(timer)
       signal.removeEventListener('abort', onAbort)
       total -= 1

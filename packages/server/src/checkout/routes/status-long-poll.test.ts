@@ -8,14 +8,15 @@ import {
   moveTo,
   seedCheckout,
 } from '../../../test/support/browser-test-app.ts'
+import type { CheckoutDeps } from '../context.ts'
 import { createStatusHub, type StatusHub } from '../status-hub.ts'
 import type { LongPollOptions } from './long-poll.ts'
 
 /** The test app with a hub the test can watch, so it knows when a request is being held. */
-function setup(status: LongPollOptions = {}) {
+function setup(status: LongPollOptions = {}, held?: CheckoutDeps['held']) {
   const store = createMemoryStore()
   const hub = createStatusHub(store)
-  return { ...createBrowserTestApp({ store, hub, status }), hub }
+  return { ...createBrowserTestApp({ store, hub, status, ...(held ? { held } : {}) }), hub }
 }
 
 /** Resolves once the hub holds `n` watchers: the held requests have registered. */
@@ -128,6 +129,29 @@ describe('GET /checkouts/:id?after=<version> (long-poll)', () => {
     assert.equal(next.settled, false)
     await moveTo(store, row.id, 'paid')
     assert.equal((await next.response).status, 200)
+  })
+
+  it('answers a held request at once with the unchanged checkout when the app closes', async () => {
+    const releases = new Set<() => void>()
+    const { app, store, hub } = setup(
+      {},
+      {
+        opened(release) {
+          releases.add(release)
+          return () => releases.delete(release)
+        },
+      }
+    )
+    const row = await seedCheckout(store)
+    const held = track(app.request(`/checkouts/${row.id}?after=${row.version}`))
+    await heldBy(hub, 1)
+    assert.equal(releases.size, 1)
+    // What close() does: release every held request.
+    for (const release of releases) release()
+    const body = (await (await held.response).json()) as Checkout
+    assert.equal(body.status, 'pending')
+    assert.equal(body.version, row.version)
+    assert.equal(releases.size, 0)
   })
 
   it('refuses a malformed after with 400 invalid_request, and a bad id with the usual 404', async () => {
