@@ -182,7 +182,10 @@ async function resume(
   if (swipe) return record
   // The gateway holds an order whose pay URL we lost; it cannot be shown again, so close it.
   const outcome = await svc.closeUpstream(record)
-  if (outcome === 'paid') return settledAnswer(await svc.apply(record, await svc.observe(record)))
+  if (outcome === 'paid') {
+    const observation = await svc.observe(record, { evidence: 'the close answered already paid' })
+    return settledAnswer(await svc.apply(record, observation))
+  }
   if (outcome === 'unknown')
     throw new CheckoutError(
       'gateway_timeout',

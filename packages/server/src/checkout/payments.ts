@@ -26,9 +26,9 @@ import { CheckoutError } from './errors.ts'
 import { observePayment, paymentRowsByOutTradeNo, type PaymentObservation } from './gateway-rows.ts'
 import { KeyedLock } from './keyed-lock.ts'
 import type { Logger } from './logger.ts'
+import { planQueries, WIDE_WINDOW_MARGIN_MS, WINDOW_MARGIN_MS } from './query-window.ts'
 
-/** QFPay's `/query` takes at most 100 ids per call (`page_size` max 100, design.md §7). */
-export const MAX_QUERY_BATCH = 100
+export { MAX_QUERY_BATCH } from './query-window.ts'
 
 /** Compare-and-set retries before giving up on a row that keeps moving under us. */
 const CAS_ATTEMPTS = 8
@@ -150,20 +150,55 @@ export class PaymentService {
     throw new Error(`Failed to update checkout ${id}: it kept changing.`)
   }
 
-  /** Queries payments by `out_trade_no` in batches of at most 100; rows by `out_trade_no`. */
-  async queryPayments(records: readonly CheckoutRecord[]): Promise<Map<string, QueryRow>> {
+  /**
+   * Queries payments: by `syssn` where known, by `out_trade_no` otherwise, always inside a window
+   * around each order's creation (query-window.ts: today's gateway searches only the current
+   * month without one). Rows by `out_trade_no`.
+   */
+  async queryPayments(
+    records: readonly Pick<CheckoutRecord, 'outTradeNo' | 'syssn' | 'createdAt'>[],
+    margin = WINDOW_MARGIN_MS
+  ): Promise<Map<string, QueryRow>> {
     const rows = new Map<string, QueryRow>()
-    for (let i = 0; i < records.length; i += MAX_QUERY_BATCH) {
-      const batch = records.slice(i, i + MAX_QUERY_BATCH).map((r) => r.outTradeNo)
-      const result = await this.client.query({ out_trade_no: batch, page_size: batch.length })
+    for (const plan of planQueries(records, margin)) {
+      const { by, ids, start_time, end_time } = plan
+      const result = await this.client.query({
+        [by]: ids,
+        start_time,
+        end_time,
+        page_size: ids.length,
+      })
       for (const [no, row] of paymentRowsByOutTradeNo(result.rows)) rows.set(no, row)
     }
     return rows
   }
 
-  /** What the gateway says about one payment now (throws on gateway faults). */
-  async observe(record: CheckoutRecord): Promise<PaymentObservation> {
-    return observePayment((await this.queryPayments([record])).get(record.outTradeNo))
+  /**
+   * What the gateway says about one payment now (throws on gateway faults). `paid` is evidence
+   * that the gateway took the money (a verified notify's `syssn`, or a close refused as "already
+   * paid"): the query asks by that `syssn`, and when even so nothing is found, the contradiction
+   * is logged at error level and the query is tried again over a wider window.
+   */
+  async observe(
+    record: CheckoutRecord,
+    paid?: { syssn?: string | undefined; evidence: string }
+  ): Promise<PaymentObservation> {
+    const lookup = { ...record, syssn: record.syssn ?? paid?.syssn }
+    const first = observePayment((await this.queryPayments([lookup])).get(record.outTradeNo))
+    if (first.kind !== 'missing' || !paid) return first
+    this.logger.error('paid upstream but not found by /query; querying again over a wider window', {
+      checkoutId: record.id,
+      outTradeNo: record.outTradeNo,
+      evidence: paid.evidence,
+    })
+    const wide = await this.queryPayments([{ ...record, syssn: undefined }], WIDE_WINDOW_MARGIN_MS)
+    const second = observePayment(wide.get(record.outTradeNo))
+    if (second.kind === 'missing')
+      this.logger.error('paid upstream but still not found by /query; the reconciler will retry', {
+        checkoutId: record.id,
+        outTradeNo: record.outTradeNo,
+      })
+    return second
   }
 
   /**
@@ -334,7 +369,11 @@ export class PaymentService {
     record = await this.apply(record, seen ?? (await this.observe(record)))
     if (record.status !== 'pending') return record
     const outcome = await this.closeUpstream(record)
-    if (outcome === 'paid') return this.apply(record, await this.observe(record))
+    if (outcome === 'paid')
+      return this.apply(
+        record,
+        await this.observe(record, { evidence: 'the close answered already paid' })
+      )
     if (outcome === 'unknown') {
       if (quiet) return record
       throw new CheckoutError(

@@ -27,6 +27,12 @@ export interface SandboxKnobs {
   pendingQueries: number
   /** HTTP 429 above QFPay's documented limits: 100 requests/s and 400/min per merchant. */
   rateLimit: boolean
+  /**
+   * Today's `/query`: without `start_time`/`end_time` only the current calendar month (UTC+8)
+   * is searched by `sysdtm`, a range may not exceed a month, and time filters are ignored when
+   * `syssn` is given. Off: every order is found whatever its month (the seeds' reading).
+   */
+  queryMonthWindow: boolean
 }
 
 /** The defaults: a healthy gateway, rate limit off (design.md §7 "Sandbox defaults"). */
@@ -41,6 +47,7 @@ export const DEFAULT_KNOBS: Readonly<SandboxKnobs> = Object.freeze({
   notifyReorder: false,
   pendingQueries: 0,
   rateLimit: false,
+  queryMonthWindow: false,
 })
 
 const RATES = [
@@ -51,7 +58,7 @@ const RATES = [
   'notifyDuplicateRate',
 ] as const
 const COUNTS = ['latencyMs', 'notifyDelayMs', 'pendingQueries'] as const
-const FLAGS = ['notifyReorder', 'rateLimit'] as const
+const FLAGS = ['notifyReorder', 'rateLimit', 'queryMonthWindow'] as const
 
 /** Thrown for a knob value out of range; the control API turns it into a 400. */
 export class KnobError extends Error {

@@ -67,6 +67,8 @@ export interface BedOptions {
   store?: Store
   /** Order → amount in minor units; default 1000 for any order. */
   amounts?: Record<string, number>
+  /** Where the manual clock starts (epoch ms); default the manual clock's own start. */
+  clockStart?: number
 }
 
 /** Listens on 127.0.0.1 (ephemeral port) with a handler that may be set later. */
@@ -92,7 +94,7 @@ function close(server: ServerType): Promise<void> {
 
 /** Starts the bed. Always `await bed.close()` (in `t.after`). */
 export async function startBed(options: BedOptions = {}): Promise<Bed> {
-  const clock = createManualClock()
+  const clock = createManualClock(options.clockStart)
   const now = () => new Date(clock.now())
   const store = options.store ?? createMemoryStore({ clock: now })
   let sandbox: Sandbox | undefined
