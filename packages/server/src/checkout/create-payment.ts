@@ -9,7 +9,7 @@
 import { randomHex } from './gateway-config.ts'
 import type { Context } from 'hono'
 import { isQfpayError } from '../qfpay/errors.ts'
-import { payTypeInfo } from '../qfpay/pay-types.ts'
+import { allowsExpiredTime, payTypeInfo } from '../qfpay/pay-types.ts'
 import type { PaymentParams } from '../qfpay/types.ts'
 import type { CheckoutRecord } from '../store/store.ts'
 import { PAID_STATUSES } from '../store/transitions.ts'
@@ -220,9 +220,12 @@ async function sendPayment(
     txamt: record.amount,
     txcurrcd: record.currency,
     ...(record.goodsName ? { goods_name: record.goodsName } : {}),
-    ...(swipe
-      ? { auth_code: authCode ?? '' }
-      : { expired_time: Math.floor(expiresInSeconds / 60) }),
+    ...(swipe ? { auth_code: authCode ?? '' } : {}),
+    // Only where today's docs allow it; elsewhere the gateway's own lifetime applies and the
+    // reconciler closes the order at our expiry (or, if it cannot, waits for the gateway's).
+    ...(allowsExpiredTime(record.payType)
+      ? { expired_time: Math.floor(expiresInSeconds / 60) }
+      : {}),
     // Seed 000: one notify and one return URL per appcode, configured at QFPay. They are only
     // sent when the merchant told us where this app lives; the gateway's configured ones win.
     ...(publicUrl && !swipe

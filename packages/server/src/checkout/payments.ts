@@ -10,7 +10,7 @@
 import type { CheckoutStatus } from '../contract.ts'
 import type { QfpayClient } from '../qfpay/client.ts'
 import { isQfpayError } from '../qfpay/errors.ts'
-import { payTypeInfo } from '../qfpay/pay-types.ts'
+import { cancelEndpoint } from '../qfpay/pay-types.ts'
 import type { QueryRow } from '../qfpay/types.ts'
 import {
   canTransition,
@@ -57,8 +57,21 @@ export interface NotifyCarrier {
   result?: RecordNotifyResult
 }
 
-/** What closing an order upstream achieved. */
-export type CloseOutcome = 'closed' | 'paid' | 'missing' | 'unknown'
+/**
+ * What closing an order upstream achieved. `unsupported`: the gateway cannot cancel this order
+ * (`1297`, or a `0000` without a `syssn` of its own): it ends only when it expires upstream.
+ */
+export type CloseOutcome = 'closed' | 'paid' | 'missing' | 'unsupported' | 'unknown'
+
+/** After a close the gateway did not confirm, no new close of that checkout for this long, ms. */
+export const CLOSE_RETRY_MS = 30_000
+/**
+ * A checkout the gateway cannot close stays pending (queried slowly) until it expires upstream;
+ * if the gateway still calls it unpaid this long after its expiry, it is ended here.
+ */
+export const UNCLOSABLE_GIVE_UP_MS = 24 * 60 * 60 * 1000
+/** Refused closes remembered at most, so a flood of checkouts cannot grow the map forever. */
+const MAX_CLOSE_HOLDS = 10_000
 
 /** The shared transitions (see the file comment). */
 export class PaymentService {
@@ -71,6 +84,12 @@ export class PaymentService {
   readonly hooks: readonly OutboxTopic[] | undefined
   /** One gateway conversation per checkout at a time, in this process. */
   readonly locks = new KeyedLock()
+  /**
+   * Closes not to send again (this process): checkout id → until when (ms). A close the gateway
+   * cannot do is never re-sent; one it did not confirm waits `CLOSE_RETRY_MS`, so a shopper
+   * pressing cancel repeatedly, or the reconciler, cannot turn it into a flood.
+   */
+  readonly #closeHolds = new Map<string, { until: number; outcome: CloseOutcome }>()
 
   constructor(options: PaymentServiceOptions) {
     this.store = options.store
@@ -293,11 +312,38 @@ export class PaymentService {
   }
 
   /**
-   * Closes an order at the gateway with the endpoint its pay type needs (seed 000: `/close` for
-   * online pay types, `/reversal` for swipe-card ones). Faults other than a lost answer throw.
+   * Closes an order at the gateway with the endpoint its pay type needs (pay-types.ts). A
+   * refusal or a lost answer is an outcome (`unsupported`, `unknown`), remembered per checkout
+   * so it is not re-sent at once; only a programming fault throws.
    */
   async closeUpstream(record: CheckoutRecord): Promise<CloseOutcome> {
-    const endpoint = payTypeInfo(record.payType)?.cancelWith ?? 'close'
+    const held = this.closeHeld(record.id)
+    if (held) return held
+    const outcome = await this.#close(record)
+    if (outcome === 'unsupported' || outcome === 'unknown') {
+      if (this.#closeHolds.size >= MAX_CLOSE_HOLDS) {
+        const oldest = this.#closeHolds.keys().next().value
+        if (oldest !== undefined) this.#closeHolds.delete(oldest)
+      }
+      const until = outcome === 'unsupported' ? Infinity : this.clock().getTime() + CLOSE_RETRY_MS
+      this.#closeHolds.set(record.id, { until, outcome })
+    } else this.#closeHolds.delete(record.id)
+    return outcome
+  }
+
+  /** The refused close still in force for a checkout, if any. */
+  closeHeld(id: string): CloseOutcome | undefined {
+    const held = this.#closeHolds.get(id)
+    return held && held.until > this.clock().getTime() ? held.outcome : undefined
+  }
+
+  /** Forgets a checkout's refused close once it has ended. */
+  forgetClose(id: string): void {
+    this.#closeHolds.delete(id)
+  }
+
+  async #close(record: CheckoutRecord): Promise<CloseOutcome> {
+    const endpoint = cancelEndpoint(record.payType)
     const params = {
       out_trade_no: record.outTradeNo,
       txamt: record.amount,
@@ -307,20 +353,23 @@ export class PaymentService {
     try {
       result = await this.client[endpoint](params)
     } catch (error) {
-      if (
-        isQfpayError(error, 'qfpay_timeout') ||
-        isQfpayError(error, 'qfpay_connection_error') ||
-        isQfpayError(error, 'qfpay_response_error')
-      ) {
-        this.logger.warn(`failed to ${endpoint} order; will try again`, {
-          checkoutId: record.id,
-          error: error.code,
-        })
-        return 'unknown'
-      }
-      throw error
+      if (!isQfpayError(error)) throw error
+      // A lost answer, a request the gateway refused (1104…), a retryable code after every
+      // attempt: the close did not happen as far as we know. Try again later, never at once.
+      this.logger.warn(`failed to ${endpoint} order; will try again later`, {
+        checkoutId: record.id,
+        error: error.code,
+        ...('respcd' in error && typeof error.respcd === 'string' ? { respcd: error.respcd } : {}),
+      })
+      return 'unknown'
     }
-    if (result.outcome === 'ok') return 'closed'
+    if (result.outcome === 'ok') {
+      // QFPay's 2018 reference: an answer with no syssn of its own (only orig_syssn) means the
+      // wallet does not support cancelling; the order was not closed.
+      const own = result.response.syssn
+      if (typeof own === 'string' && own !== '') return 'closed'
+      return this.#unsupported(record, endpoint, '0000 without syssn')
+    }
     if (result.outcome === 'pending') return 'unknown'
     switch (result.respcd) {
       case '1260': // already paid
@@ -335,6 +384,8 @@ export class PaymentService {
       case '1136':
       case '1268':
         return 'missing'
+      case '1297':
+        return this.#unsupported(record, endpoint, '1297')
       default:
         this.logger.warn(`gateway refused to ${endpoint} order`, {
           checkoutId: record.id,
@@ -342,6 +393,15 @@ export class PaymentService {
         })
         return 'unknown'
     }
+  }
+
+  #unsupported(record: CheckoutRecord, endpoint: string, answer: string): CloseOutcome {
+    this.logger.warn(`the gateway cannot ${endpoint} this order; it will expire upstream`, {
+      checkoutId: record.id,
+      payType: record.payType,
+      answer,
+    })
+    return 'unsupported'
   }
 
   /**
@@ -366,9 +426,20 @@ export class PaymentService {
   ): Promise<CheckoutRecord | undefined> {
     let record = await this.store.get(id)
     if (!record || record.status !== 'pending') return record
+    // A close that just went unconfirmed is not re-sent, and not re-queried, on every click.
+    if (!quiet && this.closeHeld(id) === 'unknown') throw closeUnconfirmed()
     record = await this.apply(record, seen ?? (await this.observe(record)))
     if (record.status !== 'pending') return record
     const outcome = await this.closeUpstream(record)
+    if (outcome === 'unsupported') {
+      // The shopper asked to stop: the checkout ends here (the order expires upstream, and a
+      // late payment still arrives by notify). At expiry it stays pending, queried slowly,
+      // until the gateway shows it closed, or for a day at most.
+      const end = Date.parse(record.expiresAt) + UNCLOSABLE_GIVE_UP_MS
+      if (status === 'expired' && this.clock().getTime() < end) return record
+      this.forgetClose(id)
+      return this.transitionTo(id, status, { upstreamClosed: false, nextCheckAt: null })
+    }
     if (outcome === 'paid')
       return this.apply(
         record,
@@ -376,15 +447,20 @@ export class PaymentService {
       )
     if (outcome === 'unknown') {
       if (quiet) return record
-      throw new CheckoutError(
-        'gateway_timeout',
-        504,
-        'Failed to cancel the checkout: the gateway did not confirm the close. Try again.'
-      )
+      throw closeUnconfirmed()
     }
+    this.forgetClose(id)
     return this.transitionTo(id, status, {
       upstreamClosed: outcome === 'closed',
       nextCheckAt: null,
     })
   }
+}
+
+function closeUnconfirmed(): CheckoutError {
+  return new CheckoutError(
+    'gateway_timeout',
+    504,
+    'Failed to cancel the checkout: the gateway did not confirm the close. Try again.'
+  )
 }

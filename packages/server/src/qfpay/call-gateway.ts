@@ -28,7 +28,7 @@ import {
 } from './errors.ts'
 import type { Endpoint, FormFields } from './form-params.ts'
 import { parseEnvelope } from './parse-response.ts'
-import { describeRespcd } from './respcd.ts'
+import { describeRespcd, isCancelUnsupported } from './respcd.ts'
 import { sign, verifyBodySignature, type SignType } from './sign.ts'
 import type { QfpayEnvelope } from './types.ts'
 
@@ -134,7 +134,11 @@ export async function callGateway(
         if (answer instanceof Error) {
           const retry = !last && (result.status === 429 || (!write && result.status >= 500))
           if (!retry) throw answer
-        } else if (describeRespcd(answer.envelope.respcd).class !== 'retryable' || last) {
+        } else if (
+          describeRespcd(answer.envelope.respcd).class !== 'retryable' ||
+          isCancelUnsupported(endpoint, answer.envelope.respcd) ||
+          last
+        ) {
           return { ...answer, attempts: attempt }
         }
       }

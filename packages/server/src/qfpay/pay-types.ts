@@ -225,3 +225,28 @@ export function payTypeInfo(code: string): PayTypeInfo | undefined {
 export function isSwipePayType(code: string): boolean {
   return PAY_TYPES.get(code)?.swipe ?? false
 }
+
+/** The endpoint that cancels an unfinished order of this pay type; `/close` for unknown codes. */
+export function cancelEndpoint(code: string): 'close' | 'reversal' {
+  return PAY_TYPES.get(code)?.cancelWith ?? 'close'
+}
+
+/**
+ * The pay types today's docs allow `expired_time` for (sdk.qfapi.com request format and MPM
+ * pages, 2026): elsewhere the gateway's own lifetime applies and the field is not sent.
+ */
+const EXPIRED_TIME_PAY_TYPES: ReadonlySet<string> = new Set([
+  '800201',
+  '800101',
+  '801512',
+  '801501',
+  '801107',
+  '801101',
+  '801010',
+  '801510',
+])
+
+/** `true` when `/payment` may carry `expired_time` for this pay type. */
+export function allowsExpiredTime(code: string): boolean {
+  return EXPIRED_TIME_PAY_TYPES.has(code)
+}

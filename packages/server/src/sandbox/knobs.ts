@@ -33,6 +33,12 @@ export interface SandboxKnobs {
    * `syssn` is given. Off: every order is found whatever its month (the seeds' reading).
    */
   queryMonthWindow: boolean
+  /**
+   * How `/close` and `/reversal` refuse, whatever the order: a 4-digit `respcd` (`1297`: the
+   * pay type does not support cancel; `1104`: parameter error), `no_syssn` (`0000` with only
+   * `orig_syssn`, which also means "not supported"), or `''` (off: the order's rules decide).
+   */
+  closeRefusal: string
 }
 
 /** The defaults: a healthy gateway, rate limit off (design.md §7 "Sandbox defaults"). */
@@ -48,6 +54,7 @@ export const DEFAULT_KNOBS: Readonly<SandboxKnobs> = Object.freeze({
   pendingQueries: 0,
   rateLimit: false,
   queryMonthWindow: false,
+  closeRefusal: '',
 })
 
 const RATES = [
@@ -83,6 +90,12 @@ export function parseKnobs(input: unknown): Partial<SandboxKnobs> {
       if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
         throw new KnobError(`Failed to set knobs: ${name} must be a non-negative integer.`)
       out[name as (typeof COUNTS)[number]] = value
+    } else if (name === 'closeRefusal') {
+      if (typeof value !== 'string' || !/^(?:\d{4}|no_syssn|)$/.test(value))
+        throw new KnobError(
+          `Failed to set knobs: closeRefusal must be a 4-digit respcd, "no_syssn" or "".`
+        )
+      out.closeRefusal = value
     } else if ((FLAGS as readonly string[]).includes(name)) {
       if (typeof value !== 'boolean')
         throw new KnobError(`Failed to set knobs: ${name} must be true or false.`)

@@ -45,6 +45,22 @@ export function handleCancel(
   }
   if (bySyssn && byNumber && bySyssn !== byNumber)
     throw new GatewayError('1267', 'syssn and out_trade_no name different orders')
+  const refusal = core.knobsFor(order.outTradeNo).closeRefusal
+  if (/^\d{4}$/.test(refusal) && refusal !== '0000')
+    throw new GatewayError(refusal, `/${endpoint} refused (closeRefusal knob)`)
+  if (refusal === 'no_syssn') {
+    // QFPay's 2018 reference: an answer with only orig_syssn means the wallet cannot cancel.
+    core.book.touch(order)
+    return {
+      orig_syssn: order.syssn,
+      out_trade_no: order.outTradeNo,
+      txamt: String(order.txamt),
+      txdtm,
+      respcd: '0000',
+      resperr: describeRespcd('0000').meaning,
+      respmsg: '',
+    }
+  }
   core.book.cancel(order, endpoint, txamt)
   return {
     syssn: order.cancelSyssn ?? '',
