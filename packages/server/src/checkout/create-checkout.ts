@@ -116,6 +116,8 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
     ...(gateway.mchid ? { mchid: gateway.mchid } : {}),
     baseUrl: local?.baseUrl ?? (gateway.baseUrl as string),
     signType: gateway.signType,
+    responseSignature: gateway.responseSignature,
+    logger,
     timeoutMs: options.gatewayTimeoutMs ?? DEFAULT_GATEWAY_TIMEOUT_MS,
     now: clock,
     ...(local

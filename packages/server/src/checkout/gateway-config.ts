@@ -8,6 +8,7 @@
  * design.md §7 settles on `local`, and `sandbox` is accepted as its alias. QFPay's own
  * card-only sandbox host is never used.
  */
+import type { ResponseSignatureMode } from '../qfpay/response-signature.ts'
 import type { SignType } from '../qfpay/sign.ts'
 
 /** The three environments. */
@@ -22,6 +23,11 @@ export interface GatewayOptions {
   /** A gateway base URL; for `local`, a standalone sandbox's URL. */
   baseUrl?: string
   signType?: SignType
+  /**
+   * Response signature checks: `verify` (default: a mismatch is logged once and the call goes
+   * on), `require`, or `off`. Env `QFPAY_RESPONSE_SIGNATURE`.
+   */
+  responseSignature?: ResponseSignatureMode
 }
 
 /** The settled configuration. `key` is a secret: never log or return this object. */
@@ -33,6 +39,7 @@ export interface GatewayConfig {
   /** `undefined` for `local` without a URL: the app starts an in-process sandbox. */
   baseUrl: string | undefined
   signType: SignType
+  responseSignature: ResponseSignatureMode
   /** `true` when `local` made up its own credentials. */
   generatedCredentials: boolean
 }
@@ -68,6 +75,9 @@ export function resolveGatewayConfig(
   const mchid = nonEmpty(options.mchid ?? env['QFPAY_MCHID'])
   const baseUrl = nonEmpty(options.baseUrl ?? env['QFPAY_BASE_URL'])
   const signType = readSignType(options.signType ?? env['QFPAY_SIGN_TYPE'])
+  const responseSignature = readResponseSignature(
+    options.responseSignature ?? env['QFPAY_RESPONSE_SIGNATURE']
+  )
 
   if (environment === 'local' && appcode === undefined && key === undefined) {
     return {
@@ -77,6 +87,7 @@ export function resolveGatewayConfig(
       mchid,
       baseUrl,
       signType,
+      responseSignature,
       generatedCredentials: true,
     }
   }
@@ -91,6 +102,7 @@ export function resolveGatewayConfig(
       baseUrl ??
       (environment === 'live' ? LIVE_BASE_URL : environment === 'test' ? TEST_BASE_URL : undefined),
     signType,
+    responseSignature,
     generatedCredentials: false,
   }
 }
@@ -109,6 +121,15 @@ function readSignType(value: string | undefined): SignType {
   if (v === undefined || v === '' || v === 'MD5') return 'MD5'
   if (v === 'SHA256' || v === 'SHA-256') return 'SHA256'
   throw new Error('Failed to configure QFPay: the sign type must be MD5 or SHA256.')
+}
+
+function readResponseSignature(value: string | undefined): ResponseSignatureMode {
+  const v = value?.trim().toLowerCase()
+  if (v === undefined || v === '') return 'verify'
+  if (v === 'verify' || v === 'require' || v === 'off') return v
+  throw new Error(
+    `Failed to configure QFPay: the response signature check must be verify, require or off, not "${value}".`
+  )
 }
 
 function checkAppcode(appcode: string | undefined, environment: QfpayEnvironment): void {

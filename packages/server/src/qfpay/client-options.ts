@@ -6,6 +6,7 @@
  * @see ../../../../../shared/design.md §7 (environments; QFPay's card-only sandbox is not used)
  */
 import { defaultSleep, type GatewayConfig } from './call-gateway.ts'
+import type { ResponseSignatureMode } from './response-signature.ts'
 import type { SignType } from './sign.ts'
 
 /** QFPay environments this client targets by name (qfpay-api.md §2, Hong Kong hosts). */
@@ -47,6 +48,14 @@ export interface QfpayClientOptions {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>
   /** Jitter source in [0, 1). Default `Math.random`. */
   random?: () => number
+  /**
+   * Response `X-QF-SIGN` checks (response-signature.ts): `verify` (default) checks every signed
+   * answer under each documented scheme and, when none matches, logs once, loudly, and goes on;
+   * `require` refuses an unsigned or mismatched answer; `off` does not check.
+   */
+  responseSignature?: ResponseSignatureMode
+  /** Where the one loud line about a response signature mismatch goes. Default `console.error`. */
+  logger?: { error(message: string, fields?: Record<string, unknown>): void }
 }
 
 /** Default time budget of a call, ms. QFPay documents none; swipe-card answers can take seconds. */
@@ -105,6 +114,11 @@ export function resolveClientOptions(options: QfpayClientOptions): ResolvedClien
     if (options[name] !== undefined && typeof options[name] !== 'function')
       fail(`${name} must be a function`)
   }
+  const responseSignature = options.responseSignature ?? 'verify'
+  if (!['verify', 'require', 'off'].includes(responseSignature))
+    fail(`responseSignature must be 'verify', 'require' or 'off'`)
+  const logger = options.logger ?? { error: (m, f) => console.error(m, f ?? '') }
+  let warned = false
   return {
     gateway: {
       baseUrl,
@@ -118,6 +132,16 @@ export function resolveClientOptions(options: QfpayClientOptions): ResolvedClien
       fetch: (input, init) => fetchFn(input, init),
       sleep: options.sleep ?? defaultSleep,
       random: options.random ?? Math.random,
+      responseSignature,
+      // Once per client: a host that signs another way would otherwise log on every call.
+      onSignatureMismatch: ({ endpoint, tried, signType }) => {
+        if (warned) return
+        warned = true
+        logger.error(
+          `QFPay response signature did not verify under any scheme tried (${tried.join(', ')}); the call goes on because responseSignature is 'verify'. Check QFPAY_KEY; once you know how this host signs, set responseSignature to 'require' (or 'off'). Reported once.`,
+          { endpoint, tried: [...tried], signType: signType ?? 'absent' }
+        )
+      },
     },
     mchid,
     now: options.now ?? Date.now,

@@ -105,6 +105,7 @@ export function createQfpayClient(options: QfpayClientOptions): QfpayClient {
       respmsg,
       response: answer.envelope as R,
       signature: answer.signature,
+      ...(answer.signatureScheme ? { signatureScheme: answer.signatureScheme } : {}),
     }
   }
 
@@ -135,6 +136,7 @@ export function createQfpayClient(options: QfpayClientOptions): QfpayClient {
         page_size: response.page_size,
         response,
         signature: answer.signature,
+        ...(answer.signatureScheme ? { signatureScheme: answer.signatureScheme } : {}),
       }
     },
     verifyNotify: (

@@ -29,6 +29,14 @@ export {
 } from './errors.ts'
 export { verifyNotifyBody } from './verify-notify-body.ts'
 export {
+  checkResponseSignature,
+  RESPONSE_SIGN_SCHEMES,
+  signResponse,
+  type ResponseSignatureCheck,
+  type ResponseSignatureMode,
+  type ResponseSignScheme,
+} from './response-signature.ts'
+export {
   isEmptyValue,
   sign,
   signBody,

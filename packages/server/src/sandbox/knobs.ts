@@ -4,6 +4,7 @@
  * after the order exists). Everything is off by default, so the sandbox behaves like a healthy
  * gateway unless a test asks otherwise.
  */
+import { RESPONSE_SIGN_SCHEMES, type ResponseSignScheme } from '../qfpay/response-signature.ts'
 
 /** Every knob, with its unit. */
 export interface SandboxKnobs {
@@ -39,6 +40,12 @@ export interface SandboxKnobs {
    * `orig_syssn`, which also means "not supported"), or `''` (off: the order's rules decide).
    */
   closeRefusal: string
+  /**
+   * How `/trade/v1` answers are signed: `md5-body` (default; MD5 over the raw body + key),
+   * `sha256-body`, `md5-fields` / `sha256-fields` (sorted fields + key, the 2026 docs), or
+   * `none` (unsigned). SHA-256 answers carry `X-QF-SIGNTYPE: SHA256`.
+   */
+  responseSignature: ResponseSignScheme | 'none'
 }
 
 /** The defaults: a healthy gateway, rate limit off (design.md §7 "Sandbox defaults"). */
@@ -55,6 +62,7 @@ export const DEFAULT_KNOBS: Readonly<SandboxKnobs> = Object.freeze({
   rateLimit: false,
   queryMonthWindow: false,
   closeRefusal: '',
+  responseSignature: 'md5-body',
 })
 
 const RATES = [
@@ -66,6 +74,8 @@ const RATES = [
 ] as const
 const COUNTS = ['latencyMs', 'notifyDelayMs', 'pendingQueries'] as const
 const FLAGS = ['notifyReorder', 'rateLimit', 'queryMonthWindow'] as const
+
+const SIGN_SCHEMES = [...RESPONSE_SIGN_SCHEMES, 'none'] as const
 
 /** Thrown for a knob value out of range; the control API turns it into a 400. */
 export class KnobError extends Error {
@@ -90,6 +100,12 @@ export function parseKnobs(input: unknown): Partial<SandboxKnobs> {
       if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
         throw new KnobError(`Failed to set knobs: ${name} must be a non-negative integer.`)
       out[name as (typeof COUNTS)[number]] = value
+    } else if (name === 'responseSignature') {
+      if (typeof value !== 'string' || !(SIGN_SCHEMES as readonly string[]).includes(value))
+        throw new KnobError(
+          `Failed to set knobs: responseSignature must be one of ${SIGN_SCHEMES.join(', ')}.`
+        )
+      out.responseSignature = value as SandboxKnobs['responseSignature']
     } else if (name === 'closeRefusal') {
       if (typeof value !== 'string' || !/^(?:\d{4}|no_syssn|)$/.test(value))
         throw new KnobError(
