@@ -9,6 +9,7 @@
 import { randomHex } from './gateway-config.ts'
 import type { Context } from 'hono'
 import { isQfpayError } from '../qfpay/errors.ts'
+import { returnUrlFor } from './routes/return-token.ts'
 import { allowsExpiredTime, payTypeInfo } from '../qfpay/pay-types.ts'
 import type { PaymentParams } from '../qfpay/types.ts'
 import type { CheckoutRecord } from '../store/store.ts'
@@ -228,8 +229,10 @@ async function sendPayment(
       : {}),
     // Seed 000: one notify and one return URL per appcode, configured at QFPay. They are only
     // sent when the merchant told us where this app lives; the gateway's configured ones win.
+    // The return URL carries our own token (the order's unguessable out_trade_no) in its path:
+    // what QFPay or the wallet appends to it is undocumented (see routes/return-token.ts).
     ...(publicUrl && !swipe
-      ? { notify_url: `${publicUrl}/notify`, return_url: `${publicUrl}/return` }
+      ? { notify_url: `${publicUrl}/notify`, return_url: returnUrlFor(publicUrl, record) }
       : {}),
   }
   let result

@@ -46,6 +46,13 @@ export interface SandboxKnobs {
    * `none` (unsigned). SHA-256 answers carry `X-QF-SIGNTYPE: SHA256`.
    */
   responseSignature: ResponseSignScheme | 'none'
+  /**
+   * What the browser redirect after an Alipay web payment appends to the return URL: `seed`
+   * (default; seed 000's `syssn`, `out_trade_no`, `txamt`, `respcd`…) or `wallet` (only an
+   * `out_trade_no` that is QFPay's `syssn`, as Alipay's own redirect would carry: what QFPay
+   * appends today is undocumented).
+   */
+  returnParams: 'seed' | 'wallet'
 }
 
 /** The defaults: a healthy gateway, rate limit off (design.md §7 "Sandbox defaults"). */
@@ -63,6 +70,7 @@ export const DEFAULT_KNOBS: Readonly<SandboxKnobs> = Object.freeze({
   queryMonthWindow: false,
   closeRefusal: '',
   responseSignature: 'md5-body',
+  returnParams: 'seed',
 })
 
 const RATES = [
@@ -106,6 +114,10 @@ export function parseKnobs(input: unknown): Partial<SandboxKnobs> {
           `Failed to set knobs: responseSignature must be one of ${SIGN_SCHEMES.join(', ')}.`
         )
       out.responseSignature = value as SandboxKnobs['responseSignature']
+    } else if (name === 'returnParams') {
+      if (value !== 'seed' && value !== 'wallet')
+        throw new KnobError('Failed to set knobs: returnParams must be "seed" or "wallet".')
+      out.returnParams = value
     } else if (name === 'closeRefusal') {
       if (typeof value !== 'string' || !/^(?:\d{4}|no_syssn|)$/.test(value))
         throw new KnobError(

@@ -69,6 +69,11 @@ export interface BedOptions {
   amounts?: Record<string, number>
   /** Where the manual clock starts (epoch ms); default the manual clock's own start. */
   clockStart?: number
+  /**
+   * `true`: the checkout knows its public URL (`<app>/qfpay`), so it sends notify and return URLs
+   * with each payment, and the sandbox has none configured for the merchant (they would win).
+   */
+  publicUrl?: boolean
 }
 
 /** Listens on 127.0.0.1 (ephemeral port) with a handler that may be set later. */
@@ -104,8 +109,12 @@ export async function startBed(options: BedOptions = {}): Promise<Bed> {
   sandbox = createSandbox({
     appcode: TEST_APPCODE,
     key: TEST_KEY,
-    notifyUrl: `${appServer.url}/qfpay/notify`,
-    returnUrl: `${appServer.url}/qfpay/return`,
+    ...(options.publicUrl
+      ? {}
+      : {
+          notifyUrl: `${appServer.url}/qfpay/notify`,
+          returnUrl: `${appServer.url}/qfpay/return`,
+        }),
     clock,
     ...(options.knobs ? { knobs: options.knobs } : {}),
   })
@@ -133,6 +142,7 @@ export async function startBed(options: BedOptions = {}): Promise<Bed> {
     reconciler: { enabled: false },
     createRateLimit: false,
     returnPage: '/shop/thanks',
+    ...(options.publicUrl ? { publicUrl: `${appServer.url}/qfpay` } : {}),
     ...options.checkout,
   }
   const checkout = createCheckout(common)
