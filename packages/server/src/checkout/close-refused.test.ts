@@ -68,7 +68,8 @@ describe('a close the gateway refuses', () => {
     await c.b.create('CR-2', '800151')
     await reconcileFor(c, 15)
     const hour = await reconcileFor(c, 60)
-    assert.ok(hour.length <= 20, `calls in an overdue hour: ${hour.length} (${hour.join(',')})`)
+    // Each attempt: a query, a close, and a reversal (1104 may mean "the other endpoint").
+    assert.ok(hour.length <= 30, `calls in an overdue hour: ${hour.length} (${hour.join(',')})`)
   })
 
   it('"0000" without a syssn of its own is not "closed": the checkout waits for the gateway', async (t) => {
@@ -90,7 +91,8 @@ describe('a close the gateway refuses', () => {
     const answers: number[] = []
     for (let i = 0; i < 10; i++) answers.push((await c.b.cancel(body.id)).status)
     assert.deepEqual(answers, Array(10).fill(504))
-    assert.ok(c.calls.length - from <= 2, `calls: ${c.calls.slice(from).join(',')}`)
+    // One query, one close and (1104 may mean "the other endpoint") one reversal: then nothing.
+    assert.ok(c.calls.length - from <= 3, `calls: ${c.calls.slice(from).join(',')}`)
   })
 
   it('1297 on a shopper cancel: the checkout is cancelled here, and the gateway asked once', async (t) => {

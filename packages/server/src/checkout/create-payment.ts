@@ -10,6 +10,8 @@ import { randomHex } from './gateway-config.ts'
 import type { Context } from 'hono'
 import { isQfpayError } from '../qfpay/errors.ts'
 import { returnUrlFor } from './routes/return-token.ts'
+import { cleanGoodsName as goodsNameForGateway } from '../qfpay/goods-name.ts'
+import { formatTxdtm } from '../qfpay/txdtm.ts'
 import { allowsExpiredTime, payTypeInfo } from '../qfpay/pay-types.ts'
 import type { PaymentParams } from '../qfpay/types.ts'
 import type { CheckoutRecord } from '../store/store.ts'
@@ -220,7 +222,13 @@ async function sendPayment(
     out_trade_no: record.outTradeNo,
     txamt: record.amount,
     txcurrcd: record.currency,
-    ...(record.goodsName ? { goods_name: record.goodsName } : {}),
+    // The order's own time, the same on every resend: close/reversal send it back as the
+    // "original transaction time" today's docs ask for.
+    txdtm: formatTxdtm(new Date(record.createdAt)),
+    // Shown to the shopper as given; sent as today's docs allow (letters, digits, ≤ 20).
+    ...(goodsNameForGateway(record.goodsName)
+      ? { goods_name: goodsNameForGateway(record.goodsName) }
+      : {}),
     ...(swipe ? { auth_code: authCode ?? '' } : {}),
     // Only where today's docs allow it; elsewhere the gateway's own lifetime applies and the
     // reconciler closes the order at our expiry (or, if it cannot, waits for the gateway's).

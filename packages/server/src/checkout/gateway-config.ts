@@ -8,6 +8,7 @@
  * design.md §7 settles on `local`, and `sandbox` is accepted as its alias. QFPay's own
  * card-only sandbox host is never used.
  */
+import { regionBaseUrl, regionByName, regionNames, type QfpayRegionName } from '../qfpay/regions.ts'
 import type { ResponseSignatureMode } from '../qfpay/response-signature.ts'
 import type { SignType } from '../qfpay/sign.ts'
 
@@ -24,6 +25,11 @@ export interface GatewayOptions {
   baseUrl?: string
   signType?: SignType
   /**
+   * The country or region of the merchant's credentials, for `live`/`test` (`hk` default; `cn`
+   * or `mainland`, `sg`, `th`, `jp`, `ae`, `id`, `eu`). Env `QFPAY_REGION`.
+   */
+  region?: string
+  /**
    * Response signature checks: `verify` (default: a mismatch is logged once and the call goes
    * on), `require`, or `off`. Env `QFPAY_RESPONSE_SIGNATURE`.
    */
@@ -39,6 +45,8 @@ export interface GatewayConfig {
   /** `undefined` for `local` without a URL: the app starts an in-process sandbox. */
   baseUrl: string | undefined
   signType: SignType
+  /** The region whose hosts `live`/`test` use. */
+  region: QfpayRegionName
   responseSignature: ResponseSignatureMode
   /** `true` when `local` made up its own credentials. */
   generatedCredentials: boolean
@@ -46,9 +54,6 @@ export interface GatewayConfig {
 
 /** Environment variables, as `process.env` holds them. */
 export type EnvSource = Readonly<Record<string, string | undefined>>
-
-const LIVE_BASE_URL = 'https://openapi-hk.qfapi.com'
-const TEST_BASE_URL = 'https://test-openapi-hk.qfapi.com'
 
 /**
  * Every published QFPay key is 32 hex characters (qfpay-api.md §1). A key of another shape is
@@ -75,6 +80,7 @@ export function resolveGatewayConfig(
   const mchid = nonEmpty(options.mchid ?? env['QFPAY_MCHID'])
   const baseUrl = nonEmpty(options.baseUrl ?? env['QFPAY_BASE_URL'])
   const signType = readSignType(options.signType ?? env['QFPAY_SIGN_TYPE'])
+  const region = readRegion(options.region ?? env['QFPAY_REGION'])
   const responseSignature = readResponseSignature(
     options.responseSignature ?? env['QFPAY_RESPONSE_SIGNATURE']
   )
@@ -87,6 +93,7 @@ export function resolveGatewayConfig(
       mchid,
       baseUrl,
       signType,
+      region,
       responseSignature,
       generatedCredentials: true,
     }
@@ -98,10 +105,9 @@ export function resolveGatewayConfig(
     appcode: appcode!.trim(),
     key: key!,
     mchid,
-    baseUrl:
-      baseUrl ??
-      (environment === 'live' ? LIVE_BASE_URL : environment === 'test' ? TEST_BASE_URL : undefined),
+    baseUrl: baseUrl ?? (environment === 'local' ? undefined : hostOf(region, environment)),
     signType,
+    region,
     responseSignature,
     generatedCredentials: false,
   }
@@ -121,6 +127,22 @@ function readSignType(value: string | undefined): SignType {
   if (v === undefined || v === '' || v === 'MD5') return 'MD5'
   if (v === 'SHA256' || v === 'SHA-256') return 'SHA256'
   throw new Error('Failed to configure QFPay: the sign type must be MD5 or SHA256.')
+}
+
+function readRegion(value: string | undefined): QfpayRegionName {
+  if (value === undefined || value.trim() === '') return 'hk'
+  const region = regionByName(value)
+  if (region === undefined)
+    throw new Error(
+      `Failed to configure QFPay: QFPAY_REGION must be one of ${regionNames()} (or a country name such as mainland), not "${value}".`
+    )
+  return region
+}
+
+function hostOf(region: QfpayRegionName, environment: 'live' | 'test'): string {
+  const host = regionBaseUrl(region, environment)
+  if ('url' in host) return host.url
+  throw new Error(`Failed to configure QFPay: ${host.error} (QFPAY_BASE_URL).`)
 }
 
 function readResponseSignature(value: string | undefined): ResponseSignatureMode {

@@ -10,6 +10,7 @@
 import type { CheckoutStatus } from '../contract.ts'
 import type { QfpayClient } from '../qfpay/client.ts'
 import { isQfpayError } from '../qfpay/errors.ts'
+import { formatTxdtm } from '../qfpay/txdtm.ts'
 import { cancelEndpoint } from '../qfpay/pay-types.ts'
 import type { QueryRow } from '../qfpay/types.ts'
 import {
@@ -90,6 +91,8 @@ export class PaymentService {
    * pressing cancel repeatedly, or the reconciler, cannot turn it into a flood.
    */
   readonly #closeHolds = new Map<string, { until: number; outcome: CloseOutcome }>()
+  /** Pay type → the cancel endpoint the gateway accepted when the documented one was refused. */
+  readonly #cancelEndpoints = new Map<string, 'close' | 'reversal'>()
 
   constructor(options: PaymentServiceOptions) {
     this.store = options.store
@@ -343,26 +346,40 @@ export class PaymentService {
   }
 
   async #close(record: CheckoutRecord): Promise<CloseOutcome> {
-    const endpoint = cancelEndpoint(record.payType)
+    const first = this.#cancelEndpoints.get(record.payType) ?? cancelEndpoint(record.payType)
     const params = {
       out_trade_no: record.outTradeNo,
       txamt: record.amount,
+      // Today's docs ask for the ORIGINAL transaction time here; /payment was sent with it too.
+      txdtm: formatTxdtm(new Date(record.createdAt)),
       ...(record.syssn ? { syssn: record.syssn } : {}),
     }
+    let endpoint = first
     let result
-    try {
-      result = await this.client[endpoint](params)
-    } catch (error) {
-      if (!isQfpayError(error)) throw error
-      // A lost answer, a request the gateway refused (1104…), a retryable code after every
-      // attempt: the close did not happen as far as we know. Try again later, never at once.
-      this.logger.warn(`failed to ${endpoint} order; will try again later`, {
-        checkoutId: record.id,
-        error: error.code,
-        ...('respcd' in error && typeof error.respcd === 'string' ? { respcd: error.respcd } : {}),
-      })
-      return 'unknown'
+    for (;;) {
+      try {
+        result = await this.client[endpoint](params)
+        break
+      } catch (error) {
+        if (!isQfpayError(error)) throw error
+        const respcd = 'respcd' in error && typeof error.respcd === 'string' ? error.respcd : ''
+        // The docs disagree on close vs reversal per pay type (pay-types.ts): a 1104 ("not for
+        // this order") from one endpoint gets the other, once; the one that works is kept.
+        if (respcd === '1104' && endpoint === first) {
+          endpoint = endpoint === 'close' ? 'reversal' : 'close'
+          continue
+        }
+        // A lost answer, a request the gateway refused, a retryable code after every attempt:
+        // the close did not happen as far as we know. Try again later, never at once.
+        this.logger.warn(`failed to ${endpoint} order; will try again later`, {
+          checkoutId: record.id,
+          error: error.code,
+          ...(respcd ? { respcd } : {}),
+        })
+        return 'unknown'
+      }
     }
+    if (endpoint !== first) this.#cancelEndpoints.set(record.payType, endpoint)
     if (result.outcome === 'ok') {
       // QFPay's 2018 reference: an answer with no syssn of its own (only orig_syssn) means the
       // wallet does not support cancelling; the order was not closed.

@@ -6,6 +6,7 @@
  * @see ../../../../../shared/design.md §7 (environments; QFPay's card-only sandbox is not used)
  */
 import { defaultSleep, type GatewayConfig } from './call-gateway.ts'
+import { regionBaseUrl, regionByName, regionNames } from './regions.ts'
 import type { ResponseSignatureMode } from './response-signature.ts'
 import type { SignType } from './sign.ts'
 
@@ -32,6 +33,11 @@ export interface QfpayClientOptions {
   baseUrl?: string
   /** `live` or `test` (see `QFPAY_ENVIRONMENTS`). */
   environment?: QfpayEnvironment
+  /**
+   * With `environment`: the country or region whose host to use (regions.ts: `hk` default,
+   * `cn`/`mainland`, `sg`, `th`, `jp`, `ae`/`dubai`, `id`, `eu`). Credentials are per country.
+   */
+  region?: string
   /** Request signature hash; `SHA256` adds `X-QF-SIGNTYPE: SHA256`. Default `MD5`. */
   signType?: SignType
   /** Time budget of one method call, retries and back-off included, ms. Default 30 000. */
@@ -90,8 +96,12 @@ export function resolveClientOptions(options: QfpayClientOptions): ResolvedClien
   if (options.environment !== undefined) {
     if (!Object.hasOwn(QFPAY_ENVIRONMENTS, options.environment))
       fail(`environment must be 'live' or 'test'`)
-    baseUrl = QFPAY_ENVIRONMENTS[options.environment]
+    const region = regionByName(options.region ?? 'hk')
+    if (region === undefined) fail(`region must be one of ${regionNames()}`)
+    const host = regionBaseUrl(region, options.environment)
+    baseUrl = 'url' in host ? host.url : fail(host.error)
   } else if (options.baseUrl !== undefined) {
+    if (options.region !== undefined) fail('give region with environment, not with baseUrl')
     baseUrl = httpUrl(options.baseUrl) ?? fail('baseUrl must be an absolute http(s) URL')
   } else {
     // No silent default: the named environments move real money.

@@ -29,6 +29,14 @@ export {
 } from './errors.ts'
 export { verifyNotifyBody } from './verify-notify-body.ts'
 export {
+  QFPAY_REGIONS,
+  regionBaseUrl,
+  regionByName,
+  type QfpayRegion,
+  type QfpayRegionName,
+} from './regions.ts'
+export { cleanGoodsName, GOODS_NAME_MAX } from './goods-name.ts'
+export {
   checkResponseSignature,
   RESPONSE_SIGN_SCHEMES,
   signResponse,

@@ -53,6 +53,46 @@ export interface SandboxKnobs {
    * appends today is undocumented).
    */
   returnParams: 'seed' | 'wallet'
+  /**
+   * Which endpoint cancels which order: `seed` (default; seed 000: close online, reverse
+   * swipe-card) or `current` (sdk.qfapi.com 2026-02: reversal for 800101, 801501, 800201 and
+   * 800108, close for 800008, 800208 and 801008; 1297 for the HK online types 801512 and 801514,
+   * which the 2025-08 page says cannot be cancelled; `txdtm` must be the original one).
+   */
+  cancelRules: 'seed' | 'current'
+  /**
+   * Today's `/payment` rules per pay type: HKD-only types refuse another currency, 800212
+   * refuses a request without `extend_info.scene_info` and `spbill_create_ip`, `expired_time`
+   * is refused where the docs do not allow it.
+   */
+  payTypeRules: boolean
+}
+
+/** The two ways the sandbox can play the gateway: the seed documents, or today's QFPay. */
+export type SandboxProfile = 'seed' | 'current'
+
+/**
+ * The knobs each profile sets (anything given explicitly wins). `current` plays today's gateway
+ * as its public docs describe it (docs/qfpay-protocol.md, "Today's gateway").
+ */
+export const PROFILE_KNOBS: Readonly<Record<SandboxProfile, Partial<SandboxKnobs>>> = {
+  seed: {},
+  current: {
+    queryMonthWindow: true,
+    cancelRules: 'current',
+    responseSignature: 'md5-fields',
+    returnParams: 'wallet',
+    payTypeRules: true,
+  },
+}
+
+/** Reads a profile name; throws a clear error for anything else. */
+export function parseProfile(value: unknown): SandboxProfile {
+  if (value === undefined || value === 'seed' || value === 'current')
+    return (value ?? 'seed') as SandboxProfile
+  throw new KnobError(
+    `Failed to pick a sandbox profile: use "seed" or "current", not "${String(value)}".`
+  )
 }
 
 /** The defaults: a healthy gateway, rate limit off (design.md §7 "Sandbox defaults"). */
@@ -71,6 +111,8 @@ export const DEFAULT_KNOBS: Readonly<SandboxKnobs> = Object.freeze({
   closeRefusal: '',
   responseSignature: 'md5-body',
   returnParams: 'seed',
+  cancelRules: 'seed',
+  payTypeRules: false,
 })
 
 const RATES = [
@@ -81,7 +123,7 @@ const RATES = [
   'notifyDuplicateRate',
 ] as const
 const COUNTS = ['latencyMs', 'notifyDelayMs', 'pendingQueries'] as const
-const FLAGS = ['notifyReorder', 'rateLimit', 'queryMonthWindow'] as const
+const FLAGS = ['notifyReorder', 'rateLimit', 'queryMonthWindow', 'payTypeRules'] as const
 
 const SIGN_SCHEMES = [...RESPONSE_SIGN_SCHEMES, 'none'] as const
 
@@ -118,6 +160,10 @@ export function parseKnobs(input: unknown): Partial<SandboxKnobs> {
       if (value !== 'seed' && value !== 'wallet')
         throw new KnobError('Failed to set knobs: returnParams must be "seed" or "wallet".')
       out.returnParams = value
+    } else if (name === 'cancelRules') {
+      if (value !== 'seed' && value !== 'current')
+        throw new KnobError('Failed to set knobs: cancelRules must be "seed" or "current".')
+      out.cancelRules = value
     } else if (name === 'closeRefusal') {
       if (typeof value !== 'string' || !/^(?:\d{4}|no_syssn|)$/.test(value))
         throw new KnobError(

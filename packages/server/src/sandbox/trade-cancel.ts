@@ -61,7 +61,11 @@ export function handleCancel(
       respmsg: '',
     }
   }
-  core.book.cancel(order, endpoint, txamt)
+  const rules = core.knobsFor(order.outTradeNo).cancelRules
+  // Today's docs: txdtm is the original transaction's time, not the request's.
+  if (rules === 'current' && txdtm !== order.txdtm)
+    throw fieldError('txdtm', `must be the original transaction time (${order.txdtm})`)
+  core.book.cancel(order, endpoint, txamt, rules)
   return {
     syssn: order.cancelSyssn ?? '',
     orig_syssn: order.syssn,

@@ -14,6 +14,7 @@ import {
   type ManualClock,
   type Sandbox,
   type SandboxKnobs,
+  type SandboxProfile,
 } from '../../src/sandbox/index.ts'
 import { createMemoryStore } from '../../src/store/memory.ts'
 import type { CheckoutRecord, Store } from '../../src/store/store.ts'
@@ -67,6 +68,12 @@ export interface BedOptions {
   store?: Store
   /** Order → amount in minor units; default 1000 for any order. */
   amounts?: Record<string, number>
+  /**
+   * How the sandbox plays the gateway: `seed`, or `current` (today's QFPay). Default: the
+   * `QFPAY_SANDBOX_PROFILE` environment variable, else `seed`, so the whole suite can be run
+   * against either (scripts/test.mjs runs it under `current` too).
+   */
+  profile?: SandboxProfile
   /** Where the manual clock starts (epoch ms); default the manual clock's own start. */
   clockStart?: number
   /**
@@ -74,6 +81,14 @@ export interface BedOptions {
    * with each payment, and the sandbox has none configured for the merchant (they would win).
    */
   publicUrl?: boolean
+}
+
+/** The profile named by `QFPAY_SANDBOX_PROFILE` (`seed` when unset). */
+export function sandboxProfileFromEnv(): SandboxProfile {
+  const value = process.env['QFPAY_SANDBOX_PROFILE']
+  if (value === undefined || value === '' || value === 'seed') return 'seed'
+  if (value === 'current') return 'current'
+  throw new Error(`QFPAY_SANDBOX_PROFILE must be seed or current, not "${value}".`)
 }
 
 /** Listens on 127.0.0.1 (ephemeral port) with a handler that may be set later. */
@@ -116,6 +131,7 @@ export async function startBed(options: BedOptions = {}): Promise<Bed> {
           returnUrl: `${appServer.url}/qfpay/return`,
         }),
     clock,
+    profile: options.profile ?? sandboxProfileFromEnv(),
     ...(options.knobs ? { knobs: options.knobs } : {}),
   })
   const hooks: HookCall[] = []
