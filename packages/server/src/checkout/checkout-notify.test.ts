@@ -5,7 +5,12 @@
 import assert from 'node:assert/strict'
 import { describe, it, type TestContext } from 'node:test'
 import { signNotifyForTest } from '../testing/index.ts'
-import { type Bed, type BedOptions, startBed, TEST_KEY } from '../../test/support/checkout-test-bed.ts'
+import {
+  type Bed,
+  type BedOptions,
+  startBed,
+  TEST_KEY,
+} from '../../test/support/checkout-test-bed.ts'
 
 async function bed(t: TestContext, options?: BedOptions): Promise<Bed> {
   const b = await startBed(options)

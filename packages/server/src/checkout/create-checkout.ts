@@ -27,6 +27,7 @@ import { registerCreateRoute } from './routes/create.ts'
 import { registerEventsRoute } from './routes/events.ts'
 import { registerNotifyRoute } from './routes/notify.ts'
 import { registerReturnRoute } from './routes/return.ts'
+import { checkLiveChoices } from './live-choices.ts'
 import type { ServiceDeps } from './routes/service-deps.ts'
 import { registerStatusRoute } from './routes/status.ts'
 import { registerSecurity } from './security.ts'
@@ -80,6 +81,7 @@ export type CheckoutApp = Hono<CheckoutEnv> & {
 export function createCheckout(options: CheckoutOptions): CheckoutApp {
   const settings = resolveSettings(options)
   const gateway = resolveGatewayConfig(options)
+  checkLiveChoices(options, gateway)
   const logger = options.logger ?? consoleLogger
   const clock = options.clock ?? (() => new Date())
   const ownsStore = options.store === undefined

@@ -12,11 +12,11 @@ import { isQfpayError } from '../qfpay/errors.ts'
 import { returnUrlFor } from './routes/return-token.ts'
 import { cleanGoodsName as goodsNameForGateway } from '../qfpay/goods-name.ts'
 import { formatTxdtm } from '../qfpay/txdtm.ts'
-import { allowsExpiredTime, payTypeInfo } from '../qfpay/pay-types.ts'
+import { allowsExpiredTime, payTypeInfo, type PayTypeInfo } from '../qfpay/pay-types.ts'
 import type { PaymentParams } from '../qfpay/types.ts'
 import type { CheckoutRecord } from '../store/store.ts'
 import { PAID_STATUSES } from '../store/transitions.ts'
-import { flowOf } from './context.ts'
+import { clientIpOf, flowOf } from './context.ts'
 import { CheckoutError } from './errors.ts'
 import { declineFailure } from './gateway-rows.ts'
 import type { PaymentService } from './payments.ts'
@@ -120,8 +120,8 @@ export async function createPayment(
     const record = result.checkout
     const settled = await svc.locks.run(record.id, () =>
       result.kind === 'created'
-        ? sendPayment(svc, record, input.authCode)
-        : resume(svc, record, input.authCode)
+        ? sendPayment(svc, record, input.authCode, c)
+        : resume(svc, record, input.authCode, c)
     )
     if (settled) return { checkout: settled, created: result.kind === 'created' }
     // `resume` closed a stale order: go round again for a fresh one.
@@ -171,7 +171,8 @@ async function closeOtherPending(
 async function resume(
   svc: PaymentService,
   stale: CheckoutRecord,
-  authCode: string | undefined
+  authCode: string | undefined,
+  c: Context
 ): Promise<CheckoutRecord | undefined> {
   let record = await svc.store.get(stale.id)
   if (!record) return undefined
@@ -179,7 +180,7 @@ async function resume(
   const swipe = payTypeInfo(record.payType)?.swipe ?? false
   if (record.payUrl || (swipe && record.syssn)) return record
   const observation = await svc.observe(record)
-  if (observation.kind === 'missing') return sendPayment(svc, record, authCode)
+  if (observation.kind === 'missing') return sendPayment(svc, record, authCode, c)
   record = await svc.apply(record, observation)
   if (record.status !== 'pending') return settledAnswer(record)
   if (swipe) return record
@@ -212,7 +213,8 @@ function settledAnswer(record: CheckoutRecord): CheckoutRecord | undefined {
 async function sendPayment(
   svc: PaymentService,
   record: CheckoutRecord,
-  authCode: string | undefined
+  authCode: string | undefined,
+  c: Context
 ): Promise<CheckoutRecord> {
   const info = payTypeInfo(record.payType)
   const swipe = info?.swipe ?? false
@@ -243,6 +245,9 @@ async function sendPayment(
       ? { notify_url: `${publicUrl}/notify`, return_url: returnUrlFor(publicUrl, record) }
       : {}),
   }
+  if (svc.settings.limitPay) params.limit_pay = svc.settings.limitPay
+  const extend = extendInfoFor(info, c, publicUrl)
+  if (extend) params.extend_info = extend
   let result
   try {
     result = await svc.client.payment(params)
@@ -337,4 +342,23 @@ function cleanGoodsName(name: string | undefined): string | undefined {
     .join('')
     .trim()
   return clean || undefined
+}
+
+/**
+ * WeChat H5 (800212) needs `extend_info` with `scene_info.h5_info` (the shop's mobile site) and
+ * `spbill_create_ip` (the shopper's IP), sdk.qfapi.com `wechat-pay-h5.md` (2026-02).
+ */
+function extendInfoFor(
+  info: PayTypeInfo | undefined,
+  c: Context,
+  publicUrl: string | undefined
+): Record<string, unknown> | undefined {
+  const needs = info?.requires ?? []
+  if (!needs.includes('scene_info') && !needs.includes('spbill_create_ip')) return undefined
+  const site = publicUrl ?? c.req.header('origin') ?? new URL(c.req.url).origin
+  const url = new URL(site)
+  return {
+    scene_info: { h5_info: { type: 'Wap', wap_url: url.origin, wap_name: url.hostname } },
+    spbill_create_ip: clientIpOf(c),
+  }
 }

@@ -93,11 +93,16 @@ export function sandboxProfileFromEnv(): SandboxProfile {
 
 /** Listens on 127.0.0.1 (ephemeral port) with a handler that may be set later. */
 async function listen(
-  handler: () => (request: Request) => Response | Promise<Response>
+  handler: () => (request: Request, env?: unknown) => Response | Promise<Response>
 ): Promise<{ url: string; server: ServerType }> {
   return new Promise((resolve) => {
     const server = serve(
-      { fetch: (request: Request) => handler()(request), hostname: '127.0.0.1', port: 0 },
+      {
+        // The node server's env (its `incoming` socket) goes on, so the app sees the client's IP.
+        fetch: (request: Request, env?: unknown) => handler()(request, env),
+        hostname: '127.0.0.1',
+        port: 0,
+      },
       (info: AddressInfo) => {
         resolve({ url: `http://127.0.0.1:${info.port}`, server })
       }
@@ -120,7 +125,7 @@ export async function startBed(options: BedOptions = {}): Promise<Bed> {
   let sandbox: Sandbox | undefined
   const host = new Hono()
   const sandboxServer = await listen(() => (request) => (sandbox as Sandbox).fetch(request))
-  const appServer = await listen(() => (request) => host.fetch(request))
+  const appServer = await listen(() => (request, env) => host.fetch(request, env as never))
   sandbox = createSandbox({
     appcode: TEST_APPCODE,
     key: TEST_KEY,
