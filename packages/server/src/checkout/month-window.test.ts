@@ -58,6 +58,41 @@ describe('a payment across the end of a month (gateway searches one month by def
   })
 })
 
+describe('a refund across the end of a month', () => {
+  it('a refund made at 23:55 on 31 Jan whose answer was lost settles at 00:05 on 1 Feb, once', async (t) => {
+    const calls: string[] = []
+    const b = await bed(t, {
+      clockStart: JAN_31_2350,
+      knobs: { queryMonthWindow: true, notifyDropRate: 1 },
+      checkout: {
+        // The refund reaches the gateway and is done there; its answer is lost on the way back.
+        gatewayFetch: async (input, init) => {
+          const endpoint = new URL(String(input)).pathname.replace('/trade/v1/', '')
+          calls.push(endpoint)
+          const response = await fetch(input, init)
+          if (endpoint === 'refund')
+            throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } })
+          return response
+        },
+      },
+    })
+    const { body } = await b.create('MW-R', '800201')
+    await b.pay(body.id)
+    await b.clock.advance(5_000)
+    await b.checkout.merchant.reconcile()
+    assert.equal((await b.get(body.id)).status, 'paid')
+    await b.clock.advance(4 * 60_000) // 23:55
+    const { refund } = await b.checkout.merchant.refund(body.id, { amount: 300 })
+    assert.equal(refund.status, 'unknown')
+    await b.clock.advance(10 * 60_000) // 00:05 on 1 February
+    await b.checkout.merchant.reconcile()
+    const [settled] = await b.checkout.merchant.refunds(body.id)
+    assert.equal(settled?.status, 'succeeded')
+    assert.equal(calls.filter((c) => c === 'refund').length, 1, 'the refund was never sent twice')
+    assert.equal((await b.get(body.id)).refundedAmount, 300)
+  })
+})
+
 describe('query windows', () => {
   it('asks by syssn when known, by out_trade_no otherwise, each inside a window around creation', () => {
     const plans = planQueries([
