@@ -10,8 +10,6 @@
 import type { CheckoutStatus } from '../contract.ts'
 import type { QfpayClient } from '../qfpay/client.ts'
 import { isQfpayError } from '../qfpay/errors.ts'
-import { formatTxdtm } from '../qfpay/txdtm.ts'
-import { cancelEndpoint } from '../qfpay/pay-types.ts'
 import type { QueryRow } from '../qfpay/types.ts'
 import {
   canTransition,
@@ -26,10 +24,12 @@ import type { CheckoutSettings } from './context.ts'
 import { CheckoutError } from './errors.ts'
 import { observePayment, paymentRowsByOutTradeNo, type PaymentObservation } from './gateway-rows.ts'
 import { KeyedLock } from './keyed-lock.ts'
+import { type CloseOutcome, UNCLOSABLE_GIVE_UP_MS, UpstreamCloser } from './close-upstream.ts'
 import type { Logger } from './logger.ts'
 import { planQueries, WIDE_WINDOW_MARGIN_MS, WINDOW_MARGIN_MS } from './query-window.ts'
 
 export { MAX_QUERY_BATCH } from './query-window.ts'
+export { CLOSE_RETRY_MS, type CloseOutcome, UNCLOSABLE_GIVE_UP_MS } from './close-upstream.ts'
 
 /** Compare-and-set retries before giving up on a row that keeps moving under us. */
 const CAS_ATTEMPTS = 8
@@ -58,22 +58,6 @@ export interface NotifyCarrier {
   result?: RecordNotifyResult
 }
 
-/**
- * What closing an order upstream achieved. `unsupported`: the gateway cannot cancel this order
- * (`1297`, or a `0000` without a `syssn` of its own): it ends only when it expires upstream.
- */
-export type CloseOutcome = 'closed' | 'paid' | 'missing' | 'unsupported' | 'unknown'
-
-/** After a close the gateway did not confirm, no new close of that checkout for this long, ms. */
-export const CLOSE_RETRY_MS = 30_000
-/**
- * A checkout the gateway cannot close stays pending (queried slowly) until it expires upstream;
- * if the gateway still calls it unpaid this long after its expiry, it is ended here.
- */
-export const UNCLOSABLE_GIVE_UP_MS = 24 * 60 * 60 * 1000
-/** Refused closes remembered at most, so a flood of checkouts cannot grow the map forever. */
-const MAX_CLOSE_HOLDS = 10_000
-
 /** The shared transitions (see the file comment). */
 export class PaymentService {
   readonly store: Store
@@ -85,14 +69,6 @@ export class PaymentService {
   readonly hooks: readonly OutboxTopic[] | undefined
   /** One gateway conversation per checkout at a time, in this process. */
   readonly locks = new KeyedLock()
-  /**
-   * Closes not to send again (this process): checkout id → until when (ms). A close the gateway
-   * cannot do is never re-sent; one it did not confirm waits `CLOSE_RETRY_MS`, so a shopper
-   * pressing cancel repeatedly, or the reconciler, cannot turn it into a flood.
-   */
-  readonly #closeHolds = new Map<string, { until: number; outcome: CloseOutcome }>()
-  /** Pay type → the cancel endpoint the gateway accepted when the documented one was refused. */
-  readonly #cancelEndpoints = new Map<string, 'close' | 'reversal'>()
 
   constructor(options: PaymentServiceOptions) {
     this.store = options.store
@@ -101,6 +77,7 @@ export class PaymentService {
     this.clock = options.clock
     this.logger = options.logger
     this.hooks = options.hooks
+    this.#closer = new UpstreamCloser(this.client, this.clock, this.logger)
   }
 
   now(): string {
@@ -314,111 +291,22 @@ export class PaymentService {
     }
   }
 
-  /**
-   * Closes an order at the gateway with the endpoint its pay type needs (pay-types.ts). A
-   * refusal or a lost answer is an outcome (`unsupported`, `unknown`), remembered per checkout
-   * so it is not re-sent at once; only a programming fault throws.
-   */
-  async closeUpstream(record: CheckoutRecord): Promise<CloseOutcome> {
-    const held = this.closeHeld(record.id)
-    if (held) return held
-    const outcome = await this.#close(record)
-    if (outcome === 'unsupported' || outcome === 'unknown') {
-      if (this.#closeHolds.size >= MAX_CLOSE_HOLDS) {
-        const oldest = this.#closeHolds.keys().next().value
-        if (oldest !== undefined) this.#closeHolds.delete(oldest)
-      }
-      const until = outcome === 'unsupported' ? Infinity : this.clock().getTime() + CLOSE_RETRY_MS
-      this.#closeHolds.set(record.id, { until, outcome })
-    } else this.#closeHolds.delete(record.id)
-    return outcome
+  /** Closes orders upstream and remembers refusals (close-upstream.ts). */
+  readonly #closer: UpstreamCloser
+
+  /** Closes an order at the gateway (see `UpstreamCloser.close`). */
+  closeUpstream(record: CheckoutRecord): Promise<CloseOutcome> {
+    return this.#closer.close(record)
   }
 
   /** The refused close still in force for a checkout, if any. */
   closeHeld(id: string): CloseOutcome | undefined {
-    const held = this.#closeHolds.get(id)
-    return held && held.until > this.clock().getTime() ? held.outcome : undefined
+    return this.#closer.held(id)
   }
 
   /** Forgets a checkout's refused close once it has ended. */
   forgetClose(id: string): void {
-    this.#closeHolds.delete(id)
-  }
-
-  async #close(record: CheckoutRecord): Promise<CloseOutcome> {
-    const first = this.#cancelEndpoints.get(record.payType) ?? cancelEndpoint(record.payType)
-    const params = {
-      out_trade_no: record.outTradeNo,
-      txamt: record.amount,
-      // Today's docs ask for the ORIGINAL transaction time here; /payment was sent with it too.
-      txdtm: formatTxdtm(new Date(record.createdAt)),
-      ...(record.syssn ? { syssn: record.syssn } : {}),
-    }
-    let endpoint = first
-    let result
-    for (;;) {
-      try {
-        result = await this.client[endpoint](params)
-        break
-      } catch (error) {
-        if (!isQfpayError(error)) throw error
-        const respcd = 'respcd' in error && typeof error.respcd === 'string' ? error.respcd : ''
-        // The docs disagree on close vs reversal per pay type (pay-types.ts): a 1104 ("not for
-        // this order") from one endpoint gets the other, once; the one that works is kept.
-        if (respcd === '1104' && endpoint === first) {
-          endpoint = endpoint === 'close' ? 'reversal' : 'close'
-          continue
-        }
-        // A lost answer, a request the gateway refused, a retryable code after every attempt:
-        // the close did not happen as far as we know. Try again later, never at once.
-        this.logger.warn(`failed to ${endpoint} order; will try again later`, {
-          checkoutId: record.id,
-          error: error.code,
-          ...(respcd ? { respcd } : {}),
-        })
-        return 'unknown'
-      }
-    }
-    if (endpoint !== first) this.#cancelEndpoints.set(record.payType, endpoint)
-    if (result.outcome === 'ok') {
-      // QFPay's 2018 reference: an answer with no syssn of its own (only orig_syssn) means the
-      // wallet does not support cancelling; the order was not closed.
-      const own = result.response.syssn
-      if (typeof own === 'string' && own !== '') return 'closed'
-      return this.#unsupported(record, endpoint, '0000 without syssn')
-    }
-    if (result.outcome === 'pending') return 'unknown'
-    switch (result.respcd) {
-      case '1260': // already paid
-      case '1262': // refunded (so it was paid)
-      case '1125':
-        return 'paid'
-      case '1142':
-      case '1181':
-      case '1263':
-      case '1264':
-        return 'closed'
-      case '1136':
-      case '1268':
-        return 'missing'
-      case '1297':
-        return this.#unsupported(record, endpoint, '1297')
-      default:
-        this.logger.warn(`gateway refused to ${endpoint} order`, {
-          checkoutId: record.id,
-          respcd: result.respcd,
-        })
-        return 'unknown'
-    }
-  }
-
-  #unsupported(record: CheckoutRecord, endpoint: string, answer: string): CloseOutcome {
-    this.logger.warn(`the gateway cannot ${endpoint} this order; it will expire upstream`, {
-      checkoutId: record.id,
-      payType: record.payType,
-      answer,
-    })
-    return 'unsupported'
+    this.#closer.forget(id)
   }
 
   /**

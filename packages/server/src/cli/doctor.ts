@@ -10,8 +10,8 @@
  */
 import { parseArgs } from 'node:util'
 import { processEnv, resolveGatewayConfig, type GatewayConfig } from '../checkout/gateway-config.ts'
+import { checkGateway } from './doctor-gateway.ts'
 import {
-  checkGateway,
   checkPayTypes,
   checkPublicUrl,
   checkStore,
