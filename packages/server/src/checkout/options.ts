@@ -55,7 +55,7 @@ export interface CheckoutOptions extends GatewayOptions {
   /** Cashier mounts: decides whether a request may use the routes (e.g. a staff session). */
   authorize?: (c: Context) => boolean | Promise<boolean>
   /**
-   * Default currency. Default `CNY` (seed 000: mainland-China wallets) only with the sandbox:
+   * Default currency. Default `CNY` (the 2017 document's mainland-China wallets) only with the sandbox:
    * with `live`/`test` the merchant must name it (HKD is the norm on QFPay's Hong Kong host).
    */
   currency?: string

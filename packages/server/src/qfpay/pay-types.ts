@@ -56,7 +56,7 @@ export interface PayTypeInfo {
   current: boolean
 }
 
-const SEED = 'seed 000 (2017-01): close for online, reversal for swipe-card'
+const SEED = 'QFPay /trade/v1 document (2017-01): close for online, reversal for swipe-card'
 const D26_CLOSE = 'sdk.qfapi.com 02-reversal.md (2026-02): close'
 const ALIPAY_BOTH =
   'sdk.qfapi.com 02-reversal-cancel.md (2025-08) and 02-reversal.md (2026-02): Alipay reversal'
@@ -69,7 +69,7 @@ type Row = Omit<PayTypeInfo, 'current' | 'seed' | 'available' | 'swipe'> &
 const HKD = ['HKD'] as const
 
 const rows: Row[] = [
-  // The seeds (seed 000 decides their cancel endpoint).
+  // The 2017 document's types (it decides their cancel endpoint).
   {
     code: '800151',
     name: 'Alipay pre-order',

@@ -48,13 +48,13 @@ export interface SandboxKnobs {
   responseSignature: ResponseSignScheme | 'none'
   /**
    * What the browser redirect after an Alipay web payment appends to the return URL: `seed`
-   * (default; seed 000's `syssn`, `out_trade_no`, `txamt`, `respcd`…) or `wallet` (only an
+   * (default; the 2017 document's `syssn`, `out_trade_no`, `txamt`, `respcd`…) or `wallet` (only an
    * `out_trade_no` that is QFPay's `syssn`, as Alipay's own redirect would carry: what QFPay
    * appends today is undocumented).
    */
   returnParams: 'seed' | 'wallet'
   /**
-   * Which endpoint cancels which order: `seed` (default; seed 000: close online, reverse
+   * Which endpoint cancels which order: `seed` (default; the 2017 document: close online, reverse
    * swipe-card) or `current` (sdk.qfapi.com 2026-02: reversal for 800101, 801501, 800201 and
    * 800108, close for 800008, 800208 and 801008; 1297 for the HK online types 801512 and 801514,
    * which the 2025-08 page says cannot be cancelled; `txdtm` must be the original one).

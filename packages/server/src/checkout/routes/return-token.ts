@@ -1,6 +1,6 @@
 /**
  * How `/return` finds the shopper's checkout. QFPay does not document what it (or the wallet)
- * appends to a `return_url`: seed 000 lists our `out_trade_no`, while today's Alipay flow hands
+ * appends to a `return_url`: QFPay's 2017 document lists our `out_trade_no`, while today's Alipay flow hands
  * the URL to Alipay, whose own `out_trade_no` is QFPay's `syssn`. So the checkout is found from
  * our own token, placed in the URL's path when the payment is created: the order's
  * `out_trade_no` (120 random bits, so unguessable). A `?out_trade_no=` of ours still works (a
