@@ -98,7 +98,7 @@ describe('notifies', () => {
     assert.equal((await b.get(body.id)).version, record.version)
     const reasons = (await b.store.listRejectedNotifies()).map((n) => n.reason).sort()
     assert.deepEqual(reasons, ['bad_signature', 'missing_signature'])
-    // A re-serialised body no longer verifies (qfpay-api.md §8.3): the raw bytes are what count.
+    // A re-serialised body no longer verifies: the raw bytes are what count.
     const valid = signNotifyForTest(fields, TEST_KEY)
     const reserialised = await postNotify(b, JSON.stringify(JSON.parse(valid.body)), {
       'Content-Type': 'application/json',

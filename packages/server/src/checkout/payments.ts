@@ -5,7 +5,8 @@
  * `transition`, so two processes (or a notify racing the reconciler) can never move one
  * payment twice; the in-process `KeyedLock` only keeps one process from racing itself.
  *
- * @see ../../../../../shared/design.md §3 (state machine) and §7 ("One payment per order")
+ * @see docs/architecture.md#the-checkout-state-machine
+ * @see docs/decisions.md#one-payment-per-order
  */
 import type { CheckoutStatus } from '../contract.ts'
 import type { QfpayClient } from '../qfpay/client.ts'
@@ -112,7 +113,6 @@ export class PaymentService {
     const notify = options.notify ? { notify: options.notify.input } : {}
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       const current = hint ?? (await this.store.get(id))
-      hint = undefined
       if (!current) return undefined
       if (current.status === status || !canTransition(current.status, status)) return current
       // A syssn the row already has must not be re-sent as a different one.

@@ -166,7 +166,7 @@ describe('qfpay-checkout', () => {
   it('lists its subcommands with --help, and refuses an unknown one with exit 2', async () => {
     const help = await runBin(['--help'], {})
     assert.equal(help.code, 0)
-    assert.match(help.out, /doctor +check a live set-up/)
+    assert.match(help.out, /doctor \[--public-url URL\].*\n +check a live set-up/)
     const unknown = await runBin(['nonsense'], {})
     assert.equal(unknown.code, 2)
     assert.match(unknown.out, /unknown command "nonsense"/)

@@ -7,8 +7,8 @@ import {
   SEED_PAY_TYPES,
 } from './pay-types.ts'
 
-describe('pay types (seed 000)', () => {
-  it('cancels seed online orders with close and seed swipe-card orders with reversal', () => {
+describe("pay types (the 2017 set and today's)", () => {
+  it('cancels 2017 online orders with close and 2017 swipe-card orders with reversal', () => {
     for (const code of ['800151', '800201'])
       assert.equal(payTypeInfo(code)?.cancelWith, 'close', code)
     for (const code of ['800108', '800208'])

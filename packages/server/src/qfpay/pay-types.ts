@@ -8,10 +8,12 @@
  * `wechat-pay-h5.md`, `02-reversal.md`; 2025-08: `02-reversal-cancel.md`).
  *
  * Close or reversal: the sources disagree (the 2025 page reverses WeChat CPM and closes WeChat
- * MPM; the 2026 page does the opposite; both reverse Alipay). Seed types keep the seed's rule
+ * MPM; the 2026 page does the opposite; both reverse Alipay). The 2017 types keep the 2017 rule
  * (close online, reverse swipe-card), current types follow the 2026 page; every type records
  * its source in `cancelSource`, and the checkout tries the other endpoint once when the gateway
  * calls the first one not applicable (`1104`).
+ *
+ * @see docs/qfpay-protocol.md#todays-gateway
  */
 
 /** The wallet that takes the money. `other` covers codes the project only knows as data. */
@@ -40,9 +42,9 @@ export interface PayTypeInfo {
   cancelWith: 'close' | 'reversal'
   /** Which document `cancelWith` follows. */
   cancelSource: string
-  /** `true` for the five pay types of the seeds. */
+  /** `true` for the five pay types of QFPay's 2017 document, the set this project started from. */
   seed: boolean
-  /** `false` when the gateway answers that the type cannot be used (800207 in the seed era). */
+  /** `false` when the gateway answers that the type cannot be used (800207: "temporarily not available" in 2017). */
   available: boolean
   /** `true` when `/payment` may carry `expired_time` (today's request-format table). */
   expiredTime: boolean
@@ -105,7 +107,7 @@ const rows: Row[] = [
     seed: true,
     expiredTime: true,
   },
-  // Seed 000 iii: needs a WeChat merchant account and an official account of the same company;
+  // QFPay 2017: needs a WeChat merchant account and an official account of the same company;
   // "temporarily not available" then. Today: JSAPI inside WeChat, needs the payer's sub_openid.
   {
     code: '800207',
@@ -270,12 +272,15 @@ export const CURRENT_ONLINE_PAY_TYPES: readonly string[] = currentTypes
   .filter((t) => t.available && (t.flow === 'qr' || t.flow === 'redirect'))
   .map((t) => t.code)
 
-/** The pay types of seed 000 that can take money (800207 is excluded: not available). */
+/** The 2017 pay types that can take money (800207 is excluded: not available). */
 export const SEED_PAY_TYPES: readonly string[] = seedTypes
   .filter((t) => t.available)
   .map((t) => t.code)
 
-/** The pay types enabled on the public checkout mount by default (design.md §7). */
+/**
+ * The pay types enabled on the public checkout mount by default.
+ * @see docs/decisions.md#the-2017-pay-types-and-what-is-enabled-by-default
+ */
 export const DEFAULT_ONLINE_PAY_TYPES: readonly string[] = ['800151', '800201']
 
 /** Looks a pay type up; `undefined` for a code the project does not know. */
