@@ -89,6 +89,17 @@ const suites = [
     needs: ['initdb'],
     postgres: true,
   },
+  // The same server suite again with the sandbox playing today's QFPay gateway (the test bed
+  // reads QFPAY_SANDBOX_PROFILE): month-window queries, the 2026 close/reversal rules,
+  // sorted-fields response signatures, per-pay-type payment rules.
+  {
+    name: 'server (current gateway profile)',
+    cwd: 'packages/server',
+    cmd: ['pnpm', 'run', 'test:current'],
+    counts: nodeTestCounts,
+    needs: ['initdb'],
+    postgres: true,
+  },
   // The widget suite once per engine: Chromium, Firefox ESR (headless, over WebDriver BiDi)
   // and WebKitGTK (MiniBrowser under Xvfb): most shoppers pay on an iPhone, where every
   // browser is WebKit. Each engine's counts are their own row of the summary.

@@ -18,6 +18,11 @@ export interface PayMethod {
   payType: string
   wallet: Wallet
   flow: PayFlow
+  /**
+   * `true` when the wallet's page must not be opened directly, only shown as a QR (AlipayHK web
+   * 801514: "does not support the native checkout page"). Absent means it may be.
+   */
+  qrOnly?: boolean
 }
 
 /** `GET {base}/config` */

@@ -22,6 +22,16 @@ describe('pay methods', () => {
     ['mode=redirect redirects on a desktop', [wechat, 'redirect', false], true],
     ['mode=qr never redirects', [{ ...alipay, flow: 'redirect' }, 'qr', true], false],
     ['a redirect-flow pay type redirects', [{ ...alipay, flow: 'redirect' }, 'auto', false], true],
+    [
+      'AlipayHK web (QR only) stays a QR code on a phone',
+      [{ ...alipay, payType: '801514', qrOnly: true }, 'auto', true],
+      false,
+    ],
+    [
+      'a QR-only type stays a QR code even with mode=redirect',
+      [{ ...alipay, payType: '801514', qrOnly: true }, 'redirect', true],
+      false,
+    ],
   ]
   for (const [name, args, expected] of cases)
     it(name, () => expect(wantsRedirect(...args)).to.equal(expected))

@@ -28,7 +28,8 @@ export function offeredMethods(
 
 /** QR on desktops; the wallet's page on phones, for redirect flows, or when asked. */
 export function wantsRedirect(method: PayMethod, mode: CheckoutMode, phone: boolean): boolean {
-  if (method.flow === 'code' || mode === 'qr') return false
+  // A QR-only type (AlipayHK web) never sends the browser to the wallet's page.
+  if (method.flow === 'code' || mode === 'qr' || method.qrOnly) return false
   if (mode === 'redirect' || method.flow === 'redirect') return true
   // A WeChat QR cannot be opened from a phone browser: it stays a QR "for another device".
   return phone && method.wallet !== 'wechat'

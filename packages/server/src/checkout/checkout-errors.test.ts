@@ -161,8 +161,6 @@ describe('bad input on the money routes', () => {
       'checkout_not_found'
     )
     await expectError(await checkout.request(`/checkouts/${unknown}`), 404, 'checkout_not_found')
-    await expectError(await checkout.request('/return?out_trade_no=P1'), 404, 'checkout_not_found')
-    await expectError(await checkout.request('/return'), 404, 'checkout_not_found')
     await expectError(await checkout.request('/nowhere'), 404, 'not_found')
   })
 

@@ -16,6 +16,8 @@ export interface CheckoutSettings {
   mode: 'public' | 'cashier'
   payTypes: string[]
   currency: string
+  /** `limit_pay` sent with every payment, if any. */
+  limitPay: 'no_credit' | undefined
   expiresInSeconds: number
   publicUrl: string | undefined
   returnPage: CheckoutOptions['returnPage']
@@ -87,6 +89,8 @@ export function resolveSettings(options: CheckoutOptions): CheckoutSettings {
       'Failed to create the checkout app: a cashier mount needs authorize(c), or anyone could charge a scanned code.'
     )
   }
+  if (options.limitPay !== undefined && options.limitPay !== 'no_credit')
+    throw new Error(`Failed to create the checkout app: limitPay must be 'no_credit' when given.`)
   const payTypes = options.payTypes ?? [...DEFAULT_ONLINE_PAY_TYPES]
   for (const code of payTypes) checkPayType(code, mode)
   const expiresInSeconds = options.expiresIn ?? DEFAULT_EXPIRES_IN_SECONDS
@@ -103,6 +107,7 @@ export function resolveSettings(options: CheckoutOptions): CheckoutSettings {
     mode,
     payTypes,
     currency: (options.currency ?? 'CNY').toUpperCase(),
+    limitPay: options.limitPay,
     expiresInSeconds,
     publicUrl: options.publicUrl?.replace(/\/+$/, ''),
     returnPage: options.returnPage,

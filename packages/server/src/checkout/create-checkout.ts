@@ -28,6 +28,7 @@ import { registerCreateRoute } from './routes/create.ts'
 import { registerEventsRoute } from './routes/events.ts'
 import { registerNotifyRoute } from './routes/notify.ts'
 import { registerReturnRoute } from './routes/return.ts'
+import { checkLiveChoices } from './live-choices.ts'
 import type { ServiceDeps } from './routes/service-deps.ts'
 import { registerStatusRoute } from './routes/status.ts'
 import { registerSecurity } from './security.ts'
@@ -99,6 +100,7 @@ export type CheckoutApp = Hono<CheckoutEnv> & {
 export function createCheckout(options: CheckoutOptions): CheckoutApp {
   const settings = resolveSettings(options)
   const gateway = resolveGatewayConfig(options)
+  checkLiveChoices(options, gateway)
   const logger = options.logger ? adaptLogger(options.logger) : consoleLogger
   const clock = options.clock ?? (() => new Date())
   const ownsStore = options.store === undefined
@@ -139,6 +141,8 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
     ...(gateway.mchid ? { mchid: gateway.mchid } : {}),
     baseUrl: local?.baseUrl ?? (gateway.baseUrl as string),
     signType: gateway.signType,
+    responseSignature: gateway.responseSignature,
+    logger,
     timeoutMs: options.gatewayTimeoutMs ?? DEFAULT_GATEWAY_TIMEOUT_MS,
     now: clock,
     // Looked up per call, so a fetch patched later (msw in a merchant's tests) is still used.

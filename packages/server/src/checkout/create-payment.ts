@@ -9,11 +9,14 @@
 import { randomHex } from './gateway-config.ts'
 import type { Context } from 'hono'
 import { isQfpayError } from '../qfpay/errors.ts'
-import { payTypeInfo } from '../qfpay/pay-types.ts'
+import { returnUrlFor } from './routes/return-token.ts'
+import { cleanGoodsName as goodsNameForGateway } from '../qfpay/goods-name.ts'
+import { formatTxdtm } from '../qfpay/txdtm.ts'
+import { allowsExpiredTime, payTypeInfo, type PayTypeInfo } from '../qfpay/pay-types.ts'
 import type { PaymentParams } from '../qfpay/types.ts'
 import type { CheckoutRecord } from '../store/store.ts'
 import { PAID_STATUSES } from '../store/transitions.ts'
-import { flowOf } from './context.ts'
+import { clientIpOf, flowOf } from './context.ts'
 import { CheckoutError } from './errors.ts'
 import { declineFailure } from './gateway-rows.ts'
 import type { PaymentService } from './payments.ts'
@@ -117,8 +120,8 @@ export async function createPayment(
     const record = result.checkout
     const settled = await svc.locks.run(record.id, () =>
       result.kind === 'created'
-        ? sendPayment(svc, record, input.authCode)
-        : resume(svc, record, input.authCode)
+        ? sendPayment(svc, record, input.authCode, c)
+        : resume(svc, record, input.authCode, c)
     )
     if (settled) return { checkout: settled, created: result.kind === 'created' }
     // `resume` closed a stale order: go round again for a fresh one.
@@ -168,7 +171,8 @@ async function closeOtherPending(
 async function resume(
   svc: PaymentService,
   stale: CheckoutRecord,
-  authCode: string | undefined
+  authCode: string | undefined,
+  c: Context
 ): Promise<CheckoutRecord | undefined> {
   let record = await svc.store.get(stale.id)
   if (!record) return undefined
@@ -176,13 +180,16 @@ async function resume(
   const swipe = payTypeInfo(record.payType)?.swipe ?? false
   if (record.payUrl || (swipe && record.syssn)) return record
   const observation = await svc.observe(record)
-  if (observation.kind === 'missing') return sendPayment(svc, record, authCode)
+  if (observation.kind === 'missing') return sendPayment(svc, record, authCode, c)
   record = await svc.apply(record, observation)
   if (record.status !== 'pending') return settledAnswer(record)
   if (swipe) return record
   // The gateway holds an order whose pay URL we lost; it cannot be shown again, so close it.
   const outcome = await svc.closeUpstream(record)
-  if (outcome === 'paid') return settledAnswer(await svc.apply(record, await svc.observe(record)))
+  if (outcome === 'paid') {
+    const observation = await svc.observe(record, { evidence: 'the close answered already paid' })
+    return settledAnswer(await svc.apply(record, observation))
+  }
   if (outcome === 'unknown')
     throw new CheckoutError(
       'gateway_timeout',
@@ -206,7 +213,8 @@ function settledAnswer(record: CheckoutRecord): CheckoutRecord | undefined {
 async function sendPayment(
   svc: PaymentService,
   record: CheckoutRecord,
-  authCode: string | undefined
+  authCode: string | undefined,
+  c: Context
 ): Promise<CheckoutRecord> {
   const info = payTypeInfo(record.payType)
   const swipe = info?.swipe ?? false
@@ -216,16 +224,30 @@ async function sendPayment(
     out_trade_no: record.outTradeNo,
     txamt: record.amount,
     txcurrcd: record.currency,
-    ...(record.goodsName ? { goods_name: record.goodsName } : {}),
-    ...(swipe
-      ? { auth_code: authCode ?? '' }
-      : { expired_time: Math.floor(expiresInSeconds / 60) }),
+    // The order's own time, the same on every resend: close/reversal send it back as the
+    // "original transaction time" today's docs ask for.
+    txdtm: formatTxdtm(new Date(record.createdAt)),
+    // Shown to the shopper as given; sent as today's docs allow (letters, digits, ≤ 20).
+    ...(goodsNameForGateway(record.goodsName)
+      ? { goods_name: goodsNameForGateway(record.goodsName) }
+      : {}),
+    ...(swipe ? { auth_code: authCode ?? '' } : {}),
+    // Only where today's docs allow it; elsewhere the gateway's own lifetime applies and the
+    // reconciler closes the order at our expiry (or, if it cannot, waits for the gateway's).
+    ...(allowsExpiredTime(record.payType)
+      ? { expired_time: Math.floor(expiresInSeconds / 60) }
+      : {}),
     // One notify and one return URL per appcode, configured at QFPay. They are only
     // sent when the merchant told us where this app lives; the gateway's configured ones win.
+    // The return URL carries our own token (the order's unguessable out_trade_no) in its path:
+    // what QFPay or the wallet appends to it is undocumented (see routes/return-token.ts).
     ...(publicUrl && !swipe
-      ? { notify_url: `${publicUrl}/notify`, return_url: `${publicUrl}/return` }
+      ? { notify_url: `${publicUrl}/notify`, return_url: returnUrlFor(publicUrl, record) }
       : {}),
   }
+  if (svc.settings.limitPay) params.limit_pay = svc.settings.limitPay
+  const extend = extendInfoFor(info, c, publicUrl)
+  if (extend) params.extend_info = extend
   let result
   try {
     result = await svc.client.payment(params)
@@ -320,4 +342,23 @@ function cleanGoodsName(name: string | undefined): string | undefined {
     .join('')
     .trim()
   return clean || undefined
+}
+
+/**
+ * WeChat H5 (800212) needs `extend_info` with `scene_info.h5_info` (the shop's mobile site) and
+ * `spbill_create_ip` (the shopper's IP), sdk.qfapi.com `wechat-pay-h5.md` (2026-02).
+ */
+function extendInfoFor(
+  info: PayTypeInfo | undefined,
+  c: Context,
+  publicUrl: string | undefined
+): Record<string, unknown> | undefined {
+  const needs = info?.requires ?? []
+  if (!needs.includes('scene_info') && !needs.includes('spbill_create_ip')) return undefined
+  const site = publicUrl ?? c.req.header('origin') ?? new URL(c.req.url).origin
+  const url = new URL(site)
+  return {
+    scene_info: { h5_info: { type: 'Wap', wap_url: url.origin, wap_name: url.hostname } },
+    spbill_create_ip: clientIpOf(c),
+  }
 }

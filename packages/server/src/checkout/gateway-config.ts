@@ -8,6 +8,8 @@
  * alias of `local`. QFPay's own
  * card-only sandbox host is never used.
  */
+import { regionBaseUrl, regionByName, regionNames, type QfpayRegionName } from '../qfpay/regions.ts'
+import type { ResponseSignatureMode } from '../qfpay/response-signature.ts'
 import type { SignType } from '../qfpay/sign.ts'
 
 /** The three environments. */
@@ -22,6 +24,16 @@ export interface GatewayOptions {
   /** A gateway base URL; for `local`, a standalone sandbox's URL. */
   baseUrl?: string
   signType?: SignType
+  /**
+   * The country or region of the merchant's credentials, for `live`/`test` (`hk` default; `cn`
+   * or `mainland`, `sg`, `th`, `jp`, `ae`, `id`, `eu`). Env `QFPAY_REGION`.
+   */
+  region?: string
+  /**
+   * Response signature checks: `verify` (default: a mismatch is logged once and the call goes
+   * on), `require`, or `off`. Env `QFPAY_RESPONSE_SIGNATURE`.
+   */
+  responseSignature?: ResponseSignatureMode
 }
 
 /** The settled configuration. `key` is a secret: never log or return this object. */
@@ -33,15 +45,15 @@ export interface GatewayConfig {
   /** `undefined` for `local` without a URL: the app starts an in-process sandbox. */
   baseUrl: string | undefined
   signType: SignType
+  /** The region whose hosts `live`/`test` use. */
+  region: QfpayRegionName
+  responseSignature: ResponseSignatureMode
   /** `true` when `local` made up its own credentials. */
   generatedCredentials: boolean
 }
 
 /** Environment variables, as `process.env` holds them. */
 export type EnvSource = Readonly<Record<string, string | undefined>>
-
-const LIVE_BASE_URL = 'https://openapi-hk.qfapi.com'
-const TEST_BASE_URL = 'https://test-openapi-hk.qfapi.com'
 
 /**
  * Every published QFPay key is 32 hex characters. A key of another shape is
@@ -68,6 +80,10 @@ export function resolveGatewayConfig(
   const mchid = nonEmpty(options.mchid ?? env['QFPAY_MCHID'])
   const baseUrl = nonEmpty(options.baseUrl ?? env['QFPAY_BASE_URL'])
   const signType = readSignType(options.signType ?? env['QFPAY_SIGN_TYPE'])
+  const region = readRegion(options.region ?? env['QFPAY_REGION'])
+  const responseSignature = readResponseSignature(
+    options.responseSignature ?? env['QFPAY_RESPONSE_SIGNATURE']
+  )
 
   if (environment === 'local' && appcode === undefined && key === undefined) {
     return {
@@ -77,6 +93,8 @@ export function resolveGatewayConfig(
       mchid,
       baseUrl,
       signType,
+      region,
+      responseSignature,
       generatedCredentials: true,
     }
   }
@@ -87,10 +105,10 @@ export function resolveGatewayConfig(
     appcode: appcode!.trim(),
     key: key!,
     mchid,
-    baseUrl:
-      baseUrl ??
-      (environment === 'live' ? LIVE_BASE_URL : environment === 'test' ? TEST_BASE_URL : undefined),
+    baseUrl: baseUrl ?? (environment === 'local' ? undefined : hostOf(region, environment)),
     signType,
+    region,
+    responseSignature,
     generatedCredentials: false,
   }
 }
@@ -109,6 +127,31 @@ function readSignType(value: string | undefined): SignType {
   if (v === undefined || v === '' || v === 'MD5') return 'MD5'
   if (v === 'SHA256' || v === 'SHA-256') return 'SHA256'
   throw new Error('Failed to configure QFPay: the sign type must be MD5 or SHA256.')
+}
+
+function readRegion(value: string | undefined): QfpayRegionName {
+  if (value === undefined || value.trim() === '') return 'hk'
+  const region = regionByName(value)
+  if (region === undefined)
+    throw new Error(
+      `Failed to configure QFPay: QFPAY_REGION must be one of ${regionNames()} (or a country name such as mainland), not "${value}".`
+    )
+  return region
+}
+
+function hostOf(region: QfpayRegionName, environment: 'live' | 'test'): string {
+  const host = regionBaseUrl(region, environment)
+  if ('url' in host) return host.url
+  throw new Error(`Failed to configure QFPay: ${host.error} (QFPAY_BASE_URL).`)
+}
+
+function readResponseSignature(value: string | undefined): ResponseSignatureMode {
+  const v = value?.trim().toLowerCase()
+  if (v === undefined || v === '') return 'verify'
+  if (v === 'verify' || v === 'require' || v === 'off') return v
+  throw new Error(
+    `Failed to configure QFPay: the response signature check must be verify, require or off, not "${value}".`
+  )
 }
 
 function checkAppcode(appcode: string | undefined, environment: QfpayEnvironment): void {

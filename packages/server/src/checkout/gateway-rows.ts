@@ -24,6 +24,23 @@ export type PaymentObservation =
   | { kind: 'failed'; syssn: string | undefined; failure: CheckoutFailure }
   | { kind: 'missing' }
 
+/**
+ * The `cancel` flag of a payment row or notify, by value (sdk.qfapi.com, 2025-08 and 2026-02):
+ * `0` none, `1` swipe-card reversed or refunded, `2` MPM cancelled, `3` refunded, `4` Alipay
+ * pre-authorisation finished, `5` partially refunded. QFPay's 2017 FAQ read `2` as "refund
+ * succeeded" on the original; both readings mean the money went back, so `1` and `2` on a paid
+ * row end the checkout `cancelled`, `2` on an unpaid one means closed, and `3`–`5` keep it paid
+ * (refunds are booked by the refund flow, not from this flag).
+ */
+export const CANCEL_FLAGS: Readonly<Record<string, string>> = Object.freeze({
+  '0': 'not cancelled',
+  '1': 'swipe-card payment reversed or refunded',
+  '2': 'MPM order cancelled',
+  '3': 'refunded',
+  '4': 'Alipay pre-authorisation finished',
+  '5': 'partially refunded',
+})
+
 /** Row codes that mean "closed or expired upstream" rather than "declined". */
 const CLOSED_CODES = new Set(['1142', '1181', '1263', '1264'])
 
@@ -48,10 +65,10 @@ export function observePayment(row: QueryRow | undefined): PaymentObservation {
       kind: 'paid',
       syssn,
       paidAt: gatewayTime(row.paydtm) ?? gatewayTime(row.sysdtm),
-      reversed: row.cancel === '1',
+      reversed: row.cancel === '1' || row.cancel === '2',
     }
   }
-  if (CLOSED_CODES.has(respcd)) return { kind: 'closed', syssn }
+  if (CLOSED_CODES.has(respcd) || row.cancel === '2') return { kind: 'closed', syssn }
   if (respcd === '' || describeRespcd(respcd).class === 'pending') return { kind: 'pending', syssn }
   return { kind: 'failed', syssn, failure: declineFailure(respcd) }
 }

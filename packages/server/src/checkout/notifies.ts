@@ -111,7 +111,11 @@ export class NotifyHandler {
     if (settings.confirmNotifies) {
       let observation
       try {
-        observation = await this.#svc.observe(record)
+        // The notify's syssn is signed: ask by it, so the order is found whatever month it is.
+        observation = await this.#svc.observe(record, {
+          syssn: n.syssn,
+          evidence: 'a verified payment notify',
+        })
       } catch (error) {
         if (!isQfpayError(error)) throw error
         // Not acknowledged: QFPay retries, and the reconciler queries meanwhile.
@@ -149,7 +153,7 @@ export class NotifyHandler {
   }
 
   async #refund(n: RefundNotify, rawBody: string): Promise<NotifyAnswer> {
-    const { store, settings, client, logger } = this.#svc
+    const { store, settings, logger } = this.#svc
     const base = {
       rawBody,
       notifyType: 'refund',
@@ -171,10 +175,9 @@ export class NotifyHandler {
       return { ack: true }
     if (settings.confirmNotifies) {
       try {
-        const rows = (await client.query({ out_trade_no: refund.outTradeNo, page_size: 1 })).rows
-        const row = rows.find(
-          (r) => r.out_trade_no === refund.outTradeNo && r.order_type !== 'payment'
-        )
+        // By the refund's own number, inside a window around its creation; not by the notify's
+        // syssn, whose meaning on refund notifies no current doc states.
+        const row = await this.#refunds.queryRefund(refund)
         if (row?.respcd !== '0000') {
           await this.#reject({ ...withId, reason: 'not_confirmed_by_query' })
           return { ack: false, status: 503, reason: 'not_confirmed_by_query' }

@@ -41,7 +41,11 @@ export interface CheckoutOptions extends GatewayOptions {
   onPaid?: CheckoutHook
   /** Runs once per status change. */
   onStatus?: CheckoutHook
-  /** Enabled pay types, in display order. Default: 800151, 800201 (Alipay, WeChat Pay). */
+  /**
+   * Enabled pay types, in display order. Default: 800151, 800201 (the 2017 document's), only with the
+   * sandbox: with `live`/`test` the merchant must list today's codes (e.g. 801514, 801512,
+   * 800201, 800212 in Hong Kong).
+   */
   payTypes?: string[]
   /**
    * `public` (default) serves shoppers' browsers and refuses swipe-card pay types; `cashier`
@@ -52,8 +56,13 @@ export interface CheckoutOptions extends GatewayOptions {
   mode?: 'public' | 'cashier'
   /** Cashier mounts: decides whether a request may use the routes (e.g. a staff session). */
   authorize?: (c: Context) => boolean | Promise<boolean>
-  /** Default currency. Default `CNY` (the 2017 gateway served mainland-China wallets). */
+  /**
+   * Default currency. Default `CNY` (the 2017 document's mainland-China wallets) only with the sandbox:
+   * with `live`/`test` the merchant must name it (HKD is the norm on QFPay's Hong Kong host).
+   */
   currency?: string
+  /** `no_credit` forbids credit cards (QFPay: mainland-China wallets). Sent with every payment. */
+  limitPay?: 'no_credit'
   /** How long a QR or pay URL stays valid, in seconds. Default 900; QFPay allows 5–120 minutes. */
   expiresIn?: number
   /**

@@ -11,7 +11,6 @@
 import type { CheckoutStatus } from '../contract.ts'
 import type { QfpayClient } from '../qfpay/client.ts'
 import { isQfpayError } from '../qfpay/errors.ts'
-import { payTypeInfo } from '../qfpay/pay-types.ts'
 import type { QueryRow } from '../qfpay/types.ts'
 import {
   canTransition,
@@ -26,10 +25,12 @@ import type { CheckoutSettings } from './context.ts'
 import { CheckoutError } from './errors.ts'
 import { observePayment, paymentRowsByOutTradeNo, type PaymentObservation } from './gateway-rows.ts'
 import { KeyedLock } from './keyed-lock.ts'
+import { type CloseOutcome, UNCLOSABLE_GIVE_UP_MS, UpstreamCloser } from './close-upstream.ts'
 import type { Logger } from './logger.ts'
+import { planQueries, WIDE_WINDOW_MARGIN_MS, WINDOW_MARGIN_MS } from './query-window.ts'
 
-/** QFPay's `/query` takes at most 100 ids per call (`page_size` max 100). */
-export const MAX_QUERY_BATCH = 100
+export { MAX_QUERY_BATCH } from './query-window.ts'
+export { CLOSE_RETRY_MS, type CloseOutcome, UNCLOSABLE_GIVE_UP_MS } from './close-upstream.ts'
 
 /** Compare-and-set retries before giving up on a row that keeps moving under us. */
 const CAS_ATTEMPTS = 8
@@ -58,9 +59,6 @@ export interface NotifyCarrier {
   result?: RecordNotifyResult
 }
 
-/** What closing an order upstream achieved. */
-export type CloseOutcome = 'closed' | 'paid' | 'missing' | 'unknown'
-
 /** The shared transitions (see the file comment). */
 export class PaymentService {
   readonly store: Store
@@ -80,6 +78,7 @@ export class PaymentService {
     this.clock = options.clock
     this.logger = options.logger
     this.hooks = options.hooks
+    this.#closer = new UpstreamCloser(this.client, this.clock, this.logger)
   }
 
   now(): string {
@@ -150,20 +149,55 @@ export class PaymentService {
     throw new Error(`Failed to update checkout ${id}: it kept changing.`)
   }
 
-  /** Queries payments by `out_trade_no` in batches of at most 100; rows by `out_trade_no`. */
-  async queryPayments(records: readonly CheckoutRecord[]): Promise<Map<string, QueryRow>> {
+  /**
+   * Queries payments: by `syssn` where known, by `out_trade_no` otherwise, always inside a window
+   * around each order's creation (query-window.ts: today's gateway searches only the current
+   * month without one). Rows by `out_trade_no`.
+   */
+  async queryPayments(
+    records: readonly Pick<CheckoutRecord, 'outTradeNo' | 'syssn' | 'createdAt'>[],
+    margin = WINDOW_MARGIN_MS
+  ): Promise<Map<string, QueryRow>> {
     const rows = new Map<string, QueryRow>()
-    for (let i = 0; i < records.length; i += MAX_QUERY_BATCH) {
-      const batch = records.slice(i, i + MAX_QUERY_BATCH).map((r) => r.outTradeNo)
-      const result = await this.client.query({ out_trade_no: batch, page_size: batch.length })
+    for (const plan of planQueries(records, margin)) {
+      const { by, ids, start_time, end_time } = plan
+      const result = await this.client.query({
+        [by]: ids,
+        start_time,
+        end_time,
+        page_size: ids.length,
+      })
       for (const [no, row] of paymentRowsByOutTradeNo(result.rows)) rows.set(no, row)
     }
     return rows
   }
 
-  /** What the gateway says about one payment now (throws on gateway faults). */
-  async observe(record: CheckoutRecord): Promise<PaymentObservation> {
-    return observePayment((await this.queryPayments([record])).get(record.outTradeNo))
+  /**
+   * What the gateway says about one payment now (throws on gateway faults). `paid` is evidence
+   * that the gateway took the money (a verified notify's `syssn`, or a close refused as "already
+   * paid"): the query asks by that `syssn`, and when even so nothing is found, the contradiction
+   * is logged at error level and the query is tried again over a wider window.
+   */
+  async observe(
+    record: CheckoutRecord,
+    paid?: { syssn?: string | undefined; evidence: string }
+  ): Promise<PaymentObservation> {
+    const lookup = { ...record, syssn: record.syssn ?? paid?.syssn }
+    const first = observePayment((await this.queryPayments([lookup])).get(record.outTradeNo))
+    if (first.kind !== 'missing' || !paid) return first
+    this.logger.error('paid upstream but not found by /query; querying again over a wider window', {
+      checkoutId: record.id,
+      outTradeNo: record.outTradeNo,
+      evidence: paid.evidence,
+    })
+    const wide = await this.queryPayments([{ ...record, syssn: undefined }], WIDE_WINDOW_MARGIN_MS)
+    const second = observePayment(wide.get(record.outTradeNo))
+    if (second.kind === 'missing')
+      this.logger.error('paid upstream but still not found by /query; the reconciler will retry', {
+        checkoutId: record.id,
+        outTradeNo: record.outTradeNo,
+      })
+    return second
   }
 
   /**
@@ -257,57 +291,22 @@ export class PaymentService {
     }
   }
 
-  /**
-   * Closes an order at the gateway with the endpoint its pay type needs (`/close` for online
-   * pay types, `/reversal` for swipe-card ones). Faults other than a lost answer throw.
-   * @see docs/decisions.md#close-online-orders-reverse-swipe-card-ones
-   */
-  async closeUpstream(record: CheckoutRecord): Promise<CloseOutcome> {
-    const endpoint = payTypeInfo(record.payType)?.cancelWith ?? 'close'
-    const params = {
-      out_trade_no: record.outTradeNo,
-      txamt: record.amount,
-      ...(record.syssn ? { syssn: record.syssn } : {}),
-    }
-    let result
-    try {
-      result = await this.client[endpoint](params)
-    } catch (error) {
-      if (
-        isQfpayError(error, 'qfpay_timeout') ||
-        isQfpayError(error, 'qfpay_connection_error') ||
-        isQfpayError(error, 'qfpay_response_error')
-      ) {
-        this.logger.warn(`failed to ${endpoint} order; will try again`, {
-          checkoutId: record.id,
-          error: error.code,
-        })
-        return 'unknown'
-      }
-      throw error
-    }
-    if (result.outcome === 'ok') return 'closed'
-    if (result.outcome === 'pending') return 'unknown'
-    switch (result.respcd) {
-      case '1260': // already paid
-      case '1262': // refunded (so it was paid)
-      case '1125':
-        return 'paid'
-      case '1142':
-      case '1181':
-      case '1263':
-      case '1264':
-        return 'closed'
-      case '1136':
-      case '1268':
-        return 'missing'
-      default:
-        this.logger.warn(`gateway refused to ${endpoint} order`, {
-          checkoutId: record.id,
-          respcd: result.respcd,
-        })
-        return 'unknown'
-    }
+  /** Closes orders upstream and remembers refusals (close-upstream.ts). */
+  readonly #closer: UpstreamCloser
+
+  /** Closes an order at the gateway (see `UpstreamCloser.close`). */
+  closeUpstream(record: CheckoutRecord): Promise<CloseOutcome> {
+    return this.#closer.close(record)
+  }
+
+  /** The refused close still in force for a checkout, if any. */
+  closeHeld(id: string): CloseOutcome | undefined {
+    return this.#closer.held(id)
+  }
+
+  /** Forgets a checkout's refused close once it has ended. */
+  forgetClose(id: string): void {
+    this.#closer.forget(id)
   }
 
   /**
@@ -332,21 +331,41 @@ export class PaymentService {
   ): Promise<CheckoutRecord | undefined> {
     let record = await this.store.get(id)
     if (!record || record.status !== 'pending') return record
+    // A close that just went unconfirmed is not re-sent, and not re-queried, on every click.
+    if (!quiet && this.closeHeld(id) === 'unknown') throw closeUnconfirmed()
     record = await this.apply(record, seen ?? (await this.observe(record)))
     if (record.status !== 'pending') return record
     const outcome = await this.closeUpstream(record)
-    if (outcome === 'paid') return this.apply(record, await this.observe(record))
+    if (outcome === 'unsupported') {
+      // The shopper asked to stop: the checkout ends here (the order expires upstream, and a
+      // late payment still arrives by notify). At expiry it stays pending, queried slowly,
+      // until the gateway shows it closed, or for a day at most.
+      const end = Date.parse(record.expiresAt) + UNCLOSABLE_GIVE_UP_MS
+      if (status === 'expired' && this.clock().getTime() < end) return record
+      this.forgetClose(id)
+      return this.transitionTo(id, status, { upstreamClosed: false, nextCheckAt: null })
+    }
+    if (outcome === 'paid')
+      return this.apply(
+        record,
+        await this.observe(record, { evidence: 'the close answered already paid' })
+      )
     if (outcome === 'unknown') {
       if (quiet) return record
-      throw new CheckoutError(
-        'gateway_timeout',
-        504,
-        'Failed to cancel the checkout: the gateway did not confirm the close. Try again.'
-      )
+      throw closeUnconfirmed()
     }
+    this.forgetClose(id)
     return this.transitionTo(id, status, {
       upstreamClosed: outcome === 'closed',
       nextCheckAt: null,
     })
   }
+}
+
+function closeUnconfirmed(): CheckoutError {
+  return new CheckoutError(
+    'gateway_timeout',
+    504,
+    'Failed to cancel the checkout: the gateway did not confirm the close. Try again.'
+  )
 }

@@ -18,7 +18,7 @@ import { payTypeInfo } from '../qfpay/pay-types.ts'
 import type { CheckoutPatch, CheckoutRecord } from '../store/store.ts'
 import { observePayment } from './gateway-rows.ts'
 import { MAX_QUERY_BATCH, type PaymentService } from './payments.ts'
-import { FAULT_DELAY_MS, nextCheckAt } from './schedule.ts'
+import { faultCheckAt, nextCheckAt } from './schedule.ts'
 
 /** Reconciler settings (CheckoutOptions.reconciler). */
 export interface ReconcilerOptions {
@@ -176,12 +176,11 @@ export class Reconciler {
         for (const record of due) await this.#release(record).catch(() => undefined)
         throw error
       }
-      svc.logger.warn('reconciler query failed; will try again', {
+      svc.logger.warn('reconciler query failed; will try again with backoff', {
         error: error.code,
         checkouts: due.length,
       })
-      const later = new Date(now.getTime() + FAULT_DELAY_MS).toISOString()
-      for (const record of due) await this.#release(record, { nextCheckAt: later })
+      for (const record of due) await this.#backOff(record, now)
       return
     }
     report.checked += due.length
@@ -201,11 +200,22 @@ export class Reconciler {
         if (after.status !== record.status) report.changed++
         if (after.status === 'expired' && record.status !== 'expired') report.expired++
         if (after.status === 'pending') await this.#reschedule(after, now)
+        else svc.forgetClose(after.id)
       } catch (error) {
-        // A store fault (say, a database restart) on one row: give its lease back if we still
-        // can, go on with the others, and report the pass as failed at the end.
+        if (isQfpayError(error)) {
+          // The gateway refused or lost a call for this one: try it again later, never at once.
+          svc.logger.warn('reconciler call failed; will try again with backoff', {
+            checkoutId: record.id,
+            error: error.code,
+          })
+          await this.#backOff(record, now).catch(() => undefined)
+          continue
+        }
+        // A store fault (say, a database restart) on one row: give its lease back (not due
+        // again before a fault delay) if we still can, go on with the others, and report the
+        // pass as failed at the end.
         fault ??= error
-        await this.#release(record).catch(() => undefined)
+        await this.#backOff(record, now).catch(() => undefined)
       }
     }
     if (fault !== undefined) throw fault
@@ -217,6 +227,15 @@ export class Reconciler {
     await this.#release(record, {
       checkAttempts: attempts,
       nextCheckAt: nextCheckAt(now, attempts, swipe, record.expiresAt, this.#graceMs),
+    })
+  }
+
+  /** Reschedules after a fault: exponential backoff on the checkout's own attempt count. */
+  async #backOff(record: CheckoutRecord, now: Date): Promise<void> {
+    const attempts = record.checkAttempts + 1
+    await this.#release(record, {
+      checkAttempts: attempts,
+      nextCheckAt: faultCheckAt(now, attempts),
     })
   }
 

@@ -13,6 +13,7 @@ import { newOutTradeNo } from './create-payment.ts'
 import { CheckoutError } from './errors.ts'
 import { KeyedLock } from './keyed-lock.ts'
 import type { PaymentService } from './payments.ts'
+import { planQueries } from './query-window.ts'
 
 /** What `merchant.refund` answers. */
 export interface RefundOutcome {
@@ -176,7 +177,7 @@ export class Refunds {
     const settled: RefundRecord[] = []
     const checkout = await store.get(checkoutId)
     for (const refund of open) {
-      const row = await this.#queryRefund(refund)
+      const row = await this.queryRefund(refund)
       let after: RefundRecord | undefined
       if (!row)
         after = resend && checkout?.syssn ? await this.#send(refund, checkout.syssn) : refund
@@ -189,8 +190,19 @@ export class Refunds {
     return settled
   }
 
-  async #queryRefund(refund: RefundRecord): Promise<QueryRow | undefined> {
-    const result = await this.#svc.client.query({ out_trade_no: refund.outTradeNo, page_size: 1 })
+  /**
+   * The gateway's row for one refund: by its `syssn` when known, inside a window around its
+   * creation (query-window.ts), so a refund made late on the last day of a month still settles.
+   */
+  async queryRefund(refund: RefundRecord): Promise<QueryRow | undefined> {
+    const [plan] = planQueries([refund])
+    if (!plan) return undefined
+    const result = await this.#svc.client.query({
+      [plan.by]: plan.ids,
+      start_time: plan.start_time,
+      end_time: plan.end_time,
+      page_size: 1,
+    })
     return result.rows.find(
       (r) =>
         r.out_trade_no === refund.outTradeNo &&

@@ -157,12 +157,12 @@ export function authorizeCashier(settings: CheckoutSettings): MiddlewareHandler<
  *
  * | path | middleware, in order |
  * |---|---|
- * | `/config`, `/checkouts/*`, `/notify`, `/return` | `setSecureHeaders` |
+ * | `/config`, `/checkouts/*`, `/notify`, `/return`, `/return/*` | `setSecureHeaders` |
  * | `/config`, `/checkouts/*` (which matches `/checkouts` too) | `allowOrigins` → `checkOrigin` → `authorizeCashier` |
  * | `POST /checkouts` | `limitCreations` → `limitBody` → `requireJson()` |
  * | `POST /checkouts/:id/cancel` | `limitBody` → `requireJson({ bodyOptional: true })` |
  * | `POST /notify` | `limitBody` (at least 64 KiB) |
- * | `GET /return` | nothing more |
+ * | `GET /return`, `GET /return/:token` | nothing more |
  *
  * The create route still validates its body with `validCreateCheckoutBody` (validation.ts).
  *
@@ -179,7 +179,8 @@ export function registerSecurity(
   const { settings } = deps
   // Only on the checkout's own routes: the in-process sandbox's phone page, mounted beside them
   // in local mode, is HTML and must not get an API's `default-src 'none'`.
-  for (const path of [...BROWSER_PATHS, '/notify', '/return']) app.use(path, setSecureHeaders())
+  for (const path of [...BROWSER_PATHS, '/notify', '/return', '/return/*'])
+    app.use(path, setSecureHeaders())
   const browser = [allowOrigins(settings), checkOrigin(settings), authorizeCashier(settings)]
   for (const path of BROWSER_PATHS) app.use(path, ...browser)
   app.on('POST', '/checkouts', limitCreations(settings), limitBody(settings), requireJson())

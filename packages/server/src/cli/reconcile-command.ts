@@ -85,6 +85,10 @@ async function openFromEnvironment(): Promise<CheckoutApp> {
   return createCheckout({
     // Never asked: the command creates no checkouts.
     resolveOrder: () => undefined,
+    // Never used either, for the same reason; stated because live/test refuse to start on the
+    // 2017 defaults (checkout/live-choices.ts).
+    payTypes: ['800201'],
+    currency: 'HKD',
     // Placeholders so a fix queues both hooks' outbox entries; this process never starts the
     // outbox worker, so your server (which has the real hooks) delivers them.
     onPaid: () => undefined,

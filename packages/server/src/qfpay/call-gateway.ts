@@ -13,9 +13,11 @@
  * taken the payment or refund; sending it again could at best collide with the first one and at
  * worst act twice, so the caller gets a `QfpayResponseError` and must query first.
  *
- * A response `X-QF-SIGN` (MD5 over the raw body + key, QFPay's 2018 form) is verified when
- * present and never required: the 2026 docs describe a different response signature and no
- * current example shows one (docs/qfpay-protocol.md#response-signatures).
+ * A response `X-QF-SIGN` is checked against every scheme QFPay's sources describe (MD5 or
+ * SHA-256, over the raw body or the sorted fields; response-signature.ts), honouring the answer's
+ * `X-QF-SIGNTYPE`. What a mismatch does is the `responseSignature` mode: `verify` (default)
+ * reports it once through `onSignatureMismatch` and uses the answer; `require` refuses it, and
+ * an unsigned answer too; `off` does not look.
  */
 import {
   endpointAction,
@@ -28,8 +30,13 @@ import {
 } from './errors.ts'
 import type { Endpoint, FormFields } from './form-params.ts'
 import { parseEnvelope } from './parse-response.ts'
-import { describeRespcd } from './respcd.ts'
-import { sign, verifyBodySignature, type SignType } from './sign.ts'
+import { describeRespcd, isCancelUnsupported } from './respcd.ts'
+import {
+  checkResponseSignature,
+  type ResponseSignatureMode,
+  type ResponseSignScheme,
+} from './response-signature.ts'
+import { sign, type SignType } from './sign.ts'
 import type { QfpayEnvelope } from './types.ts'
 
 /** Everything a call needs; built once by `createQfpayClient`. */
@@ -44,12 +51,28 @@ export interface GatewayConfig {
   fetch: typeof globalThis.fetch
   sleep: (ms: number, signal: AbortSignal) => Promise<void>
   random: () => number
+  /** What a response signature must be (see the file comment). */
+  responseSignature: ResponseSignatureMode
+  /** Told about an answer whose signature matched no scheme tried (`verify` mode). */
+  onSignatureMismatch: (mismatch: SignatureMismatch) => void
 }
+
+/** An answer whose `X-QF-SIGN` matched none of the schemes tried. Never holds the key. */
+export interface SignatureMismatch {
+  endpoint: Endpoint
+  tried: readonly ResponseSignScheme[]
+  signType: string | null
+}
+
+/** How an answer's signature turned out: `mismatch` only reaches a caller in `verify` mode. */
+export type AnswerSignature = 'verified' | 'absent' | 'mismatch' | 'unchecked'
 
 /** A QFPay answer that parsed: any respcd (the client decides what to throw). */
 export interface GatewayAnswer {
   envelope: QfpayEnvelope
-  signature: 'verified' | 'absent'
+  signature: AnswerSignature
+  /** The scheme that verified, when one did. */
+  signatureScheme?: ResponseSignScheme
   attempts: number
 }
 
@@ -74,7 +97,13 @@ const NOT_SENT_CODES = new Set([
 ])
 
 type Attempt =
-  | { kind: 'answer'; status: number; bytes: Uint8Array; signatureHeader: string | null }
+  | {
+      kind: 'answer'
+      status: number
+      bytes: Uint8Array
+      signatureHeader: string | null
+      signTypeHeader: string | null
+    }
   | { kind: 'failed'; error: unknown; sent: boolean }
   | { kind: 'timeout'; total: boolean }
 
@@ -130,11 +159,15 @@ export async function callGateway(
           )
         }
       } else {
-        const answer = readAnswer(result, endpoint, config.key)
+        const answer = readAnswer(result, endpoint, config)
         if (answer instanceof Error) {
           const retry = !last && (result.status === 429 || (!write && result.status >= 500))
           if (!retry) throw answer
-        } else if (describeRespcd(answer.envelope.respcd).class !== 'retryable' || last) {
+        } else if (
+          describeRespcd(answer.envelope.respcd).class !== 'retryable' ||
+          isCancelUnsupported(endpoint, answer.envelope.respcd) ||
+          last
+        ) {
           return { ...answer, attempts: attempt }
         }
       }
@@ -172,6 +205,7 @@ async function attemptOnce(
       status: response.status,
       bytes,
       signatureHeader: response.headers.get('X-QF-SIGN'),
+      signTypeHeader: response.headers.get('X-QF-SIGNTYPE'),
     }
   } catch (error) {
     if (attempt.signal.aborted) return { kind: 'timeout', total: totalSignal.aborted }
@@ -186,24 +220,32 @@ async function attemptOnce(
 function readAnswer(
   result: Extract<Attempt, { kind: 'answer' }>,
   endpoint: Endpoint,
-  key: string
+  config: GatewayConfig
 ): Omit<GatewayAnswer, 'attempts'> | QfpayResponseError {
   const text = new TextDecoder().decode(result.bytes)
   if (result.status < 200 || result.status > 299)
     return notAnAnswer({ endpoint, status: result.status, text })
-  if (
-    result.signatureHeader !== null &&
-    !verifyBodySignature(result.bytes, key, result.signatureHeader)
-  ) {
-    const cause = new QfpaySignatureError('Failed to verify response: signature mismatch.', {
-      header: result.signatureHeader,
+  const check =
+    config.responseSignature === 'off'
+      ? ({ state: 'unchecked' } as const)
+      : checkResponseSignature(
+          result.bytes,
+          config.key,
+          result.signatureHeader,
+          result.signTypeHeader
+        )
+  const unknown = isWriteEndpoint(endpoint) ? ' The outcome is unknown: query by out_trade_no.' : ''
+  if (config.responseSignature === 'require' && check.state !== 'verified') {
+    const why =
+      check.state === 'absent'
+        ? 'carries no X-QF-SIGN (responseSignature is "require")'
+        : `'s X-QF-SIGN does not match its body under any scheme tried (${check.state === 'mismatch' ? check.tried.join(', ') : ''}): wrong key, altered on the way, or another scheme`
+    const cause = new QfpaySignatureError(`Failed to verify response: signature ${check.state}.`, {
+      header: result.signatureHeader ?? '',
       body: text,
     })
-    const unknown = isWriteEndpoint(endpoint)
-      ? ' The outcome is unknown: query by out_trade_no.'
-      : ''
     return new QfpayResponseError(
-      `Failed to ${endpointAction(endpoint)}: the answer's X-QF-SIGN does not match its body (wrong key, or altered on the way).${unknown}`,
+      `Failed to ${endpointAction(endpoint)}: the answer${why}.${unknown}`,
       { status: result.status, body: text, endpoint },
       { cause }
     )
@@ -216,7 +258,13 @@ function readAnswer(
   }
   const envelope = parseEnvelope(json)
   if (envelope === undefined) return notAnAnswer({ endpoint, status: result.status, text, json })
-  return { envelope, signature: result.signatureHeader === null ? 'absent' : 'verified' }
+  if (check.state === 'mismatch')
+    config.onSignatureMismatch({ endpoint, tried: check.tried, signType: check.signType })
+  return {
+    envelope,
+    signature: check.state,
+    ...(check.state === 'verified' ? { signatureScheme: check.scheme } : {}),
+  }
 }
 
 /**

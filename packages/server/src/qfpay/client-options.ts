@@ -5,6 +5,8 @@
  * @see docs/qfpay-protocol.md#environments (QFPay's card-only sandbox host is not used)
  */
 import { defaultSleep, type GatewayConfig } from './call-gateway.ts'
+import { regionBaseUrl, regionByName, regionNames } from './regions.ts'
+import type { ResponseSignatureMode } from './response-signature.ts'
 import type { SignType } from './sign.ts'
 
 /** QFPay environments this client targets by name (Hong Kong hosts). */
@@ -30,6 +32,11 @@ export interface QfpayClientOptions {
   baseUrl?: string
   /** `live` or `test` (see `QFPAY_ENVIRONMENTS`). */
   environment?: QfpayEnvironment
+  /**
+   * With `environment`: the country or region whose host to use (regions.ts: `hk` default,
+   * `cn`/`mainland`, `sg`, `th`, `jp`, `ae`/`dubai`, `id`, `eu`). Credentials are per country.
+   */
+  region?: string
   /** Request signature hash; `SHA256` adds `X-QF-SIGNTYPE: SHA256`. Default `MD5`. */
   signType?: SignType
   /** Time budget of one method call, retries and back-off included, ms. Default 30 000. */
@@ -46,6 +53,14 @@ export interface QfpayClientOptions {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>
   /** Jitter source in [0, 1). Default `Math.random`. */
   random?: () => number
+  /**
+   * Response `X-QF-SIGN` checks (response-signature.ts): `verify` (default) checks every signed
+   * answer under each documented scheme and, when none matches, logs once, loudly, and goes on;
+   * `require` refuses an unsigned or mismatched answer; `off` does not check.
+   */
+  responseSignature?: ResponseSignatureMode
+  /** Where the one loud line about a response signature mismatch goes. Default `console.error`. */
+  logger?: { error(message: string, fields?: Record<string, unknown>): void }
 }
 
 /** Default time budget of a call, ms. QFPay documents none; swipe-card answers can take seconds. */
@@ -80,8 +95,12 @@ export function resolveClientOptions(options: QfpayClientOptions): ResolvedClien
   if (options.environment !== undefined) {
     if (!Object.hasOwn(QFPAY_ENVIRONMENTS, options.environment))
       fail(`environment must be 'live' or 'test'`)
-    baseUrl = QFPAY_ENVIRONMENTS[options.environment]
+    const region = regionByName(options.region ?? 'hk')
+    if (region === undefined) fail(`region must be one of ${regionNames()}`)
+    const host = regionBaseUrl(region, options.environment)
+    baseUrl = 'url' in host ? host.url : fail(host.error)
   } else if (options.baseUrl !== undefined) {
+    if (options.region !== undefined) fail('give region with environment, not with baseUrl')
     baseUrl = httpUrl(options.baseUrl) ?? fail('baseUrl must be an absolute http(s) URL')
   } else {
     // No silent default: the named environments move real money.
@@ -104,6 +123,11 @@ export function resolveClientOptions(options: QfpayClientOptions): ResolvedClien
     if (options[name] !== undefined && typeof options[name] !== 'function')
       fail(`${name} must be a function`)
   }
+  const responseSignature = options.responseSignature ?? 'verify'
+  if (!['verify', 'require', 'off'].includes(responseSignature))
+    fail(`responseSignature must be 'verify', 'require' or 'off'`)
+  const logger = options.logger ?? { error: (m, f) => console.error(m, f ?? '') }
+  let warned = false
   return {
     gateway: {
       baseUrl,
@@ -117,6 +141,16 @@ export function resolveClientOptions(options: QfpayClientOptions): ResolvedClien
       fetch: (input, init) => fetchFn(input, init),
       sleep: options.sleep ?? defaultSleep,
       random: options.random ?? Math.random,
+      responseSignature,
+      // Once per client: a host that signs another way would otherwise log on every call.
+      onSignatureMismatch: ({ endpoint, tried, signType }) => {
+        if (warned) return
+        warned = true
+        logger.error(
+          `QFPay response signature did not verify under any scheme tried (${tried.join(', ')}); the call goes on because responseSignature is 'verify'. Check QFPAY_KEY; once you know how this host signs, set responseSignature to 'require' (or 'off'). Reported once.`,
+          { endpoint, tried: [...tried], signType: signType ?? 'absent' }
+        )
+      },
     },
     mchid,
     now: options.now ?? Date.now,

@@ -369,10 +369,10 @@ describe('response signatures', () => {
     assert.equal((await client.query({ out_trade_no: 'A-1' })).signature, 'absent')
   })
 
-  it('rejects an answer whose signature is present but wrong', async () => {
+  it('rejects an answer whose signature is present but wrong ("require")', async () => {
     const body = pythonJson({ respcd: '0000', resperr: '', respmsg: '', syssn: '1' })
     const respond = () => new Response(body, { headers: { 'X-QF-SIGN': '0'.repeat(32) } })
-    const { client } = setup({}, { respond })
+    const { client } = setup({ responseSignature: 'require' }, { respond })
     const error = await client
       .payment({ pay_type: '800201', out_trade_no: 'A-1', txamt: 100 })
       .catch((e: unknown) => e)
@@ -380,6 +380,14 @@ describe('response signatures', () => {
     assert.ok(error.cause instanceof QfpaySignatureError)
     assert.equal(error.cause.header, '0'.repeat(32))
     assert.match(error.message, /X-QF-SIGN does not match.*query by out_trade_no/)
+  })
+
+  it('uses an answer whose signature is wrong ("verify", the default), saying so', async () => {
+    const body = pythonJson({ respcd: '0000', resperr: '', respmsg: '', syssn: '1' })
+    const respond = () => new Response(body, { headers: { 'X-QF-SIGN': '0'.repeat(32) } })
+    const { client } = setup({ logger: { error: () => {} } }, { respond })
+    const result = await client.payment({ pay_type: '800201', out_trade_no: 'A-1', txamt: 100 })
+    assert.equal(result.signature, 'mismatch')
   })
 })
 

@@ -30,7 +30,12 @@ import {
 } from './form-params.ts'
 import { payTypeInfo } from './pay-types.ts'
 import { parseQueryResponse } from './parse-response.ts'
-import { describeRespcd, paymentSuccessMeaning, respcdOutcome } from './respcd.ts'
+import {
+  describeRespcd,
+  isCancelUnsupported,
+  paymentSuccessMeaning,
+  respcdOutcome,
+} from './respcd.ts'
 import type {
   CancelParams,
   CancelResult,
@@ -88,7 +93,9 @@ export function createQfpayClient(options: QfpayClientOptions): QfpayClient {
     fields: FormFields
   ): Promise<QfpayResult<R>> {
     const answer = await callGateway(gateway, endpoint, fields)
-    const { outcome } = respcdOutcome(answer.envelope.respcd)
+    const { outcome } = isCancelUnsupported(endpoint, answer.envelope.respcd)
+      ? { outcome: 'declined' as const }
+      : respcdOutcome(answer.envelope.respcd)
     if (outcome === 'error') throw apiError(endpoint, answer)
     const { respcd, resperr, respmsg } = answer.envelope
     return {
@@ -99,6 +106,7 @@ export function createQfpayClient(options: QfpayClientOptions): QfpayClient {
       respmsg,
       response: answer.envelope as R,
       signature: answer.signature,
+      ...(answer.signatureScheme ? { signatureScheme: answer.signatureScheme } : {}),
     }
   }
 
@@ -129,6 +137,7 @@ export function createQfpayClient(options: QfpayClientOptions): QfpayClient {
         page_size: response.page_size,
         response,
         signature: answer.signature,
+        ...(answer.signatureScheme ? { signatureScheme: answer.signatureScheme } : {}),
       }
     },
     verifyNotify: (

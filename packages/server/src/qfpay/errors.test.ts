@@ -130,7 +130,11 @@ describe('the client key', () => {
     assert.fail('expected a failure')
   }
 
-  function client(respond: () => FakeAnswer | undefined, fetch?: typeof globalThis.fetch) {
+  function client(
+    respond: () => FakeAnswer | undefined,
+    fetch?: typeof globalThis.fetch,
+    responseSignature: 'verify' | 'require' = 'verify'
+  ) {
     const gateway = createFakeGateway({ key: SECRET, appcode: APPCODE, respond })
     return createQfpayClient({
       appcode: APPCODE,
@@ -139,6 +143,7 @@ describe('the client key', () => {
       fetch: fetch ?? gateway.fetch,
       sleep: async () => {},
       timeoutMs: 20,
+      responseSignature,
     })
   }
 
@@ -172,9 +177,11 @@ describe('the client key', () => {
       ),
       await caught(() => client(() => new Response('<html/>', { status: 500 })).payment(payment)),
       await caught(() =>
-        client(() => new Response(tampered, { headers: { 'X-QF-SIGN': 'A'.repeat(32) } })).payment(
-          payment
-        )
+        client(
+          () => new Response(tampered, { headers: { 'X-QF-SIGN': 'A'.repeat(32) } }),
+          undefined,
+          'require'
+        ).payment(payment)
       ),
       await caught(() => client(() => undefined).verifyNotify(tampered, 'A'.repeat(32))),
       await caught(() => client(() => undefined).payment({ ...payment, txamt: -1 })),

@@ -29,6 +29,22 @@ export {
 } from './errors.ts'
 export { verifyNotifyBody } from './verify-notify-body.ts'
 export {
+  QFPAY_REGIONS,
+  regionBaseUrl,
+  regionByName,
+  type QfpayRegion,
+  type QfpayRegionName,
+} from './regions.ts'
+export { cleanGoodsName, GOODS_NAME_MAX } from './goods-name.ts'
+export {
+  checkResponseSignature,
+  RESPONSE_SIGN_SCHEMES,
+  signResponse,
+  type ResponseSignatureCheck,
+  type ResponseSignatureMode,
+  type ResponseSignScheme,
+} from './response-signature.ts'
+export {
   isEmptyValue,
   sign,
   signBody,

@@ -1,15 +1,19 @@
 /**
- * QFPay pay types as data: which wallet, how the shopper pays, what `/payment` returns, and how
- * an unfinished order is cancelled.
+ * QFPay pay types as data: which wallet, how the shopper pays, what `/payment` returns, how an
+ * unfinished order is cancelled (and which document says so), and the current docs' rules.
  *
- * Sources: the five 2017 pay types (`seed: true`) come from QFPay's `/trade/v1` document of
- * January 2017 (which wins over its December 2016 revision); the other codes from the current
- * QFPay pay-type list. The January 2017 rule decides the cancel endpoint: `/close` for online
- * (pre-order) types, `/reversal` for offline (swipe-card) ones; current docs shuffle these per
- * wallet (and contradict each other) and are not followed.
+ * Sources (cited in full, with dates, in docs/qfpay-protocol.md "Today's gateway"): the seed
+ * types from QFPay's `/trade/v1` document of January 2017; the current types from
+ * sdk.qfapi.com (2026-02: `paytypes.md`, `alipay-web-payments.md`, `alipay-wap-h5-payments.md`,
+ * `wechat-pay-h5.md`, `02-reversal.md`; 2025-08: `02-reversal-cancel.md`).
  *
- * @see docs/qfpay-protocol.md#pay-types
- * @see docs/qfpay-protocol.md#close-and-reversal
+ * Close or reversal: the sources disagree (the 2025 page reverses WeChat CPM and closes WeChat
+ * MPM; the 2026 page does the opposite; both reverse Alipay). The 2017 types keep the 2017 rule
+ * (close online, reverse swipe-card), current types follow the 2026 page; every type records
+ * its source in `cancelSource`, and the checkout tries the other endpoint once when the gateway
+ * calls the first one not applicable (`1104`).
+ *
+ * @see docs/qfpay-protocol.md#todays-gateway
  */
 
 /** The wallet that takes the money. `other` covers codes the project only knows as data. */
@@ -34,25 +38,51 @@ export interface PayTypeInfo {
   returns: PayTypeReturns
   /** `true` for swipe-card (CPM) types: `0000` from `/payment` means paid, not created. */
   swipe: boolean
-  /** The endpoint that cancels an unfinished order (2017 rule: close online, reverse offline). */
+  /** The endpoint that cancels an unfinished order (see the file comment). */
   cancelWith: 'close' | 'reversal'
+  /** Which document `cancelWith` follows. */
+  cancelSource: string
   /** `true` for the five pay types of QFPay's 2017 document, the set this project started from. */
   seed: boolean
   /** `false` when the gateway answers that the type cannot be used (800207: "temporarily not available" in 2017). */
   available: boolean
+  /** `true` when `/payment` may carry `expired_time` (today's request-format table). */
+  expiredTime: boolean
+  /** The only currencies the type takes, when the docs restrict it (HK merchant types: HKD). */
+  currencies?: readonly string[]
+  /** Extra `/payment` fields the type needs (800212: `extend_info.scene_info`, `spbill_create_ip`). */
+  requires?: readonly ('scene_info' | 'spbill_create_ip' | 'sub_openid' | 'openid')[]
+  /** How a browser may show it, beyond `flow` (801514: AlipayHK web, QR or iframe only). */
+  display?: 'qr-or-iframe'
+  /** `true` for types in today's pay-type list (sdk.qfapi.com, 2026-02). */
+  current: boolean
 }
 
-const seedTypes: PayTypeInfo[] = [
+const SEED = 'QFPay /trade/v1 document (2017-01): close for online, reversal for swipe-card'
+const D26_CLOSE = 'sdk.qfapi.com 02-reversal.md (2026-02): close'
+const ALIPAY_BOTH =
+  'sdk.qfapi.com 02-reversal-cancel.md (2025-08) and 02-reversal.md (2026-02): Alipay reversal'
+const WECHAT_ONLINE =
+  'sdk.qfapi.com 02-reversal-cancel.md (2025-08): close for WeChat MPM and other online orders (the 2026 page names no H5/JSAPI rule)'
+
+type Row = Omit<PayTypeInfo, 'current' | 'seed' | 'available' | 'swipe'> &
+  Partial<Pick<PayTypeInfo, 'current' | 'seed' | 'available' | 'swipe'>>
+
+const HKD = ['HKD'] as const
+
+const rows: Row[] = [
+  // The 2017 document's types (it decides their cancel endpoint).
   {
     code: '800151',
     name: 'Alipay pre-order',
     wallet: 'alipay',
     flow: 'qr',
     returns: 'pay_url',
-    swipe: false,
     cancelWith: 'close',
+    cancelSource: SEED,
     seed: true,
-    available: true,
+    current: false,
+    expiredTime: false,
   },
   {
     code: '800108',
@@ -62,32 +92,35 @@ const seedTypes: PayTypeInfo[] = [
     returns: 'result',
     swipe: true,
     cancelWith: 'reversal',
+    cancelSource: `${SEED}; ${ALIPAY_BOTH}`,
     seed: true,
-    available: true,
+    expiredTime: false,
   },
   {
     code: '800201',
-    name: 'WeChat Pay pre-order',
+    name: 'WeChat Pay QR (MPM)',
     wallet: 'wechat',
     flow: 'qr',
     returns: 'qrcode',
-    swipe: false,
     cancelWith: 'close',
+    cancelSource: `${SEED}; 2025-08 agrees, 2026-02 says reversal`,
     seed: true,
-    available: true,
+    expiredTime: true,
   },
   // QFPay 2017: needs a WeChat merchant account and an official account of the same company;
-  // "temporarily not available".
+  // "temporarily not available" then. Today: JSAPI inside WeChat, needs the payer's sub_openid.
   {
     code: '800207',
-    name: 'WeChat H5',
+    name: 'WeChat Pay JSAPI (in WeChat)',
     wallet: 'wechat',
     flow: 'none',
     returns: 'pay_params',
-    swipe: false,
     cancelWith: 'close',
+    cancelSource: WECHAT_ONLINE,
     seed: true,
     available: false,
+    expiredTime: false,
+    requires: ['sub_openid'],
   },
   {
     code: '800208',
@@ -97,78 +130,87 @@ const seedTypes: PayTypeInfo[] = [
     returns: 'result',
     swipe: true,
     cancelWith: 'reversal',
+    cancelSource: `${SEED}; 2025-08 agrees, 2026-02 says close`,
     seed: true,
-    available: true,
+    expiredTime: false,
   },
-]
-
-// Current codes (QFPay's pay-type list), known as data so the client and sandbox can speak them.
-const currentTypes: PayTypeInfo[] = [
+  // Today's online types.
   {
     code: '800101',
-    name: 'Alipay MPM (overseas)',
+    name: 'Alipay QR (MPM, overseas)',
     wallet: 'alipay',
     flow: 'qr',
     returns: 'qrcode',
-    swipe: false,
-    cancelWith: 'close',
-    seed: false,
-    available: true,
+    cancelWith: 'reversal',
+    cancelSource: ALIPAY_BOTH,
+    expiredTime: true,
   },
   {
     code: '801501',
-    name: 'Alipay MPM (HK)',
+    name: 'AlipayHK QR (MPM)',
     wallet: 'alipay',
     flow: 'qr',
     returns: 'qrcode',
-    swipe: false,
-    cancelWith: 'close',
-    seed: false,
-    available: true,
+    cancelWith: 'reversal',
+    cancelSource: ALIPAY_BOTH,
+    expiredTime: true,
+    currencies: HKD,
   },
   {
     code: '801101',
-    name: 'Alipay online web (overseas)',
+    name: 'Alipay web (overseas)',
     wallet: 'alipay',
     flow: 'redirect',
     returns: 'pay_url',
-    swipe: false,
-    cancelWith: 'close',
-    seed: false,
-    available: true,
+    cancelWith: 'reversal',
+    cancelSource: ALIPAY_BOTH,
+    expiredTime: true,
   },
+  // "AlipayHK does not support the native checkout page": shown as a QR (or in an iframe).
   {
     code: '801514',
-    name: 'Alipay online web (HK)',
+    name: 'AlipayHK web',
     wallet: 'alipay',
-    flow: 'redirect',
+    flow: 'qr',
     returns: 'pay_url',
-    swipe: false,
-    cancelWith: 'close',
-    seed: false,
-    available: true,
+    cancelWith: 'reversal',
+    cancelSource: ALIPAY_BOTH,
+    expiredTime: false,
+    currencies: HKD,
+    display: 'qr-or-iframe',
   },
   {
     code: '801107',
-    name: 'Alipay online WAP (overseas)',
+    name: 'Alipay WAP (overseas)',
     wallet: 'alipay',
     flow: 'redirect',
     returns: 'pay_url',
-    swipe: false,
-    cancelWith: 'close',
-    seed: false,
-    available: true,
+    cancelWith: 'reversal',
+    cancelSource: ALIPAY_BOTH,
+    expiredTime: true,
   },
   {
     code: '801512',
-    name: 'Alipay online WAP (HK)',
+    name: 'AlipayHK WAP',
     wallet: 'alipay',
     flow: 'redirect',
     returns: 'pay_url',
-    swipe: false,
-    cancelWith: 'close',
-    seed: false,
-    available: true,
+    cancelWith: 'reversal',
+    cancelSource: ALIPAY_BOTH,
+    expiredTime: true,
+    currencies: HKD,
+  },
+  // Alipay Service Window H5: needs the payer's Alipay user id (`openid`), so not for a web page.
+  {
+    code: '800107',
+    name: 'Alipay H5 (Service Window)',
+    wallet: 'alipay',
+    flow: 'none',
+    returns: 'pay_params',
+    cancelWith: 'reversal',
+    cancelSource: ALIPAY_BOTH,
+    expiredTime: false,
+    requires: ['openid'],
   },
   {
     code: '800212',
@@ -176,11 +218,12 @@ const currentTypes: PayTypeInfo[] = [
     wallet: 'wechat',
     flow: 'redirect',
     returns: 'pay_url',
-    swipe: false,
     cancelWith: 'close',
-    seed: false,
-    available: true,
+    cancelSource: WECHAT_ONLINE,
+    expiredTime: false,
+    requires: ['scene_info', 'spbill_create_ip'],
   },
+  // Today's swipe-card types.
   {
     code: '801008',
     name: 'WeChat Pay HK swipe card',
@@ -188,9 +231,10 @@ const currentTypes: PayTypeInfo[] = [
     flow: 'code',
     returns: 'result',
     swipe: true,
-    cancelWith: 'reversal',
-    seed: false,
-    available: true,
+    cancelWith: 'close',
+    cancelSource: D26_CLOSE,
+    expiredTime: false,
+    currencies: HKD,
   },
   {
     code: '800008',
@@ -199,16 +243,34 @@ const currentTypes: PayTypeInfo[] = [
     flow: 'code',
     returns: 'result',
     swipe: true,
-    cancelWith: 'reversal',
-    seed: false,
-    available: true,
+    cancelWith: 'close',
+    cancelSource: D26_CLOSE,
+    expiredTime: false,
   },
 ]
+
+const seedTypes: PayTypeInfo[] = []
+const currentTypes: PayTypeInfo[] = []
+for (const row of rows) {
+  const info: PayTypeInfo = {
+    swipe: false,
+    seed: false,
+    available: true,
+    current: true,
+    ...row,
+  }
+  ;(info.seed ? seedTypes : currentTypes).push(info)
+}
 
 /** Every pay type the project knows, by code. */
 export const PAY_TYPES: ReadonlyMap<string, PayTypeInfo> = new Map(
   [...seedTypes, ...currentTypes].map((info) => [info.code, Object.freeze(info)])
 )
+
+/** The current online pay types a web checkout can offer (flow `qr` or `redirect`). */
+export const CURRENT_ONLINE_PAY_TYPES: readonly string[] = currentTypes
+  .filter((t) => t.available && (t.flow === 'qr' || t.flow === 'redirect'))
+  .map((t) => t.code)
 
 /** The 2017 pay types that can take money (800207 is excluded: not available). */
 export const SEED_PAY_TYPES: readonly string[] = seedTypes
@@ -229,4 +291,14 @@ export function payTypeInfo(code: string): PayTypeInfo | undefined {
 /** `true` for swipe-card (CPM) pay types, where `/payment` answers with the final result. */
 export function isSwipePayType(code: string): boolean {
   return PAY_TYPES.get(code)?.swipe ?? false
+}
+
+/** The endpoint that cancels an unfinished order of this pay type; `/close` for unknown codes. */
+export function cancelEndpoint(code: string): 'close' | 'reversal' {
+  return PAY_TYPES.get(code)?.cancelWith ?? 'close'
+}
+
+/** `true` when `/payment` may carry `expired_time` for this pay type (today's docs). */
+export function allowsExpiredTime(code: string): boolean {
+  return PAY_TYPES.get(code)?.expiredTime ?? false
 }

@@ -157,3 +157,12 @@ export function respcdOutcome(code: string): { outcome: RespcdOutcome; retryable
 export function paymentSuccessMeaning(swipe: boolean): 'created' | 'paid' {
   return swipe ? 'paid' : 'created'
 }
+
+/**
+ * `true` when a `/close` or `/reversal` answer means "this order cannot be cancelled here":
+ * `1297` (QFPay's 2018 API reference §2.5.6, and the code today's docs give for an unsupported
+ * cancel), a definite answer rather than a busy bank, so it is neither retried nor thrown.
+ */
+export function isCancelUnsupported(endpoint: string, code: string): boolean {
+  return (endpoint === 'close' || endpoint === 'reversal') && code === '1297'
+}

@@ -10,7 +10,9 @@
  *
  * @see docs/qfpay-protocol.md
  */
+import type { AnswerSignature } from './call-gateway.ts'
 import type { RespcdClass, RespcdOutcome } from './respcd.ts'
+import type { ResponseSignScheme } from './response-signature.ts'
 
 /** Fields every call may carry. */
 export interface CommonParams {
@@ -186,8 +188,13 @@ export interface QfpayResult<R extends QfpayEnvelope> {
   respmsg: string
   /** The whole parsed answer, unknown fields included. */
   response: R
-  /** `verified` when the answer carried an `X-QF-SIGN` that matched; `absent` when unsigned. */
-  signature: 'verified' | 'absent'
+  /**
+   * `verified`: the answer's `X-QF-SIGN` matched (`signatureScheme` says how); `absent`: unsigned;
+   * `mismatch`: signed, matching no scheme (only in `responseSignature: 'verify'` mode);
+   * `unchecked`: `responseSignature: 'off'`.
+   */
+  signature: AnswerSignature
+  signatureScheme?: ResponseSignScheme
 }
 
 /** `/payment` result: `status` says what `0000` meant for this pay type. */
@@ -211,7 +218,8 @@ export interface QueryResult {
   page: number
   page_size: number
   response: QueryResponse
-  signature: 'verified' | 'absent'
+  signature: AnswerSignature
+  signatureScheme?: ResponseSignScheme
 }
 
 /** Fields shared by the notifies (payment and refund). */

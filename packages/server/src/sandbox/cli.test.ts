@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import { describe, it } from 'node:test'
+import { signResponse } from '../qfpay/response-signature.ts'
 import { sign } from '../qfpay/sign.ts'
 
 const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url))
@@ -78,5 +79,41 @@ describe('pnpm sandbox (cli.ts)', () => {
       assert.ok(!output().includes(key), 'the CLI printed the given key')
       assert.match(output(), /key: +\(given, not shown\)/)
     }
+  })
+
+  it("--profile current plays today's gateway (sorted-fields response signatures); a bad profile exits 2", async () => {
+    const key = 'GIVEN-SECRET-KEY-0042'
+    const { child, baseUrl, output } = await start([
+      '--port',
+      '0',
+      '--appcode',
+      'CLIAPP',
+      '--key',
+      key,
+      '--profile',
+      'current',
+    ])
+    try {
+      assert.match(output(), /profile: current/)
+      const params = { out_trade_no: 'CLI-2' }
+      const res = await fetch(`${baseUrl}/trade/v1/query`, {
+        method: 'POST',
+        headers: {
+          'X-QF-APPCODE': 'CLIAPP',
+          'X-QF-SIGN': await sign(params, key),
+          'Content-Type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams(params),
+      })
+      const body = await res.text()
+      assert.equal(res.headers.get('X-QF-SIGN'), signResponse(body, key, 'md5-fields'))
+    } finally {
+      await stop(child)
+    }
+    const bad = spawn(process.execPath, ['--import', 'tsx', CLI, '--profile', 'future'], {
+      stdio: 'ignore',
+    })
+    const [code] = (await once(bad, 'exit')) as [number | null]
+    assert.equal(code, 2)
   })
 })

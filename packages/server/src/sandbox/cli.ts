@@ -6,7 +6,8 @@
  * 127.0.0.1), --appcode (QFPAY_APPCODE), --key (QFPAY_KEY), --mchid (QFPAY_MCHID),
  * --notify-url (SANDBOX_NOTIFY_URL), --return-url (SANDBOX_RETURN_URL), --time-scale
  * (SANDBOX_TIME_SCALE), --public-url (SANDBOX_PUBLIC_URL: origin used in phone-page URLs,
- * default the origin each request came to). Missing credentials are generated and printed; a key the user gave is
+ * default the origin each request came to), --profile (SANDBOX_PROFILE: `seed`, the default, or
+ * `current`, today's QFPay gateway; see `PROFILE_KNOBS`). Missing credentials are generated and printed; a key the user gave is
  * never printed.
  */
 import { parseArgs } from 'node:util'
@@ -15,8 +16,11 @@ import { createSandbox } from './create-sandbox.ts'
 
 const USAGE = `Usage: pnpm sandbox [--port 8788] [--host 127.0.0.1] [--appcode X] [--key X] [--mchid X]
                     [--notify-url URL] [--return-url URL] [--time-scale N]
-                    [--public-url URL]
-Env: SANDBOX_PORT, QFPAY_APPCODE, QFPAY_KEY, QFPAY_MCHID, SANDBOX_NOTIFY_URL, SANDBOX_RETURN_URL, SANDBOX_TIME_SCALE, SANDBOX_PUBLIC_URL`
+                    [--public-url URL] [--profile seed|current]
+Env: SANDBOX_PORT, QFPAY_APPCODE, QFPAY_KEY, QFPAY_MCHID, SANDBOX_NOTIFY_URL, SANDBOX_RETURN_URL, SANDBOX_TIME_SCALE, SANDBOX_PUBLIC_URL, SANDBOX_PROFILE
+Profiles: seed (the 2017 /trade/v1 documents) or current (today's gateway: /query searches one
+month without a window, the 2026 close/reversal rules, sorted-fields response signatures,
+per-pay-type payment rules, every current pay type enabled)`
 
 /** Reads flags over env over defaults; exits with the usage on a bad value. */
 function readConfig() {
@@ -31,6 +35,7 @@ function readConfig() {
       'return-url': { type: 'string' },
       'time-scale': { type: 'string' },
       'public-url': { type: 'string' },
+      profile: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -45,6 +50,8 @@ function readConfig() {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     fail('--port must be an integer from 0 to 65535.')
   if (!(timeScale > 0)) fail('--time-scale must be a positive number.')
+  const profile = values.profile ?? env.SANDBOX_PROFILE ?? 'seed'
+  if (profile !== 'seed' && profile !== 'current') fail('--profile must be seed or current.')
   return {
     port,
     host: values.host ?? '127.0.0.1',
@@ -55,6 +62,7 @@ function readConfig() {
     notifyUrl: values['notify-url'] ?? env.SANDBOX_NOTIFY_URL,
     returnUrl: values['return-url'] ?? env.SANDBOX_RETURN_URL,
     publicUrl: values['public-url'] ?? env.SANDBOX_PUBLIC_URL,
+    profile: profile as 'seed' | 'current',
   }
 }
 
@@ -70,7 +78,7 @@ function main(): void {
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error))
   }
-  const { port, host, timeScale, publicUrl, ...merchant } = config
+  const { port, host, timeScale, publicUrl, profile, ...merchant } = config
   let sandbox: ReturnType<typeof createSandbox>
   try {
     // Phone-page URLs take the origin the merchant server used to reach us, unless --public-url.
@@ -78,6 +86,7 @@ function main(): void {
       ...merchant,
       ...(publicUrl ? { publicUrl } : {}),
       timeScale,
+      profile,
       onInternalError: (error) =>
         console.error(
           '[qfpay-sandbox] internal error:',
@@ -102,6 +111,7 @@ function main(): void {
         `  notify:  ${view?.notifyUrl ?? '(none: notifies are logged, not sent)'}`,
         `  return:  ${view?.returnUrl ?? '(none)'}`,
         `  control: ${baseUrl}/__sandbox/orders`,
+        `  profile: ${profile}`,
         ...(timeScale !== 1 ? [`  time scale: ${timeScale}x`] : []),
       ]
       console.log(lines.join('\n'))

@@ -5,7 +5,15 @@
 import { systemClock, type SandboxClock } from './clock.ts'
 import { GatewayError } from './gateway-error.ts'
 import { createIdSource } from './ids.ts'
-import { DEFAULT_KNOBS, parseKnobs, type SandboxKnobs } from './knobs.ts'
+import { PAY_TYPES } from '../qfpay/pay-types.ts'
+import {
+  DEFAULT_KNOBS,
+  parseKnobs,
+  parseProfile,
+  PROFILE_KNOBS,
+  type SandboxKnobs,
+  type SandboxProfile,
+} from './knobs.ts'
 import { createMerchant, type SandboxMerchant, type SandboxMerchantOptions } from './merchants.ts'
 import { Notifier, type NotifyRecord } from './notifier.ts'
 import { paymentNotifyFields, refundNotifyFields } from './order-rows.ts'
@@ -28,6 +36,12 @@ export interface SandboxOptions extends SandboxMerchantOptions {
   fetch?: typeof globalThis.fetch
   /** Draws for the rate knobs, in [0, 1). Default `Math.random`. */
   random?: () => number
+  /**
+   * `seed` (default) plays the seed documents; `current` plays today's gateway: the knobs in
+   * `PROFILE_KNOBS.current`, and every known pay type enabled for merchants that name none.
+   * Explicit `knobs` win over the profile's.
+   */
+  profile?: SandboxProfile
   /** Initial knobs (see `SandboxKnobs`). */
   knobs?: Partial<SandboxKnobs>
   /** Largest accepted request body in bytes. Default 64 KiB. */
@@ -88,7 +102,11 @@ export function createCore(options: SandboxOptions = {}): SandboxCore {
   const clock: SandboxClock =
     options.clock ?? (options.now ? { ...systemClock, now: options.now } : systemClock)
   const random = options.random ?? Math.random
-  const merchantList = (options.merchants ?? [options]).map((m) => createMerchant(m))
+  const profile = parseProfile(options.profile)
+  const allTypes = profile === 'current' ? { payTypes: [...PAY_TYPES.keys()] } : {}
+  const merchantList = (options.merchants ?? [options]).map((m) =>
+    createMerchant({ ...allTypes, ...m })
+  )
   const merchants = new Map(merchantList.map((m) => [m.appcode, m]))
   if (merchants.size !== merchantList.length)
     throw new TypeError('Failed to create the sandbox: two merchants share an appcode.')
@@ -133,7 +151,7 @@ export function createCore(options: SandboxOptions = {}): SandboxCore {
     rateLimiter: new RateLimiter(),
     publicUrl: options.publicUrl?.replace(/\/+$/, ''),
     bodyLimit: options.bodyLimit ?? 64 * 1024,
-    knobs: { ...DEFAULT_KNOBS, ...parseKnobs(options.knobs ?? {}) },
+    knobs: { ...DEFAULT_KNOBS, ...PROFILE_KNOBS[profile], ...parseKnobs(options.knobs ?? {}) },
     orderKnobs: new Map(),
     onInternalError:
       options.onInternalError ??

@@ -8,7 +8,7 @@
 export { createSandbox, type Sandbox } from './create-sandbox.ts'
 export { SandboxControlError, type SandboxOptions } from './core.ts'
 export type { SandboxMerchantOptions, SandboxMerchantView } from './merchants.ts'
-export { DEFAULT_KNOBS, type SandboxKnobs } from './knobs.ts'
+export { DEFAULT_KNOBS, PROFILE_KNOBS, type SandboxKnobs, type SandboxProfile } from './knobs.ts'
 export { createManualClock, systemClock, type ManualClock, type SandboxClock } from './clock.ts'
 export { NOTIFY_RETRY_DELAYS_MS, type NotifyAttempt, type NotifyRecord } from './notifier.ts'
 export type { SandboxOrderView, OrderStatus } from './order-rows.ts'

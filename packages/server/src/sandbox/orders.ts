@@ -90,6 +90,19 @@ export interface OrderEvents {
   refunded(order: SandboxOrder, refund: SandboxRefund): void
 }
 
+/** sdk.qfapi.com `02-reversal.md` (2026-02): the endpoint per pay type it names. */
+const CURRENT_CANCEL: Record<string, 'close' | 'reversal'> = {
+  '800101': 'reversal',
+  '801501': 'reversal',
+  '800201': 'reversal',
+  '800108': 'reversal',
+  '800008': 'close',
+  '800208': 'close',
+  '801008': 'close',
+}
+/** sdk.qfapi.com `02-reversal-cancel.md` (2025-08): "Hong Kong PayTypes do not support cancel". */
+const HK_NO_CANCEL = new Set(['801512', '801514'])
+
 /** Keeps orders and refunds, and moves them between states. */
 export class OrderBook {
   readonly #orders = new Map<string, SandboxOrder>()
@@ -262,10 +275,24 @@ export class OrderBook {
    * closed; current docs agree); reversal refunds the rest and reverses it (2017: reversing an
    * order refunds it even when it was paid).
    */
-  cancel(order: SandboxOrder, endpoint: 'close' | 'reversal', txamt: number): SandboxOrder {
+  cancel(
+    order: SandboxOrder,
+    endpoint: 'close' | 'reversal',
+    txamt: number,
+    rules: 'seed' | 'current' = 'seed'
+  ): SandboxOrder {
     this.touch(order)
     const info = payTypeInfo(order.payType)
-    if (info && info.cancelWith !== endpoint) {
+    if (rules === 'current') {
+      if (HK_NO_CANCEL.has(order.payType))
+        throw new GatewayError('1297', `pay_type ${order.payType} does not support cancel`)
+      const want = CURRENT_CANCEL[order.payType]
+      if (want && want !== endpoint)
+        throw new GatewayError(
+          '1104',
+          `/${endpoint} does not apply to pay_type ${order.payType}: use /${want}`
+        )
+    } else if (info && info.cancelWith !== endpoint) {
       const kind = info.swipe ? 'offline (swipe-card)' : 'online'
       throw new GatewayError(
         '1104',

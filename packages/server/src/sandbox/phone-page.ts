@@ -117,6 +117,10 @@ export function redirectTarget(core: SandboxCore, order: SandboxOrder): string |
   if (!returnUrl || info?.wallet !== 'alipay' || info.swipe || info.returns !== 'pay_url')
     return undefined
   const url = new URL(returnUrl)
+  if (core.knobsFor(order.outTradeNo).returnParams === 'wallet') {
+    url.searchParams.set('out_trade_no', order.syssn)
+    return url.toString()
+  }
   const mchid = core.merchantOf(order).mchid
   if (mchid) url.searchParams.set('Mchid', mchid)
   const params: Record<string, string> = {

@@ -92,7 +92,11 @@ export function tradeRoutes(core: SandboxCore): Hono {
     }
     if (knobs.latencyMs > 0)
       await new Promise<void>((resolve) => core.clock.setTimeout(resolve, knobs.latencyMs))
-    return gatewayResponse(record, { key, truncate: chance(knobs.malformedJsonRate, core.random) })
+    return gatewayResponse(record, {
+      key,
+      scheme: knobs.responseSignature,
+      truncate: chance(knobs.malformedJsonRate, core.random),
+    })
   })
   return app
 }

@@ -45,7 +45,27 @@ export function handleCancel(
   }
   if (bySyssn && byNumber && bySyssn !== byNumber)
     throw new GatewayError('1267', 'syssn and out_trade_no name different orders')
-  core.book.cancel(order, endpoint, txamt)
+  const refusal = core.knobsFor(order.outTradeNo).closeRefusal
+  if (/^\d{4}$/.test(refusal) && refusal !== '0000')
+    throw new GatewayError(refusal, `/${endpoint} refused (closeRefusal knob)`)
+  if (refusal === 'no_syssn') {
+    // QFPay's 2018 reference: an answer with only orig_syssn means the wallet cannot cancel.
+    core.book.touch(order)
+    return {
+      orig_syssn: order.syssn,
+      out_trade_no: order.outTradeNo,
+      txamt: String(order.txamt),
+      txdtm,
+      respcd: '0000',
+      resperr: describeRespcd('0000').meaning,
+      respmsg: '',
+    }
+  }
+  const rules = core.knobsFor(order.outTradeNo).cancelRules
+  // Today's docs: txdtm is the original transaction's time, not the request's.
+  if (rules === 'current' && txdtm !== order.txdtm)
+    throw fieldError('txdtm', `must be the original transaction time (${order.txdtm})`)
+  core.book.cancel(order, endpoint, txamt, rules)
   return {
     syssn: order.cancelSyssn ?? '',
     orig_syssn: order.syssn,

@@ -11,7 +11,7 @@
  * | anything else | paid, unless the `pendingQueries` knob asks for 1143 first |
  */
 import { describeRespcd } from '../qfpay/respcd.ts'
-import { payTypeInfo } from '../qfpay/pay-types.ts'
+import { payTypeInfo, type PayTypeInfo } from '../qfpay/pay-types.ts'
 import { formatTxdtm } from '../qfpay/txdtm.ts'
 import type { SandboxCore } from './core.ts'
 import { fieldError, GatewayError } from './gateway-error.ts'
@@ -23,6 +23,7 @@ import {
   optionalField,
   requireField,
   requireTxdtm,
+  type FormFields,
   type TradeRequest,
 } from './trade-request.ts'
 
@@ -91,6 +92,7 @@ export function handlePayment(
         throw fieldError('expired_time', 'must be a number of minutes from 5 to 120')
     }
   }
+  if (core.knobsFor(outTradeNo).payTypeRules) checkCurrentRules(info, params, txcurrcd)
   const knobs = core.orderKnobs.get(outTradeNo) ?? {}
   core.orderKnobs.set(outTradeNo, knobs)
   const order = core.book.create(
@@ -165,4 +167,34 @@ function optionalUrl(value: string | undefined, name: string, max: number): stri
   if (value.length > max || !isHttpUrl(value))
     throw fieldError(name, `must be an absolute http(s) URL of at most ${max} characters`)
   return value
+}
+
+/**
+ * Today's per-type rules (sdk.qfapi.com, 2026-02): HKD-only types, 800212's `extend_info`, and
+ * `expired_time` only where the request-format table allows it.
+ */
+function checkCurrentRules(info: PayTypeInfo, params: FormFields, txcurrcd: string): void {
+  if (info.currencies && !info.currencies.includes(txcurrcd))
+    throw fieldError('txcurrcd', `pay_type ${info.code} takes only ${info.currencies.join(', ')}`)
+  if (params['expired_time'] !== undefined && !info.expiredTime)
+    throw fieldError('expired_time', `is not accepted for pay_type ${info.code}`)
+  const needs = info.requires ?? []
+  if (needs.includes('scene_info') || needs.includes('spbill_create_ip')) {
+    let extend: Record<string, unknown> | undefined
+    try {
+      const parsed: unknown = JSON.parse(params['extend_info'] ?? '')
+      if (typeof parsed === 'object' && parsed !== null) extend = parsed as Record<string, unknown>
+    } catch {
+      // reported below
+    }
+    const scene = extend?.['scene_info'] as { h5_info?: Record<string, unknown> } | undefined
+    const h5 = scene?.h5_info
+    if (!h5 || h5['type'] !== 'Wap' || !h5['wap_url'] || !h5['wap_name'])
+      throw fieldError(
+        'extend_info',
+        'must carry scene_info.h5_info {type: Wap, wap_url, wap_name}'
+      )
+    if (typeof extend?.['spbill_create_ip'] !== 'string' || extend['spbill_create_ip'] === '')
+      throw fieldError('extend_info', "must carry spbill_create_ip, the shopper's IP address")
+  }
 }

@@ -2,8 +2,9 @@
  * `POST /trade/v1/query` (docs/qfpay-protocol.md#query): batch by comma-separated `syssn`, `out_trade_no`,
  * `pay_type`; `respcd` filter; `start_time`/`end_time` on `sysdtm` (ignored when `syssn` is
  * given, current docs); `page` from 1, `page_size` default 10, max 100. Rows cover payments and
- * refunds, newest first (QFPay documents no order). Simplification: no default "current month"
- * window and no one-month limit on the range; neither matters against a fresh sandbox.
+ * refunds, newest first (QFPay documents no order). With the `queryMonthWindow` knob (the
+ * `current` profile) it searches like today's gateway: no window means the current calendar
+ * month (UTC+8) by `sysdtm`, and a range longer than a month is refused.
  */
 import { describeRespcd } from '../qfpay/respcd.ts'
 import { parseTxdtm } from '../qfpay/txdtm.ts'
@@ -30,6 +31,9 @@ export function handleQuery(
   const end = time(params, 'end_time')
   if (start !== undefined && end !== undefined && start > end)
     throw fieldError('start_time', 'must not be after end_time')
+  const window = core.knobs.queryMonthWindow
+    ? monthWindow(core.clock.now(), start, end)
+    : { start, end }
   const page = Number(optionalField(params, 'page', /^[1-9]\d{0,5}$/, 'a positive integer') ?? 1)
   const pageSize = Number(
     optionalField(params, 'page_size', /^[1-9]\d{0,2}$/, `an integer from 1 to ${MAX_PAGE_SIZE}`) ??
@@ -44,7 +48,10 @@ export function handleQuery(
     if (payTypes && !payTypes.has(row.payType)) return false
     if (syssns) return true
     const at = parseTxdtm(row.sysdtm)?.getTime() ?? 0
-    return (start === undefined || at >= start) && (end === undefined || at <= end)
+    return (
+      (window.start === undefined || at >= window.start) &&
+      (window.end === undefined || at <= window.end)
+    )
   }
   const rows: Array<{ at: number; seq: number; row: GatewayRecord }> = []
   // Asked by out_trade_no (every checkout and reconciler query): read only those orders, not the
@@ -107,4 +114,24 @@ function time(params: FormFields, name: string): number | undefined {
   const at = parseTxdtm(value)
   if (!at) throw fieldError(name, 'must be a time as YYYY-MM-DD hh:mm:ss')
   return at.getTime()
+}
+
+/** Beijing / Hong Kong time, the gateway's calendar. */
+const UTC8_MS = 8 * 60 * 60 * 1000
+/** "Within one month": no range longer than the longest month. */
+const MAX_RANGE_MS = 31 * 24 * 60 * 60 * 1000
+
+/** Today's gateway: a missing bound falls back to the current calendar month (UTC+8). */
+function monthWindow(
+  now: number,
+  start: number | undefined,
+  end: number | undefined
+): { start: number; end: number } {
+  const local = new Date(now + UTC8_MS)
+  const monthStart = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), 1) - UTC8_MS
+  const monthEnd = Date.UTC(local.getUTCFullYear(), local.getUTCMonth() + 1, 1) - UTC8_MS - 1
+  const window = { start: start ?? monthStart, end: end ?? monthEnd }
+  if (window.end - window.start > MAX_RANGE_MS)
+    throw fieldError('end_time', 'must be within one month of start_time')
+  return window
 }

@@ -14,6 +14,7 @@ import {
   type ManualClock,
   type Sandbox,
   type SandboxKnobs,
+  type SandboxProfile,
 } from '../../src/sandbox/index.ts'
 import { createMemoryStore } from '../../src/store/memory.ts'
 import type { CheckoutRecord, Store } from '../../src/store/store.ts'
@@ -69,15 +70,41 @@ export interface BedOptions {
   wrapStore?: (store: Store) => Store
   /** Order → amount in minor units; default 1000 for any order. */
   amounts?: Record<string, number>
+  /**
+   * How the sandbox plays the gateway: `seed`, or `current` (today's QFPay). Default: the
+   * `QFPAY_SANDBOX_PROFILE` environment variable, else `seed`, so the whole suite can be run
+   * against either (scripts/test.mjs runs it under `current` too).
+   */
+  profile?: SandboxProfile
+  /** Where the manual clock starts (epoch ms); default the manual clock's own start. */
+  clockStart?: number
+  /**
+   * `true`: the checkout knows its public URL (`<app>/qfpay`), so it sends notify and return URLs
+   * with each payment, and the sandbox has none configured for the merchant (they would win).
+   */
+  publicUrl?: boolean
+}
+
+/** The profile named by `QFPAY_SANDBOX_PROFILE` (`seed` when unset). */
+export function sandboxProfileFromEnv(): SandboxProfile {
+  const value = process.env['QFPAY_SANDBOX_PROFILE']
+  if (value === undefined || value === '' || value === 'seed') return 'seed'
+  if (value === 'current') return 'current'
+  throw new Error(`QFPAY_SANDBOX_PROFILE must be seed or current, not "${value}".`)
 }
 
 /** Listens on 127.0.0.1 (ephemeral port) with a handler that may be set later. */
 async function listen(
-  handler: () => (request: Request) => Response | Promise<Response>
+  handler: () => (request: Request, env?: unknown) => Response | Promise<Response>
 ): Promise<{ url: string; server: ServerType }> {
   return new Promise((resolve) => {
     const server = serve(
-      { fetch: (request: Request) => handler()(request), hostname: '127.0.0.1', port: 0 },
+      {
+        // The node server's env (its `incoming` socket) goes on, so the app sees the client's IP.
+        fetch: (request: Request, env?: unknown) => handler()(request, env),
+        hostname: '127.0.0.1',
+        port: 0,
+      },
       (info: AddressInfo) => {
         resolve({ url: `http://127.0.0.1:${info.port}`, server })
       }
@@ -94,20 +121,25 @@ function close(server: ServerType): Promise<void> {
 
 /** Starts the bed. Always `await bed.close()` (in `t.after`). */
 export async function startBed(options: BedOptions = {}): Promise<Bed> {
-  const clock = createManualClock()
+  const clock = createManualClock(options.clockStart)
   const now = () => new Date(clock.now())
   const made = options.store ?? createMemoryStore({ clock: now })
   const store = options.wrapStore ? options.wrapStore(made) : made
   let sandbox: Sandbox | undefined
   const host = new Hono()
   const sandboxServer = await listen(() => (request) => (sandbox as Sandbox).fetch(request))
-  const appServer = await listen(() => (request) => host.fetch(request))
+  const appServer = await listen(() => (request, env) => host.fetch(request, env as never))
   sandbox = createSandbox({
     appcode: TEST_APPCODE,
     key: TEST_KEY,
-    notifyUrl: `${appServer.url}/qfpay/notify`,
-    returnUrl: `${appServer.url}/qfpay/return`,
+    ...(options.publicUrl
+      ? {}
+      : {
+          notifyUrl: `${appServer.url}/qfpay/notify`,
+          returnUrl: `${appServer.url}/qfpay/return`,
+        }),
     clock,
+    profile: options.profile ?? sandboxProfileFromEnv(),
     ...(options.knobs ? { knobs: options.knobs } : {}),
   })
   const hooks: HookCall[] = []
@@ -134,6 +166,7 @@ export async function startBed(options: BedOptions = {}): Promise<Bed> {
     reconciler: { enabled: false },
     createRateLimit: false,
     returnPage: '/shop/thanks',
+    ...(options.publicUrl ? { publicUrl: `${appServer.url}/qfpay` } : {}),
     ...options.checkout,
   }
   const checkout = createCheckout(common)

@@ -29,6 +29,22 @@ describe('GET /config', () => {
     })
   })
 
+  it("lists today's types with their wallet and flow; AlipayHK web as a QR that never redirects", async () => {
+    const { app } = createBrowserTestApp({
+      options: { payTypes: ['801514', '801512', '801101', '800101', '800212'], currency: 'HKD' },
+    })
+    assert.deepEqual(
+      ((await (await app.request('/config')).json()) as { methods: unknown[] }).methods,
+      [
+        { payType: '801514', wallet: 'alipay', flow: 'qr', qrOnly: true },
+        { payType: '801512', wallet: 'alipay', flow: 'redirect' },
+        { payType: '801101', wallet: 'alipay', flow: 'redirect' },
+        { payType: '800101', wallet: 'alipay', flow: 'qr' },
+        { payType: '800212', wallet: 'wechat', flow: 'redirect' },
+      ]
+    )
+  })
+
   it('lists swipe-card types as flow "code" on a cashier mount, privately cached', async () => {
     const { app } = createBrowserTestApp({
       options: { mode: 'cashier', payTypes: ['800108', '800208', '800008'], authorize: () => true },

@@ -18,9 +18,15 @@ const CONFIG_MAX_AGE_SECONDS = 60
 export function checkoutConfig(settings: CheckoutDeps['settings']): CheckoutConfig {
   const methods: PayMethod[] = []
   for (const payType of settings.payTypes) {
-    const wallet = payTypeInfo(payType)?.wallet
+    const info = payTypeInfo(payType)
+    const wallet = info?.wallet
     if (wallet !== 'alipay' && wallet !== 'wechat') continue
-    methods.push({ payType, wallet, flow: flowOf(payType) })
+    methods.push({
+      payType,
+      wallet,
+      flow: flowOf(payType),
+      ...(info?.display === 'qr-or-iframe' ? { qrOnly: true } : {}),
+    })
   }
   return { currency: settings.currency, methods }
 }

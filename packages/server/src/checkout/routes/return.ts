@@ -1,19 +1,21 @@
 /**
- * `GET {base}/return`: where Alipay sends the shopper's browser after paying (QFPay 2017:
- * `syssn`, `out_trade_no`, `txamt`, `respcd`… as GET parameters). The parameters are unsigned,
- * so they only say WHICH checkout (by our unguessable `out_trade_no`, never by the gateway's
- * sequential `syssn`): its state comes from `/query`, never from the URL.
+ * `GET {base}/return/:token` (and `GET {base}/return`): where the wallet sends the shopper's
+ * browser after paying. The URL is unsigned, so it only says WHICH checkout, by our own token
+ * (return-token.ts), never by the gateway's sequential `syssn`: its state comes from `/query`,
+ * never from the URL.
  *
  * Then a 303 to the merchant's configured `returnPage` with `?checkout=<id>` (the widget resumes
  * from it). The target is never read from the request, so this is no open redirect. Without a
- * `returnPage`, a small script-free HTML page states the outcome. An unknown order is 404
- * `checkout_not_found` (the usual JSON error body).
+ * `returnPage`, a small script-free HTML page states the outcome. A request that names none of
+ * our checkouts is never a 404 (it may be a shopper who just paid, sent back with parameters we
+ * cannot read): a fixed `returnPage` gets the shopper without a checkout id, otherwise a page
+ * says the payment, if made, is being confirmed. Neither reveals anything about any checkout.
  */
-import type { Hono } from 'hono'
+import type { Context, Hono } from 'hono'
 import type { CheckoutStatus } from '../../contract.ts'
 import type { CheckoutEnv } from '../context.ts'
-import { checkoutNotFound, servedHere } from '../validation.ts'
 import { toWireCheckout } from '../wire.ts'
+import { checkoutForReturn } from './return-token.ts'
 import type { ServiceDeps } from './service-deps.ts'
 
 /** What the fallback page says per status. */
@@ -27,15 +29,20 @@ const STATUS_TEXT: Record<CheckoutStatus, string> = {
   cancelled: 'This payment was cancelled.',
 }
 
-/** Registers `GET /return`. */
+/** What a shopper whose checkout we cannot tell is shown. */
+const UNKNOWN_TEXT =
+  'If you completed the payment, it is being confirmed: the shop will show it shortly. You can close this page.'
+
+/** Registers `GET /return/:token` and `GET /return`. */
 export function registerReturnRoute(app: Hono<CheckoutEnv>, deps: ServiceDeps): void {
-  app.get('/return', async (c) => {
-    // Only our own `out_trade_no` (120 random bits) finds the checkout. QFPay's `syssn` is a
-    // date plus a sequence number: looking it up would let anyone enumerate syssns and collect
-    // checkout ids (the redirect carries ?checkout=<id>) and trigger a /query per guess.
-    const outTradeNo = c.req.query('out_trade_no')
-    const found = outTradeNo ? await deps.store.getByOutTradeNo(outTradeNo) : undefined
-    if (!found || !servedHere(found, deps.settings)) throw checkoutNotFound()
+  const handler = async (c: Context<CheckoutEnv>) => {
+    const found = await checkoutForReturn(c, deps)
+    if (!found) {
+      c.header('Cache-Control', 'no-store')
+      const target = deps.settings.returnPage
+      if (typeof target === 'string') return c.redirect(new URL(target, c.req.url).toString(), 303)
+      return c.html(page(UNKNOWN_TEXT), 200)
+    }
     const record = (await deps.payments.refresh(found.id)) ?? found
     c.header('Cache-Control', 'no-store')
     const target = deps.settings.returnPage
@@ -48,7 +55,9 @@ export function registerReturnRoute(app: Hono<CheckoutEnv>, deps: ServiceDeps): 
       return c.redirect(url.toString(), 303)
     }
     return c.html(page(STATUS_TEXT[record.status]), record.status === 'pending' ? 202 : 200)
-  })
+  }
+  app.get('/return/:token', handler)
+  app.get('/return', handler)
 }
 
 function page(text: string): string {
