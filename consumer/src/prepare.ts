@@ -94,7 +94,9 @@ const app = project('app', {
   'better-sqlite3': sqliteVersion,
   express: '^5.1.0',
   msw: '~2.15.0',
+  // TypeScript 7 (native) for the merchant's own checks; 5.9 for vue-tsc, which needs its JS API.
   typescript: '5.9.3',
+  typescript7: 'npm:typescript@7.0.2',
   '@types/node': '^20.19.0',
   '@types/express': '^5.0.0',
   vite: '~8.3.8',
