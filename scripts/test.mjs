@@ -65,6 +65,16 @@ const suites = [
     cmd: ['pnpm', 'run', 'size'],
     counts: plainCounts,
   },
+  // Both packages packed with npm and installed into projects outside the workspace, used as
+  // their READMEs say (consumer/README.md). Needs the npm registry for the first install.
+  {
+    name: 'consumer',
+    cwd: 'consumer',
+    cmd: ['pnpm', 'test'],
+    counts: nodeTestCounts,
+    needs: ['chromium', 'initdb'],
+    postgres: true,
+  },
   {
     name: 'e2e',
     cwd: 'e2e',
