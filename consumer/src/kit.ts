@@ -91,8 +91,12 @@ export interface Proc {
   stop(): Promise<number | null>
 }
 
+/**
+ * Starts `cmd` in its own process group: `stop()` signals the whole group, so a wrapper such as
+ * npx cannot leave the real process running (and holding our pipes open) behind it.
+ */
 export function start(cmd: string, args: string[], cwd: string, env = merchantEnv()): Proc {
-  const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
   let out = ''
   const waiters = new Set<() => void>()
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
@@ -130,7 +134,11 @@ export function start(cmd: string, args: string[], cwd: string, env = merchantEn
       })
     },
     async stop() {
-      if (!done) child.kill('SIGTERM')
+      try {
+        process.kill(-child.pid!, 'SIGTERM')
+      } catch {
+        // The group is gone already.
+      }
       return exited
     },
   }
