@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `pnpm bench`: raise the open-file limit for the SSE fan-out (10,000 streams = 10,000 sockets on
-# each side; design.md §7), then run every benchmark. The hard limit is as far as it can go
+# each side), then run every benchmark. The hard limit is as far as it can go
 # without privileges; the fan-out checks that it suffices.
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const widgetDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'packages', 'widget')
-/** Issue 6 budgets, gzip bytes (1 KB = 1024 B, as size.mjs counts). */
+/** The widget's size budgets, gzip bytes (1 KB = 1024 B, as size.mjs counts). */
 export const BUDGETS = { entry: 7 * 1024, total: 16 * 1024 }
 
 /** The widget's production builds: dist/index.js and dist/define.js with its chunks. */

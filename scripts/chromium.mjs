@@ -1,11 +1,11 @@
 // Debian's Chromium for every browser suite (widget tests, e2e, bench): one place for the
-// launch flags of toolchain.md trap 4 (as root it needs --no-sandbox; background networking
+// launch flags (as root it needs --no-sandbox; background networking
 // would hit this machine's closed network) and for finding the binary (no browser download
 // is possible here, so the system one is used).
 import { execSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 
-/** The launch flags of toolchain.md trap 4. */
+/** Chromium's launch flags for every browser suite (why: see the top of this file). */
 export const CHROMIUM_ARGS = Object.freeze([
   '--no-sandbox',
   '--disable-gpu',

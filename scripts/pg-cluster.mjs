@@ -16,7 +16,7 @@
 // (`node scripts/pg-cluster.mjs restart --state "$PG_CLUSTER_STATE"`).
 //
 // As root (CI containers), initdb refuses to run, so the server runs as the `postgres` OS user
-// through `runuser -u postgres --`, and the temp dir is chowned to it (design.md §7).
+// through `runuser -u postgres --`, and the temp dir is chowned to it.
 import { spawnSync } from 'node:child_process'
 import {
   chownSync,
@@ -167,7 +167,7 @@ export async function startCluster({
         break
       } catch (error) {
         // Someone may have taken the port between freePort() and the server's bind: try another.
-        if (attempt >= 3) throw new Error(`${error.message}\n${readLog(dir)}`)
+        if (attempt >= 3) throw new Error(`${error.message}\n${readLog(dir)}`, { cause: error })
       }
     }
     started = true

@@ -5,6 +5,12 @@
 // Each suite's own runner prints its counts in its own format; they are read from its output.
 // A suite that exits non-zero, or whose counts cannot be read, fails the whole run: a suite
 // that silently ran nothing must not look green.
+//
+// The gates run first (fast): formatting, types, lint and references. Each counts as one test,
+// passed or failed, and a failed one says how to see and fix what it found.
+//
+//   node scripts/test.mjs                 everything
+//   node scripts/test.mjs lint widget     only the suites named (see `name` below)
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -36,12 +42,45 @@ const plainCounts = (out) => {
   return last ? { passed: Number(last[1]), failed: Number(last[2]) } : undefined
 }
 
+/** A gate is one check: it passes when its command exits 0. */
+const gateCounts = (_out, code) =>
+  code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 }
+
 /**
- * The suites, in the order they run. `needs` names system programs the suite cannot run without;
+ * The suites, in the order they run. A `gate` is counted by {@link gateCounts}; `fix` says what
+ * to do when it fails. `needs` names system programs the suite cannot run without;
  * `postgres: true` gives it DATABASE_URL of a throwaway cluster (scripts/pg-cluster.mjs), and
  * PG_CLUSTER_STATE, the cluster's state file (a test may restart the server with it).
  */
 const suites = [
+  {
+    name: 'format',
+    cwd: '.',
+    cmd: ['pnpm', 'exec', 'prettier', '--check', '.'],
+    counts: gateCounts,
+    fix: 'files above do not match .prettierrc: run `pnpm format` (prettier --write .), then commit.',
+  },
+  {
+    name: 'typecheck',
+    cwd: '.',
+    cmd: ['pnpm', '-r', '--no-bail', 'typecheck'],
+    counts: gateCounts,
+    fix: 'tsc --noEmit reported errors above (`pnpm typecheck` shows them again).',
+  },
+  {
+    name: 'lint',
+    cwd: '.',
+    cmd: ['pnpm', 'exec', 'eslint', '--max-warnings', '0', '.'],
+    counts: gateCounts,
+    fix: 'ESLint (eslint.config.js: import cycles, import boundaries, recommended rules) reported the problems above; `pnpm lint` shows them again.',
+  },
+  {
+    name: 'references',
+    cwd: '.',
+    cmd: ['node', 'scripts/check-references.mjs'],
+    counts: gateCounts,
+    fix: 'the lines above point outside the repository or name a work item (`pnpm check:refs`).',
+  },
   {
     name: 'server',
     cwd: 'packages/server',
@@ -50,14 +89,31 @@ const suites = [
     needs: ['initdb'],
     postgres: true,
   },
+  // The widget suite once per engine: Chromium, Firefox ESR (headless, over WebDriver BiDi)
+  // and WebKitGTK (MiniBrowser under Xvfb): most shoppers pay on an iPhone, where every
+  // browser is WebKit. Each engine's counts are their own row of the summary.
   {
-    name: 'widget',
+    name: 'widget (chromium)',
     cwd: 'packages/widget',
     cmd: ['pnpm', 'test'],
     counts: wtrCounts,
     needs: ['chromium'],
   },
-  // Deterministic, so a budget check rather than a benchmark (issue 6 row 1): the widget's
+  {
+    name: 'widget (firefox)',
+    cwd: 'packages/widget',
+    cmd: ['pnpm', 'run', 'test:firefox'],
+    counts: wtrCounts,
+    needs: ['firefox-esr'],
+  },
+  {
+    name: 'widget (webkit)',
+    cwd: 'packages/widget',
+    cmd: ['pnpm', 'run', 'test:webkit'],
+    counts: wtrCounts,
+    needs: ['WebKitWebDriver', 'xvfb-run', 'xauth'],
+  },
+  // Deterministic, so a budget check rather than a benchmark: the widget's
   // production entry and its lazy chunks against their gzip budgets.
   {
     name: 'widget size budget',
@@ -75,8 +131,16 @@ const suites = [
     needs: ['chromium', 'initdb'],
     postgres: true,
   },
+  // The oldest Safari the widget supports (scripts/syntax.mjs): the built files use no syntax
+  // newer than it.
   {
-    name: 'e2e',
+    name: 'widget dist syntax',
+    cwd: 'packages/widget',
+    cmd: ['pnpm', 'run', 'syntax'],
+    counts: plainCounts,
+  },
+  {
+    name: 'e2e (chromium)',
     cwd: 'e2e',
     cmd: ['pnpm', 'test'],
     counts: nodeTestCounts,
@@ -84,10 +148,32 @@ const suites = [
     postgres: true,
     optional: 'e2e/package.json',
   },
+  // The four shopper flows (WeChat QR, Alipay redirect and return, expiry, cashier) in the two
+  // other engines, through e2e/test/engines/.
+  {
+    name: 'e2e (firefox)',
+    cwd: 'e2e',
+    cmd: ['pnpm', 'run', 'test:firefox'],
+    counts: nodeTestCounts,
+    needs: ['firefox-esr'],
+    optional: 'e2e/package.json',
+  },
+  {
+    name: 'e2e (webkit)',
+    cwd: 'e2e',
+    cmd: ['pnpm', 'run', 'test:webkit'],
+    counts: nodeTestCounts,
+    needs: ['WebKitWebDriver', 'xvfb-run', 'xauth'],
+    optional: 'e2e/package.json',
+  },
 ]
 
 /** The Debian package that provides a program in `needs`, where the names differ. */
-const DEBIAN_PACKAGE = { initdb: 'postgresql' }
+const DEBIAN_PACKAGE = {
+  initdb: 'postgresql',
+  WebKitWebDriver: 'webkit2gtk-driver',
+  'xvfb-run': 'xvfb',
+}
 
 function has(program) {
   // Debian keeps initdb in /usr/lib/postgresql/<major>/bin, outside PATH.
@@ -132,11 +218,12 @@ function run(suite, extraEnv) {
   })
 }
 
+// `node scripts/test.mjs widget` runs the widget suite in every engine; `'widget (webkit)'` one.
 const only = process.argv.slice(2)
+const picked = (name) => only.some((o) => name === o || name.startsWith(`${o} (`))
 const selected = suites.filter(
   (s) =>
-    (only.length === 0 || only.includes(s.name)) &&
-    (!s.optional || existsSync(join(root, s.optional)))
+    (only.length === 0 || picked(s.name)) && (!s.optional || existsSync(join(root, s.optional)))
 )
 ensurePrograms([...new Set(selected.flatMap((s) => s.needs ?? []))])
 
@@ -153,11 +240,12 @@ let failed = 0
 const rows = []
 for (const suite of selected) {
   console.log(`\n=== ${suite.name} ===`)
+  const startedAt = performance.now()
   const { code, signal, out } = await run(
     suite,
     suite.postgres ? { DATABASE_URL: cluster.url, PG_CLUSTER_STATE: cluster.stateFile } : {}
   )
-  const counts = suite.counts(out)
+  const counts = suite.counts(out, code)
   let note = ''
   if (!counts) {
     failed += 1
@@ -170,8 +258,15 @@ for (const suite of selected) {
       note = `exited ${signal ?? code} with no failing test reported`
     }
   }
+  const took = `${((performance.now() - startedAt) / 1000).toFixed(1)} s`
+  if (suite.counts === gateCounts) {
+    const ok = counts.failed === 0
+    if (!ok) console.log(`\n[test] gate ${suite.name} FAILED: ${suite.fix}`)
+    rows.push(`gate ${suite.name}: ${ok ? `passed (${took})` : `FAILED (${took}): ${suite.fix}`}`)
+    continue
+  }
   rows.push(
-    `${suite.name}: ${counts ? `${counts.passed} passed, ${counts.failed} failed` : 'unreadable'}${note ? ` (${note})` : ''}`
+    `${suite.name}: ${counts ? `${counts.passed} passed, ${counts.failed} failed` : 'unreadable'}${note ? ` (${note})` : ''} (${took})`
   )
 }
 

@@ -2,7 +2,7 @@
  * Bench 2: live-status latency, notify sent → `qfpay-paid` fired in real Chromium.
  *
  * The shop (web-server.ts) runs in its own process with the sandbox on its own loopback port.
- * 20 payments are in flight at a time (design.md §7): 5 pages (each its own browser context and
+ * 20 payments are in flight at a time: 5 pages (each its own browser context and
  * its own port, so Chromium's six-connections-per-host limit never queues a stream), 4 widgets
  * each. One payment: add a widget, choose WeChat Pay, click Pay, wait for the QR, wait a random
  * 0–4 s (the shopper scanning; the same draw for every mode), then the sandbox pays: the moment

@@ -10,6 +10,9 @@
  * | `POST /checkouts/:id/refund {amount?}` | refund `amount` minor units, or all that is left |
  * | `POST /checkouts/:id/cancel` | cancel a pending checkout |
  * | `GET /hooks` | how often `onPaid` ran: `{ onPaidRuns, paidCheckouts, byCheckout }` |
+ * | `GET /health` | the shop mount's health report (`checkout.health()`) |
+ * | `GET /reconciliation` | `{ report }`: the last daily reconciliation with its table, or `null` |
+ * | `POST /reconciliation {date?}` | `{ report }`: reconcile a UTC+8 day now (default: today there) |
  */
 import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import { deleteCookie, setCookie } from 'hono/cookie'
@@ -91,6 +94,35 @@ export function createAdminRoutes(options: AdminRoutesOptions): Hono {
   app.post('/checkouts/:id/cancel', async (c) => c.json(await merchant.cancel(c.req.param('id'))))
 
   app.get('/hooks', (c) => c.json(options.hooks.stats()))
+
+  app.get('/health', async (c) => c.json(await merchant.health()))
+  app.get('/reconciliation', (c) => c.json({ report: merchant.lastReconciliation() }))
+  app.post('/reconciliation', async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) as { date?: unknown }
+    // QFPay counts days in UTC+8: "today" is today there.
+    const date = body.date ?? new Date(Date.now() + 8 * 60 * 60_000).toISOString().slice(0, 10)
+    if (typeof date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(date)) {
+      return c.json(
+        {
+          error: {
+            code: 'invalid_request',
+            message: 'Failed to reconcile: date must be YYYY-MM-DD.',
+            field: 'date',
+          },
+        },
+        400
+      )
+    }
+    try {
+      return c.json({ report: await merchant.reconcileDay(date) })
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error
+      return c.json(
+        { error: { code: 'invalid_request', message: error.message, field: 'date' } },
+        400
+      )
+    }
+  })
 
   return app
 }

@@ -14,7 +14,7 @@ export interface Product {
   currency: string
 }
 
-/** The shop's currency: mainland-China wallets charge CNY (seed 000). */
+/** The shop's currency: mainland-China wallets charge CNY (QFPay's 2017 gateway served mainland-China wallets). */
 export const SHOP_CURRENCY = 'CNY'
 
 /** A small tea house. Prices in fen (1 CNY = 100 fen). */

@@ -29,10 +29,10 @@ export interface DemoCliConfig {
   timeScale: number
 }
 
-/** The default ports (issue 5). */
+/** The default ports. */
 export const DEFAULT_PORTS = Object.freeze({ sandbox: 8788, merchant: 8787, page: 5173 })
 
-/** `QFPAY_ENV`, with `sandbox` accepted for `local`; unset = `local` (design.md §7 "Environments"). */
+/** `QFPAY_ENV`, with `sandbox` accepted for `local`; unset = `local` (docs/decisions.md#local-is-the-default-environment). */
 export function readEnvironment(env: EnvSource): DemoEnvironment {
   const v = env['QFPAY_ENV']?.trim().toLowerCase()
   if (!v || v === 'local' || v === 'sandbox') return 'local'

@@ -20,13 +20,12 @@ export interface Listening {
 export function listen(port: number, host: string, name: string): Promise<Listening> {
   let handler: ((request: Request, env: unknown) => Response | Promise<Response>) | undefined
   return new Promise((resolve, reject) => {
-    let server: ServerType
     const onError = (error: NodeJS.ErrnoException) => {
       const why =
         error.code === 'EADDRINUSE' ? `port ${port} is in use (set another one)` : error.message
       reject(new Error(`Failed to start the ${name} on ${host}:${port}: ${why}.`))
     }
-    server = serve(
+    const server: ServerType = serve(
       {
         fetch: (request, env) =>
           handler ? handler(request, env) : new Response('Starting…', { status: 503 }),

@@ -123,4 +123,48 @@ describe('the demo merchant app (in process)', () => {
     })
     assert.equal(forged.status, 403)
   })
+
+  it('shows staff the health report and runs the daily reconciliation; strangers get neither', async () => {
+    assert.equal((await request('/api/admin/health')).status, 403)
+    assert.equal((await request('/api/admin/reconciliation')).status, 403)
+    assert.equal((await request('/qfpay/health')).status, 404, 'no health on the public mount')
+    const bearer = { authorization: `Bearer ${TOKEN}` }
+    const health = (await (await request('/api/admin/health', { headers: bearer })).json()) as {
+      ready: boolean
+      gateway: { lastSuccess: { endpoint: string } | null }
+    }
+    assert.equal(health.ready, true)
+    assert.equal(health.gateway.lastSuccess?.endpoint, 'payment')
+    const none = (await (
+      await request('/api/admin/reconciliation', { headers: bearer })
+    ).json()) as {
+      report: unknown
+    }
+    assert.equal(none.report, null)
+    // Today in UTC+8, where the checkouts created above fall: pending ones are not discrepancies.
+    const run = await request('/api/admin/reconciliation', {
+      method: 'POST',
+      headers: { ...bearer, 'content-type': 'application/json' },
+      body: '{}',
+    })
+    assert.equal(run.status, 200)
+    const { report } = (await run.json()) as {
+      report: { discrepancies: unknown[]; here: { checkouts: number }; table: string }
+    }
+    assert.deepEqual(report.discrepancies, [])
+    assert.ok(report.here.checkouts >= 1)
+    assert.match(report.table, /No discrepancies\./)
+    const last = (await (
+      await request('/api/admin/reconciliation', { headers: bearer })
+    ).json()) as {
+      report: { table: string } | null
+    }
+    assert.equal(last.report?.table, report.table)
+    const bad = await request('/api/admin/reconciliation', {
+      method: 'POST',
+      headers: { ...bearer, 'content-type': 'application/json' },
+      body: JSON.stringify({ date: '2024-02-31' }),
+    })
+    assert.equal(bad.status, 400)
+  })
 })

@@ -5,7 +5,7 @@
  * - `/api/products`: the catalogue; `/api/admin/…`: the console's routes.
  *
  * Both mounts share one store, so the console lists every checkout, and the gateway's one notify
- * URL per appcode (seed 000), `/qfpay/notify`, serves payments from either mount.
+ * URL per appcode, `/qfpay/notify`, serves payments from either mount.
  */
 import { Hono } from 'hono'
 import {
@@ -106,7 +106,7 @@ export function createMerchantApp(options: MerchantAppOptions): MerchantApp {
     '/api/admin',
     createAdminRoutes({
       token: options.adminToken,
-      merchant: demoMerchant(shop.merchant),
+      merchant: demoMerchant(shop.merchant, () => shop.health()),
       hooks: options.hooks,
       allowedOrigins: options.allowedOrigins,
     })

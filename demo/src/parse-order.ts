@@ -4,8 +4,8 @@
  *
  *     <cartId>/<sku>:<qty>,<sku>:<qty>…        e.g.  c7Hq2mXk9pLa/tea:2,cake:1
  *
- * Why the cart id: the server treats `order` as *one purchase* (design.md §7 "One payment per
- * order"): once an order is paid, creating another checkout for it answers 409 `already_paid`.
+ * Why the cart id: the server treats `order` as *one purchase* (docs/decisions.md#one-payment-per-order):
+ * once an order is paid, creating another checkout for it answers 409 `already_paid`.
  * Two shoppers buying `tea:2` must therefore not share an order string, and neither must one
  * shopper buying it twice. The page makes a fresh random cart id per cart and starts a new one
  * after a payment. A real shop would use its own order number instead.
@@ -85,7 +85,7 @@ export function parseOrder(
   return { ok: true, order: { cartId, lines, amount, currency } }
 }
 
-/** QFPay's `goods_name` holds at most 20 characters (qfpay-api.md §4). */
+/** QFPay's `goods_name` holds at most 20 characters. */
 export const MAX_GOODS_NAME = 20
 
 /** A short goods name for the wallet: `Jasmine tea ×2`, or `Tea house, 3 items`. */

@@ -50,7 +50,7 @@ export interface StartDemoOptions {
   log?: (line: string) => void
   /** Vite's own output. Default `warn`. */
   viteLogLevel?: 'info' | 'warn' | 'error' | 'silent'
-  /** All three must listen within this, ms. Default 20 000 (issue 5). */
+  /** All three must listen within this, ms. Default 20 000. */
   startTimeoutMs?: number
 }
 
@@ -138,7 +138,7 @@ export async function startDemo(options: StartDemoOptions = {}): Promise<Running
         port: ports.sandbox,
         env,
         timeScale: options.timeScale ?? 1,
-        // Seed 000: one notify URL and one return URL per appcode, both on the public mount.
+        // One notify URL and one return URL per appcode (QFPay 2017), both on the public mount.
         notifyUrl: `${merchantUrl}/qfpay/notify`,
         returnUrl: `${merchantUrl}/qfpay/return`,
       })

@@ -1,5 +1,5 @@
 /**
- * The local QFPay sandbox as its own HTTP server (design.md §7 "Environments": in the demo,
+ * The local QFPay sandbox as its own HTTP server (docs/decisions.md#local-is-the-default-environment: in the demo,
  * `local` runs the standalone sandbox on SANDBOX_PORT and the merchant server reaches it over
  * HTTP, exactly as it would reach QFPay). It runs in the demo's process so that `startDemo()`
  * can start and stop it programmatically; `pnpm sandbox` runs the same app on its own.

@@ -10,7 +10,7 @@ export const WEB_ROOT = fileURLToPath(new URL('../web/', import.meta.url))
 
 /**
  * The page's Content Security Policy: no inline scripts, no eval. The element must work under
- * it (design.md §6). `style-src 'unsafe-inline'` is for Vite's dev CSS injection only; the
+ * it. `style-src 'unsafe-inline'` is for Vite's dev CSS injection only; the
  * element itself uses constructable stylesheets.
  */
 export const PAGE_CSP = [

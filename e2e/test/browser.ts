@@ -1,5 +1,5 @@
 /**
- * Debian's Chromium through playwright-core (toolchain.md trap 4: as root it needs
+ * Debian's Chromium through playwright-core (launch flags from scripts/chromium.mjs: as root it needs
  * `--no-sandbox`; a browser download is not possible here, so the system one is used).
  */
 import {
@@ -27,7 +27,7 @@ export const DESKTOP: BrowserContextOptions = {
   locale: 'en-US',
 }
 
-/** A phone (design.md §7: coarse pointer and width <= 768 px → the widget redirects). */
+/** A phone (coarse pointer and width <= 768 px → the widget redirects). */
 export const PHONE: BrowserContextOptions = {
   viewport: { width: 390, height: 844 },
   deviceScaleFactor: 2,

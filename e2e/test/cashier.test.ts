@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core'
 import { openScene, type Scene } from './harness.ts'
 import { eventsSeen, recordEvents, statusText, waitForWidget } from './shopper.ts'
 
-/** Sandbox payment codes (18 digits, design.md §7): 0000 pays, 1143 pends then pays. */
+/** Sandbox payment codes (18 digits, docs/qfpay-protocol.md#sandbox): 0000 pays, 1143 pends then pays. */
 const PAYS_AT_ONCE = '286512345678900000'
 const PENDS_THEN_PAYS = '134512345678901143'
 

@@ -97,6 +97,28 @@ describe('merchant console', { timeout: 120_000 }, () => {
     await scene.shot(page, '4-cancelled')
   })
 
+  it('shows the health summary and the last reconciliation, and reconciles today', async () => {
+    const page = await (await scene.desktop()).newPage()
+    await page.goto(scene.demo.urls.consoleSignIn)
+    const health = page.locator('#health-summary')
+    await page.locator('#health-summary[data-status="ok"]').waitFor()
+    assert.match(await health.innerText(), /^Health: ok · store [\d.]+ ms · gateway ok /)
+    assert.equal(await page.locator('#reconciliation-table').isVisible(), false)
+    await page.locator('#reconcile-today').click()
+    const table = page.locator('#reconciliation-table')
+    await table.waitFor()
+    assert.match(await table.innerText(), /^QFPay reconciliation for \d{4}-\d{2}-\d{2} \(UTC\+8;/)
+    assert.match(
+      await page.locator('#reconciliation-summary').innerText(),
+      /^\d{4}-\d{2}-\d{2} \(UTC\+8\): /
+    )
+    await scene.shot(page, '5-health-and-reconciliation')
+    // A reload shows the same last reconciliation, kept by the server.
+    await page.reload()
+    await page.locator('#reconciliation-table').waitFor()
+    assert.deepEqual(scene.problems, [])
+  })
+
   it('refuses the admin routes without the token', async () => {
     const response = await fetch(`${scene.demo.urls.merchant}/api/admin/checkouts`)
     assert.equal(response.status, 403)

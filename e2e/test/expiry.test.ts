@@ -9,7 +9,7 @@ import { openScene, type Scene } from './harness.ts'
 import { readQr } from './qr.ts'
 import { eventsSeen, payWith, pressOnPhone, shopFor, statusText, waitForWidget } from './shopper.ts'
 
-/** QFPay's shortest expiry, 5 min (qfpay-api.md §5.1), in seconds. */
+/** QFPay's shortest expiry, 5 min (docs/qfpay-protocol.md#expiry), in seconds. */
 const EXPIRES_IN = 300
 /** 5 min / 40 = 7.5 s at the sandbox: long enough to scan the new code, short enough to wait for. */
 const TIME_SCALE = 40

@@ -1,6 +1,7 @@
 /**
- * One end-to-end scene: the demo's three real servers on free loopback ports, a real Chromium,
- * and helpers that act like the shopper, the shopper's phone and the shop's staff.
+ * One end-to-end scene: the demo's three real servers on free loopback ports, a real Chromium
+ * (engines/ drives Firefox and WebKit), and helpers that act like the shopper, the shopper's
+ * phone and the shop's staff.
  */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -15,17 +16,11 @@ export const SCREENSHOT_DIR = fileURLToPath(new URL('../screenshots/', import.me
 /** Generous bounds: a loaded CI machine with two cores, Vite compiling on first visit. */
 export const STEP_TIMEOUT_MS = 20_000
 
-/** What a test file works with. */
-export interface Scene {
+/** The demo's servers and what tests ask of them, whatever drives the browser. */
+export interface DemoScene {
   demo: RunningDemo
-  browser: Browser
-  /** Page errors and CSP violations seen so far; each test asserts it stays empty. */
-  problems: string[]
   /** Server-side log lines (warnings, hook runs). */
   logs: string[]
-  desktop(): Promise<BrowserContext>
-  phone(): Promise<BrowserContext>
-  shot(page: Page, name: string): Promise<void>
   /** `/api/admin/…` with the admin token. */
   admin<T = unknown>(path: string, init?: { method?: string; body?: unknown }): Promise<T>
   /** The sandbox's control API (`/__sandbox/…`). */
@@ -33,17 +28,26 @@ export interface Scene {
   close(): Promise<void>
 }
 
-/** Starts the demo (all ports free ones) and a browser. */
-export async function openScene(
-  name: string,
-  options: {
-    timeScale?: number
-    expiresIn?: number
-    /** Overrides of the demo's environment (e.g. a given QFPAY_KEY), applied last. */
-    env?: Record<string, string>
-  } = {}
-): Promise<Scene> {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true })
+/** How to start the demo for a test file. */
+export interface SceneOptions {
+  timeScale?: number
+  expiresIn?: number
+  /** Overrides of the demo's environment (e.g. a given QFPAY_KEY), applied last. */
+  env?: Record<string, string>
+}
+
+/** What a test file works with: the demo and a Chromium driven by playwright-core. */
+export interface Scene extends DemoScene {
+  browser: Browser
+  /** Page errors and CSP violations seen so far; each test asserts it stays empty. */
+  problems: string[]
+  desktop(): Promise<BrowserContext>
+  phone(): Promise<BrowserContext>
+  shot(page: Page, name: string): Promise<void>
+}
+
+/** Starts the demo, all ports free ones, with the local sandbox as the gateway. */
+export async function startDemoScene(options: SceneOptions = {}): Promise<DemoScene> {
   const logs: string[] = []
   // QFPAY_* of the developer's shell must not leak into tests: always the local sandbox here.
   const env = {
@@ -64,15 +68,6 @@ export async function openScene(
     log: (line) => logs.push(line),
     viteLogLevel: process.env['E2E_VITE_LOG'] === 'info' ? 'info' : 'error',
   })
-  let browser: Browser
-  try {
-    browser = await launchBrowser()
-  } catch (error) {
-    await demo.stop()
-    throw error
-  }
-  const problems: string[] = []
-  const contexts: BrowserContext[] = []
   const json = async <T>(
     url: string,
     init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}
@@ -93,9 +88,34 @@ export async function openScene(
   }
   return {
     demo,
+    logs,
+    admin: (path, init) =>
+      json(`${demo.urls.merchant}/api/admin${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${demo.adminToken}` },
+      }),
+    sandbox: (path, init) => json(`${demo.urls.sandbox}/__sandbox${path}`, init),
+    close: () => demo.stop(),
+  }
+}
+
+/** Starts the demo (all ports free ones) and a Chromium. */
+export async function openScene(name: string, options: SceneOptions = {}): Promise<Scene> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true })
+  const scene = await startDemoScene(options)
+  let browser: Browser
+  try {
+    browser = await launchBrowser()
+  } catch (error) {
+    await scene.close()
+    throw error
+  }
+  const problems: string[] = []
+  const contexts: BrowserContext[] = []
+  return {
+    ...scene,
     browser,
     problems,
-    logs,
     async desktop() {
       const context = await newContext(browser, DESKTOP, problems)
       context.setDefaultTimeout(STEP_TIMEOUT_MS)
@@ -111,16 +131,10 @@ export async function openScene(
     async shot(page, step) {
       await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${step}.png`), fullPage: true })
     },
-    admin: (path, init) =>
-      json(`${demo.urls.merchant}/api/admin${path}`, {
-        ...init,
-        headers: { authorization: `Bearer ${demo.adminToken}` },
-      }),
-    sandbox: (path, init) => json(`${demo.urls.sandbox}/__sandbox${path}`, init),
     async close() {
       for (const context of contexts) await context.close().catch(() => {})
       await browser.close().catch(() => {})
-      await demo.stop()
+      await scene.close()
     },
   }
 }

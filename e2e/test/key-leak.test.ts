@@ -1,5 +1,5 @@
 /**
- * Issue 7, row 11, over a whole end-to-end run: the client key is absent from the widget
+ * The key-leak search over a whole end-to-end run: the client key is absent from the widget
  * bundle, every response, SSE frame, log line and error.
  *
  * The demo starts with a GIVEN sentinel key and appcode (32 random upper-case hex each, also put

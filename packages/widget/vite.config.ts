@@ -1,4 +1,5 @@
-// Library build, two passes (shared/toolchain.md traps 7 and 8):
+// Library build, two passes (output minified: Vite's library mode otherwise keeps whitespace;
+// no standard decorators, which Vite does not lower):
 //  - default: dist/index.js, the class with Lit and lean-qr left to the app's bundler;
 //  - `--mode define`: dist/define.js for a plain <script type="module">, Lit bundled in and the
 //    QR encoder in a lazily loaded chunk, so first paint ships only Lit and the element;

@@ -1,4 +1,4 @@
-/** Debian's Chromium through playwright-core, headless, with the flags toolchain.md lists. */
+/** Debian's Chromium through playwright-core, headless, with the launch flags of scripts/chromium.mjs. */
 import { chromium, type Browser } from 'playwright-core'
 import { CHROMIUM_ARGS, chromiumPath } from '../../../scripts/chromium.mjs'
 

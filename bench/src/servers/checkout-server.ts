@@ -15,7 +15,6 @@
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
@@ -125,7 +124,7 @@ const pollIds: { pending: string[]; paid: string[] } = { pending: [], paid: [] }
 for (let i = 0; i < (args.polls ?? 0); i++)
   pollIds.pending.push((await makeCheckout(`P${i}`, false)).id)
 for (let i = 0; i < (args.paidPolls ?? 0); i++) {
-  const { id, syssn } = await makeCheckout(`Q${i}`, true)
+  const { id } = await makeCheckout(`Q${i}`, true)
   const row = (await setupStore.get(id))!
   const moved = await setupStore.transition(id, {
     expectedVersion: row.version,

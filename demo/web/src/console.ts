@@ -5,6 +5,7 @@
  */
 import { byId, h } from './dom.ts'
 import { formatMoney, parseMoney } from './money.ts'
+import { refreshHealth, startOpsPanel } from './ops-panel.ts'
 import { api } from './shop-api.ts'
 import { requireStaff, signOut } from './staff-session.ts'
 
@@ -44,6 +45,9 @@ const rows = new Map<string, { version: number; tr: HTMLTableRowElement }>()
 await requireStaff()
 byId('console').hidden = false
 byId('sign-out').addEventListener('click', () => void signOut().then(() => location.reload()))
+await startOpsPanel((message) => (problem.textContent = message)).catch((error: unknown) => {
+  problem.textContent = `Failed to load the last reconciliation: ${(error as Error).message}`
+})
 await refresh()
 setInterval(() => void refresh(), REFRESH_MS)
 
@@ -52,6 +56,7 @@ async function refresh(): Promise<void> {
     const [{ checkouts }, hooks] = await Promise.all([
       api<{ checkouts: AdminCheckout[] }>('/api/admin/checkouts'),
       api<{ onPaidRuns: number; paidCheckouts: number }>('/api/admin/hooks'),
+      refreshHealth(),
     ])
     hookStats.textContent = `onPaid hook: ${hooks.onPaidRuns} run(s) for ${hooks.paidCheckouts} paid checkout(s)`
     show(checkouts)

@@ -1,6 +1,6 @@
 /**
  * The shop page's entry module. The first import registers `<qfpay-checkout>`, so the tag is
- * defined as soon as `/` loads (design.md §7 "Widget"); no inline scripts (strict CSP).
+ * defined as soon as `/` loads; no inline scripts (strict CSP).
  */
 import '@qfpay-checkout/widget/define'
 import { SHOP_CART_KEY } from './cart.ts'

@@ -1,6 +1,6 @@
 /**
  * The wire contract between `<qfpay-checkout>` and the merchant's checkout routes
- * (design.md §2 and §7). Type-only: the widget imports it with `import type`, so nothing here
+ * (docs/architecture.md#routes-of-the-checkout-app). Type-only: the widget imports it with `import type`, so nothing here
  * may carry runtime code.
  *
  * Conventions: camelCase fields; amounts are integers in the currency's minor unit; times are
@@ -26,7 +26,7 @@ export interface CheckoutConfig {
   methods: PayMethod[]
 }
 
-/** Every status a checkout can have (design.md §3). */
+/** Every status a checkout can have (docs/architecture.md#the-checkout-state-machine). */
 export type CheckoutStatus =
   'pending' | 'paid' | 'failed' | 'expired' | 'cancelled' | 'refunded' | 'partially_refunded'
 
@@ -100,9 +100,10 @@ export type ErrorCode =
   | 'gateway_declined'
   | 'gateway_timeout'
   | 'internal_error'
+  | 'unavailable'
 
-/** HTTP statuses the routes answer errors with (design.md §7). */
-export type ErrorStatus = 400 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 502 | 504
+/** HTTP statuses the routes answer errors with. */
+export type ErrorStatus = 400 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 502 | 503 | 504
 
 /** The one error shape every route answers with. */
 export interface ErrorBody {

@@ -1,4 +1,4 @@
-// Size budget of the built widget (issue 4 / issue 6), gzip -9 (Node's zlib, level 9), 1 KB = 1024 B.
+// Size budget of the built widget, gzip -9 (Node's zlib, level 9), 1 KB = 1024 B.
 //
 //   node scripts/size.mjs          print the table
 //   node scripts/size.mjs --check  also fail (exit 1) when a budget row is over

@@ -1,5 +1,5 @@
 /**
- * The wire contract of design.md §2, as four calls that never throw: each resolves to
+ * The wire contract (docs/architecture.md#routes-of-the-checkout-app), as four calls that never throw: each resolves to
  * `{ ok: true, value }` or `{ ok: false, error }` with a {@link WidgetError}.
  */
 import type {

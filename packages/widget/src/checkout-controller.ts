@@ -13,24 +13,18 @@ import {
   isFinal,
   transition,
   type Action,
-  type CheckoutMode,
   type State,
 } from './checkout-machine.ts'
 import { emit } from './events.ts'
 import type { Effects } from './checkout-effects.ts'
+import type { CheckoutInputs } from './checkout-inputs.ts'
 import { loadPay, pay } from './pay-chunk.ts'
 import type { StatusStream } from './status-stream.ts'
 import { offeredMethods, wantsRedirect } from './pay-methods.ts'
 import { DEV, warnOnce } from './warn.ts'
 
-/** What the element tells the controller, read at the moment it is needed. */
-export interface CheckoutInputs {
-  endpoint: string | undefined
-  order: string | undefined
-  payTypes: string[] | undefined
-  mode: CheckoutMode
-  checkoutId: string | undefined
-}
+/** What the element tells the controller (its own module: the pay chunk's effects read it too). */
+export type { CheckoutInputs }
 
 /** A Lit host that can also dispatch the widget's events. */
 export type CheckoutHost = ReactiveControllerHost & EventTarget

@@ -4,7 +4,7 @@
  */
 import type { Checkout } from '@qfpay-checkout/server/contract'
 import type { Api } from './api.ts'
-import type { CheckoutInputs } from './checkout-controller.ts'
+import type { CheckoutInputs } from './checkout-inputs.ts'
 import type { CheckoutEnv } from './checkout-env.ts'
 import { kindOfStatus, type Action, type State } from './checkout-machine.ts'
 import { StatusStream } from './status-stream.ts'

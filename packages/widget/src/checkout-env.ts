@@ -29,13 +29,13 @@ export interface CheckoutEnv {
   document: EventTarget & { readonly visibilityState: DocumentVisibilityState }
   /** Leave the page for the wallet, remembering the checkout so coming back resumes it. */
   navigate: (url: string, checkoutId: string) => void
-  /** "Phone" = `(pointer: coarse)` and width <= 768 px (design.md §7). */
+  /** "Phone" = `(pointer: coarse)` and width <= 768 px (docs/decisions.md#what-counts-as-a-phone). */
   isPhone: () => boolean
   /** The `?checkout=` of a return page, if any. */
   checkoutFromUrl: () => string | null
 }
 
-/** Phones are at most this wide, CSS px (design.md §7). */
+/** Phones are at most this wide, CSS px. */
 export const PHONE_MAX_WIDTH_PX = 768
 
 /** The real browser. Call only in a browser (the controller does, after its `isServer` guard). */

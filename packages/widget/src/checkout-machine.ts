@@ -2,7 +2,7 @@
  * The widget's state machine: pure data in, data out. No DOM, no fetch, no clock — the
  * controller feeds it actions (with the time they happened) and runs the effects.
  *
- * @see ../../../shared/style.md §5
+ * @see docs/architecture.md#the-checkout-state-machine
  */
 import type { Checkout, CheckoutConfig, PayMethod } from '@qfpay-checkout/server/contract'
 
@@ -129,7 +129,7 @@ function remaining(checkout: Checkout, now: number, skewMs: number): number {
 
 /**
  * Skews smaller than this are noise, ms: the `Date` header has a resolution of one second
- * (RFC 9110 §5.6.7) and the response took some time to arrive.
+ * (RFC 9110, section 5.6.7) and the response took some time to arrive.
  */
 export const SKEW_THRESHOLD_MS = 2_000
 

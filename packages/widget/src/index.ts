@@ -5,7 +5,7 @@
  * @example
  * import { QfpayCheckout } from '@qfpay-checkout/widget'
  * customElements.define('my-checkout', class extends QfpayCheckout {})
- * @see ../../../shared/design.md §6
+ * @see docs/architecture.md#the-layers
  */
 export { QfpayCheckout } from './qfpay-checkout.ts'
 export { loadLocale, registerLocale, resolveLocale } from './locales/registry.ts'

@@ -2,7 +2,7 @@
  * What the widget needs once a checkout exists, in its own chunk: the live status, the QR
  * code and the views of waiting, paid, failed, expired and cancelled. The controller preloads
  * it when choosing shows and waits for it before opening or resuming a checkout, so it is
- * always there when those states render. (issue 6: the entry is what first paint needs.)
+ * always there when those states render. (The entry is what first paint needs: docs/decisions.md#a-size-budget-the-tests-enforce.)
  */
 import type { PayModule } from './pay.ts'
 

@@ -14,7 +14,7 @@ import {
   type Body,
   type View,
   type ViewContext,
-} from './qfpay-checkout.view.ts'
+} from './view-parts.ts'
 
 export { cancel, create, wait } from './checkout-effects.ts'
 export { payStyles } from './pay.styles.ts'

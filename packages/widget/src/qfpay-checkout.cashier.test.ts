@@ -7,8 +7,10 @@ import type { QfpayCheckout } from './qfpay-checkout.ts'
 async function scan(el: QfpayCheckout, code: string) {
   await stateIs(el, 'choosing')
   part(el, 'cashier-input')!.focus()
-  // A barcode scanner is a keyboard: it types the digits and presses Enter.
-  await sendKeys({ type: code })
+  // A barcode scanner is a keyboard: it types the digits and presses Enter. One key press at a
+  // time: WebKitWebDriver drops a repeated key when several go down before any comes up (the
+  // "0000" of a code would arrive as one "0").
+  for (const digit of code) await sendKeys({ press: digit })
   await sendKeys({ press: 'Enter' })
 }
 

@@ -2,7 +2,7 @@
  * Styles of `<qfpay-checkout>`. Custom properties are `--qfpay-*`, read with a fallback and
  * never declared on `:host`, so a merchant can set them on `:root` or on the element.
  * Lit adopts these as a constructable stylesheet: nothing inline for a strict CSP to block.
- * Written to stay small (issue 6 budget): one focus rule, `p` margins reset once, `a` is always
+ * Written to stay small (the entry's 7 KB gzip budget): one focus rule, `p` margins reset once, `a` is always
  * the link button. What only the states with a checkout use comes with the pay chunk
  * (pay.styles.ts). The build strips comments and whitespace (vite.config.ts).
  */

@@ -7,7 +7,8 @@ import { checkoutOf } from './checkout-machine.ts'
 import { loadLocale, needsLoad, resolveLocale } from './locales/registry.ts'
 import type { QfpayLocale } from './locales/locale.ts'
 import { styles } from './qfpay-checkout.styles.ts'
-import { renderState, type ViewContext } from './qfpay-checkout.view.ts'
+import { renderState } from './qfpay-checkout.view.ts'
+import type { ViewContext } from './view-parts.ts'
 import { pay } from './pay-chunk.ts'
 import type { QrBox } from './pay.ts'
 
@@ -27,7 +28,7 @@ const payTypesConverter = {
  *
  * @example
  * <qfpay-checkout endpoint="/qfpay" order="A-1001"></qfpay-checkout>
- * @see ../../../shared/design.md §2 (wire contract) and §6 (widget)
+ * @see docs/architecture.md
  *
  * @tag qfpay-checkout
  *

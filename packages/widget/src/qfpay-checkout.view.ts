@@ -1,59 +1,15 @@
 /**
  * The element's templates: one view per state kind. Pure functions of a {@link ViewContext};
- * the element owns the callbacks. Kept small on purpose (issue 6 budget): the buttons share
+ * the element owns the callbacks. Kept small on purpose (the entry's size budget): the buttons share
  * one template, and "retry" / "choose again" are the element's `refresh()`.
  */
 import { html, nothing, type TemplateResult } from 'lit'
 import type { PayMethod } from '@qfpay-checkout/server/contract'
-import type { CheckoutMode, State } from './checkout-machine.ts'
-import type { QfpayLocale } from './locales/locale.ts'
-import type { QrDrawing } from './qr.ts'
 import { pay } from './pay-chunk.ts'
 import { walletIcons } from './wallet-icons.ts'
-
-/** What a template needs: the state, the text, and what the buttons do. */
-export interface ViewContext {
-  state: State
-  locale: QfpayLocale
-  mode: CheckoutMode
-  selected: string | undefined
-  qr: QrDrawing | undefined
-  phone: boolean
-  select(payType: string): void
-  /** The element: `start()`, `cancel()`, and `refresh()` (retries an error, else starts over). */
-  host: { start(payType: string, authCode?: string): void; cancel(): void; refresh(): void }
-}
-
-export type Body = TemplateResult | typeof nothing
-
-/** A button; `primary` ones are the main action. `data-autofocus` takes focus after a change. */
-export const button = (
-  part: string,
-  label: string,
-  onClick: () => void,
-  primary = false,
-  autofocus = true,
-  disabled = false
-) =>
-  html`<button
-    part=${part}
-    class=${primary ? 'primary' : ''}
-    type="button"
-    ?data-autofocus=${autofocus}
-    ?disabled=${disabled}
-    @click=${onClick}
-  >
-    ${label}
-  </button>`
-
-export const walletName = (l: QfpayLocale, method: Pick<PayMethod, 'wallet'> | undefined) =>
-  method ? (l.wallet[method.wallet] ?? method.wallet) : ''
-
-export const methodOf = (v: ViewContext, payType: string | undefined) =>
-  'ctx' in v.state ? v.state.ctx?.methods.find((m) => m.payType === payType) : undefined
-
-/** One state's look: the status text (live region), its tone and the rest. */
-export type View = [text: string, tone: string, body: Body]
+// The states with a checkout render from the pay chunk (pay.ts). What both share is in
+// view-parts.ts, imported after the icons (that module order gzips smallest).
+import { button, methodOf, walletName, type View, type ViewContext } from './view-parts.ts'
 
 /**
  * Render whatever the state is. The status line is the same element in every state, so

@@ -10,13 +10,13 @@ import type { Connection, WidgetError } from './checkout-machine.ts'
 
 export type { Clock } from './checkout-env.ts'
 
-/** First polling interval, ms (issue 4: "every 2 s"). */
+/** First polling interval, ms: every 2 s. */
 export const POLL_MIN_MS = 2_000
-/** Longest polling interval, ms (issue 4: "backing off to 10 s"). */
+/** Longest polling interval, ms: backing off to 10 s. */
 export const POLL_MAX_MS = 10_000
 /** Growth of the polling interval after each poll. */
 export const POLL_BACKOFF = 1.5
-/** Stream failures after which the widget polls instead (issue 4: "if it fails twice"). */
+/** Stream failures after which the widget polls instead: two. */
 export const STREAM_MAX_FAILURES = 2
 /** Delay before reopening a stream the browser closed for good, ms. */
 export const STREAM_REOPEN_MS = 1_000
@@ -74,9 +74,12 @@ export class StatusStream {
     this.start()
   }
 
-  /** One immediate `GET`, outside the polling schedule. */
+  /**
+   * One immediate `GET`, outside the polling schedule. Also while paused: a hidden tab stops
+   * the stream and the schedule, not a check someone asked for (`refresh()`).
+   */
   async checkNow(): Promise<void> {
-    if (this.#paused || this.#o.signal.aborted) return
+    if (this.#o.signal.aborted) return
     const result = await this.#o.poll(this.#o.signal)
     if (this.#o.signal.aborted) return
     if (result.ok) this.#o.onStatus(result.value)

@@ -1,6 +1,6 @@
 /**
  * Wallet marks drawn inline (no image requests, nothing for a CSP to block). Decorative: the
- * wallet's name is always written beside them. Kept short (issue 6 budget): Alipay's strokes
+ * wallet's name is always written beside them. Kept short (size budget): Alipay's strokes
  * are lines, WeChat's two bubbles one path.
  */
 import { svg, type SVGTemplateResult } from 'lit'

@@ -1,6 +1,6 @@
 // A tiny merchant server inside the test runner, for the strict-CSP page: the page is served
 // with `Content-Security-Policy: default-src 'self'`, so msw (a service worker started by an
-// inline test harness) is not used there. Routes follow design.md §2.
+// inline test harness) is not used there. Routes follow docs/architecture.md.
 const PREFIX = '/csp-merchant'
 const checkouts = new Map()
 const streams = new Map()

@@ -1,9 +1,9 @@
 /**
- * The merchant server of design.md §2 as msw handlers: happy paths over a small in-memory
+ * The merchant server's routes (docs/architecture.md) as msw handlers: happy paths over a small in-memory
  * store, live status with msw's `sse()`. Tests change outcomes through the returned helpers
  * (`pay`, `decline`, …) and add one-shot failure overrides with `worker.use()`.
  */
-import { http, HttpResponse, sse } from 'msw'
+import { http, HttpResponse, passthrough, sse } from 'msw'
 import type {
   Checkout,
   CheckoutConfig,
@@ -42,8 +42,13 @@ export function createMerchant() {
     /** When false, event streams fail (as a proxy that kills them would). */
     streamsWork: true,
     paidOrders: new Set<string>(),
+    /**
+     * The server's clock before skew: the real one, or a test's fake clock, so that time
+     * passing between mount and create (slow in some engines) cannot move an expiry.
+     */
+    clock: undefined as { now(): number } | undefined,
   }
-  const serverNow = () => Date.now() + state.skewMs
+  const serverNow = () => (state.clock?.now() ?? Date.now()) + state.skewMs
   const headers = () => ({ date: new Date(serverNow()).toUTCString() })
   const frame = (c: Checkout) => ({
     id: String(c.version),
@@ -126,9 +131,13 @@ export function createMerchant() {
       if (checkout.status !== 'pending') return HttpResponse.json(checkout)
       return HttpResponse.json(update(checkout.id, { status: 'cancelled' }))
     }),
+    // Broken streams come from a real server (test/broken-streams.mjs), not from msw: WebKit
+    // cannot receive msw's mocked streams, and so not their errors either. Answering nothing
+    // here falls through to the stream below.
+    http.get(base('/checkouts/:id/events'), () => (state.streamsWork ? undefined : passthrough())),
     sse<{ status: string }>(base('/checkouts/:id/events'), ({ params, client }) => {
       const checkout = checkouts.get(params.id as string)
-      if (!state.streamsWork || !checkout) {
+      if (!checkout) {
         client.send({ retry: 10 })
         return client.error()
       }
@@ -162,6 +171,7 @@ export function createMerchant() {
         lifetimeMs: 5 * 60_000,
         streamsWork: true,
         paidOrders: new Set(),
+        clock: undefined,
       })
     },
   }

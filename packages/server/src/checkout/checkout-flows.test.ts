@@ -1,5 +1,5 @@
 /**
- * The checkout app against the sandbox over loopback HTTP: each seed pay type through paid,
+ * The checkout app against the sandbox over loopback HTTP: each 2017 pay type through paid,
  * declined, expired, cancelled and refunded; the return redirect; lost answers on create.
  */
 import assert from 'node:assert/strict'
@@ -12,7 +12,7 @@ async function bed(t: TestContext, options?: BedOptions): Promise<Bed> {
   return b
 }
 
-/** Swipe-card codes the sandbox understands (design.md §7): 18 digits, the ending decides. */
+/** Swipe-card codes the sandbox understands (docs/qfpay-protocol.md#sandbox): 18 digits, the ending decides. */
 const PAYS = '130000000000000000'
 const DECLINES = '130000000000001201'
 const PENDS = '130000000000001143'
@@ -104,6 +104,20 @@ describe('checkout flows over loopback', () => {
     const after = await b.get(created.body.id)
     assert.equal(after.status, 'expired')
     assert.notEqual(b.sandbox.order(after.syssn as string)?.state, 'created')
+  })
+
+  it('expires a pre-order the gateway never closed, on its own clock: /close, then expired', async (t) => {
+    const b = await bed(t, { knobs: { neverExpire: true } })
+    const created = await b.create('E-2', '800201')
+    const syssn = (await b.get(created.body.id)).syssn as string
+    await b.clock.advance(15 * 60_000 + 1_000)
+    // The gateway still calls the order open: only the checkout's own expiry can end it.
+    assert.equal(b.sandbox.order(syssn)?.state, 'created')
+    const report = await b.checkout.merchant.reconcile()
+    assert.deepEqual(report, { checked: 1, changed: 1, expired: 1 })
+    const after = await b.get(created.body.id)
+    assert.deepEqual([after.status, after.upstreamClosed], ['expired', true])
+    assert.equal(b.sandbox.order(syssn)?.state, 'closed')
   })
 
   it('cancels a pending checkout (close upstream), and a late payment still wins, flagged', async (t) => {

@@ -5,7 +5,12 @@
 import assert from 'node:assert/strict'
 import { describe, it, type TestContext } from 'node:test'
 import { signNotifyForTest } from '../testing/index.ts'
-import { type Bed, type BedOptions, startBed, TEST_KEY } from '../../test/support/checkout-test-bed.ts'
+import {
+  type Bed,
+  type BedOptions,
+  startBed,
+  TEST_KEY,
+} from '../../test/support/checkout-test-bed.ts'
 
 async function bed(t: TestContext, options?: BedOptions): Promise<Bed> {
   const b = await startBed(options)
@@ -93,7 +98,7 @@ describe('notifies', () => {
     assert.equal((await b.get(body.id)).version, record.version)
     const reasons = (await b.store.listRejectedNotifies()).map((n) => n.reason).sort()
     assert.deepEqual(reasons, ['bad_signature', 'missing_signature'])
-    // A re-serialised body no longer verifies (qfpay-api.md §8.3): the raw bytes are what count.
+    // A re-serialised body no longer verifies: the raw bytes are what count.
     const valid = signNotifyForTest(fields, TEST_KEY)
     const reserialised = await postNotify(b, JSON.stringify(JSON.parse(valid.body)), {
       'Content-Type': 'application/json',

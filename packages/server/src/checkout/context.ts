@@ -44,9 +44,15 @@ export interface CheckoutDeps {
    * stream. Optional: without it the events route uses one hub per store.
    */
   hub?: StatusHub
+  /**
+   * Open-stream bookkeeping (shutdown and the open-streams gauge): `opened(goodbye)` is called
+   * when a status stream starts and returns the call that ends its registration; `goodbye(retryMs)`
+   * writes a last `reconnect` event and ends the stream. Optional.
+   */
+  streams?: { opened(goodbye: (retryMs: number) => Promise<void>): () => void }
 }
 
-/** Hono env of the checkout sub-app (declared explicitly, style.md: not by augmentation). */
+/** Hono env of the checkout sub-app (declared explicitly, not by module augmentation). */
 export interface CheckoutEnv {
   Variables: {
     /** Set by the origin check for browser routes. */
@@ -57,7 +63,7 @@ export interface CheckoutEnv {
 /** A route module: registers its handlers on the app. */
 export type RegisterRoutes = (app: import('hono').Hono<CheckoutEnv>, deps: CheckoutDeps) => void
 
-/** QFPay's `expired_time` bounds, in minutes (qfpay-api.md §5.1). */
+/** QFPay's `expired_time` bounds, in minutes (docs/qfpay-protocol.md#expiry). */
 const MIN_EXPIRY_MINUTES = 5
 const MAX_EXPIRY_MINUTES = 120
 const DEFAULT_EXPIRES_IN_SECONDS = 15 * 60

@@ -2,7 +2,8 @@
  * `createCheckout()`: the Hono app a merchant mounts to take Alipay and WeChat Pay through
  * QFPay, plus the merchant-side object and lifecycle of the workers behind it.
  *
- * @see ../../../../../shared/design.md §2 (routes), §3 (state), §7 (decisions)
+ * @see docs/architecture.md
+ * @see docs/decisions.md
  */
 import { Hono } from 'hono'
 import { createQfpayClient } from '../qfpay/client.ts'
@@ -14,7 +15,7 @@ import { type CheckoutEnv, resolveSettings } from './context.ts'
 import { CheckoutError, renderError } from './errors.ts'
 import { processEnv, resolveGatewayConfig } from './gateway-config.ts'
 import { createLocalGateway, type LocalGateway } from './local-gateway.ts'
-import { consoleLogger } from './logger.ts'
+import { adaptLogger, consoleLogger } from './logger.ts'
 import { type CheckoutMerchant, createMerchant } from './merchant.ts'
 import { NotifyHandler } from './notifies.ts'
 import type { CheckoutOptions } from './options.ts'
@@ -32,6 +33,14 @@ import type { ServiceDeps } from './routes/service-deps.ts'
 import { registerStatusRoute } from './routes/status.ts'
 import { registerSecurity } from './security.ts'
 import { createStatusHub } from './status-hub.ts'
+import { instrumentGatewayFetch } from './ops/gateway-fetch.ts'
+import { checkHealth, type HealthReport } from './ops/health.ts'
+import { instrumentStore } from './ops/instrument-store.ts'
+import { OpsMonitor } from './ops/monitor.ts'
+import { reconcileDay } from './ops/reconcile-day.ts'
+import { instrumentNotifies } from './ops/notify-span.ts'
+import { outboxObserver, reconcilerObserver } from './ops/observers.ts'
+import { DEFAULT_DRAIN_MS, Lifecycle } from './ops/shutdown.ts'
 
 /** Default total time budget of one gateway call, ms (options.ts). */
 const DEFAULT_GATEWAY_TIMEOUT_MS = 10_000
@@ -45,8 +54,18 @@ export type CheckoutApp = Hono<CheckoutEnv> & {
    * calling it is only needed to reconcile before any traffic arrives (e.g. after a restart).
    */
   start(): void
-  /** Stops the timers, waits for hooks in flight, stops the in-process sandbox and closes a store the app opened itself. */
+  /**
+   * Graceful shutdown: refuses new checkouts (503 `unavailable`), tells open status streams to
+   * reconnect elsewhere, waits (up to `shutdownTimeoutMs`) for requests in flight and hook runs,
+   * stops the workers (their reconciler leases given back), stops the in-process sandbox and
+   * closes a store the app opened itself.
+   */
   close(): Promise<void>
+  /**
+   * Liveness and readiness as JSON (ops/health.ts): store reachable and migrated, the gateway's
+   * last success and error, the workers' last runs and backlog. Never calls the gateway.
+   */
+  health(): Promise<HealthReport>
   /** The store in use. */
   store: Store
   /** The in-process sandbox when no gateway is configured; `undefined` otherwise. */
@@ -76,15 +95,19 @@ export type CheckoutApp = Hono<CheckoutEnv> & {
  * const app = new Hono()
  * app.route('/qfpay', checkout)
  * // later, from server code: await checkout.merchant.refund(id, { amount: 500 })
- * @see ../../../../../shared/design.md §2
+ * @see docs/architecture.md#routes-of-the-checkout-app
  */
 export function createCheckout(options: CheckoutOptions): CheckoutApp {
   const settings = resolveSettings(options)
   const gateway = resolveGatewayConfig(options)
-  const logger = options.logger ?? consoleLogger
+  const logger = options.logger ? adaptLogger(options.logger) : consoleLogger
   const clock = options.clock ?? (() => new Date())
   const ownsStore = options.store === undefined
-  const store = options.store ?? defaultStore(clock)
+  const rawStore = options.store ?? defaultStore(clock)
+  const monitor = new OpsMonitor(clock, options.telemetry)
+  // Services see the store through a wrapper that counts transitions (telemetry).
+  const store = instrumentStore(rawStore, monitor)
+  const lifecycle = new Lifecycle()
   const app = new Hono<CheckoutEnv>()
 
   let local: LocalGateway | undefined
@@ -119,11 +142,11 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
     signType: gateway.signType,
     timeoutMs: options.gatewayTimeoutMs ?? DEFAULT_GATEWAY_TIMEOUT_MS,
     now: clock,
-    ...(local
-      ? { fetch: local.fetch }
-      : options.gatewayFetch
-        ? { fetch: options.gatewayFetch }
-        : {}),
+    // Looked up per call, so a fetch patched later (msw in a merchant's tests) is still used.
+    fetch: instrumentGatewayFetch(
+      local?.fetch ?? options.gatewayFetch ?? ((input, init) => globalThis.fetch(input, init)),
+      monitor
+    ),
   })
 
   // Outbox entries only for the hooks this app has: no row, no completion commit for the others.
@@ -134,13 +157,19 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
   const payments = new PaymentService({ store, client, settings, clock, logger, hooks })
   const refunds = new Refunds(payments)
   const notifies = new NotifyHandler(payments, refunds)
-  const reconciler = new Reconciler(payments, options.reconciler)
+  instrumentNotifies(notifies, monitor)
+  const reconciler = new Reconciler(
+    payments,
+    options.reconciler,
+    reconcilerObserver(monitor, store)
+  )
   const outbox = new OutboxWorker({
     store,
     clock,
     logger,
     onPaid: options.onPaid,
     onStatus: options.onStatus,
+    observer: outboxObserver(monitor),
   })
   const deps: ServiceDeps = {
     settings,
@@ -151,6 +180,16 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
     hub: createStatusHub(store, { logger }),
     payments,
     notifies,
+    streams: {
+      opened(goodbye) {
+        monitor.streamOpened()
+        const off = lifecycle.addStream(goodbye)
+        return () => {
+          off()
+          monitor.streamClosed()
+        }
+      },
+    },
   }
 
   let started = false
@@ -181,6 +220,8 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
     await next()
   })
   registerSecurity(app, deps)
+  // After the guards, so a refusal while shutting down carries the CORS headers a browser needs.
+  app.use('*', lifecycle.middleware())
   registerConfigRoute(app, deps)
   registerCreateRoute(app, deps)
   registerStatusRoute(app, deps)
@@ -202,22 +243,72 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
     app.all('/__sandbox/*', (c) => forward(c.req.raw))
   }
 
-  const merchant = createMerchant({ payments, refunds, reconciler, outbox })
+  const merchant = createMerchant({
+    payments,
+    refunds,
+    reconciler,
+    outbox,
+    async reconcileDay(date) {
+      const report = await reconcileDay(payments, date)
+      for (const d of report.discrepancies)
+        monitor.telemetry.contradictions.add(1, {
+          'qfpay.contradiction': d.kind,
+          'qfpay.source': 'daily',
+        })
+      return report
+    },
+  })
   return Object.assign(app, {
     merchant,
     start,
-    store,
+    store: rawStore,
     sandbox: local?.sandbox,
+    health: () =>
+      checkHealth({
+        store,
+        monitor,
+        environment: gateway.environment,
+        reconcilerEnabled: reconciler.enabled,
+        isClosing: () => lifecycle.closing,
+      }),
     async close() {
       if (closed) return
       closed = true
+      const budgetMs = options.shutdownTimeoutMs ?? DEFAULT_DRAIN_MS
+      const deadline = Date.now() + budgetMs
+      lifecycle.beginClose()
+      const streams = await lifecycle.endStreams()
+      const drained = await lifecycle.drain(budgetMs)
       reconciler.stop()
       outbox.stop()
-      await Promise.all([reconciler.idle(), outbox.idle()])
+      const idle = await within(
+        Promise.all([reconciler.idle(), outbox.idle()]),
+        Math.max(0, deadline - Date.now())
+      )
+      if (!drained || !idle || streams > 0 || lifecycle.inFlight > 0)
+        logger.info('checkout app closed', {
+          streamsEnded: streams,
+          requestsStillInFlight: lifecycle.inFlight,
+          workersIdle: idle,
+        })
       local?.close()
-      if (ownsStore) await store.close()
+      if (ownsStore) await rawStore.close()
     },
   })
+}
+
+/** Resolves true when `promise` settles within `ms`, false otherwise. */
+async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const result = await Promise.race([
+    promise.then(
+      () => true,
+      () => true
+    ),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
+  ])
+  clearTimeout(timer)
+  return result
 }
 
 /**

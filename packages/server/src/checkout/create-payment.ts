@@ -3,8 +3,8 @@
  * it, so a crash or a lost answer mid-call is settled by `/query` (reconciler, or the widget's
  * retry), never by a second order.
  *
- * @see ../../../../../shared/qfpay-api.md §5 (payment), §5.3 (swipe-card pending rule)
- * @see ../../../../../shared/design.md §7 ("One payment per order")
+ * @see docs/qfpay-protocol.md#payment (swipe-card pending rule included)
+ * @see docs/decisions.md#one-payment-per-order
  */
 import { randomHex } from './gateway-config.ts'
 import type { Context } from 'hono'
@@ -19,9 +19,9 @@ import { declineFailure } from './gateway-rows.ts'
 import type { PaymentService } from './payments.ts'
 import { firstCheckAt } from './schedule.ts'
 
-/** Swipe-card orders still pending after this long are reversed (qfpay-api.md §5.3: "about 2 minutes"). */
+/** Swipe-card orders still pending after this long are reversed (QFPay: "about 2 minutes"). */
 export const SWIPE_GIVE_UP_MS = 2 * 60_000
-/** QFPay: `goods_name` at most 20 characters (qfpay-api.md §4). */
+/** QFPay: `goods_name` at most 20 characters. */
 const GOODS_NAME_MAX = 20
 /** Rounds of "close the stale one, try again" before giving up (each needs a fresh race to lose). */
 const MAX_ROUNDS = 3
@@ -41,7 +41,7 @@ export interface CreatePaymentResult {
 
 /**
  * A fresh `out_trade_no`: `P` + 30 hex digits (120 random bits), 31 characters, letters and
- * digits only (QFPay allows more, but `|` and `*` trip up some tools; brief: ≤ 32 characters).
+ * digits only (QFPay allows more, but `|` and `*` trip up some tools; kept to ≤ 32 characters).
  */
 export function newOutTradeNo(kind: 'P' | 'R'): string {
   return kind + randomHex(30).toLowerCase()
@@ -131,7 +131,7 @@ export async function createPayment(
 }
 
 /**
- * design.md §7: creating a checkout for an order first closes that order's other pending
+ * One payment per order: creating a checkout for an order first closes that order's other pending
  * checkouts (another pay type, or an amount that changed since), so only one can take money.
  */
 async function closeOtherPending(
@@ -220,7 +220,7 @@ async function sendPayment(
     ...(swipe
       ? { auth_code: authCode ?? '' }
       : { expired_time: Math.floor(expiresInSeconds / 60) }),
-    // Seed 000: one notify and one return URL per appcode, configured at QFPay. They are only
+    // One notify and one return URL per appcode, configured at QFPay. They are only
     // sent when the merchant told us where this app lives; the gateway's configured ones win.
     ...(publicUrl && !swipe
       ? { notify_url: `${publicUrl}/notify`, return_url: `${publicUrl}/return` }
@@ -260,7 +260,7 @@ async function sendPayment(
         (await svc.transitionTo(record.id, 'paid', { ...withSyssn, nextCheckAt: null })) ?? record
       )
     case 'pending':
-      // qfpay-api.md §5.3: the shopper is confirming in the wallet; query until final.
+      // The shopper is confirming in the wallet; query until final.
       return (await svc.patch(record.id, withSyssn)) ?? record
     case 'declined':
       return (
@@ -312,7 +312,7 @@ function alreadyPaid(): CheckoutError {
   )
 }
 
-/** At most 20 characters, control characters removed (QFPay rejects odd symbols, §4). */
+/** At most 20 characters, control characters removed (QFPay rejects odd symbols). */
 function cleanGoodsName(name: string | undefined): string | undefined {
   if (!name) return undefined
   const clean = Array.from(name.replace(/[\u0000-\u001f\u007f]/g, ' ').trim())

@@ -1,5 +1,5 @@
 /**
- * The checkout app's error model (style.md §4.2): handlers throw, and the sub-app's own
+ * The checkout app's error model: handlers throw, and the sub-app's own
  * `onError` is the only place that renders an error, always as
  * `{ "error": { code, message, field?, respcd? } }` with a fitting status, never a stack trace
  * and never a secret.

@@ -1,11 +1,11 @@
 /**
- * Which gateway the checkout app talks to, and with which credentials (design.md §7
- * "Environments").
+ * Which gateway the checkout app talks to, and with which credentials
+ * (docs/decisions.md#local-is-the-default-environment).
  *
  * `QFPAY_ENV` = `live` | `test` | `local` wins over the mere presence of credentials; with
  * nothing set, `local` is the default: the project's own sandbox, in-process, or over HTTP when
- * `QFPAY_BASE_URL` names a standalone one (the demo). Issue 3 spells the local value `sandbox`;
- * design.md §7 settles on `local`, and `sandbox` is accepted as its alias. QFPay's own
+ * `QFPAY_BASE_URL` names a standalone one (the demo). `sandbox` is accepted as an
+ * alias of `local`. QFPay's own
  * card-only sandbox host is never used.
  */
 import type { SignType } from '../qfpay/sign.ts'
@@ -44,7 +44,7 @@ const LIVE_BASE_URL = 'https://openapi-hk.qfapi.com'
 const TEST_BASE_URL = 'https://test-openapi-hk.qfapi.com'
 
 /**
- * Every published QFPay key is 32 hex characters (qfpay-api.md §1). A key of another shape is
+ * Every published QFPay key is 32 hex characters. A key of another shape is
  * almost always a copy-paste mistake (a trailing newline, the app code pasted twice), and
  * signing with it would fail every call with 1108 at run time, so it is refused at start.
  */

@@ -1,7 +1,7 @@
 /**
  * Reads what the gateway says about one payment (a `/query` row, or no row at all) into the
  * few facts the checkout state machine acts on. This is the only place that interprets a row's
- * `respcd` and `cancel` flag for payments (qfpay-api.md §6.2, §9.2, §9.3).
+ * `respcd` and `cancel` flag for payments (docs/qfpay-protocol.md#query).
  */
 import type { CheckoutFailure } from '../contract.ts'
 import { describeRespcd } from '../qfpay/respcd.ts'

@@ -1,6 +1,6 @@
 /**
  * The creation rate limit: every `POST /checkouts` costs the gateway a pre-order, so one client
- * may start at most `createRateLimit` per minute (design.md §7: default 30). Built on
+ * may start at most `createRateLimit` per minute (default 30). Built on
  * `hono-rate-limiter`'s in-memory window; several server instances each count on their own.
  */
 import type { MiddlewareHandler } from 'hono'

@@ -3,7 +3,7 @@
  * `local`, no `QFPAY_BASE_URL`), the checkout app runs its own sandbox in process. The QFPay
  * client reaches it through `sandbox.fetch`, and the sandbox delivers notifies straight into the
  * checkout app's own `fetch` (no socket), at the one notify URL configured for the appcode
- * (seed 000), exactly as QFPay would.
+ * (docs/decisions.md#one-notify-url-per-appcode), exactly as QFPay would.
  *
  * With `publicUrl` set, the sandbox's phone page is served by the checkout app too, under
  * `{publicUrl}/sandbox/…` (and its control API under `/__sandbox/…`), so a browser can open the

@@ -7,6 +7,7 @@ import type { CheckoutRecord, RefundRecord } from '../store/store.ts'
 import { CheckoutError } from './errors.ts'
 import type { OutboxWorker } from './outbox-worker.ts'
 import type { PaymentService } from './payments.ts'
+import type { DayReport } from './ops/reconcile-day.ts'
 import type { ReconcileReport, Reconciler } from './reconciler.ts'
 import type { RefundOutcome, Refunds } from './refunds.ts'
 
@@ -36,6 +37,15 @@ export interface CheckoutMerchant {
   reconcile(): Promise<ReconcileReport>
   /** Runs every due `onPaid` / `onStatus` hook now; resolves with how many ran. */
   deliverHooks(): Promise<number>
+  /**
+   * Daily reconciliation (ops/reconcile-day.ts): pages through QFPay's `/query` for the UTC+8 day
+   * `date` (`YYYY-MM-DD`) and compares with the store. Payments QFPay has and the store does not
+   * are fixed through the usual transition (so `onPaid` runs); everything else is reported.
+   * Render the report with `formatDayReport`. Throws `RangeError` for a malformed date.
+   */
+  reconcileDay(date: string): Promise<DayReport>
+  /** The last `reconcileDay` report of this app, if any (for an admin page). */
+  lastDayReport(): DayReport | undefined
 }
 
 /** Builds the merchant object over the services. */
@@ -44,8 +54,10 @@ export function createMerchant(parts: {
   refunds: Refunds
   reconciler: Reconciler
   outbox: OutboxWorker
+  reconcileDay: (date: string) => Promise<DayReport>
 }): CheckoutMerchant {
   const { payments, refunds, reconciler, outbox } = parts
+  let lastDay: DayReport | undefined
   return {
     get: (id) => payments.store.get(id),
     list: (options) => payments.store.list(options),
@@ -75,5 +87,10 @@ export function createMerchant(parts: {
       return report
     },
     deliverHooks: () => outbox.drain(),
+    async reconcileDay(date) {
+      lastDay = await parts.reconcileDay(date)
+      return lastDay
+    },
+    lastDayReport: () => lastDay,
   }
 }

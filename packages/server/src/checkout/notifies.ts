@@ -1,5 +1,5 @@
 /**
- * QFPay's asynchronous notifies (qfpay-api.md §8), as hints: verify the signature over the raw
+ * QFPay's asynchronous notifies (docs/qfpay-protocol.md#notify-verification), as hints: verify the signature over the raw
  * bytes, check the order, amount and currency against what we stored, confirm with `/query`,
  * transition, commit, and only then acknowledge. Every rejected notify is recorded with its
  * reason. A forged one is never acknowledged; a validly signed one that does not match anything
@@ -93,7 +93,7 @@ export class NotifyHandler {
     if (record.syssn !== undefined && record.syssn !== n.syssn)
       return this.#ignore({ ...withId, reason: 'syssn_mismatch' })
     if (n.txamt !== record.amount) return this.#ignore({ ...withId, reason: 'amount_mismatch' })
-    // The 2017 gateway sent an empty txcurrcd (qfpay-api.md §6.2); only a present one is compared.
+    // The 2017 gateway sent an empty txcurrcd; only a present one is compared.
     if (n.txcurrcd && n.txcurrcd.toUpperCase() !== record.currency)
       return this.#ignore({ ...withId, reason: 'currency_mismatch' })
     if (

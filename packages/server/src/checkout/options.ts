@@ -6,7 +6,8 @@ import type { Context } from 'hono'
 import type { Checkout } from '../contract.ts'
 import type { Store } from '../store/store.ts'
 import type { GatewayOptions } from './gateway-config.ts'
-import type { Logger } from './logger.ts'
+import type { LoggerOption } from './logger.ts'
+import type { TelemetryOptions } from './ops/telemetry.ts'
 
 /** What `resolveOrder` answers: the server, never the browser, decides the money. */
 export interface ResolvedOrder {
@@ -14,7 +15,7 @@ export interface ResolvedOrder {
   amount: number
   /** ISO-4217; defaults to the app's `currency`. */
   currency?: string
-  /** Shown to the shopper and sent as `goods_name` (QFPay: at most 20 characters, §4). */
+  /** Shown to the shopper and sent as `goods_name` (QFPay: at most 20 characters). */
   goodsName?: string
 }
 
@@ -39,18 +40,18 @@ export interface CheckoutOptions extends GatewayOptions {
   onPaid?: CheckoutHook
   /** Runs once per status change. */
   onStatus?: CheckoutHook
-  /** Enabled pay types, in display order. Default: 800151, 800201 (design.md §7). */
+  /** Enabled pay types, in display order. Default: 800151, 800201 (Alipay, WeChat Pay). */
   payTypes?: string[]
   /**
    * `public` (default) serves shoppers' browsers and refuses swipe-card pay types; `cashier`
    * serves a till: it enables swipe-card types, and every route except notify/return must pass
    * `authorize` (a public route that takes an `authCode` would let anyone charge a photographed
-   * code, design.md §7).
+   * code).
    */
   mode?: 'public' | 'cashier'
   /** Cashier mounts: decides whether a request may use the routes (e.g. a staff session). */
   authorize?: (c: Context) => boolean | Promise<boolean>
-  /** Default currency. Default `CNY` (seed 000: mainland-China wallets). */
+  /** Default currency. Default `CNY` (the 2017 gateway served mainland-China wallets). */
   currency?: string
   /** How long a QR or pay URL stays valid, in seconds. Default 900; QFPay allows 5–120 minutes. */
   expiresIn?: number
@@ -88,8 +89,18 @@ export interface CheckoutOptions extends GatewayOptions {
     graceMs?: number
     leaseMs?: number
   }
-  /** Defaults to JSON lines on the console. */
-  logger?: Logger
+  /**
+   * Where the app logs. Default: JSON lines on the console. Takes pino (or bunyan) as it is, with
+   * the fields as structured properties, `console`, or any `{ info, warn, error }(message, fields)`.
+   */
+  logger?: LoggerOption
+  /**
+   * OpenTelemetry providers for this app's spans and metrics. Default: the globally registered
+   * ones (register them before `createCheckout()`); with none, telemetry is a no-op.
+   */
+  telemetry?: TelemetryOptions
+  /** How long `close()` waits for requests in flight (notifies) and hook runs, ms. Default 10 000. */
+  shutdownTimeoutMs?: number
   /** Injected time, for tests. */
   clock?: () => Date
   /** The fetch the QFPay client uses (tests, or an in-process sandbox). */

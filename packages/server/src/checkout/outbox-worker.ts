@@ -20,6 +20,18 @@ export interface OutboxWorkerOptions {
   intervalMs?: number
   /** How long a claimed entry is ours before another worker may take it, ms. Default 60 000. */
   leaseMs?: number
+  /** Told about every hook run and drain (health and telemetry, ops/hook-observer.ts). */
+  observer?: OutboxObserver
+}
+
+/** Watches the worker without changing what it does. */
+export interface OutboxObserver {
+  /** Runs `hook` for `entry`; must call it exactly once and pass its outcome through. */
+  run(entry: OutboxEntry, hook: () => Promise<unknown>): Promise<unknown>
+  /** A hook threw and its entry was rescheduled. */
+  retried(entry: OutboxEntry): void
+  /** A drain ended, with how many hooks ran or its error. */
+  drained(ran: number | undefined, error?: unknown): void
 }
 
 /** Entries per claim. */
@@ -40,6 +52,8 @@ export class OutboxWorker {
   #running: Promise<number> | undefined
   #again = false
   #soonTimer: ReturnType<typeof setTimeout> | undefined
+  /** Set by stop(): a drain in progress ends after the claim it is delivering (shutdown). */
+  #stopped = false
 
   constructor(options: OutboxWorkerOptions) {
     this.#o = options
@@ -47,6 +61,7 @@ export class OutboxWorker {
 
   start(): void {
     if (this.#timer) return
+    this.#stopped = false
     this.#timer = setInterval(() => this.#kick(), this.#o.intervalMs ?? 1_000)
     this.#timer.unref?.()
     // A new version may carry a new entry: look soon rather than at the next tick.
@@ -54,6 +69,7 @@ export class OutboxWorker {
   }
 
   stop(): void {
+    this.#stopped = true
     if (this.#timer) clearInterval(this.#timer)
     this.#timer = undefined
     if (this.#soonTimer) clearTimeout(this.#soonTimer)
@@ -68,9 +84,18 @@ export class OutboxWorker {
       this.#again = true
       return this.#running
     }
-    const running = this.#loop().finally(() => {
-      if (this.#running === running) this.#running = undefined
-    })
+    const observer = this.#o.observer
+    const running = this.#loop()
+      .then(
+        (ran) => (observer?.drained(ran), ran),
+        (error: unknown) => {
+          observer?.drained(undefined, error)
+          throw error
+        }
+      )
+      .finally(() => {
+        if (this.#running === running) this.#running = undefined
+      })
     this.#running = running
     return running
   }
@@ -126,7 +151,7 @@ export class OutboxWorker {
       } finally {
         if (delivered.length > 0) await this.#complete(delivered)
       }
-      if (entries.length === 0 && !this.#again) {
+      if ((entries.length === 0 && !this.#again) || this.#stopped) {
         // Stop counting as running in the same microtask as the check: a kick arriving before
         // the promise settles (a commit that landed with our empty claim) starts a new drain
         // instead of joining this one as it ends, and its entry is not left until the next tick.
@@ -142,10 +167,14 @@ export class OutboxWorker {
     const hook = entry.topic === 'onPaid' ? this.#o.onPaid : this.#o.onStatus
     try {
       if (hook) {
-        await hook(entry.checkout, {
-          idempotencyKey: `${entry.checkoutId}:${entry.version}`,
-          previousStatus: entry.fromStatus,
-        })
+        const run = () =>
+          Promise.resolve(
+            hook(entry.checkout, {
+              idempotencyKey: `${entry.checkoutId}:${entry.version}`,
+              previousStatus: entry.fromStatus,
+            })
+          )
+        await (this.#o.observer ? this.#o.observer.run(entry, run) : run())
       }
     } catch (error) {
       const delay = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** Math.max(0, entry.attempts - 1))
@@ -157,6 +186,7 @@ export class OutboxWorker {
         retryAt: at,
         error: describe(error),
       })
+      this.#o.observer?.retried(entry)
       await this.#o.store.failOutbox(entry.id, at, describe(error), entry.attempts)
       return false
     }

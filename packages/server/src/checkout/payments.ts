@@ -5,7 +5,8 @@
  * `transition`, so two processes (or a notify racing the reconciler) can never move one
  * payment twice; the in-process `KeyedLock` only keeps one process from racing itself.
  *
- * @see ../../../../../shared/design.md §3 (state machine) and §7 ("One payment per order")
+ * @see docs/architecture.md#the-checkout-state-machine
+ * @see docs/decisions.md#one-payment-per-order
  */
 import type { CheckoutStatus } from '../contract.ts'
 import type { QfpayClient } from '../qfpay/client.ts'
@@ -27,7 +28,7 @@ import { observePayment, paymentRowsByOutTradeNo, type PaymentObservation } from
 import { KeyedLock } from './keyed-lock.ts'
 import type { Logger } from './logger.ts'
 
-/** QFPay's `/query` takes at most 100 ids per call (`page_size` max 100, design.md §7). */
+/** QFPay's `/query` takes at most 100 ids per call (`page_size` max 100). */
 export const MAX_QUERY_BATCH = 100
 
 /** Compare-and-set retries before giving up on a row that keeps moving under us. */
@@ -113,7 +114,6 @@ export class PaymentService {
     const notify = options.notify ? { notify: options.notify.input } : {}
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       const current = hint ?? (await this.store.get(id))
-      hint = undefined
       if (!current) return undefined
       if (current.status === status || !canTransition(current.status, status)) return current
       // A syssn the row already has must not be re-sent as a different one.
@@ -258,8 +258,9 @@ export class PaymentService {
   }
 
   /**
-   * Closes an order at the gateway with the endpoint its pay type needs (seed 000: `/close` for
-   * online pay types, `/reversal` for swipe-card ones). Faults other than a lost answer throw.
+   * Closes an order at the gateway with the endpoint its pay type needs (`/close` for online
+   * pay types, `/reversal` for swipe-card ones). Faults other than a lost answer throw.
+   * @see docs/decisions.md#close-online-orders-reverse-swipe-card-ones
    */
   async closeUpstream(record: CheckoutRecord): Promise<CloseOutcome> {
     const endpoint = payTypeInfo(record.payType)?.cancelWith ?? 'close'

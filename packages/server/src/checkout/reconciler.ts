@@ -3,8 +3,8 @@
  * checkout is queried on a backoff schedule until it ends; at `expiresAt` (+ grace) the order is
  * closed upstream and marked expired, after one last query (a payment that lands first wins).
  *
- * Queries are batched (comma-separated `out_trade_no`, at most 100, `page_size` = batch size;
- * design.md §7). `runOnce()` does one pass now; tests call it instead of waiting. The timer is
+ * Queries are batched (comma-separated `out_trade_no`, at most 100, `page_size` = batch size,
+ * so one page holds every answer). `runOnce()` does one pass now; tests call it instead of waiting. The timer is
  * `unref()`ed so it never keeps a process alive.
  *
  * Several instances on one store coordinate through the store's lease (`claimChecks`): a pass
@@ -34,6 +34,14 @@ export interface ReconcilerOptions {
   leaseMs?: number
   /** Who holds the leases (logs, `checkLeaseOwner`). Default `hostname:pid:random`. */
   owner?: string
+}
+
+/** Told about each pass and each contradiction (health and telemetry, ops/monitor.ts). */
+export interface ReconcilerObserver {
+  /** A pass ended, with its report or its error. */
+  passed(report: ReconcileReport | undefined, error?: unknown): void
+  /** The gateway says paid while the store still says pending (a lost or late notify). */
+  paidUpstreamPendingHere(record: CheckoutRecord): void
 }
 
 /** What one pass did. */
@@ -73,9 +81,12 @@ export class Reconciler {
   readonly #owner: string
   #timer: ReturnType<typeof setInterval> | undefined
   #running: Promise<ReconcileReport> | undefined
+  #stopping = false
+  readonly #observer: ReconcilerObserver | undefined
 
-  constructor(svc: PaymentService, options: ReconcilerOptions = {}) {
+  constructor(svc: PaymentService, options: ReconcilerOptions = {}, observer?: ReconcilerObserver) {
     this.#svc = svc
+    this.#observer = observer
     this.#enabled = options.enabled ?? true
     this.#intervalMs = options.intervalMs ?? 1_000
     this.#batchSize = Math.max(
@@ -97,7 +108,18 @@ export class Reconciler {
     this.#timer.unref?.()
   }
 
+  /** Whether passes run on a timer (health reports it). */
+  get enabled(): boolean {
+    return this.#enabled
+  }
+
+  /**
+   * Stops the timer and ends a pass in progress after its current batch (shutdown): every batch
+   * gives its leases back when it ends, so after `idle()` this instance holds none and another
+   * instance picks the checkouts up on its next pass rather than after the lease runs out.
+   */
   stop(): void {
+    this.#stopping = true
     if (this.#timer) clearInterval(this.#timer)
     this.#timer = undefined
   }
@@ -109,14 +131,22 @@ export class Reconciler {
 
   /** One pass over every due checkout. Concurrent callers share the pass in progress. */
   runOnce(): Promise<ReconcileReport> {
-    this.#running ??= this.#pass().finally(() => (this.#running = undefined))
+    this.#running ??= this.#pass()
+      .then(
+        (report) => (this.#observer?.passed(report), report),
+        (error: unknown) => {
+          this.#observer?.passed(undefined, error)
+          throw error
+        }
+      )
+      .finally(() => (this.#running = undefined))
     return this.#running
   }
 
   async #pass(): Promise<ReconcileReport> {
     const report: ReconcileReport = { checked: 0, changed: 0, expired: 0 }
     const seen = new Set<string>()
-    for (let batchNo = 0; batchNo < MAX_BATCHES_PER_PASS; batchNo++) {
+    for (let batchNo = 0; batchNo < MAX_BATCHES_PER_PASS && !this.#stopping; batchNo++) {
       const now = this.#svc.clock()
       const claimed = await this.#svc.store.claimChecks({
         now: now.toISOString(),
@@ -159,6 +189,8 @@ export class Reconciler {
     for (const record of due) {
       try {
         const observation = observePayment(rows.get(record.outTradeNo))
+        if (observation.kind === 'paid' && record.status === 'pending')
+          this.#observer?.paidUpstreamPendingHere(record)
         let after = await svc.apply(record, observation)
         if (
           after.status === 'pending' &&

@@ -1,6 +1,6 @@
 /**
  * Refunds, for the merchant's server code (never a browser route). Each refund is persisted with
- * its own new `out_trade_no` BEFORE `/refund` is called (qfpay-api.md §7.1: unique across
+ * its own new `out_trade_no` BEFORE `/refund` is called (QFPay: unique across
  * payments and refunds), the store keeps the sum of refunds within the paid amount atomically,
  * and refunds of one payment run one at a time in this process. A lost answer leaves the refund
  * `unknown`, its amount still reserved, until `/query` (or a refund notify) settles it.
@@ -129,7 +129,7 @@ export class Refunds {
   /**
    * Finds refunds left unsettled by an earlier run (a crash between commit and answer). Reads
    * every paid checkout once, so it runs once at start, in the background.
-   * TODO(#3): a store index of unsettled refunds would make this O(unsettled).
+   * TODO: a store index of unsettled refunds would make this O(unsettled).
    */
   async scan(): Promise<void> {
     for (const status of ['paid', 'partially_refunded'] as const) {

@@ -1,13 +1,13 @@
 /**
  * When the reconciler looks at a pending checkout again. QFPay only notifies successes
- * (qfpay-api.md §8.1), so every pending checkout is queried until it ends: soon after creation
+ * (docs/qfpay-protocol.md#notify-verification), so every pending checkout is queried until it ends: soon after creation
  * (a shopper who pays at once is confirmed even when the notify is lost), then less and less
  * often, never later than its expiry.
  */
 
-/** Delays after each reconciler query of a QR / redirect checkout, in ms. The first is 4 s (brief: 3–5 s). */
+/** Delays after each reconciler query of a QR / redirect checkout, in ms. The first is 4 s (3–5 s after creation). */
 const ONLINE_DELAYS_MS = [4_000, 5_000, 10_000, 15_000, 30_000, 60_000] as const
-/** Swipe-card payments are confirmed while the cashier waits (qfpay-api.md §5.3): every few seconds. */
+/** Swipe-card payments are confirmed while the cashier waits: every few seconds. */
 const SWIPE_DELAYS_MS = [2_000, 2_000, 3_000, 5_000] as const
 /** After a gateway fault the whole batch waits this long, ms. */
 export const FAULT_DELAY_MS = 10_000

@@ -3,7 +3,7 @@
  * body size, cashier authorization. The creation rate limit lives in `limit-creations.ts`.
  * `registerSecurity` installs all of them on the right paths; `/notify` and `/return` are
  * called by QFPay's servers and by a top-level navigation from the wallet, so they get no
- * Origin/CSRF/CORS check, no rate limit and no cashier check (design.md §7).
+ * Origin/CSRF/CORS check, no rate limit and no cashier check.
  */
 import type { Context, Hono, MiddlewareHandler, Next } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
@@ -21,8 +21,8 @@ import { limitCreations } from './limit-creations.ts'
 import { requireJson } from './validation.ts'
 
 /**
- * The floor of `/notify`'s body limit, in bytes: a QFPay notify is a few hundred bytes of JSON
- * (qfpay-api.md §8), but a merchant who sets a tiny `maxBodyBytes` for browsers must not start
+ * The floor of `/notify`'s body limit, in bytes: a QFPay notify is a few hundred bytes of JSON,
+ * but a merchant who sets a tiny `maxBodyBytes` for browsers must not start
  * refusing the gateway.
  */
 const NOTIFY_MIN_BODY_BYTES = 64 * 1024

@@ -1,7 +1,7 @@
 /**
  * What the browser routes accept, and the validators that refuse the rest as `CheckoutError`s
  * (the app's `onError` renders them). Unknown body fields are stripped by zod before a handler
- * sees the data, so a browser-sent `amount` or `url` is never read (design.md §2).
+ * sees the data, so a browser-sent `amount` or `url` is never read (docs/decisions.md#the-server-decides-the-amount).
  */
 import { zValidator } from '@hono/zod-validator'
 import type { Context, MiddlewareHandler, Next } from 'hono'

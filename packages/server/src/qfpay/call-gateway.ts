@@ -5,7 +5,7 @@
  * `maxAttempts` ≤ 3 attempts; exponential back-off with full jitter):
  * - a transport failure that happened before the request could reach the gateway (connection
  *   refused, DNS failure, unreachable host, connect timeout);
- * - HTTP 429 (QFPay: "retry with exponential backoff", §1);
+ * - HTTP 429 (QFPay: "retry with exponential backoff");
  * - a `retryable` respcd (1100, 1205…; respcd.ts).
  * And for `/query` only, because reading twice is harmless: a timed-out attempt, a failure
  * after the request may have been sent, and HTTP 5xx. A 5xx on a write comes from whatever sits
@@ -13,9 +13,9 @@
  * taken the payment or refund; sending it again could at best collide with the first one and at
  * worst act twice, so the caller gets a `QfpayResponseError` and must query first.
  *
- * A response `X-QF-SIGN` (MD5 over the raw body + key, §3.3 vector C) is verified when present
- * and never required (design.md §7: the 2026 docs describe a different response signature and
- * no current example shows one).
+ * A response `X-QF-SIGN` (MD5 over the raw body + key, QFPay's 2018 form) is verified when
+ * present and never required: the 2026 docs describe a different response signature and no
+ * current example shows one (docs/qfpay-protocol.md#response-signatures).
  */
 import {
   endpointAction,
@@ -55,7 +55,7 @@ export interface GatewayAnswer {
 
 /** First back-off step, ms; doubled per retry (AWS "full jitter"). */
 const BACKOFF_BASE_MS = 250
-/** Back-off ceiling, ms: QFPay's limits are per second and per minute (§1). */
+/** Back-off ceiling, ms: QFPay's limits are per second and per minute. */
 const BACKOFF_CAP_MS = 4_000
 
 /**
@@ -93,10 +93,10 @@ export async function callGateway(
       Accept: 'application/json',
       'X-QF-APPCODE': config.appcode,
       'X-QF-SIGN': await sign(fields, config.key, config.signType),
-      // Absent means MD5 (§3.1); sent only for SHA-256.
+      // Absent means MD5; sent only for SHA-256.
       ...(config.signType === 'SHA256' ? { 'X-QF-SIGNTYPE': 'SHA256' } : {}),
     },
-    // Ordinary form encoding of the decoded values that were signed (§3.2).
+    // Ordinary form encoding of the decoded values that were signed.
     body: new URLSearchParams(fields).toString(),
   }
   const url = `${config.baseUrl}/trade/v1/${endpoint}`

@@ -2,13 +2,12 @@
  * `createQfpayClient` options and their validation. Mistakes are reported at creation, once,
  * with a message that names the option and never repeats a credential's value.
  *
- * @see ../../../../../shared/qfpay-api.md §2 (environments), §3.1 (headers)
- * @see ../../../../../shared/design.md §7 (environments; QFPay's card-only sandbox is not used)
+ * @see docs/qfpay-protocol.md#environments (QFPay's card-only sandbox host is not used)
  */
 import { defaultSleep, type GatewayConfig } from './call-gateway.ts'
 import type { SignType } from './sign.ts'
 
-/** QFPay environments this client targets by name (qfpay-api.md §2, Hong Kong hosts). */
+/** QFPay environments this client targets by name (Hong Kong hosts). */
 export const QFPAY_ENVIRONMENTS = {
   /** Production: real money, settled. */
   live: 'https://openapi-hk.qfapi.com',
@@ -25,7 +24,7 @@ export interface QfpayClientOptions {
   appcode: string
   /** The `client_key`: signs requests, verifies responses and notifies. Never sent, logged or echoed. */
   key: string
-  /** Sent on every call only when set; never send one you were not issued (§1). */
+  /** Sent on every call only when set; never send one you were not issued. */
   mchid?: string
   /** Any gateway base URL, e.g. the project's sandbox `http://127.0.0.1:8787`. */
   baseUrl?: string
@@ -51,7 +50,7 @@ export interface QfpayClientOptions {
 
 /** Default time budget of a call, ms. QFPay documents none; swipe-card answers can take seconds. */
 export const DEFAULT_TIMEOUT_MS = 30_000
-/** Attempts at most, first one included (issue 2 §2: "at most 3 attempts total"). */
+/** Attempts at most, first one included (never more than 3 in all). */
 export const MAX_ATTEMPTS = 3
 
 /** Validated options: the transport config plus what the params builder needs. */

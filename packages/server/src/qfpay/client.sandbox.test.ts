@@ -1,7 +1,7 @@
 /**
  * The client against the project's own gateway simulator over real loopback HTTP: every
  * endpoint, with MD5 and with SHA-256. No request is asserted on: the sandbox checks signatures,
- * `mchid` and amounts with QFPay's codes, so a client bug surfaces as an outcome (style.md §6).
+ * `mchid` and amounts with QFPay's codes, so a client bug surfaces as an outcome.
  */
 import assert from 'node:assert/strict'
 import type { AddressInfo } from 'node:net'
@@ -51,7 +51,7 @@ after(async () => {
 
 let sequence = 0
 const orderNo = (prefix: string) => `${prefix}-${Date.now()}-${++sequence}`
-/** 18-digit swipe-card codes whose ending picks the sandbox's answer (design.md §7). */
+/** 18-digit swipe-card codes whose ending picks the sandbox's answer (docs/qfpay-protocol.md#sandbox). */
 const authCode = (ending: '0000' | '1143' | '1201') => `28${'0'.repeat(12)}${ending}`
 
 for (const signType of ['MD5', 'SHA256'] as SignType[]) {

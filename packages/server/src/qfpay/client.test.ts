@@ -191,7 +191,7 @@ describe('request fields', () => {
     ])
   })
 
-  it('sends the seed-era and current extras under their wire names', async () => {
+  it('sends the 2017-era and current extras under their wire names', async () => {
     const { client, requests } = setup()
     await client.payment({
       pay_type: '800207',

@@ -1,7 +1,7 @@
 /**
  * `createQfpayClient`: a typed, framework-free client for QFPay's `/trade/v1` API.
  *
- * What is returned and what is thrown (style.md §4, "throw faults, return outcomes"):
+ * What is returned and what is thrown ("throw faults, return outcomes"):
  *
  * | answer | `payment` / `refund` / `close` / `reversal` | `query` |
  * |---|---|---|
@@ -15,7 +15,7 @@
  * `query`'s own `respcd` only says whether the *query* worked; each row carries the
  * transaction's state, so a non-`0000` query answer is always a fault.
  *
- * @see ../../../../../shared/qfpay-api.md §5–§9
+ * @see docs/qfpay-protocol.md
  */
 import { callGateway, type GatewayAnswer } from './call-gateway.ts'
 import { resolveClientOptions, type QfpayClientOptions } from './client-options.ts'
@@ -53,9 +53,9 @@ export interface QfpayClient {
   payment(params: PaymentParams): Promise<PaymentResult>
   /** `POST /trade/v1/refund`: refund all or part of a paid order, under a new `out_trade_no`. */
   refund(params: RefundParams): Promise<RefundResult>
-  /** `POST /trade/v1/close`: cancel an unfinished online (pre-order) order (seed 000). */
+  /** `POST /trade/v1/close`: cancel an unfinished online (pre-order) order. */
   close(params: CancelParams): Promise<CancelResult>
-  /** `POST /trade/v1/reversal`: cancel a swipe-card order whose outcome is unfinished or unknown (seed 000). */
+  /** `POST /trade/v1/reversal`: cancel a swipe-card order whose outcome is unfinished or unknown. */
   reversal(params: CancelParams): Promise<CancelResult>
   /** `POST /trade/v1/query`: read one or many transactions (payments and refunds). */
   query(params?: QueryParams): Promise<QueryResult>
@@ -74,7 +74,8 @@ export interface QfpayClient {
  * const qfpay = createQfpayClient({ appcode: env.QFPAY_APPCODE, key: env.QFPAY_KEY, environment: 'test' })
  * const created = await qfpay.payment({ pay_type: '800201', out_trade_no: 'A-1001', txamt: 1500, txcurrcd: 'HKD' })
  * if (created.status === 'created') showQr(created.response.qrcode)
- * @see ../../../../../shared/qfpay-api.md §3 (signing) and §5 (payment)
+ * @see docs/qfpay-protocol.md#signing
+ * @see docs/qfpay-protocol.md#payment
  */
 export function createQfpayClient(options: QfpayClientOptions): QfpayClient {
   const resolved = resolveClientOptions(options)

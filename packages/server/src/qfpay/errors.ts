@@ -1,5 +1,5 @@
 /**
- * The QFPay client's error classes (style.md §4): throw faults, return outcomes.
+ * The QFPay client's error classes: throw faults, return outcomes.
  *
  * `0000`, pending codes and declines are *results*, never errors (see client.ts). What is
  * thrown is a fault: the gateway refused the request itself (`QfpayApiError`), it could not be
@@ -10,11 +10,11 @@
  * signature would be a signing oracle for whoever can read logs). Messages take msw's form
  * "Failed to <verb> <thing>: <reason>.".
  *
- * @see ../../../../../shared/qfpay-api.md §9.1
+ * @see docs/qfpay-protocol.md#return-codes
  */
 import { describeRespcd, type RespcdClass } from './respcd.ts'
 
-/** Every `code` a `QfpayError` can carry (snake_case, style.md §2). */
+/** Every `code` a `QfpayError` can carry (snake_case). */
 export type QfpayErrorCode =
   | 'qfpay_api_error'
   | 'qfpay_connection_error'
@@ -199,7 +199,8 @@ export interface RawGatewayAnswer {
  *
  * @example
  * throw errorFromResponse({ endpoint: 'payment', status: 200, text, json: { respcd: '1108', resperr: '签名错误' } })
- * @see ../../../../../shared/qfpay-api.md §1 (envelope, HTTP 429) and §9.1 (codes)
+ * @see docs/qfpay-protocol.md#requests-and-responses
+ * @see docs/qfpay-protocol.md#return-codes
  */
 export function errorFromResponse(raw: RawGatewayAnswer): QfpayApiError | QfpayResponseError {
   const doing = endpointAction(raw.endpoint)

@@ -1,9 +1,9 @@
 /**
  * Turns a call's typed params into the form fields QFPay receives and signs.
  *
- * Rules (qfpay-api.md §3.2, §11): empty values are never sent (so the two readings of the
+ * Rules (docs/qfpay-protocol.md#signing): empty values are never sent (so the two readings of the
  * empty-value rule agree); `mchid` only when configured or given; numbers in decimal; `txdtm`
- * defaults to the client's clock in UTC+8; query batches are comma-joined (seed 000). Only the
+ * defaults to the client's clock in UTC+8; query batches are comma-joined (as in 2017). Only the
  * documented fields of each endpoint are picked, so a stray property (or a secret) on a params
  * object from untyped code is never sent.
  *
@@ -36,7 +36,7 @@ export interface FormContext {
   now: () => Date | number
 }
 
-/** Largest `page_size` QFPay accepts (§6.1). */
+/** Largest `page_size` QFPay accepts. */
 const MAX_PAGE_SIZE = 100
 
 /** `/payment` fields. */
@@ -65,14 +65,14 @@ export function paymentFields(params: PaymentParams, ctx: FormContext): FormFiel
     pay_tag: params.pay_tag,
     txzone: params.txzone,
     sub_openid: params.sub_openid,
-    // How a JSON-valued field is signed is undocumented (§5.1); its text, verbatim, is both
+    // How a JSON-valued field is signed is undocumented; its text, verbatim, is both
     // sent and signed, which is what a form-encoding client naturally does.
     extend_info: typeof extend === 'object' && extend !== null ? JSON.stringify(extend) : extend,
     rmb_tag: params.rmb_tag,
   })
 }
 
-/** `/refund` fields: `syssn` is the payment's, `out_trade_no` the refund's own (seed 000). */
+/** `/refund` fields: `syssn` is the payment's, `out_trade_no` the refund's own (new, unique). */
 export function refundFields(params: RefundParams, ctx: FormContext): FormFields {
   const doing = endpointAction('refund')
   requireText(params.syssn, 'syssn', doing)
@@ -85,7 +85,7 @@ export function refundFields(params: RefundParams, ctx: FormContext): FormFields
   })
 }
 
-/** `/close` and `/reversal` fields (same request, §7.2). */
+/** `/close` and `/reversal` fields (the same request for both). */
 export function cancelFields(
   endpoint: 'close' | 'reversal',
   params: CancelParams,
@@ -103,7 +103,7 @@ export function cancelFields(
   })
 }
 
-/** `/query` fields; batches comma-joined. No `txdtm`: the query table has none (§6.1). */
+/** `/query` fields; batches comma-joined. No `txdtm`: the query table has none. */
 export function queryFields(params: QueryParams, ctx: FormContext): FormFields {
   const doing = endpointAction('query')
   return compact({

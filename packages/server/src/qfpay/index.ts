@@ -5,7 +5,7 @@
  *
  * @example
  * import { createQfpayClient, isQfpayError } from '@qfpay-checkout/server/qfpay'
- * @see ../../../../../shared/qfpay-api.md
+ * @see docs/qfpay-protocol.md
  */
 export { createQfpayClient, type QfpayClient } from './client.ts'
 export {

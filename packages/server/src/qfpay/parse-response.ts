@@ -1,14 +1,13 @@
 /**
- * Tolerant reading of QFPay answers and notifies. QFPay says to expect new fields (§8.1), and
- * its examples show the same field as a string in one place and a bare number in another (§1,
- * §6.2), so: unknown fields are kept untouched, known text fields become strings, `txamt`
+ * Tolerant reading of QFPay answers and notifies. QFPay says to expect new fields, and its
+ * examples show the same field as a string in one place and a bare number in another, so: unknown fields are kept untouched, known text fields become strings, `txamt`
  * becomes an integer, `page`/`page_size` numbers, and a numeric `respcd` gets its leading
  * zeros back (`0` → `0000`).
  *
  * Limit: an id sent as a bare JSON number above 2^53 (a 26-digit `syssn`) has already lost
  * digits inside `JSON.parse`; no example shows one, every example quotes ids.
  *
- * @see ../../../../../shared/qfpay-api.md §1, §5.2, §6.2, §8.4, §8.5
+ * @see docs/qfpay-protocol.md#requests-and-responses
  */
 import type {
   NotifyFields,
@@ -123,7 +122,7 @@ export function parseQueryResponse(
 }
 
 /**
- * Reads a verified notify's JSON into its kind. A notify without `notify_type` (seed 000's
+ * Reads a verified notify's JSON into its kind. A notify without `notify_type` (the 2016
  * list has none) is a payment notify; `refund` is a refund notify; anything else (the 2018
  * doc's `close`) is kept as `other` rather than dropped, so the caller can record it.
  */

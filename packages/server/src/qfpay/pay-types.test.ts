@@ -7,7 +7,7 @@ import {
   SEED_PAY_TYPES,
 } from './pay-types.ts'
 
-describe('pay types (seed 000)', () => {
+describe('pay types (the 2017 set)', () => {
   it('cancels online orders with close and swipe-card orders with reversal', () => {
     for (const code of ['800151', '800201', '800101', '801512'])
       assert.equal(payTypeInfo(code)?.cancelWith, 'close', code)

@@ -2,12 +2,14 @@
  * QFPay pay types as data: which wallet, how the shopper pays, what `/payment` returns, and how
  * an unfinished order is cancelled.
  *
- * Sources: the seed pay types come from seed `000_…` (Jan 2017, wins over seed `001_…`); the
- * other codes from the current QFPay pay-type list (qfpay-api.md §4). Seed 000 decides the
- * cancel endpoint: `/close` for online (pre-order) types, `/reversal` for offline (swipe-card)
- * ones; current docs shuffle these per wallet (qfpay-api.md §7.2 table) and are not followed.
+ * Sources: the five 2017 pay types (`seed: true`) come from QFPay's `/trade/v1` document of
+ * January 2017 (which wins over its December 2016 revision); the other codes from the current
+ * QFPay pay-type list. The January 2017 rule decides the cancel endpoint: `/close` for online
+ * (pre-order) types, `/reversal` for offline (swipe-card) ones; current docs shuffle these per
+ * wallet (and contradict each other) and are not followed.
  *
- * @see ../../../../../shared/qfpay-api.md §4 and §7.2
+ * @see docs/qfpay-protocol.md#pay-types
+ * @see docs/qfpay-protocol.md#close-and-reversal
  */
 
 /** The wallet that takes the money. `other` covers codes the project only knows as data. */
@@ -32,11 +34,11 @@ export interface PayTypeInfo {
   returns: PayTypeReturns
   /** `true` for swipe-card (CPM) types: `0000` from `/payment` means paid, not created. */
   swipe: boolean
-  /** The endpoint that cancels an unfinished order (seed 000: close online, reverse offline). */
+  /** The endpoint that cancels an unfinished order (2017 rule: close online, reverse offline). */
   cancelWith: 'close' | 'reversal'
-  /** `true` for the five pay types of the seeds. */
+  /** `true` for the five pay types of QFPay's 2017 document, the set this project started from. */
   seed: boolean
-  /** `false` when the gateway answers that the type cannot be used (800207, seed 000 iii). */
+  /** `false` when the gateway answers that the type cannot be used (800207: "temporarily not available" in 2017). */
   available: boolean
 }
 
@@ -74,7 +76,7 @@ const seedTypes: PayTypeInfo[] = [
     seed: true,
     available: true,
   },
-  // Seed 000 iii: needs a WeChat merchant account and an official account of the same company;
+  // QFPay 2017: needs a WeChat merchant account and an official account of the same company;
   // "temporarily not available".
   {
     code: '800207',
@@ -100,7 +102,7 @@ const seedTypes: PayTypeInfo[] = [
   },
 ]
 
-// Current codes (qfpay-api.md §4), known as data so the client and sandbox can speak them.
+// Current codes (QFPay's pay-type list), known as data so the client and sandbox can speak them.
 const currentTypes: PayTypeInfo[] = [
   {
     code: '800101',
@@ -208,12 +210,15 @@ export const PAY_TYPES: ReadonlyMap<string, PayTypeInfo> = new Map(
   [...seedTypes, ...currentTypes].map((info) => [info.code, Object.freeze(info)])
 )
 
-/** The pay types of seed 000 that can take money (800207 is excluded: not available). */
+/** The 2017 pay types that can take money (800207 is excluded: not available). */
 export const SEED_PAY_TYPES: readonly string[] = seedTypes
   .filter((t) => t.available)
   .map((t) => t.code)
 
-/** The pay types enabled on the public checkout mount by default (design.md §7). */
+/**
+ * The pay types enabled on the public checkout mount by default.
+ * @see docs/decisions.md#the-2017-pay-types-and-what-is-enabled-by-default
+ */
 export const DEFAULT_ONLINE_PAY_TYPES: readonly string[] = ['800151', '800201']
 
 /** Looks a pay type up; `undefined` for a code the project does not know. */

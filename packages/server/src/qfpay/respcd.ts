@@ -2,11 +2,11 @@
  * QFPay return codes (`respcd`) as data: the single table that says what a code means and what
  * a caller should do about it.
  *
- * Meanings follow QFPay's current table; the grouping follows qfpay-api.md §9.1 (QFPay's own
+ * Meanings follow QFPay's current table; the grouping is ours (QFPay's own
  * hints: "continue to query" for 1143/1145, back off for system errors). 1143 meant "transaction
  * does not exist" in the 2016 appendix; from 2017 on it is "pending" and that is what we use.
  *
- * @see ../../../../../shared/qfpay-api.md §9.1
+ * @see docs/qfpay-protocol.md#return-codes
  */
 
 /**
@@ -20,7 +20,7 @@
 export type RespcdClass =
   'success' | 'pending' | 'retryable' | 'request-error' | 'state-conflict' | 'failed'
 
-/** The coarse outcome a caller acts on (style.md §4). */
+/** The coarse outcome a caller acts on (results, not errors: only faults are thrown). */
 export type RespcdOutcome = 'ok' | 'pending' | 'declined' | 'error'
 
 /** One row of the table. */
@@ -150,7 +150,7 @@ export function respcdOutcome(code: string): { outcome: RespcdOutcome; retryable
 }
 
 /**
- * What `0000` from `/payment` means (qfpay-api.md §1 "Two different meanings"): for a
+ * What `0000` from `/payment` means (docs/qfpay-protocol.md#requests-and-responses): for a
  * pre-order the order was *created* and a `pay_url`/`qrcode` issued; for a swipe-card type the
  * shopper *paid*.
  */

@@ -1,21 +1,22 @@
 /**
  * QFPay request and notify signatures.
  *
- * Requests (qfpay-api.md §3.2): drop empty values, sort by parameter name in byte order, join
+ * Requests: drop empty values, sort by parameter name in byte order, join
  * the raw (un-URL-encoded) `name=value` pairs with `&`, append the client key with no
  * separator, hash the UTF-8 bytes with MD5 (default) or SHA-256 (`X-QF-SIGNTYPE: SHA256`),
- * hex. Notifies and signed responses (§8.3): MD5 over the raw body bytes followed by the key.
+ * hex. Notifies and signed responses: MD5 over the raw body bytes followed by the key.
  *
  * This folder runs on edge runtimes too: no `node:` imports. SHA-256 comes from WebCrypto;
  * MD5, which WebCrypto lacks, from `@noble/hashes`.
  *
- * Known answers (qfpay-api.md §3.3, §8.3; key `0123456789ABCDEF0123456789ABCDEF`):
+ * Known answers (built for this project; key `0123456789ABCDEF0123456789ABCDEF`):
  * - V1 `expired_time=10&goods_name=Coffee&out_trade_no=ORDER-0001&pay_type=800201&txamt=100&txcurrcd=HKD&txdtm=2024-05-01 10:30:00`
  *   MD5 `44ACA4FCAA9C93EEF120D74522964FBB`
  * - V4 `out_trade_no=ORDER-0001` MD5 `88444595C7D8A7FC824934BECB4C0FF1`
  * - V5 notify body of 378 bytes, MD5(body + key) `38E891D1FEA4D90D076120EE4EA941DD`
  *
- * @see ../../../../../shared/qfpay-api.md §3 and §8.3
+ * @see docs/qfpay-protocol.md#signing
+ * @see docs/qfpay-protocol.md#notify-verification
  */
 import { md5 } from '@noble/hashes/legacy.js'
 import { bytesToHex } from '@noble/hashes/utils.js'
@@ -40,8 +41,8 @@ export function isEmptyValue(value: SignableValue): value is null | undefined | 
  * The string QFPay hashes, without the key: non-empty parameters sorted by name in byte order,
  * `name=value` joined by `&`, values raw.
  *
- * `keepEmpty` reproduces the other reading of the 2016 rule (§3.2 "Conflict — empty values",
- * vector V7): only the sandbox uses it, to accept signatures computed either way.
+ * `keepEmpty` reproduces the other reading of the 2016 rule (docs/qfpay-protocol.md#signing,
+ * "Empty values"): only the sandbox uses it, to accept signatures computed either way.
  */
 export function stringToSign(
   params: SignableParams,
@@ -75,8 +76,8 @@ export async function sign(
 
 /**
  * Checks a request signature in constant time, ignoring hex case (QFPay's own samples send
- * both cases for MD5, §3.2 step 7). With `acceptEmptyIncluded`, a signature over the string
- * that keeps empty values is accepted too (§12 conflict 1).
+ * both cases for MD5). With `acceptEmptyIncluded`, a signature over the string that keeps
+ * empty values is accepted too (sources disagree on whether empty values are signed).
  */
 export async function verifySignature(
   params: SignableParams,

@@ -1,7 +1,7 @@
 /**
  * QFPay's `YYYY-MM-DD hh:mm:ss` time format. The gateway reads `txdtm` in Beijing time (UTC+8,
- * the documented default of `txzone`, qfpay-api.md §4), so it is formatted in UTC+8 whatever
- * the host's time zone (design.md §7).
+ * the documented default of `txzone`), so it is formatted in UTC+8 whatever the host's time
+ * zone. See docs/qfpay-protocol.md#txdtm-and-time-zone.
  */
 
 /** Beijing / Hong Kong time has no daylight saving: a fixed offset is exact. */

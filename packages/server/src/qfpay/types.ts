@@ -1,19 +1,20 @@
 /**
  * Typed parameters and answers of QFPay's `/trade/v1` endpoints. Field names are QFPay's own
- * wire names (style.md §2), so every line can be checked against shared/qfpay-api.md.
+ * wire names (snake_case, as sent), so every line can be checked against QFPay's docs.
  *
- * Sources: the seed fields come from seed `000_…` (`mchid`, `pay_type`, `out_trade_no`, `txdtm`,
- * `txamt`, `udid`, `auth_code`, `openid`, `product_name`, `lnglat`; refund's own `out_trade_no`;
- * query's comma-separated batches); the extras from the current docs (qfpay-api.md §5–§8).
+ * Sources: the 2017 fields come from QFPay's January 2017 `/trade/v1` document (`mchid`,
+ * `pay_type`, `out_trade_no`, `txdtm`, `txamt`, `udid`, `auth_code`, `openid`, `product_name`,
+ * `lnglat`; refund's own `out_trade_no`; query's comma-separated batches); the extras from the
+ * current docs. Both are listed in docs/qfpay-protocol.md#sources.
  * Amounts are integers in the currency's minor unit, in params and in parsed answers alike.
  *
- * @see ../../../../../shared/qfpay-api.md §4–§8
+ * @see docs/qfpay-protocol.md
  */
 import type { RespcdClass, RespcdOutcome } from './respcd.ts'
 
 /** Fields every call may carry. */
 export interface CommonParams {
-  /** Overrides the client's `mchid` for this call (agents). Sent only when set (§1). */
+  /** Overrides the client's `mchid` for this call (agents). Sent only when set. */
   mchid?: string
   /** Request time `YYYY-MM-DD hh:mm:ss` in UTC+8; defaults to the client's clock (txdtm.ts). */
   txdtm?: string
@@ -21,7 +22,7 @@ export interface CommonParams {
   udid?: string
 }
 
-/** `POST /trade/v1/payment` (§5.1; seed 000 fields plus current extras). */
+/** `POST /trade/v1/payment` (the 2017 fields plus current extras; docs/qfpay-protocol.md#payment). */
 export interface PaymentParams extends CommonParams {
   /** 6-digit pay type, e.g. `800201` (pay-types.ts). */
   pay_type: string
@@ -29,21 +30,21 @@ export interface PaymentParams extends CommonParams {
   out_trade_no: string
   /** Amount in the currency's minor unit (100 = 1.00 HKD); a positive integer. */
   txamt: number
-  /** ISO-4217 currency; required by current docs, absent from the seed (per-merchant currency). */
+  /** ISO-4217 currency; required by current docs, absent in 2017 (per-merchant currency). */
   txcurrcd?: string
   /** Swipe-card (CPM) types only: the shopper's barcode. */
   auth_code?: string
-  /** Seed-era WeChat payer id. */
+  /** 2017-era WeChat payer id. */
   openid?: string
-  /** Seed-era name of `goods_name`. */
+  /** 2017-era name of `goods_name`. */
   product_name?: string
-  /** Seed-era `"lat lng"`, one space between. */
+  /** 2017-era `"lat lng"`, one space between. */
   lnglat?: string
   /** Goods description, ≤ 20 characters. */
   goods_name?: string
   /** QR lifetime in minutes (5–120, default 30), pre-order types only. */
   expired_time?: number | string
-  /** Per-request notify URL (the seed: one URL per appcode, set by QFPay; which wins is undocumented). */
+  /** Per-request notify URL (2017: one URL per appcode, set by QFPay; which wins is undocumented). */
   notify_url?: string
   /** Browser redirect after payment. */
   return_url?: string
@@ -61,30 +62,30 @@ export interface PaymentParams extends CommonParams {
   rmb_tag?: 'Y' | (string & {})
 }
 
-/** `POST /trade/v1/refund` (§7.1). */
+/** `POST /trade/v1/refund` (docs/qfpay-protocol.md#refunds). */
 export interface RefundParams extends CommonParams {
   /** The original payment's `syssn`. */
   syssn: string
-  /** A **new** number for the refund itself, not the payment's (seed 000). */
+  /** A **new** number for the refund itself, not the payment's (unique across payments and refunds). */
   out_trade_no: string
   /** Refund amount in minor units, also for a full refund. */
   txamt: number
 }
 
-/** `POST /trade/v1/close` and `/reversal` (§7.2): `syssn` or `out_trade_no`, at least one. */
+/** `POST /trade/v1/close` and `/reversal` (docs/qfpay-protocol.md#close-and-reversal): `syssn` or `out_trade_no`, at least one. */
 export interface CancelParams extends CommonParams {
   /** The order's `syssn`. */
   syssn?: string
   /** The order's `out_trade_no`. */
   out_trade_no?: string
-  /** The order's amount in minor units (required by current docs and seed 000's reversal). */
+  /** The order's amount in minor units (required by current docs and by the 2017 reversal). */
   txamt: number
 }
 
-/** A batch field: one value or several, sent comma-joined (seed 000 query). */
+/** A batch field: one value or several, sent comma-joined (as the 2017 query takes them). */
 export type Batch = string | readonly string[]
 
-/** `POST /trade/v1/query` (§6.1). */
+/** `POST /trade/v1/query` (docs/qfpay-protocol.md#query). */
 export interface QueryParams {
   mchid?: string
   syssn?: Batch
@@ -125,7 +126,7 @@ export interface TransactionFields {
   udid?: string
 }
 
-/** `/payment` answer (§5.2). */
+/** `/payment` answer. */
 export interface PaymentResponse extends QfpayEnvelope, TransactionFields {
   /** MPM: the string to render as a QR code. */
   qrcode?: string
@@ -138,7 +139,7 @@ export interface PaymentResponse extends QfpayEnvelope, TransactionFields {
   code_url?: string
 }
 
-/** `/refund`, `/close` and `/reversal` answer (§7). */
+/** `/refund`, `/close` and `/reversal` answer. */
 export interface RefundResponse extends QfpayEnvelope, TransactionFields {
   /** The payment refunded or cancelled. */
   orig_syssn?: string
@@ -151,7 +152,7 @@ export interface RefundResponse extends QfpayEnvelope, TransactionFields {
 /** `/close` and `/reversal` answer; same shape as a refund's. */
 export type CancelResponse = RefundResponse
 
-/** One transaction row of `/query` (§6.2): payments and refunds alike. */
+/** One transaction row of `/query`: payments and refunds alike. */
 export interface QueryRow extends TransactionFields {
   /** `payment` or `refund` (2018 doc also lists `close`). */
   order_type?: 'payment' | 'refund' | 'close' | (string & {})
@@ -159,7 +160,7 @@ export interface QueryRow extends TransactionFields {
   respcd: string
   /** Text for the row's `respcd`. */
   errmsg?: string
-  /** Cancel/refund flag (qfpay-api.md §9.2). */
+  /** Cancel/refund flag (values in docs/qfpay-protocol.md#query). */
   cancel?: string
   /** Refund rows only: the refunded payment's `syssn`. */
   origssn?: string
@@ -213,7 +214,7 @@ export interface QueryResult {
   signature: 'verified' | 'absent'
 }
 
-/** Fields shared by the notifies (§8.4, §8.5). */
+/** Fields shared by the notifies (payment and refund). */
 export interface NotifyFields {
   notify_type?: string
   respcd?: string
@@ -227,7 +228,7 @@ export interface NotifyFields {
   [field: string]: unknown
 }
 
-/** `notify_type=payment` (§8.4); a seed-era notify without `notify_type` is read as one. */
+/** `notify_type=payment`; a 2016-era notify without `notify_type` is read as one. */
 export interface PaymentNotify extends NotifyFields {
   notify_type: 'payment'
   /** `"1"` = payment success. */
@@ -242,7 +243,7 @@ export interface PaymentNotify extends NotifyFields {
   cardcd?: string
 }
 
-/** `notify_type=refund` (§8.5, from a captured production notify). */
+/** `notify_type=refund` (fields from a captured production notify; docs/qfpay-protocol.md#refunds). */
 export interface RefundNotify extends NotifyFields {
   notify_type: 'refund'
   orig_syssn?: string

@@ -5,7 +5,7 @@ import { signBody } from './sign.ts'
 import { verifyNotifyBody } from './verify-notify-body.ts'
 
 const KEY = '0123456789ABCDEF0123456789ABCDEF'
-/** qfpay-api.md §8.3, vector V5: 378 bytes, Python json.dumps style. */
+/** Notify vector V5 (built for this project): 378 bytes, Python json.dumps style. */
 const V5_BODY =
   '{"status": "1", "pay_type": "800201", "sysdtm": "2024-05-01 10:30:01", "paydtm": "2024-05-01 10:31:15", "goods_name": "Coffee", "txcurrcd": "HKD", "txdtm": "2024-05-01 10:30:00", "txamt": "100", "out_trade_no": "ORDER-0001", "syssn": "20240501000200020012345678", "cancel": "0", "respcd": "0000", "notify_type": "payment", "chnlsn": "4200000000202405010000000001", "cardcd": ""}'
 const V5_SIGN = '38E891D1FEA4D90D076120EE4EA941DD'
@@ -79,7 +79,7 @@ describe('verifyNotifyBody', () => {
     )
   })
 
-  it('reads a refund notify (§8.5), a seed-era notify without notify_type, and keeps other types', () => {
+  it('reads a refund notify, a 2016-era notify without notify_type, and keeps other types', () => {
     const refund =
       '{"notify_type": "refund", "syssn": "R1", "orig_syssn": "S1", "out_trade_no": "REFUND-1", "orig_out_trade_no": "ORDER-1", "txamt": 50, "respcd": "0000"}'
     const r = verifyNotifyBody(refund, signBody(refund, KEY), KEY)
@@ -90,9 +90,9 @@ describe('verifyNotifyBody', () => {
         ['S1', 'ORDER-1', 50]
       )
 
-    const seed =
+    const legacy =
       '{"Mchid": "BvDtmKJA5mx7GpN0", "syssn": "S1", "pay_type": "800201", "out_trade_no": "O1", "txamt": "10", "respcd": "0000", "respmesg": ""}'
-    const s = verifyNotifyBody(seed, signBody(seed, KEY), KEY)
+    const s = verifyNotifyBody(legacy, signBody(legacy, KEY), KEY)
     assert.deepEqual(
       [s.kind, s.notify.notify_type, s.notify['Mchid']],
       ['payment', 'payment', 'BvDtmKJA5mx7GpN0']

@@ -1,13 +1,13 @@
 /**
- * Notify verification (qfpay-api.md §8.3): `X-QF-SIGN` = upper-case MD5 over the **raw** body
+ * Notify verification: `X-QF-SIGN` = upper-case MD5 over the **raw** body
  * bytes followed by the client key. The body is Python `json.dumps` output (`", "`
  * separators, `\uXXXX` escapes), so a body that went through a JSON parser and back no longer
  * matches; verify before parsing, and parse only what verified.
  *
- * Source choice: the 2017 PHP sample's sorted `k=v` + key for notifies (§12 conflict 3) is not
+ * Source choice: the 2017 PHP sample's sorted `k=v` + key for notifies is not
  * followed; every later source uses raw body + key, and vector V5 is built that way.
  *
- * @see ../../../../../shared/qfpay-api.md §8.3–§8.5
+ * @see docs/qfpay-protocol.md#notify-verification
  */
 import { QfpayResponseError, QfpaySignatureError, RAW_BODY_HINT } from './errors.ts'
 import { isRecord, parseNotify } from './parse-response.ts'
@@ -23,7 +23,7 @@ import type { VerifiedNotify } from './types.ts'
  * const raw = new Uint8Array(await c.req.arrayBuffer())
  * const { kind, notify } = verifyNotifyBody(raw, c.req.header('X-QF-SIGN'), key)
  * if (kind === 'payment') await markPaid(notify.out_trade_no, notify.txamt)
- * @see ../../../../../shared/qfpay-api.md §8.3 (vector V5)
+ * @see docs/qfpay-protocol.md#notify-verification
  */
 export function verifyNotifyBody(
   rawBody: Uint8Array | string,

@@ -1,6 +1,6 @@
 /**
  * Time for the sandbox: one injectable clock drives expiry, notify retries and latency, so a
- * test can move time forward instead of waiting (design.md §7 "Timing").
+ * test can move time forward instead of waiting.
  */
 
 /** What the sandbox needs of time. Handles are opaque. */

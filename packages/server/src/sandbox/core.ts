@@ -203,7 +203,7 @@ export function createCore(options: SandboxOptions = {}): SandboxCore {
     },
   }
 
-  /** Seed 000: one notify URL per appcode, set by QFPay; a per-request notify_url only fills a gap. */
+  /** One notify URL per appcode, set by QFPay (2017); a per-request notify_url only fills a gap. */
   function notifyUrlFor(order: SandboxOrder): string | undefined {
     return core.merchantOf(order).notifyUrl ?? order.requestNotifyUrl
   }

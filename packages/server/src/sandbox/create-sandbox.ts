@@ -2,7 +2,7 @@
  * `createSandbox()`: the local QFPay gateway as one object: a Hono app (`fetch`, `request`)
  * plus a programmatic control surface for tests.
  *
- * @see ../../../../../shared/design.md §5 and §7, ../../../../../shared/qfpay-api.md
+ * @see docs/qfpay-protocol.md#sandbox
  */
 import type { Hono } from 'hono'
 import { createSandboxApp } from './app.ts'
@@ -58,14 +58,14 @@ export interface Sandbox {
 
 /**
  * Creates a sandbox. With no options it generates one merchant (appcode and key) with every
- * seed pay type enabled, any currency, no notify or return URL.
+ * 2017 pay type enabled, any currency, no notify or return URL.
  *
  * @example
  * const sandbox = createSandbox({ appcode: 'APP', key: 'KEY', notifyUrl: 'http://127.0.0.1:8787/qfpay/notify' })
  * const res = await sandbox.request('/trade/v1/payment', { method: 'POST', headers, body })
  * sandbox.pay(sandbox.orders()[0].syssn)
  * await sandbox.drain()
- * @see ../../../../../shared/design.md §5
+ * @see docs/qfpay-protocol.md#sandbox
  */
 export function createSandbox(options: SandboxOptions = {}): Sandbox {
   const core = createCore(options)

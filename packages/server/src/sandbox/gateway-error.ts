@@ -1,7 +1,7 @@
 /**
  * A refusal in QFPay's own terms: a `respcd` and a message naming what is wrong. Trade handlers
  * throw it; `routes-trade.ts` renders it as a signed, flat QFPay answer (HTTP 200, as every
- * documented business error is, qfpay-api.md §1 "Rate limit").
+ * documented business error is; only rate limiting uses HTTP 429).
  */
 export class GatewayError extends Error {
   override name = 'GatewayError'

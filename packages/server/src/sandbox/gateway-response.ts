@@ -1,7 +1,7 @@
 /**
  * The gateway's answer format: flat JSON in Python `json.dumps` bytes, amounts and times as
- * strings, signed with `X-QF-SIGN` = upper MD5(raw body + key) (qfpay-api.md §12.4: the 2018
- * form verified by vector C). Answers before the signature was verified are not signed, so a
+ * strings, signed with `X-QF-SIGN` = upper MD5(raw body + key) (QFPay's 2018
+ * form, the only one with a worked example; docs/qfpay-protocol.md#response-signatures). Answers before the signature was verified are not signed, so a
  * caller without the key gets no signed bytes.
  */
 import { describeRespcd } from '../qfpay/respcd.ts'

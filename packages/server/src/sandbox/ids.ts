@@ -1,5 +1,5 @@
 /**
- * Realistic identifiers: `syssn` (26 digits, date first, qfpay-api.md §4: "24–26 digits in
+ * Realistic identifiers: `syssn` (26 digits, date first; QFPay: "24–26 digits in
  * examples; first 8 digits are the date YYYYMMDD"), wallet transaction numbers and payer ids,
  * and the unguessable token of a phone page.
  */

@@ -1,5 +1,5 @@
 /**
- * Fault and behaviour knobs for tests (issue 2 §3): set per sandbox (options,
+ * Fault and behaviour knobs for tests: set per sandbox (options,
  * `sandbox.setKnobs()`, `PUT /__sandbox/knobs`) and per order (by `out_trade_no`, set before or
  * after the order exists). Everything is off by default, so the sandbox behaves like a healthy
  * gateway unless a test asks otherwise.
@@ -25,11 +25,17 @@ export interface SandboxKnobs {
   notifyReorder: boolean
   /** Swipe-card payments answer `1143` and stay pending for this many `/query` calls, then pay. */
   pendingQueries: number
+  /**
+   * Pre-orders stay open past their `expired_time`: the gateway never closes or expires them on
+   * its own, so only a `/close` (or a payment) ends them. Lets a test see what the checkout does
+   * with its own clock when the gateway's timer is late or gone.
+   */
+  neverExpire: boolean
   /** HTTP 429 above QFPay's documented limits: 100 requests/s and 400/min per merchant. */
   rateLimit: boolean
 }
 
-/** The defaults: a healthy gateway, rate limit off (design.md §7 "Sandbox defaults"). */
+/** The defaults: a healthy gateway, rate limit off. */
 export const DEFAULT_KNOBS: Readonly<SandboxKnobs> = Object.freeze({
   latencyMs: 0,
   serverErrorRate: 0,
@@ -40,6 +46,7 @@ export const DEFAULT_KNOBS: Readonly<SandboxKnobs> = Object.freeze({
   notifyDelayMs: 0,
   notifyReorder: false,
   pendingQueries: 0,
+  neverExpire: false,
   rateLimit: false,
 })
 
@@ -51,7 +58,7 @@ const RATES = [
   'notifyDuplicateRate',
 ] as const
 const COUNTS = ['latencyMs', 'notifyDelayMs', 'pendingQueries'] as const
-const FLAGS = ['notifyReorder', 'rateLimit'] as const
+const FLAGS = ['notifyReorder', 'neverExpire', 'rateLimit'] as const
 
 /** Thrown for a knob value out of range; the control API turns it into a 400. */
 export class KnobError extends Error {

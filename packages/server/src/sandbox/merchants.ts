@@ -1,6 +1,6 @@
 /**
  * Merchants the sandbox knows: credentials, the one notify URL and one return URL per appcode
- * (seed 000: "one appcode can only correspond to one notify and one return URL"), enabled pay
+ * (QFPay 2017: "one appcode can only correspond to one notify and one return URL"), enabled pay
  * types and accepted currencies.
  */
 import { randomBytes } from 'node:crypto'
@@ -16,13 +16,13 @@ export interface SandboxMerchantOptions {
   mchid?: string
   /** Shown on the shopper's phone page. */
   name?: string
-  /** Where notifies go (seed 000: configured per appcode by QFPay support). */
+  /** Where notifies go (QFPay 2017: configured per appcode by QFPay support). */
   notifyUrl?: string
-  /** Where Alipay online payments redirect the browser (seed 000 §7). */
+  /** Where Alipay online payments redirect the browser (one per appcode). */
   returnUrl?: string
-  /** Enabled pay types. Default: every pay type of seed 000 (800207 then answers "not available"). */
+  /** Enabled pay types. Default: every 2017 pay type (800207 then answers "not available"). */
   payTypes?: readonly string[]
-  /** Accepted `txcurrcd` values. Default: any ISO-4217-shaped code (design.md §7). */
+  /** Accepted `txcurrcd` values. Default: any ISO-4217-shaped code. */
   currencies?: readonly string[]
 }
 
@@ -51,12 +51,12 @@ export interface SandboxMerchantView {
   currencies?: string[]
 }
 
-/** The five pay types of seed 000 (including 800207, which answers "not available"). */
+/** The five pay types of QFPay's 2017 document (including 800207, which answers "not available"). */
 export const SEED_PAY_TYPE_CODES: readonly string[] = [...PAY_TYPES.values()]
   .filter((t) => t.seed)
   .map((t) => t.code)
 
-/** 32 upper-case hex characters, the shape of published appcodes and keys (qfpay-api.md §1). */
+/** 32 upper-case hex characters, the shape of published appcodes and keys. */
 export function generateCredential(): string {
   return randomBytes(16).toString('hex').toUpperCase()
 }

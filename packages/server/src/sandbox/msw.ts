@@ -1,6 +1,6 @@
 /**
  * The sandbox as msw request handlers: every request under `baseUrl` goes to the in-process
- * sandbox, phone page and control API included (design.md §5, style.md §6).
+ * sandbox, phone page and control API included, so tests exercise real request handling instead of stubs.
  *
  * @example
  * import { setupServer } from 'msw/node'

@@ -1,8 +1,8 @@
 /**
- * Sends QFPay's asynchronous notifies the way the gateway does (qfpay-api.md §8): POST,
+ * Sends QFPay's asynchronous notifies the way the gateway does: POST,
  * `application/json`, a body in Python `json.dumps` bytes, `Content-Length`, and
  * `X-QF-SIGN` = upper MD5(raw body + key). Anything but HTTP 200 with body `SUCCESS` is retried
- * after 2 m, 10 m, 10 m, 60 m, 2 h, 6 h and 15 h (current docs, §8.2), each divided by the time
+ * after 2 m, 10 m, 10 m, 60 m, 2 h, 6 h and 15 h (current docs; docs/qfpay-protocol.md#notify-retries), each divided by the time
  * scale, on the injected clock. Every attempt is logged for `GET /__sandbox/notifies`.
  */
 import { signBody } from '../qfpay/sign.ts'
@@ -11,7 +11,7 @@ import { chance, type SandboxKnobs } from './knobs.ts'
 import { pyJsonDumps } from './py-json.ts'
 import type { GatewayRecord } from './order-rows.ts'
 
-/** Retry intervals after the first attempt, in ms (qfpay-api.md §8.2, current docs 2020–2026). */
+/** Retry intervals after the first attempt, in ms (QFPay's current docs, 2020–2026). */
 export const NOTIFY_RETRY_DELAYS_MS: readonly number[] = [2, 10, 10, 60, 120, 360, 900].map(
   (minutes) => minutes * 60_000
 )
@@ -212,7 +212,7 @@ export class Notifier {
       })
       attempt.status = response.status
       attempt.body = (await response.text()).slice(0, 1000)
-      // QFPay wants exactly SUCCESS (upper case, §8.2); surrounding whitespace is forgiven.
+      // QFPay wants exactly SUCCESS (upper case); surrounding whitespace is forgiven.
       if (response.status === 200 && attempt.body.trim() === 'SUCCESS') {
         record.state = 'delivered'
         return

@@ -1,6 +1,6 @@
 /**
- * How an order looks from outside: `/query` rows (qfpay-api.md §6.2, §9.2, §9.3), notify bodies
- * (§8.4 payment, §8.5 refund) and the control API's view. Every gateway value is a string.
+ * How an order looks from outside: `/query` rows (docs/qfpay-protocol.md#query), notify bodies
+ * (payment and refund) and the control API's view. Every gateway value is a string.
  */
 import { describeRespcd } from '../qfpay/respcd.ts'
 import { payTypeInfo } from '../qfpay/pay-types.ts'
@@ -22,7 +22,7 @@ export function rowRespcd(order: SandboxOrder): string {
       return '0000'
     case 'closed':
     case 'expired':
-      // Which of 1142/1181 an expired QR shows is not pinned down (§9.3 *); the issue says 1142.
+      // Which of 1142/1181 an expired QR shows is not documented; we show 1142.
       return '1142'
     case 'failed':
       return order.declineRespcd ?? '1201'
@@ -30,9 +30,9 @@ export function rowRespcd(order: SandboxOrder): string {
 }
 
 /**
- * The `cancel` flag, current values (§9.2): 0 none · 1 CPM reversed · 2 MPM cancelled ·
+ * The `cancel` flag, current values: 0 none · 1 CPM reversed · 2 MPM cancelled ·
  * 3 refunded · 5 partially refunded. A closed swipe order gets 1, as the 2017 FAQ shows after
- * /reversal (§9.3 leaves it open).
+ * /reversal (the current docs leave it open).
  */
 export function cancelFlag(order: SandboxOrder): string {
   if (order.state === 'reversed') return '1'
@@ -89,7 +89,7 @@ export function refundRow(order: SandboxOrder, refund: SandboxRefund): GatewayRe
   }
 }
 
-/** Payment notify body fields (§8.4), in the key order of QFPay's example (vector V5). */
+/** Payment notify body fields, in the key order of QFPay's example (vector V5). */
 export function paymentNotifyFields(order: SandboxOrder, mchid: string | undefined): GatewayRecord {
   return {
     status: '1',
@@ -111,7 +111,7 @@ export function paymentNotifyFields(order: SandboxOrder, mchid: string | undefin
   }
 }
 
-/** Refund notify body fields, as the refund notify captured in production (§8.5, [S9]). */
+/** Refund notify body fields, as the refund notify captured in production (docs/qfpay-protocol.md#refunds). */
 export function refundNotifyFields(
   order: SandboxOrder,
   refund: SandboxRefund,
@@ -132,7 +132,7 @@ export function refundNotifyFields(
   }
 }
 
-/** A state name for people: `paid` splits into refund states as §9.3 names them. */
+/** A state name for people: `paid` splits into refund states (partially refunded, refunded). */
 export type OrderStatus = Exclude<OrderState, 'paid'> | 'paid' | 'partially_refunded' | 'refunded'
 
 /** One order as `GET /__sandbox/orders` shows it: QFPay's names for gateway fields, camelCase for ours. */

@@ -17,7 +17,7 @@ const refund = (bed: TestBed, syssn: string, txamt: string, outTradeNo = tradeNo
 const cancel = (bed: TestBed, endpoint: 'close' | 'reversal', syssn: string, txamt = '100') =>
   bed.call(endpoint, { syssn, txamt, txdtm: TXDTM }).then((r) => r.json as Row)
 
-describe('order lifecycle per seed pay type', () => {
+describe('order lifecycle per 2017 pay type', () => {
   const bed = testBed()
   after(() => bed.sandbox.close())
 
@@ -72,11 +72,11 @@ describe('order lifecycle per seed pay type', () => {
   })
 })
 
-describe('close and reversal (seed 000)', () => {
+describe('close and reversal (close online, reverse swipe card)', () => {
   const bed = testBed()
   after(() => bed.sandbox.close())
 
-  it('closes an unpaid online order: row 1142, cancel 2, and the answer names both syssns', async () => {
+  it('closes an unpaid online order: /query shows 1142, cancel 2, and the answer names both syssns', async () => {
     const created = await bed.pay({ pay_type: '800151' })
     const res = await cancel(bed, 'close', created.syssn as string)
     assert.equal(res.respcd, '0000')
@@ -116,7 +116,7 @@ describe('close and reversal (seed 000)', () => {
     assert.equal((await cancel(bed, 'close', swipe.syssn as string)).respcd, '1104')
   })
 
-  it('reverses a pending swipe order into closed: row 1142, cancel 1', async () => {
+  it('reverses a pending swipe order into closed: /query shows 1142, cancel 1', async () => {
     const swipe = await bed.pay({ pay_type: '800208', auth_code: authCode('1143') })
     assert.equal((await cancel(bed, 'reversal', swipe.syssn as string)).respcd, '0000')
     const [row] = await rows(bed, { syssn: swipe.syssn as string })
@@ -153,7 +153,7 @@ describe('close and reversal (seed 000)', () => {
 })
 
 describe('expiry', () => {
-  it('expires a pre-order after expired_time minutes on the clock: row 1142, cancel 2', async () => {
+  it('expires a pre-order after expired_time minutes on the clock: /query shows 1142, cancel 2', async () => {
     const bed = testBed()
     const created = await bed.pay({ expired_time: '5' })
     await bed.clock.advance(5 * 60_000 - 1)

@@ -1,5 +1,6 @@
 /**
- * Per-order state, following qfpay-api.md §9.3 with seed 000's close/reversal rules:
+ * Per-order state, with QFPay's 2017 close/reversal rules
+ * (docs/qfpay-protocol.md#close-and-reversal):
  *
  *   created ──pay──► paid ──refund(s)──► (partially) refunded
  *   created ──expire / close──► closed | expired      pending (swipe) ──reversal──► closed
@@ -93,7 +94,7 @@ export interface OrderEvents {
 export class OrderBook {
   readonly #orders = new Map<string, SandboxOrder>()
   readonly #byToken = new Map<string, SandboxOrder>()
-  /** appcode → every out_trade_no used by a payment or a refund (qfpay-api.md §4: unique across both). */
+  /** appcode → every out_trade_no used by a payment or a refund (unique across both). */
   readonly #outTradeNos = new Map<string, Map<string, SandboxOrder>>()
   readonly #timers = new Map<string, unknown>()
 
@@ -173,7 +174,7 @@ export class OrderBook {
       order.token = this.ids.token()
       order.payUrl = payUrlFor(order.token)
       this.#byToken.set(order.token, order)
-      // expired_time is in minutes (qfpay-api.md §5.1, default 30); --time-scale shortens it.
+      // expired_time is in minutes (default 30); --time-scale shortens it.
       const lifetime = ((expiredMinutes ?? 30) * 60_000) / this.timeScale
       order.expiresAt = now + lifetime
       this.#timers.set(
@@ -181,6 +182,13 @@ export class OrderBook {
         this.clock.setTimeout(() => this.touch(order), lifetime)
       )
     }
+    return order
+  }
+
+  /** Takes away a pre-order's expiry: it stays `created` until paid or closed (`neverExpire` knob). */
+  keepOpen(order: SandboxOrder): SandboxOrder {
+    delete order.expiresAt
+    this.#clearTimer(order)
     return order
   }
 
@@ -249,9 +257,10 @@ export class OrderBook {
   }
 
   /**
-   * `/close` or `/reversal` (seed 000): close is for online orders, reversal for offline ones.
-   * Unpaid (or failed) → closed. Paid: close fails with 1260 (seed 000 ii; current docs agree);
-   * reversal refunds the rest and reverses it (seed 000 i and its /reversal section).
+   * `/close` or `/reversal` (QFPay 2017): close is for online orders, reversal for offline ones.
+   * Unpaid (or failed) → closed. Paid: close fails with 1260 (2017: a paid order cannot be
+   * closed; current docs agree); reversal refunds the rest and reverses it (2017: reversing an
+   * order refunds it even when it was paid).
    */
   cancel(order: SandboxOrder, endpoint: 'close' | 'reversal', txamt: number): SandboxOrder {
     this.touch(order)
@@ -260,7 +269,7 @@ export class OrderBook {
       const kind = info.swipe ? 'offline (swipe-card)' : 'online'
       throw new GatewayError(
         '1104',
-        `/${endpoint} does not apply to ${kind} pay_type ${order.payType}: use /${info.cancelWith} (seed 000)`
+        `/${endpoint} does not apply to ${kind} pay_type ${order.payType}: use /${info.cancelWith}`
       )
     }
     if (txamt !== order.txamt)
@@ -341,7 +350,7 @@ export function refundedAmount(order: SandboxOrder): number {
   return order.refunds.reduce((sum, refund) => sum + refund.txamt, 0)
 }
 
-/** The state-conflict code that names an order's state (qfpay-api.md §9.1). */
+/** The state-conflict code that names an order's state. */
 function conflictCode(order: SandboxOrder): string {
   switch (order.state) {
     case 'paid':

@@ -28,6 +28,10 @@ describe('phone page', () => {
     )
     assert.doesNotMatch(html, /<script|\son\w+=/i)
     assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'none'/)
+    // An icon of its own, which the CSP allows: else Firefox asks for /favicon.ico and reports
+    // the CSP blocking it.
+    assert.match(html, /<link rel="icon" href="data:,">/)
+    assert.match(res.headers.get('content-security-policy') ?? '', /img-src data:/)
     const css = await bed.sandbox.request('/sandbox/pay/phone.css')
     assert.equal(css.headers.get('content-type'), 'text/css; charset=utf-8')
   })
@@ -37,7 +41,7 @@ describe('phone page', () => {
     assert.match(await (await bed.sandbox.request(pathOf(order.qrcode as string))).text(), /¥500/)
   })
 
-  it('Pay on an Alipay online order marks it paid, notifies, and redirects 303 to the return URL with the seed parameters', async () => {
+  it('Pay on an Alipay online order marks it paid, notifies, and redirects 303 to the return URL with the 2017 parameters', async () => {
     const order = await bed.pay({ pay_type: '800151', udid: 'till-1' })
     const res = await bed.sandbox.request(`${pathOf(order.pay_url as string)}/pay`, {
       method: 'POST',

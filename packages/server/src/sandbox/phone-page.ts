@@ -1,10 +1,10 @@
 /**
  * The shopper's phone: the page behind every `pay_url`/`qrcode` the sandbox hands out
- * (design.md §5 and §7). Mobile first, no scripts (strict CSP: styles come from a file), two
+ * (docs/qfpay-protocol.md#sandbox). Mobile first, no scripts (strict CSP: styles come from a file), two
  * real form buttons named exactly "Pay" and "Decline". Paying marks the order paid and sends
- * the notify; Alipay online types then redirect (303) to the merchant's return URL with seed
- * 000 §7's GET parameters. Declining fails the order with 1201 (insufficient balance, the
- * usual wallet refusal of qfpay-api.md §9.3). A closed, expired or finished order answers 409.
+ * the notify; Alipay online types then redirect (303) to the merchant's return URL with the
+ * GET parameters of QFPay's 2017 document. Declining fails the order with 1201 (insufficient balance, the
+ * usual wallet refusal). A closed, expired or finished order answers 409.
  */
 import { Hono } from 'hono'
 import { describeRespcd } from '../qfpay/respcd.ts'
@@ -65,7 +65,7 @@ export function phonePageRoutes(core: SandboxCore): Hono {
           404
         )
       )
-    // Only an open order can be paid or declined; anything else changes nothing (design.md §7).
+    // Only an open order can be paid or declined; anything else changes nothing (409).
     if (order.state !== 'created') {
       return page(
         c.html(
@@ -107,9 +107,9 @@ export function phonePageRoutes(core: SandboxCore): Hono {
 }
 
 /**
- * Seed 000 §7: Alipay online payments send the browser to the return URL with `Mchid` (when
+ * QFPay 2017: Alipay online payments send the browser to the return URL with `Mchid` (when
  * issued), `syssn`, `pay_type`, `out_trade_no`, `txdtm`, `txamt`, `udid`, `respcd` and
- * `respmesg` (sic). WeChat and QR (MPM) types do not redirect (2017 FAQ, qfpay-api.md §10.1).
+ * `respmesg` (sic). WeChat and QR (MPM) types do not redirect (2017 FAQ; docs/qfpay-protocol.md#return-url).
  */
 export function redirectTarget(core: SandboxCore, order: SandboxOrder): string | undefined {
   const info = payTypeInfo(order.payType)
@@ -143,11 +143,13 @@ function walletName(order: SandboxOrder): string {
  * it to every redirect that follows a form submission, and a wallet's success page sends the
  * shopper to the merchant's return URL, which may itself redirect (303) to the shop's page on
  * another origin. A real wallet page puts no such limit on where the merchant sends the shopper.
+ * `img-src data:` is for the page's empty icon: without one, Firefox fetches /favicon.ico and
+ * reports the CSP blocking it on every page.
  */
 function page(response: Response): Response {
   response.headers.set(
     'Content-Security-Policy',
-    "default-src 'none'; style-src 'self'; form-action 'self' http: https:; base-uri 'none'; frame-ancestors 'none'"
+    "default-src 'none'; style-src 'self'; img-src data:; form-action 'self' http: https:; base-uri 'none'; frame-ancestors 'none'"
   )
   return response
 }

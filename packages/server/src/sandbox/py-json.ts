@@ -3,9 +3,9 @@
  * gateway emits: `", "` between items, `": "` between key and value, every character outside
  * ASCII escaped as `\uXXXX` (lower-case hex, surrogate pairs for astral characters), keys in
  * insertion order. The signature of responses and notifies covers these exact bytes
- * (qfpay-api.md §8.3, vectors C and V5), so the format is part of the protocol.
+ * (QFPay's 2018 worked example and our vector V5), so the format is part of the protocol.
  *
- * @see ../../../../../shared/qfpay-api.md §3.3 vector C and §8.3
+ * @see docs/qfpay-protocol.md#notify-verification
  */
 
 /** A value `pyJsonDumps` can write. Integers only: Python's float repr is not reproduced. */

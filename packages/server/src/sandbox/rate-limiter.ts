@@ -1,7 +1,7 @@
 /**
  * QFPay's documented limits: 100 requests per second and 400 per minute per merchant, HTTP 429
- * beyond (qfpay-api.md §1 "Rate limit", [S3 api-limitation]). Sliding windows on the sandbox
- * clock. Only consulted while the `rateLimit` knob is on (off by default, design.md §7).
+ * beyond (docs/qfpay-protocol.md#rate-limits). Sliding windows on the sandbox
+ * clock. Only consulted while the `rateLimit` knob is on (off by default).
  */
 
 /** Requests per second per merchant (QFPay). */

@@ -120,7 +120,7 @@ describe('control API', () => {
 })
 
 describe('createSandbox defaults', () => {
-  it('runs with no options: a generated merchant with every seed pay type, the key reported only as generated', async () => {
+  it('runs with no options: a generated merchant with every 2017 pay type, the key reported only as generated', async () => {
     const sandbox = createSandbox()
     const [merchant] = sandbox.merchants()
     assert.match(merchant?.appcode ?? '', /^[0-9A-F]{32}$/)

@@ -1,7 +1,7 @@
 /**
  * The control API under `/__sandbox` (ours, not QFPay's), for tests and the demo. JSON in and
  * out; POST bodies are optional. Errors are `{ "error": { "code", "message", "respcd"? } }`
- * like the checkout's (design.md §2). No route ever returns a merchant key.
+ * like the checkout's. No route ever returns a merchant key.
  */
 import { Hono, type Context } from 'hono'
 import { SandboxControlError, type SandboxCore } from './core.ts'

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
 import fc from 'fast-check'
+import { assertProperty } from '../../test/support/replay.ts'
 import { sign, verifyBodySignature } from '../qfpay/sign.ts'
 import { TEST_APPCODE, TEST_KEY, testBed, tradeNo } from '../../test/support/sandbox-kit.ts'
 
@@ -224,7 +225,7 @@ describe('trade routes: malformed requests', () => {
       fc.constant('SHA256'),
       fc.constant('application/x-www-form-urlencoded')
     )
-    await fc.assert(
+    await assertProperty(
       fc.asyncProperty(
         paths,
         fc.constantFrom('GET', 'POST', 'PUT', 'DELETE'),
@@ -300,7 +301,7 @@ describe('trade routes: malformed requests', () => {
         '1e3'
       )
     )
-    await fc.assert(
+    await assertProperty(
       fc.asyncProperty(
         fc.constantFrom('payment', 'query', 'refund', 'close', 'reversal'),
         fc.dictionary(names, values),

@@ -1,7 +1,7 @@
 /**
  * The `/trade/v1/*` routes: method check, rate limit (knob), authentication, fault knobs,
  * the handler, latency, and a signed flat answer. Business errors are HTTP 200 with a
- * non-`0000` respcd, as in every QFPay example (qfpay-api.md §1).
+ * non-`0000` respcd, as in every QFPay example.
  */
 import { Hono, type Context } from 'hono'
 import { describeRespcd } from '../qfpay/respcd.ts'
@@ -26,7 +26,7 @@ const HANDLERS: Record<string, { methods: readonly string[]; handle: Handler }> 
   query: { methods: ['POST'], handle: (core, request) => handleQuery(core, request) },
   refund: { methods: ['POST'], handle: (core, request) => handleRefund(core, request) },
   // QFPay's pages label close/reversal GET, GET+POST or POST depending on the year; every code
-  // sample POSTs. Accept both (qfpay-api.md §7.2, §12.14).
+  // sample POSTs. Accept both.
   close: {
     methods: ['GET', 'POST'],
     handle: (core, request) => handleCancel(core, request, 'close'),

@@ -1,5 +1,5 @@
 /**
- * `/trade/v1/close` and `/trade/v1/reversal`, GET or POST (qfpay-api.md §7.2). Seed 000 decides
+ * `/trade/v1/close` and `/trade/v1/reversal`, GET or POST. QFPay's 2017 rule decides
  * who uses which: close for online orders, reversal for offline (swipe-card) ones; the rules on
  * paid orders are in `OrderBook.cancel`. Request: `syssn` and/or `out_trade_no`, `txamt`,
  * `txdtm`, optional `udid` (current docs).

@@ -5,11 +5,6 @@ import { authCode, testBed, tradeNo } from '../../test/support/sandbox-kit.ts'
 describe('/trade/v1/payment', () => {
   const bed = testBed()
   after(() => bed.sandbox.close())
-  const query = async (syssn: string) =>
-    ((await bed.call('query', { syssn })).json.data as Array<Record<string, string>>)[0] as Record<
-      string,
-      string
-    >
 
   it('hands out an absolute phone-page URL in pay_url for 800151 and in qrcode for 800201', async () => {
     const alipay = await bed.pay({ pay_type: '800151' })

@@ -1,14 +1,14 @@
 /**
- * `POST /trade/v1/payment` (qfpay-api.md §5). Pre-order types get an absolute URL of the
- * sandbox's phone page, in `pay_url` or `qrcode` as the type returns (design.md §7, 800201
+ * `POST /trade/v1/payment` (docs/qfpay-protocol.md#payment). Pre-order types get an absolute URL of the
+ * sandbox's phone page, in `pay_url` or `qrcode` as the type returns (800201
  * included). Swipe-card types charge the `auth_code` at once, by its last four digits:
  *
- * | auth_code ends | answer | source |
- * |---|---|---|
- * | `0000` | paid (`0000`) | design.md §7 |
- * | `1143` | `1143`, pending for three `/query` calls, then paid (+ notify) | design.md §7 |
- * | `1201` | declined (`1201`, insufficient balance) | design.md §7 |
- * | anything else | paid, unless the `pendingQueries` knob asks for 1143 first | ours |
+ * | auth_code ends | answer |
+ * |---|---|
+ * | `0000` | paid (`0000`) |
+ * | `1143` | `1143`, pending for three `/query` calls, then paid (+ notify) |
+ * | `1201` | declined (`1201`, insufficient balance) |
+ * | anything else | paid, unless the `pendingQueries` knob asks for 1143 first |
  */
 import { describeRespcd } from '../qfpay/respcd.ts'
 import { payTypeInfo } from '../qfpay/pay-types.ts'
@@ -26,7 +26,7 @@ import {
   type TradeRequest,
 } from './trade-request.ts'
 
-/** `/query` calls a `…1143` code stays pending for (design.md §7). */
+/** `/query` calls a `…1143` code stays pending for. */
 const PENDING_QUERIES_FOR_1143 = 3
 
 /** Handles one verified payment request. `origin` is where the phone page is served. */
@@ -37,13 +37,13 @@ export function handlePayment(
 ): GatewayRecord {
   const payType = requireField(params, 'pay_type', /^\d{6}$/, 'a 6-digit pay type code')
   const info = payTypeInfo(payType)
-  // "filter error" is the gateway's answer for a pay type the merchant is not enabled for (§4, [S1]).
+  // "filter error" is the gateway's answer for a pay type the merchant is not enabled for (QFPay 2017).
   if (!info || !merchant.payTypes.has(payType))
     throw new GatewayError(
       '1104',
       `filter error: pay_type ${payType} is not enabled for this appcode`
     )
-  // Seed 000 iii: 800207 needs accounts that do not exist yet, "temporarily not available".
+  // QFPay 2017: 800207 needs accounts that do not exist yet, "temporarily not available".
   if (!info.available)
     throw new GatewayError(
       '1104',
@@ -60,7 +60,7 @@ export function handlePayment(
     throw fieldError('txcurrcd', `${txcurrcd} is not accepted for this merchant`)
   const outTradeNo = requireField(params, 'out_trade_no', ...FIELD.outTradeNo)
   const txdtm = requireTxdtm(params)
-  // goods_name: String(64) (§4); udid ≤ 40 characters.
+  // goods_name: String(64); udid ≤ 40 characters.
   const goodsName =
     optionalField(params, 'goods_name', /^[^\x00-\x1f]{1,64}$/, 'at most 64 characters') ?? ''
   const udid = optionalField(params, 'udid', ...FIELD.udid) ?? ''
@@ -69,7 +69,7 @@ export function handlePayment(
   let expiredMinutes: number | undefined
   let authCode: string | undefined
   if (info.swipe) {
-    // Usually 18 digits (§5.1); a wrong or expired payment code is 1202.
+    // Usually 18 digits; a wrong or expired payment code is 1202.
     authCode = params.auth_code
     if (!authCode) throw fieldError('auth_code', 'is required for swipe-card pay types')
     if (!/^\d{18}$/.test(authCode))
@@ -78,7 +78,7 @@ export function handlePayment(
         "auth_code must be the 18 digits of the shopper's payment code"
       )
   } else {
-    // expired_time: minutes, 5–120, default 30 (§5.1); MPM/online only, so swipe ignores it.
+    // expired_time: minutes, 5–120, default 30; MPM/online only, so swipe ignores it.
     const raw = optionalField(
       params,
       'expired_time',
@@ -110,6 +110,7 @@ export function handlePayment(
     },
     (token) => `${core.publicUrl ?? origin}/sandbox/pay/${token}`
   )
+  if (core.knobsFor(outTradeNo).neverExpire) core.book.keepOpen(order)
   if (authCode) chargeAuthCode(core, order, authCode)
   return paymentAnswer(order)
 }

@@ -1,5 +1,5 @@
 /**
- * `POST /trade/v1/query` (qfpay-api.md §6): batch by comma-separated `syssn`, `out_trade_no`,
+ * `POST /trade/v1/query` (docs/qfpay-protocol.md#query): batch by comma-separated `syssn`, `out_trade_no`,
  * `pay_type`; `respcd` filter; `start_time`/`end_time` on `sysdtm` (ignored when `syssn` is
  * given, current docs); `page` from 1, `page_size` default 10, max 100. Rows cover payments and
  * refunds, newest first (QFPay documents no order). Simplification: no default "current month"
@@ -13,7 +13,7 @@ import { paymentRow, refundRow, type GatewayRecord } from './order-rows.ts'
 import { optionalField, type FormFields, type TradeRequest } from './trade-request.ts'
 import type { PyJsonValue } from './py-json.ts'
 
-/** `page_size` bounds (qfpay-api.md §6.1). */
+/** `page_size` bounds. */
 const DEFAULT_PAGE_SIZE = 10
 const MAX_PAGE_SIZE = 100
 

@@ -1,5 +1,5 @@
 /**
- * `POST /trade/v1/refund` (qfpay-api.md §7.1): `syssn` of the paid payment, a fresh
+ * `POST /trade/v1/refund` (docs/qfpay-protocol.md#refunds): `syssn` of the paid payment, a fresh
  * `out_trade_no` (unique across payments and refunds, 2011), `txamt` ≤ what is left (1272),
  * `txdtm`. Several partial refunds are allowed. The refund succeeds at once and is notified.
  */

@@ -1,5 +1,5 @@
 /**
- * Reading a `/trade/v1` request as the gateway does (qfpay-api.md §3): form-decode the body
+ * Reading a `/trade/v1` request as the gateway does (docs/qfpay-protocol.md#signing): form-decode the body
  * (or the query string of a GET close/reversal), find the merchant by `X-QF-APPCODE`, verify
  * `X-QF-SIGN` over the decoded values (MD5 or SHA-256, any hex case, empty values dropped or
  * kept), then the `mchid` rule. Field checks for the handlers live here too.
@@ -87,7 +87,7 @@ export async function readTradeRequest(
   const signType: SignType = rawType === 'SHA256' ? 'SHA256' : 'MD5'
   const signature = (c.req.header('x-qf-sign') ?? '').trim()
   if (!signature) throw new GatewayError('1108', 'X-QF-SIGN header is missing')
-  // Empty values: dropped by the current rule, kept by the 2016 worked example (§12 conflict 1).
+  // Empty values: dropped by the current rule, kept by the 2016 worked example; accept both.
   if (
     !(await verifySignature(params, merchant.key, signature, signType, {
       acceptEmptyIncluded: true,
@@ -98,7 +98,7 @@ export async function readTradeRequest(
       `signature mismatch (${signType} over the sorted, decoded fields + key)`
     )
   }
-  // mchid only when issued, and then always (current docs, §1); the code is ours (undocumented).
+  // mchid only when issued, and then always (current docs); the code is ours (undocumented).
   if (merchant.mchid && params.mchid !== merchant.mchid) {
     throw fieldError(
       'mchid',
@@ -138,15 +138,15 @@ export function optionalField(
 
 /** Shared patterns, each with the source of its limit. */
 export const FIELD = {
-  /** Int(11) minor units, positive (qfpay-api.md §4). */
+  /** Int(11) minor units, positive. */
   txamt: [/^[1-9]\d{0,10}$/, 'a positive integer amount in minor units (at most 11 digits)'],
-  /** String(128), ASCII without spaces (2018 guidance: no Chinese or full-width characters, §4). */
+  /** String(128), ASCII without spaces (2018 guidance: no Chinese or full-width characters). */
   outTradeNo: [/^[\x21-\x7e]{1,128}$/, '1–128 printable ASCII characters without spaces'],
   syssn: [/^\d{1,40}$/, 'a QFPay transaction number (digits)'],
   udid: [/^[^\x00-\x1f]{1,40}$/, 'at most 40 characters'],
 } as const satisfies Record<string, readonly [RegExp, string]>
 
-/** `txdtm` and friends: format only, never compared with the clock (design.md §7). */
+/** `txdtm` and friends: format only, never compared with the clock. */
 export function requireTxdtm(params: FormFields, name = 'txdtm'): string {
   const value = params[name]
   if (value === undefined || value === '') throw fieldError(name, 'is required')

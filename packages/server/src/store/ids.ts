@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto'
 
-/** Bytes of randomness in a checkout id: 18 bytes = 144 bits (design.md §2 asks for >= 128). */
+/** Bytes of randomness in a checkout id: 18 bytes = 144 bits (at least 128 so ids cannot be guessed). */
 const ID_BYTES = 18
 
 /** An unguessable checkout (or refund) id: 24 base64url characters, 144 random bits. */
@@ -14,7 +14,7 @@ export function newCheckoutId(): string {
 
 /**
  * A fresh QFPay `out_trade_no`: a one-letter kind (`P` payment, `R` refund) and 32 hex digits.
- * Letters and digits only, 33 of QFPay's 128 allowed characters (qfpay-api.md §4); 128 random
+ * Letters and digits only, 33 of QFPay's 128 allowed characters; 128 random
  * bits keep it unique across payments and refunds without a shared sequence.
  */
 export function newOutTradeNo(kind: 'payment' | 'refund'): string {

@@ -87,7 +87,7 @@ export const PG_MIGRATIONS: readonly string[] = [
     raw_body bytea NOT NULL,
     received_at timestamptz NOT NULL
   );
-  -- Dedupe: QFPay retries a notify up to 8 times (qfpay-api.md §8.2); accept each once.
+  -- Dedupe: QFPay retries a notify up to 8 times (docs/qfpay-protocol.md#notify-retries); accept each once.
   CREATE UNIQUE INDEX notifies_accepted_once ON {s}.notifies (syssn, notify_type) WHERE accepted;
   CREATE INDEX notifies_rejected ON {s}.notifies (received_at, id) WHERE NOT accepted;
 

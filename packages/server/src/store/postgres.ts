@@ -1,5 +1,5 @@
 /**
- * The `Store` for several server instances: PostgreSQL through postgres.js (design.md §4).
+ * The `Store` for several server instances: PostgreSQL through postgres.js (docs/decisions.md#postgresql-for-several-instances).
  * Same rules as SQLite and memory (`transitions.ts` decides, `store-contract.ts` proves it):
  * - every write is one transaction that locks what it decides on (`SELECT … FOR UPDATE` on the
  *   checkout; an advisory lock per order for `create`), writes with a compare-and-set

@@ -76,7 +76,7 @@ export const MIGRATIONS: readonly string[] = [
     raw_body TEXT NOT NULL,
     received_at TEXT NOT NULL
   ) STRICT;
-  -- Dedupe: QFPay retries a notify up to 8 times (qfpay-api.md §8.2); accept each once.
+  -- Dedupe: QFPay retries a notify up to 8 times (docs/qfpay-protocol.md#notify-retries); accept each once.
   CREATE UNIQUE INDEX notifies_accepted_once ON notifies (syssn, notify_type) WHERE accepted = 1;
   CREATE INDEX notifies_rejected ON notifies (received_at, id) WHERE accepted = 0;
 

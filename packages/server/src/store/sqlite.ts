@@ -1,7 +1,7 @@
 /**
  * The embedded default `Store`: one SQLite file through better-sqlite3, WAL with
  * `synchronous=FULL`, so an acknowledged write survives kill -9 and power loss
- * (design.md §4). Every write runs in a `BEGIN IMMEDIATE` transaction, which takes the write
+ * (docs/architecture.md#the-stores-promises). Every write runs in a `BEGIN IMMEDIATE` transaction, which takes the write
  * lock up front: read-decide-write is then atomic even with a second process on the same file.
  *
  * The change feed is in-process: a second process writing the same file does not wake this
@@ -75,7 +75,8 @@ function isUniqueViolation(error: unknown): boolean {
  * @example
  * import { createSqliteStore } from '@qfpay-checkout/server/stores/sqlite'
  * const store = createSqliteStore({ filename: './qfpay.sqlite' })
- * @see shared/design.md §4 (stores) and store-contract.ts (the behaviour it passes)
+ * @see docs/architecture.md#the-stores-promises
+ * @see packages/server/test/support/store-contract/ (the behaviour it passes)
  */
 export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
   const filename = options.filename ?? options.path
@@ -123,7 +124,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
    * `BEGIN IMMEDIATE … COMMIT` (one WAL fsync at synchronous=FULL), each in its own savepoint:
    * one that throws is rolled back alone and rejects alone. Every promise settles only after the
    * COMMIT returned, so nothing is acknowledged before it is durable; a failed COMMIT rejects
-   * them all. Under load this turns N notifies' commits into one fsync (design.md §4).
+   * them all. Under load this turns N notifies' commits into one fsync.
    */
   type Queued = {
     fn: () => unknown

@@ -1,7 +1,7 @@
 /**
- * The durable state layer of the checkout server (design.md §3, §4): one small `Store`
- * interface that memory, SQLite and PostgreSQL implement with the same semantics, proven by
- * `store-contract.ts`.
+ * The durable state layer of the checkout server (docs/architecture.md#the-stores-promises):
+ * one small `Store` interface that memory, SQLite and PostgreSQL implement with the same
+ * semantics, proven by `store-contract.ts`.
  *
  * Conventions every implementation keeps:
  * - Times are ISO-8601 UTC strings in `Date.prototype.toISOString()` form
@@ -155,7 +155,7 @@ export interface OutboxEntry {
   completedAt?: string
 }
 
-/** What the notify route saw, accepted or not (qfpay-api.md §8). */
+/** What the notify route saw, accepted or not. */
 export interface NotifyInput {
   /** The payment's or refund's `syssn`; required when `accepted`. */
   syssn?: string
@@ -189,7 +189,7 @@ export type RefundStatus = 'requested' | 'succeeded' | 'failed' | 'unknown'
 export interface RefundRecord {
   id: string
   checkoutId: string
-  /** A new `out_trade_no` for the refund (unique across payments and refunds, qfpay-api.md §4). */
+  /** A new `out_trade_no` for the refund (unique across payments and refunds). */
   outTradeNo: string
   amount: number
   status: RefundStatus
@@ -357,7 +357,10 @@ export function toCheckout(record: CheckoutRecord): Checkout {
   return wire
 }
 
-/** design.md §3. Same-status edges exist only where a second refund may follow a first. */
+/**
+ * The checkout state machine (docs/architecture.md#the-checkout-state-machine). Same-status
+ * edges exist only where a second refund may follow a first.
+ */
 const CHECKOUT_EDGES: Record<CheckoutStatus, readonly CheckoutStatus[]> = {
   pending: ['paid', 'cancelled', 'expired', 'failed'],
   paid: ['partially_refunded', 'refunded'],
@@ -376,7 +379,7 @@ const REFUND_EDGES: Record<RefundStatus, readonly RefundStatus[]> = {
   failed: [],
 }
 
-/** Whether the monotonic state machine of design.md §3 allows `from -> to`. */
+/** Whether the monotonic checkout state machine allows `from -> to`. */
 export function canTransition(from: CheckoutStatus, to: CheckoutStatus): boolean {
   return CHECKOUT_EDGES[from].includes(to)
 }

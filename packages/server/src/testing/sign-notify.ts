@@ -1,6 +1,6 @@
 /**
  * A signed notify for merchants' own tests: the counterpart of Stripe's
- * `generateTestHeaderString` (style.md §6). The body comes out in the gateway's byte format
+ * `generateTestHeaderString`. The body comes out in the gateway's byte format
  * (Python `json.dumps`, `\uXXXX` escapes) and the header is upper MD5(body + key), so a handler
  * that verifies raw bytes accepts it and one that re-serialises the JSON does not.
  */

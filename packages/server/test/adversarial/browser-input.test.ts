@@ -1,5 +1,5 @@
 /**
- * Issue 7, row 9: the browser sends an amount, URLs, unknown fields, huge bodies, wrong content
+ * Adversarial: the browser sends an amount, URLs, unknown fields, huge bodies, wrong content
  * types, a disallowed Origin; ids are guessed or enumerated. Pass: ignored or rejected with a
  * 4xx; the gateway only ever sees server-decided values; unknown ids give 404 with no timing or
  * content difference that reveals existence.
@@ -14,6 +14,7 @@ import assert from 'node:assert/strict'
 import { request } from 'node:http'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
+import { assertProperty } from '../support/replay.ts'
 import type { Bed } from '../support/checkout-test-bed.ts'
 import { bed } from './helpers.ts'
 
@@ -147,7 +148,7 @@ describe('browser input', () => {
         { maxLength: 8 }
       )
       let run = 0
-      await fc.assert(
+      await assertProperty(
         fc.asyncProperty(extras, fc.constantFrom('800151', '800201'), async (pairs, payType) => {
           const order = `B-${++run}`
           // Written by hand so that keys like __proto__ really travel in the JSON text.
@@ -400,7 +401,7 @@ describe('guessed and enumerated ids', () => {
         fc.stringMatching(/^[A-Za-z0-9_-]{24}$/),
         fc.constant(till.body.id)
       )
-      await fc.assert(
+      await assertProperty(
         fc.asyncProperty(ids, fc.constantFrom('status', 'events', 'cancel'), async (id, route) => {
           const path = `/qfpay/checkouts/${encodeURIComponent(id)}${route === 'events' ? '/events' : route === 'cancel' ? '/cancel' : ''}`
           const res =

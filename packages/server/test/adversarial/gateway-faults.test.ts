@@ -1,5 +1,5 @@
 /**
- * Issue 7, row 6: gateway timeout, connection reset, 5xx, HTML error page, malformed JSON, 429,
+ * Adversarial: gateway timeout, connection reset, 5xx, HTML error page, malformed JSON, 429,
  * slow trickle. Pass: the answer comes within timeout + 100 ms with the documented error
  * (errors.ts: a timeout or connection failure is 504 `gateway_timeout`, any other gateway fault
  * 502 `gateway_error`); at most 3 attempts; never two pre-orders for one checkout.

@@ -1,5 +1,5 @@
 /**
- * Shared support for the adversarial matrix (issue 7): the loopback test bed with cleanup, a
+ * Shared support for the adversarial tests: the loopback test bed with cleanup, a
  * raw notify poster, and a fault proxy that sits between the checkout's QFPay client and the
  * sandbox on 127.0.0.1 and can hang, reset, trickle or refuse any call. Not a test file.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 7, row 11: the client key over a whole run. Pass: absent from the widget bundle, every
+ * Adversarial: the client key over a whole run. Pass: absent from the widget bundle, every
  * response, SSE frame, log line and error.
  *
  * One loopback run through every route of both mounts, happy and failing: config, creations,

@@ -1,5 +1,5 @@
 /**
- * Issue 7, row 4: the notify never arrives (`notifyDropRate: 1`). Pass: the reconciler reaches
+ * Adversarial: the notify never arrives (`notifyDropRate: 1`). Pass: the reconciler reaches
  * paid, or expired after expiry + grace.
  *
  * A property over when the shopper pays (never, or any moment up to the last second before
@@ -11,6 +11,7 @@
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import fc from 'fast-check'
+import { assertProperty } from '../support/replay.ts'
 import { bed, paidHooks } from './helpers.ts'
 
 const EXPIRES_IN_S = 900
@@ -25,7 +26,7 @@ for (const graceMs of [0, 90_000]) {
         checkout: { expiresIn: EXPIRES_IN_S, reconciler: { enabled: false, graceMs } },
       })
       let run = 0
-      await fc.assert(
+      await assertProperty(
         fc.asyncProperty(
           fc.option(fc.integer({ min: 0, max: EXPIRES_IN_S * 1000 - 1_000 }), { nil: undefined }),
           fc.integer({ min: 10_000, max: 75_000 }),

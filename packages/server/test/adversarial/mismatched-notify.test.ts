@@ -1,5 +1,5 @@
 /**
- * Issue 7, row 5: validly signed notifies (the attacker, or a confused gateway, holds the key)
+ * Adversarial: validly signed notifies (the attacker, or a confused gateway, holds the key)
  * with the wrong amount, currency, `out_trade_no`, or for an unknown order. Pass: 0 paid
  * transitions; every one recorded with a reason.
  *
@@ -12,6 +12,7 @@
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import fc from 'fast-check'
+import { assertProperty } from '../support/replay.ts'
 import { signNotifyForTest } from '../../src/testing/index.ts'
 import { newOutTradeNo } from '../../src/store/ids.ts'
 import type { NotifyInput } from '../../src/store/store.ts'
@@ -96,7 +97,7 @@ it(
         .map((drop) => ({ fields: { ...genuine, [drop]: undefined }, reasons: ['missing_fields'] }))
     )
     let cases = 0
-    await fc.assert(
+    await assertProperty(
       fc.asyncProperty(mutation, async ({ fields, reasons }) => {
         cases++
         const before = recorded.length

@@ -1,5 +1,5 @@
 /**
- * Issue 7, row 2: 50 concurrent copies of one valid notify. Pass: exactly one transition, one
+ * Adversarial: 50 concurrent copies of one valid notify. Pass: exactly one transition, one
  * `onPaid`, all answered `SUCCESS`.
  *
  * checkout-notify.test.ts already sends 50 copies to one app over a memory store, where the

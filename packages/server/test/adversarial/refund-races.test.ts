@@ -1,5 +1,5 @@
 /**
- * Issue 7, row 8: two concurrent refunds of 60 on a payment of 100, 200 runs; a refund retried
+ * Adversarial: two concurrent refunds of 60 on a payment of 100, 200 runs; a refund retried
  * after a timeout. Pass: refunded total <= paid in every run; no double refund.
  *
  * The two refunds come from two app instances on two connections to one SQLite file (two
@@ -16,6 +16,7 @@ import { join } from 'node:path'
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { it } from 'node:test'
 import fc from 'fast-check'
+import { assertProperty } from '../support/replay.ts'
 import { createSqliteStore } from '../../src/store/sqlite.ts'
 import { bed, bedBehindProxy, startSecondInstance } from './helpers.ts'
 
@@ -55,7 +56,7 @@ it(
     const second = await startSecondInstance(t, b, storeB, { gatewayFetch })
     let run = 0
     const tally = { both: 0, one: 0 }
-    await fc.assert(
+    await assertProperty(
       fc.asyncProperty(
         fc.scheduler(),
         fc.oneof(

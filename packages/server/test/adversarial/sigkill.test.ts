@@ -1,5 +1,5 @@
 /**
- * Issue 7, row 10: `SIGKILL` of the server at 20 random moments while notifies, creations and
+ * `SIGKILL` of the server at 20 random moments while notifies, creations and
  * refunds are in flight; restart on the same SQLite file. Pass: 0 acknowledged-but-missing
  * notifies, 0 orphan gateway orders after one reconcile cycle, `PRAGMA integrity_check` ok.
  *
@@ -8,7 +8,7 @@
  * server answered to each notify. Each cycle starts the child, fires creations, payments (whose
  * notifies go to the child), refunds and repeated notifies, and kills it -9 after a random
  * 100–600 ms. Then one last start, one reconcile cycle, and the ledgers are compared.
- * The seed is printed; set ROW10_SEED to replay a run. checkout-crash.test.ts has one fixed kill.
+ * The seed is printed; set TEST_SEED to replay its choices (test/support/replay.ts). checkout-crash.test.ts has one fixed kill.
  */
 import assert from 'node:assert/strict'
 import { type ChildProcess, spawn } from 'node:child_process'
@@ -24,22 +24,11 @@ import Database from 'better-sqlite3'
 import { createSandbox } from '../../src/sandbox/index.ts'
 import { createSqliteStore } from '../../src/store/sqlite.ts'
 import { PAID_STATUSES } from '../../src/store/transitions.ts'
+import { seededRandom } from '../support/replay.ts'
 import { TEST_APPCODE, TEST_KEY } from './helpers.ts'
 
 const SERVER = fileURLToPath(new URL('./sigkill-server.ts', import.meta.url))
-const KILLS = Number(process.env['ROW10_KILLS'] ?? 20)
-
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const KILLS = Number(process.env['SIGKILL_KILLS'] ?? 20)
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -116,12 +105,10 @@ it(
   { timeout: 150_000 },
   async (t) => {
     command = await serverCommand()
-    const seed = Number(process.env['ROW10_SEED'] ?? Date.now() % 2 ** 31)
-    t.diagnostic(`ROW10_SEED=${seed}`)
-    const random = prng(seed)
+    const { random } = seededRandom(t)
     const pick = <T>(items: readonly T[]): T | undefined =>
       items[Math.floor(random() * items.length)]
-    const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'qfpay-row10-'))
+    const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'qfpay-sigkill-'))
     const file = join(dir, 'checkout.db')
     const hookLog = join(dir, 'hooks.log')
     writeFileSync(hookLog, '')
@@ -183,7 +170,10 @@ it(
             })
           } else if (roll < 0.65) {
             const order = pick(sandbox.orders().filter((o) => o.state === 'created'))
-            if (order) (stats.pays++, sandbox.pay(order.syssn))
+            if (order) {
+              stats.pays++
+              sandbox.pay(order.syssn)
+            }
           } else if (roll < 0.8) {
             const order = pick(
               sandbox
@@ -192,7 +182,10 @@ it(
                   (o) => o.state !== 'created' && o.state !== 'closed' && o.state !== 'expired'
                 )
             )
-            if (order) (stats.resent++, sandbox.resendNotify(order.syssn))
+            if (order) {
+              stats.resent++
+              sandbox.resendNotify(order.syssn)
+            }
           } else if (known.length > 0) {
             stats.refunds++
             fire(() => post(`/__test/refund?id=${pick(known)}&amount=100`))

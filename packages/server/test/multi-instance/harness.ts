@@ -119,6 +119,8 @@ export interface Frame {
   status: string
   /** performance.now() when the frame was parsed. */
   at: number
+  /** The instance base URL that sent it. */
+  from: string
 }
 
 const sseAgent = new http.Agent({ keepAlive: false, maxSockets: Infinity })
@@ -143,8 +145,12 @@ export class StatusStream {
   #done = false
   #timer: NodeJS.Timeout | undefined
 
+  /** The base URL of the current (or last) connection. */
+  connectedTo = ''
+
+  /** `base`: an instance URL, or a function that picks one per connection (a load balancer). */
   constructor(
-    readonly base: string,
+    readonly base: string | (() => string),
     readonly id: string
   ) {
     this.opened = new Promise((resolve) => (this.#openedResolve = resolve))
@@ -167,7 +173,8 @@ export class StatusStream {
     if (this.#stopped || this.#done) return
     const headers: Record<string, string> = { Accept: 'text/event-stream' }
     if (this.frames.length > 0) headers['Last-Event-ID'] = String(this.lastVersion)
-    const request = http.get(`${this.base}/qfpay/checkouts/${this.id}/events`, {
+    const base = typeof this.base === 'function' ? this.base() : this.base
+    const request = http.get(`${base}/qfpay/checkouts/${this.id}/events`, {
       agent: sseAgent,
       headers,
     })
@@ -197,6 +204,7 @@ export class StatusStream {
         return
       }
       res.setEncoding('utf8')
+      this.connectedTo = base
       let buffer = ''
       res.on('data', (chunk: string) => {
         buffer += chunk
@@ -204,7 +212,7 @@ export class StatusStream {
         while ((end = buffer.indexOf('\n\n')) >= 0) {
           const block = buffer.slice(0, end)
           buffer = buffer.slice(end + 2)
-          this.#frame(block)
+          this.#frame(block, base)
         }
       })
       // A good stream resets the backoff; an ended one without a final status reconnects.
@@ -213,7 +221,7 @@ export class StatusStream {
     })
   }
 
-  #frame(block: string): void {
+  #frame(block: string, from: string): void {
     let id: string | undefined
     let data = ''
     for (const line of block.split('\n')) {
@@ -222,7 +230,12 @@ export class StatusStream {
     }
     if (id === undefined || !data) return // a heartbeat comment
     const checkout = JSON.parse(data) as { version: number; status: string }
-    const frame = { version: checkout.version, status: checkout.status, at: performance.now() }
+    const frame = {
+      version: checkout.version,
+      status: checkout.status,
+      at: performance.now(),
+      from,
+    }
     this.frames.push(frame)
     if (this.frames.length === 1) this.#openedResolve()
     if (checkout.status !== 'pending') {

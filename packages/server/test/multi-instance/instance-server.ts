@@ -10,7 +10,9 @@
  *   `hook onPaid <id> <key>`      every onPaid call, written synchronously before it returns
  *   `log <level> <json>`          warnings and errors (the parent counts them)
  * `GET /__test/stats` answers `{ resyncs }` (how often the store's LISTEN re-synced).
- * SIGTERM closes the app and the store, then exits.
+ * SIGTERM shuts down as the README shows: `checkout.close()` first (new checkouts refused, status
+ * streams sent to reconnect elsewhere, notifies in flight finished), then the socket and the
+ * store; then exits.
  * Usage: DATABASE_URL=… PG_SCHEMA=… SANDBOX_URL=… INSTANCE=a node --import tsx instance-server.ts
  */
 import { writeSync } from 'node:fs'
@@ -50,6 +52,7 @@ const checkout = createCheckout({
   expiresIn: 7200,
   createRateLimit: false,
   gatewayTimeoutMs: 5_000,
+  shutdownTimeoutMs: 10_000,
 })
 checkout.start()
 
@@ -62,12 +65,15 @@ const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info
 })
 
 process.once('SIGTERM', () => {
-  const force = setTimeout(() => process.exit(0), 3_000)
+  const force = setTimeout(() => process.exit(1), 20_000)
   force.unref()
-  ;(server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.()
-  server.close()
   void checkout
     .close()
-    .then(() => store.close())
+    .then(() => {
+      ;(server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.()
+      server.close()
+      return store.close()
+    })
+    .then(() => out('closed'))
     .finally(() => process.exit(0))
 })

@@ -1,5 +1,5 @@
 /**
- * Issue 8, done-when: two checkout server instances (separate processes) on one PostgreSQL
+ * Several instances on PostgreSQL: two checkout server instances (separate processes) on one PostgreSQL
  * database and one sandbox. Checkouts are created on random instances, each followed over SSE on
  * the OTHER instance, paid through the sandbox's control API; the sandbox's notifies land on a
  * random instance each time. Every stream sees its final state, p99 notify → SSE frame stays

@@ -1,5 +1,5 @@
 /**
- * Issue 7, row 12 — the soak (`pnpm soak`; not in CI). For SOAK_SECONDS (60), all at once:
+ * The soak (`pnpm soak`; not in CI). For SOAK_SECONDS (60), all at once:
  * - 500 notifies/s (SOAK_NOTIFY_RATE), 20 % of them duplicates of one already sent (SOAK_DUP);
  * - 1,000 open SSE streams (SOAK_STREAMS) on pending checkouts;
  * - 100 creations/s (SOAK_CREATE_RATE) against a gateway answering in 50–200 ms.

@@ -65,6 +65,8 @@ export interface BedOptions {
   checkout?: Partial<CheckoutOptions>
   knobs?: Partial<SandboxKnobs>
   store?: Store
+  /** Wraps the store the bed made (or was given) before the checkout uses it. */
+  wrapStore?: (store: Store) => Store
   /** Order → amount in minor units; default 1000 for any order. */
   amounts?: Record<string, number>
 }
@@ -94,7 +96,8 @@ function close(server: ServerType): Promise<void> {
 export async function startBed(options: BedOptions = {}): Promise<Bed> {
   const clock = createManualClock()
   const now = () => new Date(clock.now())
-  const store = options.store ?? createMemoryStore({ clock: now })
+  const made = options.store ?? createMemoryStore({ clock: now })
+  const store = options.wrapStore ? options.wrapStore(made) : made
   let sandbox: Sandbox | undefined
   const host = new Hono()
   const sandboxServer = await listen(() => (request) => (sandbox as Sandbox).fetch(request))

@@ -136,7 +136,7 @@ export function canned(request: SeenRequest): Record<string, unknown> {
   }
 }
 
-/** Python `json.dumps` style: `", "` and `": "` separators, non-ASCII as `\uXXXX` (§8.3). */
+/** Python `json.dumps` style: `", "` and `": "` separators, non-ASCII as `\uXXXX` (QFPay's notify bytes). */
 export function pythonJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(pythonJson).join(', ')}]`
   if (typeof value === 'object' && value !== null) {

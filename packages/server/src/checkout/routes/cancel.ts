@@ -1,6 +1,6 @@
 /**
- * `POST {base}/checkouts/:id/cancel` (design.md §2): closes the order upstream (`/close` for
- * online pay types, `/reversal` for swipe-card ones, seed 000) after a query, so a close racing
+ * `POST {base}/checkouts/:id/cancel`: closes the order upstream (`/close` for
+ * online pay types, `/reversal` for swipe-card ones) after a query, so a close racing
  * a payment never leaves a checkout cancelled while the gateway says paid.
  *
  * - pending → 200 with the cancelled checkout (or 409 `already_paid` if it turned out paid);

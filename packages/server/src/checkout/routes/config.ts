@@ -1,5 +1,5 @@
 /**
- * `GET {base}/config`: the enabled ways to pay, in the merchant's order (design.md §2). The
+ * `GET {base}/config`: the enabled ways to pay, in the merchant's order. The
  * widget loads it once per `endpoint`, so a short cache spares a request per page view.
  */
 import type { Hono } from 'hono'

@@ -1,5 +1,5 @@
 /**
- * `POST {base}/checkouts`: `{ payType, order, authCode? }` → the wire Checkout (design.md §2).
+ * `POST {base}/checkouts`: `{ payType, order, authCode? }` → the wire Checkout.
  * 201 for a new checkout, 200 (same body) for the pending one of the same order and pay type.
  * A shopper's decline answers the failed checkout with 201 (status `failed`, `failure` set): the
  * widget shows a failed checkout as failed, and the answer is the same whether the decline came

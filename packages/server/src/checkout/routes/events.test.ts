@@ -6,7 +6,11 @@ import type { Checkout } from '../../contract.ts'
 import { newCheckoutId } from '../../store/ids.ts'
 import { createMemoryStore } from '../../store/memory.ts'
 import type { CheckoutChange, Store } from '../../store/store.ts'
-import { createBrowserTestApp, moveTo, seedCheckout } from '../../../test/support/browser-test-app.ts'
+import {
+  createBrowserTestApp,
+  moveTo,
+  seedCheckout,
+} from '../../../test/support/browser-test-app.ts'
 import { createStatusHub } from '../status-hub.ts'
 import { SseReader } from './sse-reader.ts'
 

@@ -1,6 +1,6 @@
 /**
  * `GET {base}/checkouts/:id/events`: the live status of one checkout as server-sent events
- * (design.md §2). Frames are `event: status`, `id: <version>`, `data: <Checkout JSON>`; the
+ * (docs/architecture.md#routes-of-the-checkout-app). Frames are `event: status`, `id: <version>`, `data: <Checkout JSON>`; the
  * stream ends after a final status. Changes arrive through the app's `StatusHub` (one store
  * subscription for all streams), which re-reads the row once per change for every stream of
  * that checkout; so a lost, duplicated or reordered poke only delays, and versions go out
@@ -14,7 +14,7 @@ import { hubFor } from '../status-hub.ts'
 import { checkoutNotFound, servedHere, validCheckoutId } from '../validation.ts'
 import { toWireCheckout } from '../wire.ts'
 
-/** Heartbeat period, in ms: below the 30–60 s idle timeouts of common proxies (design.md §2: 15 s). */
+/** Heartbeat period, in ms: below the 30–60 s idle timeouts of common proxies: 15 s. */
 const HEARTBEAT_MS = 15_000
 
 const STREAM_HEADERS = [
@@ -127,6 +127,14 @@ export function registerEventsRoute(
       if (!read.row || read.row.version > lastSent) void offer(read.row)
     })
     stream.onAbort(() => finish())
+    // Shutdown: a last event with a short `retry` makes the browser reconnect (with
+    // Last-Event-ID) to an instance that is still up; then this stream ends.
+    const unregister = deps.streams?.opened(async (retryMs) => {
+      if (finished) return
+      finished = true
+      await stream.writeSSE({ event: 'reconnect', data: '{}', retry: retryMs })
+      finish()
+    })
     let pinging = false
     const heartbeat = setInterval(() => {
       // Skip a beat while the last one is still queued (a client that stopped reading).
@@ -144,6 +152,7 @@ export function registerEventsRoute(
     } finally {
       clearInterval(heartbeat)
       unwatch()
+      unregister?.()
     }
   }
 }

@@ -1,5 +1,5 @@
 /**
- * `POST {base}/notify`: QFPay's asynchronous notify (qfpay-api.md §8). The body is read as raw
+ * `POST {base}/notify`: QFPay's asynchronous notify (docs/qfpay-protocol.md#notify-verification). The body is read as raw
  * bytes (never parsed and re-serialised: the signature covers the exact bytes), handed to
  * `NotifyHandler`, and answered `SUCCESS` (200, text/plain) only after the durable commit.
  * Anything else is plain text with a 4xx/5xx status, so QFPay retries. Exempt from the

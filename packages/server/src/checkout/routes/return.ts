@@ -1,5 +1,5 @@
 /**
- * `GET {base}/return`: where Alipay sends the shopper's browser after paying (seed 000 §7:
+ * `GET {base}/return`: where Alipay sends the shopper's browser after paying (QFPay 2017:
  * `syssn`, `out_trade_no`, `txamt`, `respcd`… as GET parameters). The parameters are unsigned,
  * so they only say WHICH checkout (by our unguessable `out_trade_no`, never by the gateway's
  * sequential `syssn`): its state comes from `/query`, never from the URL.

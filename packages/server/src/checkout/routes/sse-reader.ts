@@ -8,6 +8,8 @@ export interface SseFrame {
   event?: string
   id?: string
   data?: string
+  /** The `retry:` field (reconnect delay in ms), as sent. */
+  retry?: string
   comment?: string
 }
 
@@ -63,9 +65,9 @@ function parseFrame(raw: string): SseFrame {
   const frame: SseFrame = {}
   for (const line of raw.split('\n')) {
     if (line.startsWith(':')) frame.comment = line.slice(1).trim()
-    const match = /^(event|id|data): ?(.*)$/.exec(line)
+    const match = /^(event|id|data|retry): ?(.*)$/.exec(line)
     if (!match) continue
-    const [, key, value] = match as unknown as [string, 'event' | 'id' | 'data', string]
+    const [, key, value] = match as unknown as [string, 'event' | 'id' | 'data' | 'retry', string]
     frame[key] = key === 'data' && frame.data !== undefined ? `${frame.data}\n${value}` : value
   }
   return frame

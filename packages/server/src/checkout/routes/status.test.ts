@@ -3,7 +3,11 @@ import { describe, it } from 'node:test'
 import type { Checkout } from '../../contract.ts'
 import { newCheckoutId } from '../../store/ids.ts'
 import type { Store } from '../../store/store.ts'
-import { createBrowserTestApp, moveTo, seedCheckout } from '../../../test/support/browser-test-app.ts'
+import {
+  createBrowserTestApp,
+  moveTo,
+  seedCheckout,
+} from '../../../test/support/browser-test-app.ts'
 import { CHECKOUT_WIRE_KEYS } from '../wire.ts'
 
 describe('GET /checkouts/:id', () => {

@@ -1,5 +1,5 @@
 /**
- * `GET {base}/checkouts/:id`: the polling fallback of the event stream (design.md §2). A poll of
+ * `GET {base}/checkouts/:id`: the polling fallback of the event stream. A poll of
  * a pending checkout may ask the gateway (`deps.refresh`), at most once per checkout per
  * `refreshEveryMs` whoever polls, so a page left polling cannot turn into a `/query` flood.
  */

@@ -86,7 +86,7 @@ export async function moveTo(
   return result.checkout
 }
 
-/** Legal paths (design.md §3) that reach each status from a fresh pending checkout. */
+/** Legal paths (docs/architecture.md#the-checkout-state-machine) that reach each status from a fresh pending checkout. */
 export const PATH_TO: Record<CheckoutStatus, readonly CheckoutStatus[]> = {
   pending: [],
   paid: ['paid'],

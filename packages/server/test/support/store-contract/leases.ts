@@ -4,14 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import {
-  type ContractContext,
-  T0,
-  created,
-  moveTo,
-  plus,
-  recordChanges,
-} from './fixtures.ts'
+import { type ContractContext, T0, created, moveTo, plus, recordChanges } from './fixtures.ts'
 
 /** Lease used by these tests, in ms. */
 const LEASE = 30_000

@@ -1,6 +1,6 @@
 /**
  * Store contract, part 5: notifies are recorded, accepted ones once per (syssn, notifyType),
- * rejected ones always and with a reason (design.md §3, qfpay-api.md §8).
+ * rejected ones always and with a reason (docs/decisions.md#how-a-notify-is-answered).
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'

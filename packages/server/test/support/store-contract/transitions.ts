@@ -18,7 +18,7 @@ import {
 
 const STATUSES = Object.keys(PATH_TO) as CheckoutStatus[]
 
-/** design.md §3 written out by hand, so neither the store nor canTransition grades itself. */
+/** The state machine (docs/architecture.md#the-checkout-state-machine) written out by hand, so neither the store nor canTransition grades itself. */
 const LEGAL = new Set([
   'pending->paid',
   'pending->cancelled',
@@ -87,7 +87,7 @@ export function describeTransitionContract(ctx: ContractContext): void {
       })
     })
 
-    it('allows exactly the edges of design.md §3 and rejects every other one unchanged', async () => {
+    it('allows exactly the documented edges and rejects every other one unchanged', async () => {
       for (const from of STATUSES) {
         for (const to of STATUSES) {
           const c = await checkoutIn(ctx.store, from)
