@@ -7,9 +7,9 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { merchantEnv, run, scenarioDir, start, state } from '../src/kit.ts'
+import { merchantEnv, ROOT, run, scenarioDir, start, state } from '../src/kit.ts'
 
-const { bare, server } = state()
+const { bare } = state()
 
 test('npx qfpay-sandbox serves the gateway on Node 20+ with no TypeScript loader', async () => {
   const proc = start('npx', ['--no-install', 'qfpay-sandbox', '--port', '0'], bare)
@@ -24,20 +24,29 @@ test('npx qfpay-sandbox serves the gateway on Node 20+ with no TypeScript loader
   }
 })
 
-test('npx qfpay-checkout doctor --help prints its usage', (t) => {
-  const pkg = JSON.parse(
-    readFileSync(join(bare, 'node_modules/@qfpay-checkout/server/package.json'), 'utf8')
-  ) as { bin: Record<string, string> }
-  const target = pkg.bin['qfpay-checkout']
-  if (!target || !server.files.includes(target.replace(/^\.\//, ''))) {
-    t.skip(`the tarball has no ${target ?? 'qfpay-checkout bin'} yet (the CLI is not built)`)
-    return
-  }
-  const r = run('npx', ['--no-install', 'qfpay-checkout', 'doctor', '--help'], bare)
+test('npx qfpay-checkout --help and reconcile --help print their usage', () => {
+  const r = run('npx', ['--no-install', 'qfpay-checkout', '--help'], bare)
   assert.equal(r.status, 0, r.out)
-  assert.match(r.out, /doctor/)
-  assert.match(r.out, /usage/i)
+  assert.match(r.out, /Usage: qfpay-checkout <command>/)
+  const reconcile = run('npx', ['--no-install', 'qfpay-checkout', 'reconcile', '--help'], bare)
+  assert.equal(reconcile.status, 0, reconcile.out)
+  assert.match(reconcile.out, /--date/)
 })
+
+// The doctor command is being written beside this suite: until the CLI's dispatcher knows it,
+// this test is skipped (and says so).
+const dispatcher = readFileSync(join(ROOT, 'packages/server/src/cli/qfpay-checkout.ts'), 'utf8')
+const hasDoctor = /['"]doctor['"]/.test(dispatcher)
+test(
+  'npx qfpay-checkout doctor --help prints its usage',
+  { skip: hasDoctor ? false : 'the qfpay-checkout CLI has no doctor command yet' },
+  () => {
+    const r = run('npx', ['--no-install', 'qfpay-checkout', 'doctor', '--help'], bare)
+    assert.equal(r.status, 0, r.out)
+    assert.match(r.out, /doctor/)
+    assert.match(r.out, /usage/i)
+  }
+)
 
 test('createCheckout() without better-sqlite3 fails at start-up naming the install command', () => {
   const dir = scenarioDir(bare, 'no-sqlite', {
