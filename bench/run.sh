@@ -6,4 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")"
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 mkdir -p .tmp
+# The workspace packages resolve to their TypeScript sources (see CONTRIBUTING.md).
+export NODE_OPTIONS="--conditions=@qfpay-checkout/source${NODE_OPTIONS:+ $NODE_OPTIONS}"
 exec node --import tsx src/main.ts "$@"

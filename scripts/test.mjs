@@ -132,6 +132,16 @@ const suites = [
     cmd: ['pnpm', 'run', 'size'],
     counts: plainCounts,
   },
+  // Both packages packed with npm and installed into projects outside the workspace, used as
+  // their READMEs say (consumer/README.md). Needs the npm registry for the first install.
+  {
+    name: 'consumer',
+    cwd: 'consumer',
+    cmd: ['pnpm', 'test'],
+    counts: nodeTestCounts,
+    needs: ['chromium', 'initdb'],
+    postgres: true,
+  },
   // The oldest Safari the widget supports (scripts/syntax.mjs): the built files use no syntax
   // newer than it.
   {

@@ -3,7 +3,7 @@
  * `/api` to the merchant server, so the page and its payment routes share one origin.
  */
 import { fileURLToPath } from 'node:url'
-import { createServer, type ViteDevServer } from 'vite'
+import { createServer, defaultClientConditions, type ViteDevServer } from 'vite'
 
 /** Where the page's HTML and modules live. */
 export const WEB_ROOT = fileURLToPath(new URL('../web/', import.meta.url))
@@ -48,6 +48,8 @@ export async function startVite(
     logLevel: options.logLevel ?? 'warn',
     clearScreen: false,
     appType: 'mpa',
+    // The widget from its TypeScript sources (its package exports them under this condition).
+    resolve: { conditions: ['@qfpay-checkout/source', ...defaultClientConditions] },
     server: {
       host: options.host,
       port: options.port,

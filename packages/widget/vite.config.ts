@@ -129,6 +129,9 @@ export default defineConfig(({ mode }) => {
         preserveEntrySignatures: 'allow-extension',
         output: {
           minify: true,
+          // The lazy chunks import shared code from the entry: keep those names readable
+          // (`walletName`, not `t`). They are not public API: the .d.ts files do not declare them.
+          minifyInternalExports: false,
           entryFileNames: '[name].js',
           // The QR encoder (lean-qr/nano) as `qr-*.js`: scripts/size.mjs finds it by that name.
           chunkFileNames: (chunk) =>

@@ -9,6 +9,7 @@ import { Hono } from 'hono'
 import { createQfpayClient } from '../qfpay/client.ts'
 import type { Sandbox } from '../sandbox/index.ts'
 import { createLazyStore } from '../store/lazy-store.ts'
+import { loadSqliteDriver } from '../store/sqlite-driver.ts'
 import type { Store } from '../store/store.ts'
 import { type CheckoutEnv, resolveSettings } from './context.ts'
 import { CheckoutError, renderError } from './errors.ts'
@@ -323,8 +324,12 @@ async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
  */
 function defaultStore(clock: () => Date): Store {
   const setting = processEnv()['QFPAY_STORE']?.trim()
+  const postgresUrl = setting !== undefined && /^postgres(ql)?:\/\//i.test(setting)
+  // SQLite's driver is an optional peer dependency: on Node, a missing or unbuilt one fails
+  // here, at start-up, with the install command, not on the first checkout.
+  if (!postgresUrl && typeof globalThis.process?.getBuiltinModule === 'function') loadSqliteDriver()
   return createLazyStore(async () => {
-    if (setting && /^postgres(ql)?:\/\//i.test(setting)) {
+    if (postgresUrl) {
       const { createPostgresStore } = await import('../store/postgres.ts')
       const store = createPostgresStore({ url: setting, clock })
       await store.ready

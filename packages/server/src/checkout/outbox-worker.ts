@@ -116,7 +116,8 @@ export class OutboxWorker {
       this.#soonTimer = undefined
       this.#kick()
     }, KICK_DELAY_MS)
-    this.#soonTimer.unref?.()
+    // Not unref'd (unlike the poll): a committed change has a hook to run, and a script or test
+    // that awaits its onPaid must not see the process exit in these few ms with nothing pending.
   }
 
   #kick(): void {

@@ -7,12 +7,13 @@
  * The change feed is in-process: a second process writing the same file does not wake this
  * one's subscribers. Several server instances need the PostgreSQL store.
  */
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
 import { ChangeFeed } from './change-feed.ts'
 import { newCheckoutId } from './ids.ts'
 import {
   checkoutFromRow,
   checkoutToRow,
+  MIGRATIONS as SCHEMA_MIGRATIONS,
   migrate,
   notifyFromRow,
   outboxFromRow,
@@ -20,6 +21,7 @@ import {
   refundFromRow,
   refundToRow,
 } from './sqlite-schema.ts'
+import { loadSqliteDriver } from './sqlite-driver.ts'
 import { prepareStatements } from './sqlite-statements.ts'
 import {
   type CheckoutRecord,
@@ -41,7 +43,11 @@ import {
   type WritePlan,
 } from './transitions.ts'
 
-export { MIGRATIONS } from './sqlite-schema.ts'
+/**
+ * The schema's migrations in order (`PRAGMA user_version` counts those applied). Declared here,
+ * not re-exported, so the published types of this entry do not reach better-sqlite3's types.
+ */
+export const MIGRATIONS: readonly string[] = SCHEMA_MIGRATIONS
 export type { Store, StoreOptions } from './store.ts'
 
 /** Options for `createSqliteStore`. */
@@ -76,7 +82,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
   const filename = options.filename ?? options.path
   if (filename === undefined)
     throw new TypeError('Failed to open store: pass a filename (or ":memory:").')
-  const db = new Database(filename)
+  const db = new (loadSqliteDriver())(filename)
   try {
     db.pragma('journal_mode = WAL')
     // FULL fsyncs the WAL on every commit: an acknowledged notify ("SUCCESS") must outlive a crash.

@@ -257,11 +257,20 @@ if (!url && ci) {
       )
       const calls = (id: string) => instances.reduce((sum, i) => sum + (i.onPaid.get(id) ?? 0), 0)
       await waitFor('every onPaid hook', () => ids.every((id) => calls(id) >= 1), waitMs)
-      const [pendingHooks] = await admin.unsafe(
-        `SELECT count(*)::int AS n FROM "${schema}".outbox WHERE topic = 'onPaid' AND completed_at IS NULL AND checkout_id = ANY($1)`,
-        [ids]
+      // An entry is marked completed in a write after its hook resolved: wait for that write.
+      const pendingHooks = async () => {
+        const [row] = await admin.unsafe(
+          `SELECT count(*)::int AS n FROM "${schema}".outbox WHERE topic = 'onPaid' AND completed_at IS NULL AND checkout_id = ANY($1)`,
+          [ids]
+        )
+        return row?.n as number
+      }
+      await waitFor(
+        'every onPaid entry completed',
+        async () => (await pendingHooks()) === 0,
+        waitMs
       )
-      assert.equal(pendingHooks?.n, 0, 'every onPaid entry is completed')
+      assert.equal(await pendingHooks(), 0, 'every onPaid entry is completed')
       // A second delivery would come right after the first (the lease is per claim): give it time to show.
       await new Promise((resolve) => setTimeout(resolve, 1_000))
       const doubled = ids.filter((id) => calls(id) !== 1)

@@ -4,6 +4,8 @@
  * runs inside one instance, run across two. Registered by `postgres.test.ts`.
  */
 import assert from 'node:assert/strict'
+import { once } from 'node:events'
+import { connect } from 'node:net'
 import { type TestContext, describe, it } from 'node:test'
 import postgres from 'postgres'
 import { type PostgresStore, createPostgresStore } from '../../src/store/postgres.ts'
@@ -73,12 +75,21 @@ export function describePostgresInstances(env: {
     it('re-syncs after its LISTEN connection is killed: a write made meanwhile still arrives', async (t) => {
       const schema = env.freshSchema()
       const appName = `qfpay-listen-${process.pid}-${Date.now()}`
-      // A 1 s reconnect backoff keeps B deaf long enough for A's write to land in the gap.
+      // B's connections go through a gate: while it is closed, B cannot reconnect its LISTEN,
+      // so A's write lands in the gap for certain (postgres.js reconnects a killed LISTEN at once).
+      let openGate: () => void = () => {}
+      let gate: Promise<void> | undefined
       const bSql = postgres(url, {
         max: 2,
-        backoff: () => 1,
         onnotice: () => undefined,
         connection: { application_name: appName },
+        socket: async (_options, host, port) => {
+          await gate
+          const socket = connect(port, host)
+          await once(socket, 'connect')
+          // A net.Socket is what postgres.js itself opens; its typings describe a narrower shape.
+          return socket as unknown as postgres.SocketLike
+        },
       })
       const a = createPostgresStore({ url, schema, max: 4 })
       const b = createPostgresStore({ sql: bSql, schema })
@@ -93,6 +104,8 @@ export function describePostgresInstances(env: {
       await feed.until((x) => x.id === c.id && x.version === 1)
 
       const listening = `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND query ILIKE 'listen%'`
+      gate = new Promise((resolve) => (openGate = resolve))
+      t.after(() => openGate())
       const killed = await admin.unsafe(
         `SELECT pg_terminate_backend(pid) AS ok FROM (${listening}) l`,
         [appName]
@@ -108,6 +121,7 @@ export function describePostgresInstances(env: {
         0,
         'the write committed while B was not listening'
       )
+      openGate()
       assert.deepEqual(await feed.until((x) => x.id === c.id && x.version === 2), {
         id: c.id,
         version: 2,

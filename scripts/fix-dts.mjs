@@ -1,4 +1,6 @@
-// tsc keeps the `.ts` of relative imports in emitted .d.ts files; published types point at .js.
+#!/usr/bin/env node
+// tsc keeps the `.ts` of relative imports in emitted .d.ts files (it rewrites them only in the
+// JavaScript); published types must point at the `.js` beside them. Usage: fix-dts.mjs <dir>
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -17,4 +19,6 @@ function walk(dir) {
     }
   }
 }
-walk('dist/types')
+const dir = process.argv[2]
+if (!dir) throw new Error('Usage: fix-dts.mjs <dir with .d.ts files>')
+walk(dir)
