@@ -10,6 +10,17 @@
  */
 export { createCheckout, type CheckoutApp } from './checkout/create-checkout.ts'
 export { CheckoutError, isCheckoutError } from './checkout/errors.ts'
+export { forwardedClientIp } from './checkout/context.ts'
+export {
+  createGatewayBudget,
+  budgetedClient,
+  GatewayBudgetExceeded,
+  isGatewayBudgetExceeded,
+  type GatewayBudget,
+  type GatewayBudgetOptions,
+  type GatewayBudgetStats,
+  type GatewayPriority,
+} from './checkout/gateway-budget.ts'
 export type { CheckoutOptions, CheckoutHook, ResolvedOrder } from './checkout/options.ts'
 export type { CheckoutMerchant } from './checkout/merchant.ts'
 export type { RefundOutcome } from './checkout/refunds.ts'

@@ -22,6 +22,12 @@ export interface GatewayOptions {
   /** A gateway base URL; for `local`, a standalone sandbox's URL. */
   baseUrl?: string
   signType?: SignType
+  /**
+   * Lets the in-process sandbox run, and serves its phone page and control API under the
+   * mount, even where it is refused by default: with `NODE_ENV=production`, or (for the routes)
+   * with credentials the merchant gave. Never set it on a server that takes real orders.
+   */
+  embeddedSandbox?: boolean
 }
 
 /** The settled configuration. `key` is a secret: never log or return this object. */
@@ -35,6 +41,8 @@ export interface GatewayConfig {
   signType: SignType
   /** `true` when `local` made up its own credentials. */
   generatedCredentials: boolean
+  /** `true` when the merchant opted in with `embeddedSandbox`. */
+  embeddedSandboxAllowed: boolean
 }
 
 /** Environment variables, as `process.env` holds them. */
@@ -62,12 +70,32 @@ export function resolveGatewayConfig(
   options: GatewayOptions = {},
   env: EnvSource = processEnv()
 ): GatewayConfig {
-  const environment = readEnvironment(options.environment ?? env['QFPAY_ENV'])
+  const environmentSetting = options.environment ?? env['QFPAY_ENV']
+  const environment = readEnvironment(environmentSetting)
   const appcode = options.appcode ?? env['QFPAY_APPCODE']
   const key = options.key ?? env['QFPAY_KEY']
   const mchid = nonEmpty(options.mchid ?? env['QFPAY_MCHID'])
   const baseUrl = nonEmpty(options.baseUrl ?? env['QFPAY_BASE_URL'])
   const signType = readSignType(options.signType ?? env['QFPAY_SIGN_TYPE'])
+  const embeddedSandboxAllowed = options.embeddedSandbox === true
+
+  // Real credentials with no environment named are a forgotten QFPAY_ENV, not a wish for the
+  // sandbox: running the sandbox would take "payments" that never reach QFPay.
+  if (nonEmpty(environmentSetting) === undefined && (nonEmpty(appcode) ?? nonEmpty(key))) {
+    throw new Error(
+      'Failed to configure QFPay: QFPAY_APPCODE or QFPAY_KEY is set but QFPAY_ENV is not. Set QFPAY_ENV=live (or test) to use QFPay, or QFPAY_ENV=local to run these credentials against the local sandbox.'
+    )
+  }
+  if (
+    environment === 'local' &&
+    baseUrl === undefined &&
+    !embeddedSandboxAllowed &&
+    env['NODE_ENV']?.trim() === 'production'
+  ) {
+    throw new Error(
+      'Failed to configure QFPay: NODE_ENV=production never runs the in-process sandbox. Set QFPAY_ENV=live with QFPAY_APPCODE and QFPAY_KEY, or pass embeddedSandbox: true for a demo server that takes no real orders.'
+    )
+  }
 
   if (environment === 'local' && appcode === undefined && key === undefined) {
     return {
@@ -78,6 +106,7 @@ export function resolveGatewayConfig(
       baseUrl,
       signType,
       generatedCredentials: true,
+      embeddedSandboxAllowed,
     }
   }
   checkAppcode(appcode, environment)
@@ -92,6 +121,7 @@ export function resolveGatewayConfig(
       (environment === 'live' ? LIVE_BASE_URL : environment === 'test' ? TEST_BASE_URL : undefined),
     signType,
     generatedCredentials: false,
+    embeddedSandboxAllowed,
   }
 }
 

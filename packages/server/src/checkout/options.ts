@@ -71,8 +71,18 @@ export interface CheckoutOptions extends GatewayOptions {
   store?: Store
   /** Origins allowed to call the browser routes (CORS and the CSRF origin check). Default: same origin only. */
   allowedOrigins?: string[]
+  /**
+   * The shopper's address, for every per-client limit (creations, open checkouts, event
+   * streams, rejected notifies). Default: the socket's remote address, which behind a reverse
+   * proxy is the proxy's for everyone: then pass e.g. `forwardedClientIp(1)` (one trusted hop).
+   */
+  clientIp?: (c: Context) => string
   /** Checkout creations per minute per client IP. Default 30; `false` turns the limit off. */
   createRateLimit?: number | false
+  /** Pending checkouts one client may hold at once. Default 10. */
+  maxPendingPerClient?: number
+  /** Open event streams per client. Default 20. */
+  maxStreamsPerClient?: number
   /** Largest accepted request body, in bytes. Default 16 KiB. */
   maxBodyBytes?: number
   /** Confirm every notify with `/query` before trusting it. Default `true`. */

@@ -24,6 +24,12 @@ import {
 import type { CheckoutSettings } from './context.ts'
 import { CheckoutError } from './errors.ts'
 import { observePayment, paymentRowsByOutTradeNo, type PaymentObservation } from './gateway-rows.ts'
+import {
+  budgetedClient,
+  createGatewayBudget,
+  type GatewayBudget,
+  type GatewayPriority,
+} from './gateway-budget.ts'
 import { KeyedLock } from './keyed-lock.ts'
 import type { Logger } from './logger.ts'
 
@@ -46,6 +52,11 @@ export interface PaymentServiceOptions {
    * Default: both.
    */
   hooks?: readonly OutboxTopic[]
+  /**
+   * The merchant's gateway request budget every call goes through (gateway-budget.ts).
+   * Default: QFPay's 400 requests a minute.
+   */
+  budget?: GatewayBudget
 }
 
 /**
@@ -63,7 +74,12 @@ export type CloseOutcome = 'closed' | 'paid' | 'missing' | 'unknown'
 /** The shared transitions (see the file comment). */
 export class PaymentService {
   readonly store: Store
+  /** The QFPay client behind the budget: writes at `payment` priority, queries at `reconciler`. */
   readonly client: QfpayClient
+  /** The same budget, for telemetry and for callers that gate work of their own. */
+  readonly budget: GatewayBudget
+  /** Queries at each priority (writes are always `payment`). */
+  readonly #clients: Record<GatewayPriority, QfpayClient>
   readonly settings: CheckoutSettings
   readonly clock: () => Date
   readonly logger: Logger
@@ -74,7 +90,13 @@ export class PaymentService {
 
   constructor(options: PaymentServiceOptions) {
     this.store = options.store
-    this.client = options.client
+    this.budget = options.budget ?? createGatewayBudget({ clock: options.clock })
+    this.#clients = {
+      payment: budgetedClient(options.client, this.budget, 'payment'),
+      reconciler: budgetedClient(options.client, this.budget, 'reconciler'),
+      shopper: budgetedClient(options.client, this.budget, 'shopper'),
+    }
+    this.client = this.#clients.reconciler
     this.settings = options.settings
     this.clock = options.clock
     this.logger = options.logger
@@ -151,19 +173,25 @@ export class PaymentService {
   }
 
   /** Queries payments by `out_trade_no` in batches of at most 100; rows by `out_trade_no`. */
-  async queryPayments(records: readonly CheckoutRecord[]): Promise<Map<string, QueryRow>> {
+  async queryPayments(
+    records: readonly CheckoutRecord[],
+    priority: GatewayPriority = 'reconciler'
+  ): Promise<Map<string, QueryRow>> {
     const rows = new Map<string, QueryRow>()
     for (let i = 0; i < records.length; i += MAX_QUERY_BATCH) {
       const batch = records.slice(i, i + MAX_QUERY_BATCH).map((r) => r.outTradeNo)
-      const result = await this.client.query({ out_trade_no: batch, page_size: batch.length })
+      const result = await this.#clients[priority].query({ out_trade_no: batch, page_size: batch.length })
       for (const [no, row] of paymentRowsByOutTradeNo(result.rows)) rows.set(no, row)
     }
     return rows
   }
 
   /** What the gateway says about one payment now (throws on gateway faults). */
-  async observe(record: CheckoutRecord): Promise<PaymentObservation> {
-    return observePayment((await this.queryPayments([record])).get(record.outTradeNo))
+  async observe(
+    record: CheckoutRecord,
+    priority: GatewayPriority = 'reconciler'
+  ): Promise<PaymentObservation> {
+    return observePayment((await this.queryPayments([record], priority)).get(record.outTradeNo))
   }
 
   /**
@@ -241,12 +269,18 @@ export class PaymentService {
     return next ?? record
   }
 
-  /** Queries one pending checkout and applies the answer; gateway faults are logged, not thrown. */
-  async refresh(id: string): Promise<CheckoutRecord | undefined> {
+  /**
+   * Queries one pending checkout and applies the answer; gateway faults (and a query the budget
+   * refused at `priority`) are logged, not thrown.
+   */
+  async refresh(
+    id: string,
+    priority: GatewayPriority = 'reconciler'
+  ): Promise<CheckoutRecord | undefined> {
     const record = await this.store.get(id)
     if (!record || record.status !== 'pending') return record
     try {
-      return await this.apply(record, await this.observe(record))
+      return await this.apply(record, await this.observe(record, priority))
     } catch (error) {
       if (!isQfpayError(error)) throw error
       this.logger.warn('failed to refresh checkout; the reconciler will try again', {

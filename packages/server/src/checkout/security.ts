@@ -10,12 +10,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { csrf } from 'hono/csrf'
 import { secureHeaders } from 'hono/secure-headers'
-import {
-  type CheckoutDeps,
-  type CheckoutEnv,
-  type CheckoutSettings,
-  clientIpOf,
-} from './context.ts'
+import type { CheckoutDeps, CheckoutEnv, CheckoutSettings } from './context.ts'
 import { CheckoutError } from './errors.ts'
 import { limitCreations } from './limit-creations.ts'
 import { requireJson } from './validation.ts'
@@ -61,7 +56,13 @@ export function allowOrigins(settings: CheckoutSettings): MiddlewareHandler<Chec
     credentials: true,
   })
   return async function allowOrigins(c, next) {
-    return handler(c, next)
+    const response = await handler(c, next)
+    // Hono's cors sends Allow-Credentials to every origin; only an allowed one may have it.
+    const answer = response ?? c.res
+    if (!answer.headers.has('Access-Control-Allow-Origin'))
+      answer.headers.delete('Access-Control-Allow-Credentials')
+    if (response === undefined) c.res = answer
+    return response
   }
 }
 
@@ -79,7 +80,7 @@ export function checkOrigin(settings: CheckoutSettings): MiddlewareHandler<Check
   const isTrusted = originPolicy(settings)
   const formGuard = csrf({ origin: isTrusted })
   return async function checkOrigin(c: Context<CheckoutEnv>, next: Next) {
-    c.set('clientIp', clientIpOf(c))
+    c.set('clientIp', settings.clientIp(c))
     if (/^(GET|HEAD|OPTIONS)$/.test(c.req.method)) return next()
     const fetchSite = c.req.header('sec-fetch-site')
     const origin = c.req.header('origin')

@@ -6,8 +6,9 @@
  * 127.0.0.1), --appcode (QFPAY_APPCODE), --key (QFPAY_KEY), --mchid (QFPAY_MCHID),
  * --notify-url (SANDBOX_NOTIFY_URL), --return-url (SANDBOX_RETURN_URL), --time-scale
  * (SANDBOX_TIME_SCALE), --public-url (SANDBOX_PUBLIC_URL: origin used in phone-page URLs,
- * default the origin each request came to). Missing credentials are generated and printed; a key the user gave is
- * never printed.
+ * default the origin each request came to), --control-token (SANDBOX_CONTROL_TOKEN; default a
+ * random one). Missing credentials are generated and printed; a key the user gave is never
+ * printed. The control token is printed: every POST/PUT to `/__sandbox/…` needs it.
  */
 import { parseArgs } from 'node:util'
 import { serve } from '@hono/node-server'
@@ -15,8 +16,8 @@ import { createSandbox } from './create-sandbox.ts'
 
 const USAGE = `Usage: pnpm sandbox [--port 8788] [--host 127.0.0.1] [--appcode X] [--key X] [--mchid X]
                     [--notify-url URL] [--return-url URL] [--time-scale N]
-                    [--public-url URL]
-Env: SANDBOX_PORT, QFPAY_APPCODE, QFPAY_KEY, QFPAY_MCHID, SANDBOX_NOTIFY_URL, SANDBOX_RETURN_URL, SANDBOX_TIME_SCALE, SANDBOX_PUBLIC_URL`
+                    [--public-url URL] [--control-token X]
+Env: SANDBOX_PORT, QFPAY_APPCODE, QFPAY_KEY, QFPAY_MCHID, SANDBOX_NOTIFY_URL, SANDBOX_RETURN_URL, SANDBOX_TIME_SCALE, SANDBOX_PUBLIC_URL, SANDBOX_CONTROL_TOKEN`
 
 /** Reads flags over env over defaults; exits with the usage on a bad value. */
 function readConfig() {
@@ -31,6 +32,7 @@ function readConfig() {
       'return-url': { type: 'string' },
       'time-scale': { type: 'string' },
       'public-url': { type: 'string' },
+      'control-token': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -55,6 +57,7 @@ function readConfig() {
     notifyUrl: values['notify-url'] ?? env.SANDBOX_NOTIFY_URL,
     returnUrl: values['return-url'] ?? env.SANDBOX_RETURN_URL,
     publicUrl: values['public-url'] ?? env.SANDBOX_PUBLIC_URL,
+    controlToken: values['control-token'] ?? env.SANDBOX_CONTROL_TOKEN,
   }
 }
 
@@ -70,13 +73,14 @@ function main(): void {
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error))
   }
-  const { port, host, timeScale, publicUrl, ...merchant } = config
+  const { port, host, timeScale, publicUrl, controlToken, ...merchant } = config
   let sandbox: ReturnType<typeof createSandbox>
   try {
     // Phone-page URLs take the origin the merchant server used to reach us, unless --public-url.
     sandbox = createSandbox({
       ...merchant,
       ...(publicUrl ? { publicUrl } : {}),
+      ...(controlToken ? { controlToken } : {}),
       timeScale,
       onInternalError: (error) =>
         console.error(
@@ -102,6 +106,7 @@ function main(): void {
         `  notify:  ${view?.notifyUrl ?? '(none: notifies are logged, not sent)'}`,
         `  return:  ${view?.returnUrl ?? '(none)'}`,
         `  control: ${baseUrl}/__sandbox/orders`,
+        `  control token: ${sandbox.controlToken}   (POST/PUT /__sandbox/…: Authorization: Bearer <token>)`,
         ...(timeScale !== 1 ? [`  time scale: ${timeScale}x`] : []),
       ]
       console.log(lines.join('\n'))

@@ -14,7 +14,12 @@ import type { CheckoutStatus } from '../../contract.ts'
 import type { CheckoutEnv } from '../context.ts'
 import { checkoutNotFound, servedHere } from '../validation.ts'
 import { toWireCheckout } from '../wire.ts'
+import type { CheckoutRecord } from '../../store/store.ts'
+import { withinMs } from './refresh-gate.ts'
 import type { ServiceDeps } from './service-deps.ts'
+
+/** How long a `/return` visit waits for the gateway before answering what the store has, ms. */
+const RETURN_WAIT_MS = 1500
 
 /** What the fallback page says per status. */
 const STATUS_TEXT: Record<CheckoutStatus, string> = {
@@ -36,19 +41,31 @@ export function registerReturnRoute(app: Hono<CheckoutEnv>, deps: ServiceDeps): 
     const outTradeNo = c.req.query('out_trade_no')
     const found = outTradeNo ? await deps.store.getByOutTradeNo(outTradeNo) : undefined
     if (!found || !servedHere(found, deps.settings)) throw checkoutNotFound()
-    const record = (await deps.payments.refresh(found.id)) ?? found
+    const record = await refreshOnReturn(deps, found)
     c.header('Cache-Control', 'no-store')
     const target = deps.settings.returnPage
     if (target !== undefined) {
+      // Resolved against publicUrl, never against the request (its Host header is the client's).
       const url = new URL(
         typeof target === 'function' ? target(toWireCheckout(record)) : target,
-        c.req.url
+        deps.settings.publicUrl ? `${deps.settings.publicUrl}/` : undefined
       )
       url.searchParams.set('checkout', record.id)
       return c.redirect(url.toString(), 303)
     }
     return c.html(page(STATUS_TEXT[record.status]), record.status === 'pending' ? 202 : 200)
   })
+}
+
+/**
+ * The gateway query a `/return` visit may trigger. Anyone can replay a return URL, so it goes
+ * through the same per-checkout single-flight throttle as the status poll (`deps.refresh`,
+ * shopper priority of the gateway budget): 450 visits in a few seconds cost at most one
+ * `/query` per checkout per window. The visit waits for it at most `RETURN_WAIT_MS`.
+ */
+async function refreshOnReturn(deps: ServiceDeps, found: CheckoutRecord): Promise<CheckoutRecord> {
+  if (found.status === 'pending') await withinMs(deps.refresh(found.id), RETURN_WAIT_MS)
+  return (await deps.store.get(found.id)) ?? found
 }
 
 function page(text: string): string {
