@@ -8,7 +8,7 @@
  * import { createCheckout } from '@qfpay-checkout/server'
  * app.route('/qfpay', createCheckout({ resolveOrder: async (order) => ({ amount: 1000 }) }))
  */
-export { createCheckout, type CheckoutApp } from './checkout/create-checkout.ts'
+export { createCheckout, type CheckoutApp, type CheckoutStats } from './checkout/create-checkout.ts'
 export { CheckoutError, isCheckoutError } from './checkout/errors.ts'
 export { forwardedClientIp } from './checkout/context.ts'
 export {

@@ -11,6 +11,7 @@ import { createLazyStore } from '../store/lazy-store.ts'
 import type { Store } from '../store/store.ts'
 import { type CheckoutEnv, resolveSettings } from './context.ts'
 import { createCheckoutClaims } from './checkout-claims.ts'
+import type { GatewayBudgetStats } from './gateway-budget.ts'
 import { CheckoutError, renderError } from './errors.ts'
 import { processEnv, resolveGatewayConfig } from './gateway-config.ts'
 import { createLocalGateway, type LocalGateway } from './local-gateway.ts'
@@ -57,6 +58,14 @@ export type CheckoutApp = Hono<CheckoutEnv> & {
   store: Store
   /** The in-process sandbox when no gateway is configured; `undefined` otherwise. */
   sandbox: Sandbox | undefined
+  /** Counters for monitoring: the gateway budget's use and refusals, unverified notifies by reason. */
+  stats(): CheckoutStats
+}
+
+/** What `stats()` reports, since start of this process. */
+export interface CheckoutStats {
+  gatewayBudget: GatewayBudgetStats
+  unverifiedNotifies: Record<string, number>
 }
 
 /**
@@ -116,7 +125,10 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
         environment: gateway.environment,
         generatedCredentials: gateway.generatedCredentials,
         ...(serveSandbox
-          ? { sandboxControl: `${settings.publicUrl}/__sandbox`, controlToken: local.sandbox.controlToken }
+          ? {
+              sandboxControl: `${settings.publicUrl}/__sandbox`,
+              controlToken: local.sandbox.controlToken,
+            }
           : {}),
       }
     )
@@ -241,6 +253,10 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
     start,
     store,
     sandbox: local?.sandbox,
+    stats: () => ({
+      gatewayBudget: payments.budget.stats(),
+      unverifiedNotifies: Object.fromEntries(notifies.unverified),
+    }),
     async close() {
       if (closed) return
       closed = true
