@@ -47,22 +47,20 @@ function originPolicy(settings: CheckoutSettings): (origin: string, c: Context) 
 export function allowOrigins(settings: CheckoutSettings): MiddlewareHandler<CheckoutEnv> {
   const allowed = new Set(settings.allowedOrigins.map((origin) => origin.replace(/\/+$/, '')))
   allowed.delete('null')
-  const handler = cors({
-    origin: (origin) => (allowed.has(origin) ? origin : null),
+  const options = {
+    origin: (origin: string) => (allowed.has(origin) ? origin : null),
     allowMethods: ['GET', 'POST', 'OPTIONS'],
     allowHeaders: ['Content-Type', 'Last-Event-ID'],
     exposeHeaders: ['Retry-After'],
     maxAge: PREFLIGHT_MAX_AGE_SECONDS,
-    credentials: true,
-  })
+  }
+  // Hono's cors sends Allow-Credentials to every origin when asked to; only an allowed origin
+  // may have it, so the handler with credentials runs for allowed origins only.
+  const withCredentials = cors({ ...options, credentials: true })
+  const without = cors(options)
   return async function allowOrigins(c, next) {
-    const response = await handler(c, next)
-    // Hono's cors sends Allow-Credentials to every origin; only an allowed one may have it.
-    const answer = response ?? c.res
-    if (!answer.headers.has('Access-Control-Allow-Origin'))
-      answer.headers.delete('Access-Control-Allow-Credentials')
-    if (response === undefined) c.res = answer
-    return response
+    const origin = c.req.header('origin')
+    return (origin !== undefined && allowed.has(origin) ? withCredentials : without)(c, next)
   }
 }
 
