@@ -116,7 +116,11 @@ export async function openScene(
         ...init,
         headers: { authorization: `Bearer ${demo.adminToken}` },
       }),
-    sandbox: (path, init) => json(`${demo.urls.sandbox}/__sandbox${path}`, init),
+    sandbox: (path, init) =>
+      json(`${demo.urls.sandbox}/__sandbox${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${demo.sandboxToken}` },
+      }),
     async close() {
       for (const context of contexts) await context.close().catch(() => {})
       await browser.close().catch(() => {})
