@@ -176,6 +176,7 @@ export function registerSecurity(
   deps: Pick<CheckoutDeps, 'settings'>
 ): void {
   const { settings } = deps
+  const notifyMax = Math.max(settings.maxBodyBytes, NOTIFY_MIN_BODY_BYTES)
   // Only on the checkout's own routes: the in-process sandbox's phone page, mounted beside them
   // in local mode, is HTML and must not get an API's `default-src 'none'`.
   for (const path of [...BROWSER_PATHS, '/notify', '/return']) app.use(path, setSecureHeaders())
@@ -183,9 +184,5 @@ export function registerSecurity(
   for (const path of BROWSER_PATHS) app.use(path, ...browser)
   app.on('POST', '/checkouts', limitCreations(settings), limitBody(settings), requireJson())
   app.on('POST', '/checkouts/:id/cancel', limitBody(settings), requireJson({ bodyOptional: true }))
-  app.on(
-    'POST',
-    '/notify',
-    limitBody(settings, Math.max(settings.maxBodyBytes, NOTIFY_MIN_BODY_BYTES))
-  )
+  app.on('POST', '/notify', limitBody(settings, notifyMax))
 }

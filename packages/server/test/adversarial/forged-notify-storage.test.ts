@@ -139,3 +139,44 @@ describe('forged notifies and the store', () => {
     assert.equal(await store.hasAcceptedNotify('1', 'payment'), true)
   })
 })
+
+describe('aborted notify bodies', () => {
+  it('logs a notify whose sender aborts mid-body as a client abort, not an internal error', async (t) => {
+    const lines: string[] = []
+    const logger = {
+      info: (m: string) => void lines.push(`info ${m}`),
+      warn: (m: string) => void lines.push(`warn ${m}`),
+      error: (m: string, f?: Record<string, unknown>) =>
+        void lines.push(`error ${m} ${JSON.stringify(f)}`),
+    }
+    const checkout = createCheckout({
+      resolveOrder: () => ({ amount: 100 }),
+      environment: 'local',
+      appcode: TEST_APPCODE,
+      key: TEST_KEY,
+      baseUrl: 'http://gateway.invalid',
+      store: createMemoryStore(),
+      logger,
+      reconciler: { enabled: false },
+    })
+    t.after(() => checkout.close())
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"syssn":'))
+        controller.error(new Error('aborted'))
+      },
+    })
+    const answer = await checkout.request('/notify', {
+      method: 'POST',
+      headers: { 'X-QF-SIGN': 'A'.repeat(32) },
+      body,
+      duplex: 'half',
+    } as RequestInit)
+    assert.equal(answer.status, 400)
+    assert.deepEqual(
+      lines.filter((l) => l.startsWith('error')),
+      []
+    )
+    assert.ok(lines.some((l) => l === 'info request body aborted by the client'))
+  })
+})

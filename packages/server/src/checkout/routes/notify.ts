@@ -26,6 +26,7 @@ export function registerNotifyRoute(app: Hono<CheckoutEnv>, deps: ServiceDeps): 
       c.header('Retry-After', '60')
       return c.text('RATE LIMITED', 429)
     }
+    // An aborted body is answered by `abortedBodyIsClientError` (security.ts).
     const raw = new Uint8Array(await c.req.arrayBuffer())
     const answer = await deps.notifies.handle(raw, c.req.header('X-QF-SIGN'))
     if (!answer.ack && answer.status === 400) refused.add(client, 1)
