@@ -22,6 +22,7 @@ export interface CheckoutSettings {
   allowedOrigins: string[]
   createRateLimit: number | false
   maxPendingPerClient: number
+  rejectedNotifiesPerMinute: number | false
   maxStreamsPerClient: number
   /** The client's address for per-client limits (`options.clientIp`, default `clientIpOf`). */
   clientIp: (c: Context) => string
@@ -102,6 +103,7 @@ export function resolveSettings(options: CheckoutOptions): CheckoutSettings {
     allowedOrigins: options.allowedOrigins ?? [],
     createRateLimit: options.createRateLimit ?? 30,
     maxPendingPerClient: options.maxPendingPerClient ?? 10,
+    rejectedNotifiesPerMinute: options.rejectedNotifiesPerMinute ?? 60,
     maxStreamsPerClient: options.maxStreamsPerClient ?? 20,
     clientIp: options.clientIp ?? clientIpOf,
     maxBodyBytes: options.maxBodyBytes ?? 16 * 1024,

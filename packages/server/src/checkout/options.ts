@@ -79,6 +79,11 @@ export interface CheckoutOptions extends GatewayOptions {
   clientIp?: (c: Context) => string
   /** Checkout creations per minute per client IP. Default 30; `false` turns the limit off. */
   createRateLimit?: number | false
+  /**
+   * Refused (bad-signature) notifies one client may send per minute before the rest are
+   * answered 429 unread. Default 60; `false` turns it off. QFPay's own notifies never count.
+   */
+  rejectedNotifiesPerMinute?: number | false
   /** Pending checkouts one client may hold at once. Default 10. */
   maxPendingPerClient?: number
   /** Open event streams per client. Default 20. */

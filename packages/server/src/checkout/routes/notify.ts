@@ -11,18 +11,14 @@ import type { CheckoutEnv } from '../context.ts'
 import { rateLimitKey } from '../limit-creations.ts'
 import type { ServiceDeps } from './service-deps.ts'
 
-/**
- * Refused notifies one client may send per minute before it is refused unread (429). QFPay's
- * own servers sign every notify, so they never come near it; a forger is slowed to this rate.
- */
-export const REJECTED_NOTIFIES_PER_MINUTE = 60
-
 /** Registers `POST /notify`. */
 export function registerNotifyRoute(app: Hono<CheckoutEnv>, deps: ServiceDeps): void {
   const refused = createClientWindow({ windowMs: 60_000, clock: deps.clock })
   app.post('/notify', async (c) => {
     const client = rateLimitKey(deps.settings.clientIp(c))
-    if (refused.add(client) >= REJECTED_NOTIFIES_PER_MINUTE) {
+    // QFPay's own servers sign every notify, so they never come near this; a forger is slowed.
+    const limit = deps.settings.rejectedNotifiesPerMinute
+    if (limit !== false && refused.add(client) >= limit) {
       c.header('Retry-After', '60')
       return c.text('RATE LIMITED', 429)
     }
