@@ -97,7 +97,9 @@ export function isGatewayBudgetExceeded(error: unknown): error is GatewayBudgetE
 export function createGatewayBudget(options: GatewayBudgetOptions = {}): GatewayBudget {
   const limit = options.limitPerMinute ?? QFPAY_REQUESTS_PER_MINUTE
   if (limit !== false && !(Number.isInteger(limit) && limit > 0)) {
-    throw new Error('Failed to create the gateway budget: limitPerMinute must be a positive integer.')
+    throw new Error(
+      'Failed to create the gateway budget: limitPerMinute must be a positive integer.'
+    )
   }
   const clock = options.clock ?? (() => new Date())
   const shares = { ...DEFAULT_SHARES, ...options.shares }

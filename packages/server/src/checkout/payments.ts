@@ -180,7 +180,10 @@ export class PaymentService {
     const rows = new Map<string, QueryRow>()
     for (let i = 0; i < records.length; i += MAX_QUERY_BATCH) {
       const batch = records.slice(i, i + MAX_QUERY_BATCH).map((r) => r.outTradeNo)
-      const result = await this.#clients[priority].query({ out_trade_no: batch, page_size: batch.length })
+      const result = await this.#clients[priority].query({
+        out_trade_no: batch,
+        page_size: batch.length,
+      })
       for (const [no, row] of paymentRowsByOutTradeNo(result.rows)) rows.set(no, row)
     }
     return rows
