@@ -1,7 +1,9 @@
 /**
- * The per-merchant gateway budget. QFPay allows one merchant about 400 requests a minute
- * (https://sdk.qfapi.com/docs/preparation/paysign: "rate limit"), shared by everything this
- * app sends for that appcode. A shopper-triggered `/query` (a status poll, a `/return` visit)
+ * The per-merchant gateway budget. QFPay allows one merchant 100 requests a second and 400 a
+ * minute, answering HTTP 429 beyond (API limitation page of QFPay's developer docs,
+ * https://github.com/QFPay/docs/blob/docusaurus-developer-center/docs/01-preparation/03-api-limitation.md),
+ * shared by everything this app sends for that appcode. A shopper-triggered `/query` (a status
+ * poll, a `/return` visit)
  * must never spend the requests that `/payment`, `/refund` and `/close` need, nor starve the
  * reconciler, which is what settles payments whose notify was lost.
  *
