@@ -3,9 +3,8 @@
  * minute, answering HTTP 429 beyond (API limitation page of QFPay's developer docs,
  * https://github.com/QFPay/docs/blob/docusaurus-developer-center/docs/01-preparation/03-api-limitation.md),
  * shared by everything this app sends for that appcode. A shopper-triggered `/query` (a status
- * poll, a `/return` visit)
- * must never spend the requests that `/payment`, `/refund` and `/close` need, nor starve the
- * reconciler, which is what settles payments whose notify was lost.
+ * poll, a `/return` visit) must never spend the requests that `/payment`, `/refund` and
+ * `/close` need, nor starve the reconciler, which settles payments whose notify was lost.
  *
  * So every call takes a slot from one sliding one-minute window, and each priority may only
  * fill the window up to its own ceiling:
