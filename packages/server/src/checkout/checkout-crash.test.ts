@@ -15,7 +15,9 @@ import { it } from 'node:test'
 import { createSandbox } from '../sandbox/index.ts'
 import { TEST_APPCODE, TEST_KEY } from '../../test/support/checkout-test-bed.ts'
 
-const SERVER = fileURLToPath(new URL('../../test/support/checkout-crash-server.ts', import.meta.url))
+const SERVER = fileURLToPath(
+  new URL('../../test/support/checkout-crash-server.ts', import.meta.url)
+)
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {

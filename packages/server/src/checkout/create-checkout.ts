@@ -11,7 +11,7 @@ import { createLazyStore } from '../store/lazy-store.ts'
 import type { Store } from '../store/store.ts'
 import { type CheckoutEnv, resolveSettings } from './context.ts'
 import { createCheckoutClaims } from './checkout-claims.ts'
-import type { GatewayBudgetStats } from './gateway-budget.ts'
+import { createGatewayBudget, type GatewayBudgetStats } from './gateway-budget.ts'
 import { CheckoutError, renderError } from './errors.ts'
 import { processEnv, resolveGatewayConfig } from './gateway-config.ts'
 import { createLocalGateway, type LocalGateway } from './local-gateway.ts'
@@ -158,7 +158,13 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
     ...(options.onPaid ? ['onPaid' as const] : []),
     ...(options.onStatus ? ['onStatus' as const] : []),
   ]
-  const payments = new PaymentService({ store, client, settings, clock, logger, hooks })
+  const budget = createGatewayBudget({
+    clock,
+    ...(options.gatewayRequestsPerMinute !== undefined
+      ? { limitPerMinute: options.gatewayRequestsPerMinute }
+      : {}),
+  })
+  const payments = new PaymentService({ store, client, settings, clock, logger, hooks, budget })
   const refunds = new Refunds(payments)
   const notifies = new NotifyHandler(payments, refunds)
   const reconciler = new Reconciler(payments, options.reconciler)

@@ -109,6 +109,13 @@ export interface CheckoutOptions extends GatewayOptions {
   clock?: () => Date
   /** The fetch the QFPay client uses (tests, or an in-process sandbox). */
   gatewayFetch?: typeof fetch
+  /**
+   * Gateway requests a minute this process may send for the merchant (gateway-budget.ts): QFPay
+   * allows 400 per merchant, so several instances on one appcode should each get a share.
+   * Shopper-triggered queries may use half, the reconciler three quarters, payments, refunds and
+   * closes all of it. Default 400; `false` turns the budget off (a gateway without a quota).
+   */
+  gatewayRequestsPerMinute?: number | false
   /** Total time budget of one gateway call, in ms. Default 10 000. */
   gatewayTimeoutMs?: number
 }
