@@ -78,7 +78,7 @@ async function site(dir: string, roots: string[]): Promise<{ origin: string; pro
 }
 
 /** Opens the page, pays with WeChat Pay by QR, and checks what the shopper sees. */
-async function payOnPage(page: Page, origin: string) {
+async function payOnPage(page: Page, origin: string, proc: Proc) {
   const violations: string[] = []
   page.on('console', (m) => {
     if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text())
@@ -99,8 +99,12 @@ async function payOnPage(page: Page, origin: string) {
   const { orders } = (await (await fetch(`${origin}/qfpay/__sandbox/orders`)).json()) as {
     orders: { syssn: string }[]
   }
+  // The embedded sandbox printed its control token at start; every control POST needs it.
+  const token = /"controlToken":"([0-9a-f]+)"/.exec(proc.output())?.[1]
+  assert.ok(token, 'the sandbox control token is printed at start')
   const paid = await fetch(`${origin}/qfpay/__sandbox/orders/${orders[0]!.syssn}/pay`, {
     method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
   })
   assert.equal(paid.status, 200)
   await page.locator('#outcome', { hasText: 'paid 2500' }).waitFor({ timeout: 30_000 })
@@ -122,7 +126,7 @@ test('a Vite app bundles the widget and renders a decodable QR under a strict CS
   const { origin, proc } = await site(dir, [join(dir, 'dist')])
   const page = await (await browser.newContext(DESKTOP)).newPage()
   try {
-    await payOnPage(page, origin)
+    await payOnPage(page, origin, proc)
   } finally {
     await page.context().close()
     await proc.stop()
@@ -141,7 +145,7 @@ test('a page with no bundler loads dist/define.js from node_modules under a stri
   const { origin, proc } = await site(dir, [join(dir, 'public'), app])
   const page = await (await browser.newContext(DESKTOP)).newPage()
   try {
-    await payOnPage(page, origin)
+    await payOnPage(page, origin, proc)
   } finally {
     await page.context().close()
     await proc.stop()

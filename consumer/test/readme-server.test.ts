@@ -17,6 +17,9 @@ const installedReadme = readFileSync(
   'utf8'
 )
 const snippet = codeBlockAfter(installedReadme, '## Smallest working example')
+/** The order and the session the README's example knows. */
+const ORDER = 'ord_7Qh2xK9mVb3L'
+const SESSION = 'shop_session=sess_5bT9qW'
 
 test('the root README shows the same server code as the package README', () => {
   const root = codeBlockAfter(readFileSync(join(ROOT, 'README.md'), 'utf8'), '## On the server')
@@ -31,6 +34,18 @@ test('the README server runs under plain node: create, stream, pay, onPaid once'
     const base = `http://127.0.0.1:${port}/qfpay`
     const origin = `http://127.0.0.1:${port}`
     assert.match(proc.output(), /SANDBOX/, 'says loudly that it runs against the sandbox')
+    // The embedded sandbox's control API takes the token it printed at start on every POST.
+    const token = /"controlToken":"([0-9a-f]+)"/.exec(proc.output())?.[1]
+    assert.ok(token, 'the control token is printed at start')
+    const control = { method: 'POST', headers: { authorization: `Bearer ${token}` } }
+
+    // Another shopper (no session, or someone else's) cannot open a checkout for this order.
+    const stranger = await fetch(`${base}/checkouts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin, cookie: 'shop_session=sess_other' },
+      body: JSON.stringify({ payType: '800201', order: ORDER }),
+    })
+    assert.equal(stranger.status, 404, await stranger.clone().text())
 
     const config = (await (await fetch(`${base}/config`)).json()) as {
       currency: string
@@ -43,8 +58,8 @@ test('the README server runs under plain node: create, stream, pay, onPaid once'
 
     const created = await fetch(`${base}/checkouts`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', origin },
-      body: JSON.stringify({ payType: '800201', order: 'A-1001' }),
+      headers: { 'content-type': 'application/json', origin, cookie: SESSION },
+      body: JSON.stringify({ payType: '800201', order: ORDER }),
     })
     assert.equal(created.status, 201, await created.clone().text())
     const checkout = (await created.json()) as { id: string; amount: number; status: string }
@@ -59,18 +74,20 @@ test('the README server runs under plain node: create, stream, pay, onPaid once'
     }
     assert.equal(orders.length, 1)
     const syssn = orders[0]!.syssn
-    const paid = await fetch(`${base}/__sandbox/orders/${syssn}/pay`, { method: 'POST' })
+    const refused = await fetch(`${base}/__sandbox/orders/${syssn}/pay`, { method: 'POST' })
+    assert.equal(refused.status, 401, 'the control API refuses a POST without the token')
+    const paid = await fetch(`${base}/__sandbox/orders/${syssn}/pay`, control)
     assert.equal(paid.status, 200, await paid.clone().text())
 
     const frame = await stream.next((e) => e.data.includes('"paid"'))
     assert.equal((JSON.parse(frame.data) as { status: string }).status, 'paid')
     stream.close()
 
-    await proc.waitFor(/paid: A-1001 2500/)
+    await proc.waitFor(/paid: ord_7Qh2xK9mVb3L 2500/)
     // QFPay may notify again: a repeated notify must not run onPaid a second time.
-    const again = await fetch(`${base}/__sandbox/orders/${syssn}/notify`, { method: 'POST' })
+    const again = await fetch(`${base}/__sandbox/orders/${syssn}/notify`, control)
     assert.equal(again.status, 202, await again.clone().text())
-    const flushed = await fetch(`${base}/__sandbox/notifies/flush`, { method: 'POST' })
+    const flushed = await fetch(`${base}/__sandbox/notifies/flush`, control)
     assert.equal(flushed.status, 200, await flushed.clone().text())
     const status = (await (await fetch(`${base}/checkouts/${checkout.id}`)).json()) as {
       status: string
@@ -79,5 +96,5 @@ test('the README server runs under plain node: create, stream, pay, onPaid once'
   } finally {
     await proc.stop()
   }
-  assert.equal(proc.output().match(/paid: A-1001/g)?.length, 1, proc.output())
+  assert.equal(proc.output().match(/paid: ord_7Qh2xK9mVb3L/g)?.length, 1, proc.output())
 })

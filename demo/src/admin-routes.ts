@@ -15,24 +15,32 @@
  * | `POST /reconciliation {date?}` | `{ report }`: reconcile a UTC+8 day now (default: today there) |
  */
 import { Hono, type Context, type MiddlewareHandler } from 'hono'
-import { deleteCookie, setCookie } from 'hono/cookie'
-import { ADMIN_COOKIE, sameToken, staffCredential } from './admin-auth.ts'
+import { bodyLimit } from 'hono/body-limit'
+import type { StaffAuth } from './admin-auth.ts'
 import type { HookLog } from './hook-log.ts'
 import type { DemoMerchant } from './merchant-api.ts'
 
 /** What the admin routes need. */
 export interface AdminRoutesOptions {
-  token: string
+  auth: StaffAuth
   merchant: DemoMerchant
   hooks: HookLog
   /** Origins the page is served from; a cookie-authenticated write must come from one. */
   allowedOrigins: readonly string[]
 }
 
+/** The largest sign-in body, in bytes. */
+const SIGN_IN_MAX_BYTES = 1024
+
 /** Builds the sub-app; mount it at `/api/admin`. */
 export function createAdminRoutes(options: AdminRoutesOptions): Hono {
   const app = new Hono()
-  const { token, merchant } = options
+  const { auth, merchant } = options
+  // Staff answers (checkouts, amounts) must not sit in a browser or proxy cache.
+  app.use('*', async (c, next) => {
+    await next()
+    c.res.headers.set('Cache-Control', 'no-store')
+  })
 
   app.onError((error, c) => {
     const e = error as { status?: unknown; toBody?: () => unknown; message?: string }
@@ -48,13 +56,26 @@ export function createAdminRoutes(options: AdminRoutesOptions): Hono {
     )
   })
 
-  app.post('/session', async (c) => {
+  // A sign-in body is a 32-character token: anything much bigger is refused before it is read.
+  const signInLimit = bodyLimit({
+    maxSize: SIGN_IN_MAX_BYTES,
+    onError: (c) =>
+      c.json(
+        {
+          error: {
+            code: 'payload_too_large',
+            message: `Failed to sign in: the body is larger than ${SIGN_IN_MAX_BYTES} bytes.`,
+          },
+        },
+        413
+      ),
+  })
+  app.post('/session', signInLimit, async (c) => {
     const body = (await c.req.json().catch(() => ({}))) as { token?: unknown }
     if (!sameOrigin(c, options.allowedOrigins))
       return forbidden(c, 'Failed to sign in: the request came from another site.')
-    if (typeof body.token !== 'string' || !sameToken(body.token.trim(), token))
+    if (typeof body.token !== 'string' || !auth.signIn(c, body.token.trim()))
       return forbidden(c, 'Failed to sign in: that is not the admin token.')
-    setCookie(c, ADMIN_COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/' })
     return c.body(null, 204)
   })
 
@@ -62,7 +83,7 @@ export function createAdminRoutes(options: AdminRoutesOptions): Hono {
 
   app.get('/session', (c) => c.body(null, 204))
   app.delete('/session', (c) => {
-    deleteCookie(c, ADMIN_COOKIE, { path: '/' })
+    auth.signOut(c)
     return c.body(null, 204)
   })
 
@@ -130,7 +151,7 @@ export function createAdminRoutes(options: AdminRoutesOptions): Hono {
 /** Every route after sign-in: staff only; cookie-authenticated writes must be same-site JSON. */
 function requireStaff(options: AdminRoutesOptions): MiddlewareHandler {
   return async function requireStaffToken(c, next) {
-    const how = staffCredential(c, options.token)
+    const how = options.auth.credential(c)
     if (!how)
       return c.json(
         {

@@ -18,7 +18,10 @@ export function describeDemo(demo: RunningDemo, timeScale: number): string {
     `  admin token: ${demo.adminToken}   (demo-only; for the console, the cashier and /api/admin)`,
     `  merchant:    ${urls.merchant}   (/qfpay, /qfpay-pos, /api)`,
     ...(urls.sandbox
-      ? [`  sandbox:     ${urls.sandbox}   (orders: ${urls.sandbox}/__sandbox/orders)`]
+      ? [
+          `  sandbox:     ${urls.sandbox}   (orders: ${urls.sandbox}/__sandbox/orders)`,
+          `  sandbox control token: ${demo.sandboxToken}   (POST/PUT /__sandbox/…: Authorization: Bearer <token>)`,
+        ]
       : []),
     `  appcode:     ${credentials.appcode}${credentials.generated ? ' (generated)' : ''}`,
     // Only a key the demo generated is shown; a given one stays where the user put it.

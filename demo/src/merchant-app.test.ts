@@ -167,4 +167,47 @@ describe('the demo merchant app (in process)', () => {
     })
     assert.equal(bad.status, 400)
   })
+
+  it('signs staff in with a random session id, never the token, and revokes it at sign-out', async () => {
+    const signIn = await request('/api/admin/session', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: PAGE },
+      body: JSON.stringify({ token: TOKEN }),
+    })
+    assert.equal(signIn.status, 204)
+    const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!
+    // Cookies ignore ports: any local server the browser visits would receive this value.
+    assert.ok(!cookie.includes(TOKEN), 'the cookie carries the admin token')
+    assert.equal((await request('/api/admin/session', { headers: { cookie } })).status, 204)
+    // The token itself as a cookie value is no session.
+    const asCookie = `qfpay_demo_admin=${TOKEN}`
+    assert.equal(
+      (await request('/api/admin/session', { headers: { cookie: asCookie } })).status,
+      403
+    )
+    const signOut = await request('/api/admin/session', {
+      method: 'DELETE',
+      headers: { cookie, origin: PAGE },
+    })
+    assert.equal(signOut.status, 204)
+    // The old cookie, replayed after sign-out, is refused: the session is gone on the server.
+    assert.equal((await request('/api/admin/session', { headers: { cookie } })).status, 403)
+  })
+
+  it('refuses a 64 KiB sign-in body with 413', async () => {
+    const response = await request('/api/admin/session', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: PAGE },
+      body: JSON.stringify({ token: 'x'.repeat(64 * 1024) }),
+    })
+    assert.equal(response.status, 413)
+  })
+
+  it('answers /api/admin with Cache-Control: no-store', async () => {
+    const bearer = { authorization: `Bearer ${TOKEN}` }
+    const listed = await request('/api/admin/checkouts', { headers: bearer })
+    assert.equal(listed.status, 200)
+    assert.equal(listed.headers.get('cache-control'), 'no-store')
+    assert.equal((await request('/api/admin/checkouts')).headers.get('cache-control'), 'no-store')
+  })
 })

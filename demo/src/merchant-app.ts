@@ -11,6 +11,7 @@ import { Hono } from 'hono'
 import {
   CheckoutError,
   createCheckout,
+  forwardedClientIp,
   type CheckoutApp,
   type GatewayOptions,
   type Logger,
@@ -18,7 +19,7 @@ import {
   type Store,
 } from '@qfpay-checkout/server'
 import { createAdminRoutes } from './admin-routes.ts'
-import { staffCredential } from './admin-auth.ts'
+import { createStaffAuth } from './admin-auth.ts'
 import { CATALOGUE } from './catalogue.ts'
 import type { HookLog } from './hook-log.ts'
 import { demoMerchant } from './merchant-api.ts'
@@ -83,8 +84,12 @@ export function createMerchantApp(options: MerchantAppOptions): MerchantApp {
     returnPage: options.returnPage,
     // One shopper clicking around the demo must not meet the 30/min production default.
     createRateLimit: 120,
+    // Shoppers arrive through the page's Vite proxy (one trusted hop that appends to
+    // X-Forwarded-For): without this every shopper would share the proxy's rate-limit bucket.
+    clientIp: forwardedClientIp(1),
     ...(options.expiresIn ? { expiresIn: options.expiresIn } : {}),
   }
+  const staff = createStaffAuth(options.adminToken)
   const shop = createCheckout({
     ...common,
     publicUrl: `${options.publicUrl}/qfpay`,
@@ -97,7 +102,7 @@ export function createMerchantApp(options: MerchantAppOptions): MerchantApp {
     mode: 'cashier',
     payTypes: ['800108', '800208'],
     // Demo-only: the till is staff-only through the admin token (cookie or Bearer).
-    authorize: (c) => staffCredential(c, options.adminToken) !== undefined,
+    authorize: (c) => staff.credential(c) !== undefined,
   })
 
   const app = new Hono()
@@ -105,7 +110,7 @@ export function createMerchantApp(options: MerchantAppOptions): MerchantApp {
   app.route(
     '/api/admin',
     createAdminRoutes({
-      token: options.adminToken,
+      auth: staff,
       merchant: demoMerchant(shop.merchant, () => shop.health()),
       hooks: options.hooks,
       allowedOrigins: options.allowedOrigins,

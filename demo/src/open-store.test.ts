@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { it } from 'node:test'
@@ -14,6 +15,41 @@ it('uses a fresh temporary SQLite file by default, and deletes it on close', asy
   assert.ok(existsSync(opened.path))
   await opened.close()
   assert.equal(existsSync(opened.path), false)
+})
+
+it('creates the temporary store readable by its owner only (0600)', async () => {
+  const opened = openDemoStore({})
+  try {
+    await opened.store.list({ limit: 1 })
+    assert.equal(statSync(opened.path).mode & 0o777, 0o600)
+  } finally {
+    await opened.close()
+  }
+})
+
+it('removes the temporary store when the process exits without closing it (a stop that timed out)', () => {
+  // A child opens the store, writes to it, prints its path and exits at once, as the CLI's
+  // SIGTERM handler does when stopping takes too long.
+  const child = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      `const { openDemoStore } = await import(${JSON.stringify(new URL('./open-store.ts', import.meta.url).href)})
+       const opened = openDemoStore({})
+       await opened.store.list({ limit: 1 })
+       console.log(opened.path)
+       process.exit(0)`,
+    ],
+    { encoding: 'utf8' }
+  )
+  assert.equal(child.status, 0, child.stderr)
+  const path = child.stdout.trim()
+  assert.match(path, /\.sqlite$/)
+  assert.equal(existsSync(path), false)
+  assert.equal(existsSync(`${path}-wal`), false)
 })
 
 it('keeps the SQLite file QFPAY_STORE names, even when DATABASE_URL is a PostgreSQL URL', async () => {

@@ -6,9 +6,9 @@
  * - otherwise SQLite: the file `QFPAY_STORE` names (kept), or a fresh temporary file per run.
  * A `DATABASE_URL` that is not a PostgreSQL URL is refused with a message rather than ignored.
  */
-import { rmSync } from 'node:fs'
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import type { Store } from '@qfpay-checkout/server'
 import { createPostgresStore } from '@qfpay-checkout/server/stores/postgres'
@@ -45,6 +45,17 @@ export function maskUrl(url: string): string {
   }
 }
 
+/**
+ * A fresh, empty file readable by this user only (0600) in a private directory (0700): SQLite
+ * keeps the permissions of an existing file and gives its WAL and SHM files the same.
+ */
+function privateTempFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), `qfpay-demo-${randomBytes(4).toString('hex')}-`))
+  const path = join(dir, 'store.sqlite')
+  closeSync(openSync(path, 'wx', 0o600))
+  return path
+}
+
 /** Opens the store the environment asks for. */
 export function openDemoStore(env: EnvSource, explicitPath?: string): OpenedStore {
   const named = explicitPath ?? env['QFPAY_STORE']?.trim()
@@ -67,8 +78,14 @@ export function openDemoStore(env: EnvSource, explicitPath?: string): OpenedStor
     }
   }
   const temporary = !named
-  const path =
-    named || join(tmpdir(), `qfpay-demo-${Date.now()}-${randomBytes(4).toString('hex')}.sqlite`)
+  const path = named || privateTempFile()
+  const remove = () => {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true })
+    rmSync(dirname(path), { recursive: true, force: true })
+  }
+  // Every exit path, including process.exit() from a stop that timed out: the file holds
+  // every order of the run and must not outlive it.
+  if (temporary) process.once('exit', remove)
   const store = createSqliteStore({ filename: path })
   return {
     store,
@@ -77,8 +94,10 @@ export function openDemoStore(env: EnvSource, explicitPath?: string): OpenedStor
     temporary,
     async close() {
       await store.close()
-      if (temporary)
-        for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true })
+      if (temporary) {
+        remove()
+        process.off('exit', remove)
+      }
     },
   }
 }

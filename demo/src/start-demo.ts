@@ -73,6 +73,8 @@ export interface RunningDemo {
   ports: { page: number; merchant: number; sandbox?: number }
   /** Staff token for the console, the cashier and `/api/admin` (Bearer). Demo-only. */
   adminToken: string
+  /** The local sandbox's control token (`Authorization: Bearer` on POST/PUT `/__sandbox/…`). */
+  sandboxToken?: string
   /** The merchant credentials in use; `key` only when the demo generated it. */
   credentials: { appcode: string; key?: string; generated: boolean }
   /** The store: SQLite (its file, and whether it is a throwaway one) or PostgreSQL (its URL, password masked). */
@@ -197,6 +199,7 @@ export async function startDemo(options: StartDemoOptions = {}): Promise<Running
         ...(sandbox ? { sandbox: sandbox.port } : {}),
       },
       adminToken,
+      ...(sandbox ? { sandboxToken: sandbox.controlToken } : {}),
       credentials: sandbox
         ? {
             appcode: sandbox.appcode,

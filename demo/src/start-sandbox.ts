@@ -31,6 +31,8 @@ export interface LocalSandbox {
   key: string
   /** True when the demo made the credentials up (then they may be printed). */
   generated: boolean
+  /** The control API's token (POST/PUT `/__sandbox/…`), printed at start. */
+  controlToken: string
   close(): Promise<void>
 }
 
@@ -70,6 +72,7 @@ export async function startLocalSandbox(options: LocalSandboxOptions): Promise<L
     // A given key stays the user's; the sandbox hands back only one it generated.
     key: key ?? sandbox.generated.key!,
     generated: !key,
+    controlToken: sandbox.controlToken,
     async close() {
       sandbox.close()
       await server.close()

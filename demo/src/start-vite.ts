@@ -9,6 +9,28 @@ import { createServer, defaultClientConditions, type ViteDevServer } from 'vite'
 export const WEB_ROOT = fileURLToPath(new URL('../web/', import.meta.url))
 
 /**
+ * What Vite may serve from disk: the page, the element's sources, and installed packages. Not
+ * the rest of the repository: a kept `QFPAY_STORE` SQLite file (and its WAL) sits there.
+ */
+const FS_ALLOW = [
+  WEB_ROOT,
+  fileURLToPath(new URL('../../packages/widget/src/', import.meta.url)),
+  fileURLToPath(new URL('../node_modules/', import.meta.url)),
+  fileURLToPath(new URL('../../node_modules/', import.meta.url)),
+]
+/** Never served, even inside an allowed directory (Vite's defaults plus any database file). */
+const FS_DENY = [
+  '.env',
+  '.env.*',
+  '*.{crt,pem}',
+  '**/.git/**',
+  '**/*.db',
+  '**/*.db-*',
+  '**/*.sqlite',
+  '**/*.sqlite*',
+]
+
+/**
  * The page's Content Security Policy: no inline scripts, no eval. The element must work under
  * it. `style-src 'unsafe-inline'` is for Vite's dev CSS injection only; the
  * element itself uses constructable stylesheets.
@@ -39,7 +61,11 @@ export interface StartViteOptions {
 export async function startVite(
   options: StartViteOptions
 ): Promise<{ server: ViteDevServer; port: number }> {
-  const proxy = { target: options.merchantUrl, changeOrigin: false, ws: false }
+  // xfwd: the merchant server sees each shopper's address in X-Forwarded-For (its clientIp
+  // option trusts exactly this one hop), not the proxy's for everyone.
+  const proxy = { target: options.merchantUrl, changeOrigin: false, ws: false, xfwd: true }
+  // The page's own origins, known once Vite listens; nothing else gets CORS from the dev server.
+  const pageOrigins = new Set<string>()
   const server = await createServer({
     configFile: false,
     root: WEB_ROOT,
@@ -56,6 +82,12 @@ export async function startVite(
       strictPort: true,
       headers: { 'Content-Security-Policy': PAGE_CSP },
       proxy: { '/qfpay': proxy, '/api': proxy },
+      fs: { strict: true, allow: FS_ALLOW, deny: FS_DENY },
+      cors: {
+        origin: (origin, done) =>
+          // The `cors` package takes `null` for "no error"; Vite's type says Error.
+          done(null as unknown as Error, origin !== undefined && pageOrigins.has(origin)),
+      },
       // Transform the entry modules before the first visitor asks, so the first page is quick.
       warmup: {
         clientFiles: ['./src/shop.ts', './src/thanks.ts', './src/console.ts', './src/cashier.ts'],
@@ -82,5 +114,7 @@ export async function startVite(
   await server.listen()
   const address = server.httpServer?.address()
   const port = typeof address === 'object' && address ? address.port : options.port
+  for (const host of [options.host, '127.0.0.1', 'localhost'])
+    pageOrigins.add(`http://${host}:${port}`)
   return { server, port }
 }

@@ -94,7 +94,11 @@ export async function startDemoScene(options: SceneOptions = {}): Promise<DemoSc
         ...init,
         headers: { authorization: `Bearer ${demo.adminToken}` },
       }),
-    sandbox: (path, init) => json(`${demo.urls.sandbox}/__sandbox${path}`, init),
+    sandbox: (path, init) =>
+      json(`${demo.urls.sandbox}/__sandbox${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${demo.sandboxToken}` },
+      }),
     close: () => demo.stop(),
   }
 }

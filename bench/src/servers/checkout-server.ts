@@ -144,6 +144,13 @@ rmSync(shm, { recursive: true, force: true })
 // --- the server under test --------------------------------------------------------------------
 const store = createSqliteStore({ filename: dbFile })
 const checkout = createCheckout({
+  // A load run against a sandbox with no quota: the per-merchant gateway budget (400/min,
+  // like QFPay) is not what is measured here.
+  gatewayRequestsPerMinute: false,
+  // Every simulated shopper comes from this one loopback address.
+  maxPendingPerClient: 1_000_000,
+  maxStreamsPerClient: 1_000_000,
+  rejectedNotifiesPerMinute: false,
   resolveOrder: () => ({ amount: 100, goodsName: 'Tea' }),
   // A merchant's fulfilment hook (a no-op here): it runs from the durable outbox, as in production.
   onPaid: () => undefined,

@@ -70,6 +70,13 @@ if (args.gateway === 'loopback') {
 
 const store = createSqliteStore({ filename: join(args.dir, `web-${process.pid}.db`) })
 const checkout = createCheckout({
+  // A load run against a sandbox with no quota: the per-merchant gateway budget (400/min,
+  // like QFPay) is not what is measured here.
+  gatewayRequestsPerMinute: false,
+  // Every simulated shopper comes from this one loopback address.
+  maxPendingPerClient: 1_000_000,
+  maxStreamsPerClient: 1_000_000,
+  rejectedNotifiesPerMinute: false,
   resolveOrder: () => ({ amount: 100, goodsName: 'Tea' }),
   environment: 'local',
   appcode: APPCODE,

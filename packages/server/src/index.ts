@@ -8,8 +8,19 @@
  * import { createCheckout } from '@qfpay-checkout/server'
  * app.route('/qfpay', createCheckout({ resolveOrder: async (order) => ({ amount: 1000 }) }))
  */
-export { createCheckout, type CheckoutApp } from './checkout/create-checkout.ts'
+export { createCheckout, type CheckoutApp, type CheckoutStats } from './checkout/create-checkout.ts'
 export { CheckoutError, isCheckoutError } from './checkout/errors.ts'
+export { forwardedClientIp } from './checkout/context.ts'
+export {
+  createGatewayBudget,
+  budgetedClient,
+  GatewayBudgetExceeded,
+  isGatewayBudgetExceeded,
+  type GatewayBudget,
+  type GatewayBudgetOptions,
+  type GatewayBudgetStats,
+  type GatewayPriority,
+} from './checkout/gateway-budget.ts'
 export type { CheckoutOptions, CheckoutHook, ResolvedOrder } from './checkout/options.ts'
 export type { CheckoutMerchant } from './checkout/merchant.ts'
 export type { RefundOutcome } from './checkout/refunds.ts'

@@ -29,6 +29,8 @@ it('never shows the client key in a response, a header or a log line', async (t)
     appcode: APPCODE,
     key: KEY,
     publicUrl: 'http://shop.test/qfpay',
+    // Given credentials: the phone page is served on the mount only on explicit opt-in.
+    embeddedSandbox: true,
     store: createMemoryStore(),
     logger,
     reconciler: { enabled: false },

@@ -23,6 +23,11 @@ export interface CheckoutSettings {
   returnPage: CheckoutOptions['returnPage']
   allowedOrigins: string[]
   createRateLimit: number | false
+  maxPendingPerClient: number
+  rejectedNotifiesPerMinute: number | false
+  maxStreamsPerClient: number
+  /** The client's address for per-client limits (`options.clientIp`, default `clientIpOf`). */
+  clientIp: (c: Context) => string
   maxBodyBytes: number
   confirmNotifies: boolean
   authorize: CheckoutOptions['authorize']
@@ -91,6 +96,7 @@ export function resolveSettings(options: CheckoutOptions): CheckoutSettings {
   }
   if (options.limitPay !== undefined && options.limitPay !== 'no_credit')
     throw new Error(`Failed to create the checkout app: limitPay must be 'no_credit' when given.`)
+  checkReturnPage(options)
   const payTypes = options.payTypes ?? [...DEFAULT_ONLINE_PAY_TYPES]
   for (const code of payTypes) checkPayType(code, mode)
   const expiresInSeconds = options.expiresIn ?? DEFAULT_EXPIRES_IN_SECONDS
@@ -113,10 +119,28 @@ export function resolveSettings(options: CheckoutOptions): CheckoutSettings {
     returnPage: options.returnPage,
     allowedOrigins: options.allowedOrigins ?? [],
     createRateLimit: options.createRateLimit ?? 30,
+    maxPendingPerClient: options.maxPendingPerClient ?? 10,
+    rejectedNotifiesPerMinute: options.rejectedNotifiesPerMinute ?? 60,
+    maxStreamsPerClient: options.maxStreamsPerClient ?? 20,
+    clientIp: options.clientIp ?? clientIpOf,
     maxBodyBytes: options.maxBodyBytes ?? 16 * 1024,
     confirmNotifies: options.confirmNotifies ?? true,
     authorize: options.authorize,
     resolveOrder: options.resolveOrder,
+  }
+}
+
+/**
+ * A relative `returnPage` is resolved against `publicUrl`, never against the request's `Host`
+ * (which the client chooses): without `publicUrl` it must be absolute.
+ */
+function checkReturnPage(options: CheckoutOptions): void {
+  const page = options.returnPage
+  if (typeof page !== 'string' || options.publicUrl !== undefined) return
+  if (!URL.canParse(page)) {
+    throw new Error(
+      'Failed to create the checkout app: returnPage must be an absolute URL unless publicUrl is set (a relative one would follow the Host header).'
+    )
   }
 }
 
@@ -141,6 +165,23 @@ function checkPayType(code: string, mode: 'public' | 'cashier'): void {
 export function flowOf(payType: string): PayFlow {
   const flow = payTypeInfo(payType)?.flow
   return flow === 'redirect' || flow === 'code' ? flow : 'qr'
+}
+
+/**
+ * For `clientIp` behind `hops` trusted reverse proxies that each append to `X-Forwarded-For`:
+ * the address the outermost trusted proxy saw (the `hops`-th from the right). Entries further
+ * left are the client's own claims and are never used. Without the header, the socket address.
+ */
+export function forwardedClientIp(hops: number): (c: Context) => string {
+  if (!Number.isInteger(hops) || hops < 1)
+    throw new Error('Failed to configure clientIp: hops must be a positive integer.')
+  return (c) => {
+    const chain = (c.req.header('x-forwarded-for') ?? '')
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)
+    return chain[chain.length - hops] ?? chain[0] ?? clientIpOf(c)
+  }
 }
 
 /** The client's IP as the node server reports it; falls back to a constant for fetch runtimes. */

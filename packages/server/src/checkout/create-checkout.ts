@@ -12,6 +12,8 @@ import { createLazyStore } from '../store/lazy-store.ts'
 import { loadSqliteDriver } from '../store/sqlite-driver.ts'
 import type { Store } from '../store/store.ts'
 import { type CheckoutEnv, resolveSettings } from './context.ts'
+import { createCheckoutClaims } from './checkout-claims.ts'
+import { createGatewayBudget, type GatewayBudgetStats } from './gateway-budget.ts'
 import { CheckoutError, renderError } from './errors.ts'
 import { processEnv, resolveGatewayConfig } from './gateway-config.ts'
 import { createLocalGateway, type LocalGateway } from './local-gateway.ts'
@@ -28,6 +30,7 @@ import { registerConfigRoute } from './routes/config.ts'
 import { registerCreateRoute } from './routes/create.ts'
 import { registerEventsRoute } from './routes/events.ts'
 import { registerNotifyRoute } from './routes/notify.ts'
+import { createRefreshGate } from './routes/refresh-gate.ts'
 import { registerReturnRoute } from './routes/return.ts'
 import { checkLiveChoices } from './live-choices.ts'
 import type { ServiceDeps } from './routes/service-deps.ts'
@@ -42,6 +45,11 @@ import { reconcileDay } from './ops/reconcile-day.ts'
 import { instrumentNotifies } from './ops/notify-span.ts'
 import { outboxObserver, reconcilerObserver } from './ops/observers.ts'
 import { DEFAULT_DRAIN_MS, Lifecycle } from './ops/shutdown.ts'
+
+/** Rejected notifies are kept this long for the operator, then pruned. */
+export const REJECTED_NOTIFY_RETENTION_MS = 7 * 24 * 3600_000
+/** How often the prune runs. */
+const PRUNE_EVERY_MS = 3600_000
 
 /** Default total time budget of one gateway call, ms (options.ts). */
 const DEFAULT_GATEWAY_TIMEOUT_MS = 10_000
@@ -71,6 +79,14 @@ export type CheckoutApp = Hono<CheckoutEnv> & {
   store: Store
   /** The in-process sandbox when no gateway is configured; `undefined` otherwise. */
   sandbox: Sandbox | undefined
+  /** Counters for monitoring: the gateway budget's use and refusals, unverified notifies by reason. */
+  stats(): CheckoutStats
+}
+
+/** What `stats()` reports, since start of this process. */
+export interface CheckoutStats {
+  gatewayBudget: GatewayBudgetStats
+  unverifiedNotifies: Record<string, number>
 }
 
 /**
@@ -113,6 +129,12 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
   const app = new Hono<CheckoutEnv>()
 
   let local: LocalGateway | undefined
+  // The sandbox's phone page and control API share the mount only when nothing real could be
+  // behind it: generated credentials, or the merchant's explicit `embeddedSandbox: true`.
+  const serveSandbox =
+    gateway.baseUrl === undefined &&
+    settings.publicUrl !== undefined &&
+    (gateway.generatedCredentials || gateway.embeddedSandboxAllowed)
   if (gateway.baseUrl === undefined) {
     local = createLocalGateway({
       appcode: gateway.appcode,
@@ -124,10 +146,16 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
     })
     // Loud on purpose: nothing here moves real money, and a forgotten env var must not go unseen.
     logger.warn(
-      'QFPay checkout is running against the in-process SANDBOX: no real payments. Set QFPAY_ENV, QFPAY_APPCODE and QFPAY_KEY for a real gateway.',
+      `QFPay checkout is running against the in-process SANDBOX: no real payments (${sandboxReason(gateway)}). Set QFPAY_ENV=live, QFPAY_APPCODE and QFPAY_KEY for QFPay.`,
       {
         environment: gateway.environment,
         generatedCredentials: gateway.generatedCredentials,
+        ...(serveSandbox
+          ? {
+              sandboxControl: `${settings.publicUrl}/__sandbox`,
+              controlToken: local.sandbox.controlToken,
+            }
+          : {}),
       }
     )
   } else {
@@ -158,7 +186,13 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
     ...(options.onPaid ? ['onPaid' as const] : []),
     ...(options.onStatus ? ['onStatus' as const] : []),
   ]
-  const payments = new PaymentService({ store, client, settings, clock, logger, hooks })
+  const budget = createGatewayBudget({
+    clock,
+    ...(options.gatewayRequestsPerMinute !== undefined
+      ? { limitPerMinute: options.gatewayRequestsPerMinute }
+      : {}),
+  })
+  const payments = new PaymentService({ store, client, settings, clock, logger, hooks, budget })
   const refunds = new Refunds(payments)
   const notifies = new NotifyHandler(payments, refunds)
   instrumentNotifies(notifies, monitor)
@@ -180,7 +214,12 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
     store,
     clock,
     logger,
-    refresh: async (id) => void (await payments.refresh(id)),
+    // One throttle for every shopper-triggered query (status polls and /return visits).
+    refresh: createRefreshGate({
+      clock,
+      logger,
+      refresh: async (id) => void (await payments.refresh(id, 'shopper')),
+    }),
     hub: createStatusHub(store, { logger }),
     payments,
     notifies,
@@ -196,13 +235,26 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
         }
       },
     },
+    claims: createCheckoutClaims(gateway.key),
   }
 
   let started = false
   let closed = false
+  let pruneTimer: ReturnType<typeof setInterval> | undefined
+  const prune = () =>
+    pruneRejectedNotifies(store, clock)
+      .then((removed) => {
+        if (removed > 0) logger.info('pruned old rejected notifies', { removed })
+      })
+      .catch((error: unknown) =>
+        logger.warn('failed to prune rejected notifies', { error: String(error) })
+      )
   const start = () => {
     if (started || closed) return
     started = true
+    void prune()
+    pruneTimer = setInterval(prune, PRUNE_EVERY_MS)
+    ;(pruneTimer as { unref?: () => void }).unref?.()
     reconciler.start()
     outbox.start()
     outbox
@@ -235,7 +287,7 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
   registerCancelRoute(app, deps)
   registerNotifyRoute(app, deps)
   registerReturnRoute(app, deps)
-  if (local && settings.publicUrl) {
+  if (local && serveSandbox && settings.publicUrl) {
     // The in-process sandbox's phone page and control API, so a browser can open its pay URLs.
     const sandbox = local.sandbox
     const mountPath = new URL(settings.publicUrl).pathname.replace(/\/+$/, '')
@@ -277,6 +329,10 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
         reconcilerEnabled: reconciler.enabled,
         isClosing: () => lifecycle.closing,
       }),
+    stats: () => ({
+      gatewayBudget: payments.budget.stats(),
+      unverifiedNotifies: Object.fromEntries(notifies.unverified),
+    }),
     async close() {
       if (closed) return
       closed = true
@@ -287,6 +343,7 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
       const drained = await lifecycle.drain(budgetMs)
       reconciler.stop()
       outbox.stop()
+      clearInterval(pruneTimer)
       const idle = await within(
         Promise.all([reconciler.idle(), outbox.idle()]),
         Math.max(0, deadline - Date.now())
@@ -315,6 +372,23 @@ async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
   ])
   clearTimeout(timer)
   return result
+}
+
+/**
+ * Deletes rejected notifies older than the retention; `0` for a store without the method.
+ * Exported for the test that proves the store stays bounded.
+ */
+export async function pruneRejectedNotifies(store: Store, clock: () => Date): Promise<number> {
+  if (typeof store.pruneRejectedNotifies !== 'function') return 0
+  const before = new Date(clock().getTime() - REJECTED_NOTIFY_RETENTION_MS).toISOString()
+  return store.pruneRejectedNotifies(before)
+}
+
+/** What the sandbox warning names as the reason, so the operator knows which setting is missing. */
+function sandboxReason(gateway: { environment: string; generatedCredentials: boolean }): string {
+  return gateway.generatedCredentials
+    ? 'QFPAY_ENV, QFPAY_APPCODE and QFPAY_KEY are not set; credentials were generated'
+    : 'QFPAY_ENV=local and QFPAY_BASE_URL is not set'
 }
 
 /**

@@ -20,6 +20,8 @@ import { clientIpOf, flowOf } from './context.ts'
 import { CheckoutError } from './errors.ts'
 import { declineFailure } from './gateway-rows.ts'
 import type { PaymentService } from './payments.ts'
+import type { CheckoutClaims } from './checkout-claims.ts'
+import type { PendingPerClient } from './pending-per-client.ts'
 import { firstCheckAt } from './schedule.ts'
 
 /** Swipe-card orders still pending after this long are reversed (QFPay: "about 2 minutes"). */
@@ -50,11 +52,24 @@ export function newOutTradeNo(kind: 'P' | 'R'): string {
   return kind + randomHex(30).toLowerCase()
 }
 
+/**
+ * Who may be given or may close an existing pending checkout (checkout-claims.ts), and the
+ * per-client cap on pending checkouts. Without it (server code, tests of the money logic)
+ * every caller is trusted.
+ */
+export interface CreateGuard {
+  claims: CheckoutClaims
+  pending: PendingPerClient
+  /** The caller's per-client key. */
+  client: string
+}
+
 /** Opens (or finds) the checkout for `input`, talking to the gateway as little as possible. */
 export async function createPayment(
   svc: PaymentService,
   input: CreatePaymentInput,
-  c: Context
+  c: Context,
+  guard?: CreateGuard
 ): Promise<CreatePaymentResult> {
   const { settings, store } = svc
   const info = payTypeInfo(input.payType)
@@ -99,8 +114,11 @@ export async function createPayment(
   const currency = (resolved.currency ?? settings.currency).toUpperCase()
   const goodsName = cleanGoodsName(resolved.goodsName)
 
+  const holds = async (record: CheckoutRecord) =>
+    record.mount === settings.mode && (!guard || (await guard.claims.holds(c, record.id)))
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    await closeOtherPending(svc, input, resolved.amount, currency)
+    await closeOtherPending(svc, input, resolved.amount, currency, holds)
+    if (guard && round === 0) await guard.pending.check(guard.client)
     const now = svc.clock()
     const lifetimeMs = info.swipe ? SWIPE_GIVE_UP_MS : settings.expiresInSeconds * 1000
     const result = await store.create({
@@ -118,6 +136,12 @@ export async function createPayment(
     })
     if (result.kind === 'already_paid') throw alreadyPaid()
     const record = result.checkout
+    if (result.kind === 'existing' && !(await holds(record))) throw orderInProgress()
+    if (guard) {
+      // Granted before the gateway call: a lost answer (504) still lets this browser resume.
+      await guard.claims.grant(c, record.id, settings.expiresInSeconds)
+      if (result.kind === 'created') guard.pending.add(guard.client, record.id)
+    }
     const settled = await svc.locks.run(record.id, () =>
       result.kind === 'created'
         ? sendPayment(svc, record, input.authCode, c)
@@ -141,7 +165,8 @@ async function closeOtherPending(
   svc: PaymentService,
   input: CreatePaymentInput,
   amount: number,
-  currency: string
+  currency: string,
+  holds: (record: CheckoutRecord) => Promise<boolean>
 ): Promise<void> {
   const pending = await svc.store.listPendingByOrder(input.order)
   const now = svc.clock().getTime()
@@ -149,6 +174,8 @@ async function closeOtherPending(
     const same =
       other.payType === input.payType && other.amount === amount && other.currency === currency
     const timeUp = Date.parse(other.expiresAt) <= now
+    // Another mount's checkout (a till's) or another browser's is never closed from here.
+    if (!timeUp && !(await holds(other))) throw orderInProgress()
     if (same && !timeUp) continue
     const after = timeUp ? await svc.expire(other.id) : await svc.cancel(other.id)
     if (after && PAID_STATUSES.includes(after.status)) throw alreadyPaid()
@@ -187,7 +214,9 @@ async function resume(
   // The gateway holds an order whose pay URL we lost; it cannot be shown again, so close it.
   const outcome = await svc.closeUpstream(record)
   if (outcome === 'paid') {
-    const observation = await svc.observe(record, { evidence: 'the close answered already paid' })
+    const observation = await svc.observe(record, 'payment', {
+      evidence: 'the close answered already paid',
+    })
     return settledAnswer(await svc.apply(record, observation))
   }
   if (outcome === 'unknown')
@@ -324,6 +353,15 @@ async function paymentRefused(
     )
   }
   throw error
+}
+
+/** 409 without the other checkout's id: someone else is paying this order right now. */
+function orderInProgress(): CheckoutError {
+  return new CheckoutError(
+    'conflict',
+    409,
+    'Failed to create checkout: this order is being paid in another session. Try again when that payment ends.'
+  )
 }
 
 function alreadyPaid(): CheckoutError {

@@ -127,6 +127,19 @@ export function toCheckoutError(err: unknown): CheckoutError {
 /** The sub-app's `onError`: logs what is not the caller's fault, renders the error body. */
 export function renderError(logger: Logger) {
   return function renderCheckoutError(err: Error, c: Context): Response {
+    if (isBodyAbort(err, c)) {
+      // The sender went away mid-body (or trickled it until the socket closed): the client's
+      // doing, so one info line, never an error-level internal_error a slow-body flood repeats.
+      logger.info('request body aborted by the client', { path: c.req.path })
+      return c.json(
+        new CheckoutError(
+          'invalid_request',
+          400,
+          'Failed to read the request: the body was cut off.'
+        ).toBody(),
+        400
+      )
+    }
     const error = toCheckoutError(err)
     if (error.status >= 500) {
       logger.error('checkout request failed', {
@@ -137,6 +150,19 @@ export function renderError(logger: Logger) {
     }
     return c.json(error.toBody(), error.status)
   }
+}
+
+/** What reading an aborted request body rejects with (Node's `aborted`, undici, streams). */
+function isBodyAbort(err: unknown, c: Context): boolean {
+  if (!(err instanceof Error) || isCheckoutError(err) || isQfpayError(err)) return false
+  if (c.req.raw.body === null) return false
+  const code = (err as { code?: unknown }).code
+  return (
+    err.name === 'AbortError' ||
+    code === 'ECONNRESET' ||
+    code === 'ERR_STREAM_PREMATURE_CLOSE' ||
+    /^(aborted|terminated|premature close)$/i.test(err.message)
+  )
 }
 
 /** A log-safe description: QFPay errors serialise without secrets; others give name and message. */

@@ -68,4 +68,37 @@ describe('resolveGatewayConfig', () => {
   it('refuses an unknown environment name', () => {
     assert.throws(() => resolveGatewayConfig({}, { QFPAY_ENV: 'prod' }), /live, test or local/)
   })
+
+  it('refuses credentials without QFPAY_ENV, saying what to set', () => {
+    for (const env of [
+      { QFPAY_APPCODE: 'APPCODE123', QFPAY_KEY: KEY },
+      { QFPAY_KEY: KEY },
+      { QFPAY_APPCODE: 'APPCODE123', QFPAY_KEY: KEY, QFPAY_ENV: ' ' },
+    ]) {
+      assert.throws(
+        () => resolveGatewayConfig({}, env),
+        (err: Error) => /QFPAY_ENV is not/.test(err.message) && /QFPAY_ENV=live/.test(err.message)
+      )
+    }
+  })
+
+  it('never runs the in-process sandbox under NODE_ENV=production unless embeddedSandbox says so', () => {
+    assert.throws(
+      () => resolveGatewayConfig({}, { NODE_ENV: 'production' }),
+      /NODE_ENV=production never runs the in-process sandbox/
+    )
+    assert.throws(
+      () => resolveGatewayConfig({}, { NODE_ENV: 'production', QFPAY_ENV: 'local' }),
+      /embeddedSandbox: true/
+    )
+    const allowed = resolveGatewayConfig({ embeddedSandbox: true }, { NODE_ENV: 'production' })
+    assert.equal(allowed.environment, 'local')
+    assert.equal(allowed.embeddedSandboxAllowed, true)
+    // A standalone sandbox reached over HTTP is not the embedded one.
+    const standalone = resolveGatewayConfig(
+      {},
+      { NODE_ENV: 'production', QFPAY_ENV: 'local', QFPAY_BASE_URL: 'http://127.0.0.1:8788' }
+    )
+    assert.equal(standalone.baseUrl, 'http://127.0.0.1:8788')
+  })
 })

@@ -34,6 +34,12 @@ export interface GatewayOptions {
    * on), `require`, or `off`. Env `QFPAY_RESPONSE_SIGNATURE`.
    */
   responseSignature?: ResponseSignatureMode
+  /**
+   * Lets the in-process sandbox run, and serves its phone page and control API under the
+   * mount, even where it is refused by default: with `NODE_ENV=production`, or (for the routes)
+   * with credentials the merchant gave. Never set it on a server that takes real orders.
+   */
+  embeddedSandbox?: boolean
 }
 
 /** The settled configuration. `key` is a secret: never log or return this object. */
@@ -50,6 +56,8 @@ export interface GatewayConfig {
   responseSignature: ResponseSignatureMode
   /** `true` when `local` made up its own credentials. */
   generatedCredentials: boolean
+  /** `true` when the merchant opted in with `embeddedSandbox`. */
+  embeddedSandboxAllowed: boolean
 }
 
 /** Environment variables, as `process.env` holds them. */
@@ -74,7 +82,8 @@ export function resolveGatewayConfig(
   options: GatewayOptions = {},
   env: EnvSource = processEnv()
 ): GatewayConfig {
-  const environment = readEnvironment(options.environment ?? env['QFPAY_ENV'])
+  const environmentSetting = options.environment ?? env['QFPAY_ENV']
+  const environment = readEnvironment(environmentSetting)
   const appcode = options.appcode ?? env['QFPAY_APPCODE']
   const key = options.key ?? env['QFPAY_KEY']
   const mchid = nonEmpty(options.mchid ?? env['QFPAY_MCHID'])
@@ -84,6 +93,25 @@ export function resolveGatewayConfig(
   const responseSignature = readResponseSignature(
     options.responseSignature ?? env['QFPAY_RESPONSE_SIGNATURE']
   )
+  const embeddedSandboxAllowed = options.embeddedSandbox === true
+
+  // Real credentials with no environment named are a forgotten QFPAY_ENV, not a wish for the
+  // sandbox: running the sandbox would take "payments" that never reach QFPay.
+  if (nonEmpty(environmentSetting) === undefined && (nonEmpty(appcode) ?? nonEmpty(key))) {
+    throw new Error(
+      'Failed to configure QFPay: QFPAY_APPCODE or QFPAY_KEY is set but QFPAY_ENV is not. Set QFPAY_ENV=live (or test) to use QFPay, or QFPAY_ENV=local to run these credentials against the local sandbox.'
+    )
+  }
+  if (
+    environment === 'local' &&
+    baseUrl === undefined &&
+    !embeddedSandboxAllowed &&
+    env['NODE_ENV']?.trim() === 'production'
+  ) {
+    throw new Error(
+      'Failed to configure QFPay: NODE_ENV=production never runs the in-process sandbox. Set QFPAY_ENV=live with QFPAY_APPCODE and QFPAY_KEY, or pass embeddedSandbox: true for a demo server that takes no real orders.'
+    )
+  }
 
   if (environment === 'local' && appcode === undefined && key === undefined) {
     return {
@@ -96,6 +124,7 @@ export function resolveGatewayConfig(
       region,
       responseSignature,
       generatedCredentials: true,
+      embeddedSandboxAllowed,
     }
   }
   checkAppcode(appcode, environment)
@@ -110,6 +139,7 @@ export function resolveGatewayConfig(
     region,
     responseSignature,
     generatedCredentials: false,
+    embeddedSandboxAllowed,
   }
 }
 

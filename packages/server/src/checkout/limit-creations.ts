@@ -5,7 +5,7 @@
  */
 import type { MiddlewareHandler } from 'hono'
 import { rateLimiter } from 'hono-rate-limiter'
-import { type CheckoutEnv, type CheckoutSettings, clientIpOf } from './context.ts'
+import type { CheckoutEnv, CheckoutSettings } from './context.ts'
 import { CheckoutError } from './errors.ts'
 
 /** The window `createRateLimit` counts over, in ms (the option is "per minute"). */
@@ -34,7 +34,7 @@ export function rateLimitKey(ip: string): string {
 }
 
 /**
- * Limits checkout creations per client (`clientIpOf`, grouped by `rateLimitKey`) to
+ * Limits checkout creations per client (`settings.clientIp`, grouped by `rateLimitKey`) to
  * `settings.createRateLimit` per minute; over it, 429 `rate_limited` with `Retry-After` (seconds).
  * `createRateLimit: false` turns it off. Every attempt counts, refused ones included, so a flood
  * of bad requests is throttled too.
@@ -53,7 +53,7 @@ export function limitCreations(
     windowMs: options.windowMs ?? WINDOW_MS,
     limit,
     standardHeaders: 'draft-6',
-    keyGenerator: (c) => rateLimitKey(clientIpOf(c)),
+    keyGenerator: (c) => rateLimitKey(settings.clientIp(c)),
     handler: () => {
       // The limiter has already set Retry-After on the context; onError keeps it.
       throw new CheckoutError(

@@ -5,10 +5,11 @@
  * checkout app's own `fetch` (no socket), at the one notify URL configured for the appcode
  * (docs/decisions.md#one-notify-url-per-appcode), exactly as QFPay would.
  *
- * With `publicUrl` set, the sandbox's phone page is served by the checkout app too, under
- * `{publicUrl}/sandbox/…` (and its control API under `/__sandbox/…`), so a browser can open the
- * pay URL. Without it, pay URLs point at an internal host: drive payments from code
- * (`checkout.sandbox.pay(syssn)`) or set `publicUrl`.
+ * With `publicUrl` set and generated credentials (or `embeddedSandbox: true`), the sandbox's
+ * phone page is served by the checkout app too, under `{publicUrl}/sandbox/…` (and its control
+ * API under `/__sandbox/…`, every POST/PUT behind `sandbox.controlToken`), so a browser can open
+ * the pay URL. Otherwise pay URLs point at an internal host: drive payments from code
+ * (`checkout.sandbox.pay(syssn)`).
  */
 import { createSandbox, type Sandbox } from '../sandbox/index.ts'
 

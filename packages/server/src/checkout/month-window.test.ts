@@ -153,7 +153,9 @@ describe('query windows', () => {
       outTradeNo: 'W-1',
       createdAt: now.toISOString(),
     } as CheckoutRecord
-    const seen = await svc.observe(record, { evidence: 'the close answered already paid' })
+    const seen = await svc.observe(record, 'reconciler', {
+      evidence: 'the close answered already paid',
+    })
     assert.equal(seen.kind, 'paid')
     assert.equal(calls.length, 2)
     assert.match(errors[0] ?? '', /paid upstream but not found/)

@@ -13,13 +13,24 @@ import { SingleFlight } from './keyed-lock.ts'
 import type { NotifyCarrier, PaymentService } from './payments.ts'
 import type { Refunds } from './refunds.ts'
 
-/** How much of a notify that failed verification is kept, in characters. */
-const UNVERIFIED_BODY_CHARS = 2_048
+/** The most of a rejected (signed) notify's body that is stored, in UTF-8 bytes. */
+export const REJECTED_BODY_MAX_BYTES = 2_048
 
-function excerpt(text: string): string {
-  return text.length > UNVERIFIED_BODY_CHARS
-    ? `${text.slice(0, UNVERIFIED_BODY_CHARS)}…[${text.length} characters]`
-    : text
+/** Log one line per this many unverified notifies of one reason (the first always logs). */
+const UNVERIFIED_LOG_EVERY = 1_000
+
+/**
+ * At most `REJECTED_BODY_MAX_BYTES` of UTF-8, cut on a character boundary: counted in bytes,
+ * not UTF-16 units, because a body of 0xFF bytes decodes to U+FFFD, three bytes each.
+ */
+export function byteCappedExcerpt(text: string, maxBytes = REJECTED_BODY_MAX_BYTES): string {
+  const bytes = new TextEncoder().encode(text)
+  if (bytes.length <= maxBytes) return text
+  const suffix = `…[${bytes.length} bytes]`
+  let cut = maxBytes - new TextEncoder().encode(suffix).length
+  // Step back over UTF-8 continuation bytes so no character is split.
+  while (cut > 0 && (bytes[cut]! & 0xc0) === 0x80) cut--
+  return new TextDecoder().decode(bytes.subarray(0, cut)) + suffix
 }
 
 /** What the route answers: `SUCCESS` only for `ack`. */
@@ -31,6 +42,8 @@ export class NotifyHandler {
   readonly #refunds: Refunds
   /** 50 copies of one notify in flight share one verification, one `/query` and one commit. */
   readonly #flights = new SingleFlight()
+  /** Notifies that failed verification, by reason, since start (never stored: see `handle`). */
+  readonly unverified = new Map<string, number>()
 
   constructor(svc: PaymentService, refunds: Refunds) {
     this.#svc = svc
@@ -46,9 +59,9 @@ export class NotifyHandler {
     } catch (error) {
       if (isQfpayError(error, 'qfpay_signature_error')) {
         const reason = signature ? 'bad_signature' : 'missing_signature'
-        // Anyone can post here: keep only the start of an unauthenticated body, so a flood of
-        // 64 KiB forgeries costs the store ~2 KiB each, not what the attacker chose to send.
-        await this.#reject({ rawBody: excerpt(rawBody), reason, notifyType: 'unknown' })
+        // Anyone can post here, so nothing of an unverified body is stored (a flood of forgeries
+        // would otherwise grow the store without bound): a counter and a sampled log line only.
+        this.#countUnverified(reason)
         return { ack: false, status: 400, reason }
       }
       if (isQfpayError(error, 'qfpay_response_error')) {
@@ -112,7 +125,8 @@ export class NotifyHandler {
       let observation
       try {
         // The notify's syssn is signed: ask by it, so the order is found whatever month it is.
-        observation = await this.#svc.observe(record, {
+        // Confirming a notify runs at payment priority: QFPay is waiting for our answer.
+        observation = await this.#svc.observe(record, 'payment', {
           syssn: n.syssn,
           evidence: 'a verified payment notify',
         })
@@ -222,6 +236,22 @@ export class NotifyHandler {
     outTradeNo?: string
     checkoutId?: string
   }): Promise<void> {
-    await this.#svc.store.recordNotify({ ...input, accepted: false, receivedAt: this.#svc.now() })
+    await this.#svc.store.recordNotify({
+      ...input,
+      rawBody: byteCappedExcerpt(input.rawBody),
+      accepted: false,
+      receivedAt: this.#svc.now(),
+    })
+  }
+
+  #countUnverified(reason: string): void {
+    const count = (this.unverified.get(reason) ?? 0) + 1
+    this.unverified.set(reason, count)
+    if (count % UNVERIFIED_LOG_EVERY === 1) {
+      this.#svc.logger.warn('notify refused: signature does not verify (not stored)', {
+        reason,
+        countSinceStart: count,
+      })
+    }
   }
 }

@@ -82,8 +82,23 @@ export interface CheckoutOptions extends GatewayOptions {
   store?: Store
   /** Origins allowed to call the browser routes (CORS and the CSRF origin check). Default: same origin only. */
   allowedOrigins?: string[]
+  /**
+   * The shopper's address, for every per-client limit (creations, open checkouts, event
+   * streams, rejected notifies). Default: the socket's remote address, which behind a reverse
+   * proxy is the proxy's for everyone: then pass e.g. `forwardedClientIp(1)` (one trusted hop).
+   */
+  clientIp?: (c: Context) => string
   /** Checkout creations per minute per client IP. Default 30; `false` turns the limit off. */
   createRateLimit?: number | false
+  /**
+   * Refused (bad-signature) notifies one client may send per minute before the rest are
+   * answered 429 unread. Default 60; `false` turns it off. QFPay's own notifies never count.
+   */
+  rejectedNotifiesPerMinute?: number | false
+  /** Pending checkouts one client may hold at once. Default 10. */
+  maxPendingPerClient?: number
+  /** Open event streams per client. Default 20. */
+  maxStreamsPerClient?: number
   /** Largest accepted request body, in bytes. Default 16 KiB. */
   maxBodyBytes?: number
   /** Confirm every notify with `/query` before trusting it. Default `true`. */
@@ -120,6 +135,13 @@ export interface CheckoutOptions extends GatewayOptions {
   clock?: () => Date
   /** The fetch the QFPay client uses (tests, or an in-process sandbox). */
   gatewayFetch?: typeof fetch
+  /**
+   * Gateway requests a minute this process may send for the merchant (gateway-budget.ts): QFPay
+   * allows 400 per merchant, so several instances on one appcode should each get a share.
+   * Shopper-triggered queries may use half, the reconciler three quarters, payments, refunds and
+   * closes all of it. Default 400; `false` turns the budget off (a gateway without a quota).
+   */
+  gatewayRequestsPerMinute?: number | false
   /** Total time budget of one gateway call, in ms. Default 10 000. */
   gatewayTimeoutMs?: number
 }

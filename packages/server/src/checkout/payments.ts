@@ -24,6 +24,12 @@ import {
 import type { CheckoutSettings } from './context.ts'
 import { CheckoutError } from './errors.ts'
 import { observePayment, paymentRowsByOutTradeNo, type PaymentObservation } from './gateway-rows.ts'
+import {
+  budgetedClient,
+  createGatewayBudget,
+  type GatewayBudget,
+  type GatewayPriority,
+} from './gateway-budget.ts'
 import { KeyedLock } from './keyed-lock.ts'
 import { type CloseOutcome, UNCLOSABLE_GIVE_UP_MS, UpstreamCloser } from './close-upstream.ts'
 import type { Logger } from './logger.ts'
@@ -48,6 +54,11 @@ export interface PaymentServiceOptions {
    * Default: both.
    */
   hooks?: readonly OutboxTopic[]
+  /**
+   * The merchant's gateway request budget every call goes through (gateway-budget.ts).
+   * Default: QFPay's 400 requests a minute.
+   */
+  budget?: GatewayBudget
 }
 
 /**
@@ -62,7 +73,12 @@ export interface NotifyCarrier {
 /** The shared transitions (see the file comment). */
 export class PaymentService {
   readonly store: Store
+  /** The QFPay client behind the budget: writes at `payment` priority, queries at `reconciler`. */
   readonly client: QfpayClient
+  /** The same budget, for telemetry and for callers that gate work of their own. */
+  readonly budget: GatewayBudget
+  /** Queries at each priority (writes are always `payment`). */
+  readonly #clients: Record<GatewayPriority, QfpayClient>
   readonly settings: CheckoutSettings
   readonly clock: () => Date
   readonly logger: Logger
@@ -73,7 +89,13 @@ export class PaymentService {
 
   constructor(options: PaymentServiceOptions) {
     this.store = options.store
-    this.client = options.client
+    this.budget = options.budget ?? createGatewayBudget({ clock: options.clock })
+    this.#clients = {
+      payment: budgetedClient(options.client, this.budget, 'payment'),
+      reconciler: budgetedClient(options.client, this.budget, 'reconciler'),
+      shopper: budgetedClient(options.client, this.budget, 'shopper'),
+    }
+    this.client = this.#clients.reconciler
     this.settings = options.settings
     this.clock = options.clock
     this.logger = options.logger
@@ -152,16 +174,17 @@ export class PaymentService {
   /**
    * Queries payments: by `syssn` where known, by `out_trade_no` otherwise, always inside a window
    * around each order's creation (query-window.ts: today's gateway searches only the current
-   * month without one). Rows by `out_trade_no`.
+   * month without one), under the gateway budget at `priority`. Rows by `out_trade_no`.
    */
   async queryPayments(
     records: readonly Pick<CheckoutRecord, 'outTradeNo' | 'syssn' | 'createdAt'>[],
+    priority: GatewayPriority = 'reconciler',
     margin = WINDOW_MARGIN_MS
   ): Promise<Map<string, QueryRow>> {
     const rows = new Map<string, QueryRow>()
     for (const plan of planQueries(records, margin)) {
       const { by, ids, start_time, end_time } = plan
-      const result = await this.client.query({
+      const result = await this.#clients[priority].query({
         [by]: ids,
         start_time,
         end_time,
@@ -173,24 +196,32 @@ export class PaymentService {
   }
 
   /**
-   * What the gateway says about one payment now (throws on gateway faults). `paid` is evidence
-   * that the gateway took the money (a verified notify's `syssn`, or a close refused as "already
-   * paid"): the query asks by that `syssn`, and when even so nothing is found, the contradiction
-   * is logged at error level and the query is tried again over a wider window.
+   * What the gateway says about one payment now (throws on gateway faults), asked under the
+   * gateway budget at `priority`. `paid` is evidence that the gateway took the money (a verified
+   * notify's `syssn`, or a close refused as "already paid"): the query asks by that `syssn`, and
+   * when even so nothing is found, the contradiction is logged at error level and the query is
+   * tried again over a wider window.
    */
   async observe(
     record: CheckoutRecord,
+    priority: GatewayPriority = 'reconciler',
     paid?: { syssn?: string | undefined; evidence: string }
   ): Promise<PaymentObservation> {
     const lookup = { ...record, syssn: record.syssn ?? paid?.syssn }
-    const first = observePayment((await this.queryPayments([lookup])).get(record.outTradeNo))
+    const first = observePayment(
+      (await this.queryPayments([lookup], priority)).get(record.outTradeNo)
+    )
     if (first.kind !== 'missing' || !paid) return first
     this.logger.error('paid upstream but not found by /query; querying again over a wider window', {
       checkoutId: record.id,
       outTradeNo: record.outTradeNo,
       evidence: paid.evidence,
     })
-    const wide = await this.queryPayments([{ ...record, syssn: undefined }], WIDE_WINDOW_MARGIN_MS)
+    const wide = await this.queryPayments(
+      [{ ...record, syssn: undefined }],
+      priority,
+      WIDE_WINDOW_MARGIN_MS
+    )
     const second = observePayment(wide.get(record.outTradeNo))
     if (second.kind === 'missing')
       this.logger.error('paid upstream but still not found by /query; the reconciler will retry', {
@@ -275,12 +306,18 @@ export class PaymentService {
     return next ?? record
   }
 
-  /** Queries one pending checkout and applies the answer; gateway faults are logged, not thrown. */
-  async refresh(id: string): Promise<CheckoutRecord | undefined> {
+  /**
+   * Queries one pending checkout and applies the answer; gateway faults (and a query the budget
+   * refused at `priority`) are logged, not thrown.
+   */
+  async refresh(
+    id: string,
+    priority: GatewayPriority = 'reconciler'
+  ): Promise<CheckoutRecord | undefined> {
     const record = await this.store.get(id)
     if (!record || record.status !== 'pending') return record
     try {
-      return await this.apply(record, await this.observe(record))
+      return await this.apply(record, await this.observe(record, priority))
     } catch (error) {
       if (!isQfpayError(error)) throw error
       this.logger.warn('failed to refresh checkout; the reconciler will try again', {
@@ -348,7 +385,7 @@ export class PaymentService {
     if (outcome === 'paid')
       return this.apply(
         record,
-        await this.observe(record, { evidence: 'the close answered already paid' })
+        await this.observe(record, 'reconciler', { evidence: 'the close answered already paid' })
       )
     if (outcome === 'unknown') {
       if (quiet) return record

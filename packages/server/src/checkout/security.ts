@@ -10,12 +10,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { csrf } from 'hono/csrf'
 import { secureHeaders } from 'hono/secure-headers'
-import {
-  type CheckoutDeps,
-  type CheckoutEnv,
-  type CheckoutSettings,
-  clientIpOf,
-} from './context.ts'
+import type { CheckoutDeps, CheckoutEnv, CheckoutSettings } from './context.ts'
 import { CheckoutError } from './errors.ts'
 import { limitCreations } from './limit-creations.ts'
 import { requireJson } from './validation.ts'
@@ -52,16 +47,20 @@ function originPolicy(settings: CheckoutSettings): (origin: string, c: Context) 
 export function allowOrigins(settings: CheckoutSettings): MiddlewareHandler<CheckoutEnv> {
   const allowed = new Set(settings.allowedOrigins.map((origin) => origin.replace(/\/+$/, '')))
   allowed.delete('null')
-  const handler = cors({
-    origin: (origin) => (allowed.has(origin) ? origin : null),
+  const options = {
+    origin: (origin: string) => (allowed.has(origin) ? origin : null),
     allowMethods: ['GET', 'POST', 'OPTIONS'],
     allowHeaders: ['Content-Type', 'Last-Event-ID'],
     exposeHeaders: ['Retry-After'],
     maxAge: PREFLIGHT_MAX_AGE_SECONDS,
-    credentials: true,
-  })
+  }
+  // Hono's cors sends Allow-Credentials to every origin when asked to; only an allowed origin
+  // may have it, so the handler with credentials runs for allowed origins only.
+  const withCredentials = cors({ ...options, credentials: true })
+  const without = cors(options)
   return async function allowOrigins(c, next) {
-    return handler(c, next)
+    const origin = c.req.header('origin')
+    return (origin !== undefined && allowed.has(origin) ? withCredentials : without)(c, next)
   }
 }
 
@@ -79,7 +78,7 @@ export function checkOrigin(settings: CheckoutSettings): MiddlewareHandler<Check
   const isTrusted = originPolicy(settings)
   const formGuard = csrf({ origin: isTrusted })
   return async function checkOrigin(c: Context<CheckoutEnv>, next: Next) {
-    c.set('clientIp', clientIpOf(c))
+    c.set('clientIp', settings.clientIp(c))
     if (/^(GET|HEAD|OPTIONS)$/.test(c.req.method)) return next()
     const fetchSite = c.req.header('sec-fetch-site')
     const origin = c.req.header('origin')
@@ -177,6 +176,7 @@ export function registerSecurity(
   deps: Pick<CheckoutDeps, 'settings'>
 ): void {
   const { settings } = deps
+  const notifyMax = Math.max(settings.maxBodyBytes, NOTIFY_MIN_BODY_BYTES)
   // Only on the checkout's own routes: the in-process sandbox's phone page, mounted beside them
   // in local mode, is HTML and must not get an API's `default-src 'none'`.
   for (const path of [...BROWSER_PATHS, '/notify', '/return', '/return/*'])
@@ -185,9 +185,5 @@ export function registerSecurity(
   for (const path of BROWSER_PATHS) app.use(path, ...browser)
   app.on('POST', '/checkouts', limitCreations(settings), limitBody(settings), requireJson())
   app.on('POST', '/checkouts/:id/cancel', limitBody(settings), requireJson({ bodyOptional: true }))
-  app.on(
-    'POST',
-    '/notify',
-    limitBody(settings, Math.max(settings.maxBodyBytes, NOTIFY_MIN_BODY_BYTES))
-  )
+  app.on('POST', '/notify', limitBody(settings, notifyMax))
 }

@@ -47,6 +47,20 @@ describe('pnpm sandbox (cli.ts)', () => {
       assert.equal(health.status, 200)
       assert.match(output(), /appcode: [0-9A-F]{32} \(generated\)/)
       assert.match(output(), /key: +[0-9A-F]{32} \(generated\)/)
+      // A cross-site page can POST here blind; without the printed token nothing changes.
+      const blind = await fetch(`${baseUrl}/__sandbox/knobs`, {
+        method: 'PUT',
+        body: '{"notifyDropRate":1}',
+      })
+      assert.equal(blind.status, 401)
+      const token = /control token: ([0-9a-f]{32})/.exec(output())?.[1]
+      assert.ok(token, 'the CLI printed a control token')
+      const withToken = await fetch(`${baseUrl}/__sandbox/knobs`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${token}` },
+        body: '{"notifyDropRate":1}',
+      })
+      assert.equal(withToken.status, 200)
     } finally {
       assert.equal(await stop(child), 0)
     }

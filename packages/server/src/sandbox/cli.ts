@@ -7,8 +7,9 @@
  * --notify-url (SANDBOX_NOTIFY_URL), --return-url (SANDBOX_RETURN_URL), --time-scale
  * (SANDBOX_TIME_SCALE), --public-url (SANDBOX_PUBLIC_URL: origin used in phone-page URLs,
  * default the origin each request came to), --profile (SANDBOX_PROFILE: `seed`, the default, or
- * `current`, today's QFPay gateway; see `PROFILE_KNOBS`). Missing credentials are generated and printed; a key the user gave is
- * never printed.
+ * `current`, today's QFPay gateway; see `PROFILE_KNOBS`), --control-token (SANDBOX_CONTROL_TOKEN;
+ * default a random one). Missing credentials are generated and printed; a key the user gave is
+ * never printed. The control token is printed: every POST/PUT to `/__sandbox/…` needs it.
  */
 import { parseArgs } from 'node:util'
 import { serve } from '@hono/node-server'
@@ -16,8 +17,8 @@ import { createSandbox } from './create-sandbox.ts'
 
 const USAGE = `Usage: pnpm sandbox [--port 8788] [--host 127.0.0.1] [--appcode X] [--key X] [--mchid X]
                     [--notify-url URL] [--return-url URL] [--time-scale N]
-                    [--public-url URL] [--profile seed|current]
-Env: SANDBOX_PORT, QFPAY_APPCODE, QFPAY_KEY, QFPAY_MCHID, SANDBOX_NOTIFY_URL, SANDBOX_RETURN_URL, SANDBOX_TIME_SCALE, SANDBOX_PUBLIC_URL, SANDBOX_PROFILE
+                    [--public-url URL] [--profile seed|current] [--control-token X]
+Env: SANDBOX_PORT, QFPAY_APPCODE, QFPAY_KEY, QFPAY_MCHID, SANDBOX_NOTIFY_URL, SANDBOX_RETURN_URL, SANDBOX_TIME_SCALE, SANDBOX_PUBLIC_URL, SANDBOX_PROFILE, SANDBOX_CONTROL_TOKEN
 Profiles: seed (the 2017 /trade/v1 documents) or current (today's gateway: /query searches one
 month without a window, the 2026 close/reversal rules, sorted-fields response signatures,
 per-pay-type payment rules, every current pay type enabled)`
@@ -36,6 +37,7 @@ function readConfig() {
       'time-scale': { type: 'string' },
       'public-url': { type: 'string' },
       profile: { type: 'string' },
+      'control-token': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -63,6 +65,7 @@ function readConfig() {
     returnUrl: values['return-url'] ?? env.SANDBOX_RETURN_URL,
     publicUrl: values['public-url'] ?? env.SANDBOX_PUBLIC_URL,
     profile: profile as 'seed' | 'current',
+    controlToken: values['control-token'] ?? env.SANDBOX_CONTROL_TOKEN,
   }
 }
 
@@ -78,13 +81,14 @@ function main(): void {
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error))
   }
-  const { port, host, timeScale, publicUrl, profile, ...merchant } = config
+  const { port, host, timeScale, publicUrl, profile, controlToken, ...merchant } = config
   let sandbox: ReturnType<typeof createSandbox>
   try {
     // Phone-page URLs take the origin the merchant server used to reach us, unless --public-url.
     sandbox = createSandbox({
       ...merchant,
       ...(publicUrl ? { publicUrl } : {}),
+      ...(controlToken ? { controlToken } : {}),
       timeScale,
       profile,
       onInternalError: (error) =>
@@ -112,6 +116,7 @@ function main(): void {
         `  return:  ${view?.returnUrl ?? '(none)'}`,
         `  control: ${baseUrl}/__sandbox/orders`,
         `  profile: ${profile}`,
+        `  control token: ${sandbox.controlToken}   (POST/PUT /__sandbox/…: Authorization: Bearer <token>)`,
         ...(timeScale !== 1 ? [`  time scale: ${timeScale}x`] : []),
       ]
       console.log(lines.join('\n'))

@@ -2,6 +2,7 @@
  * The sandbox's shared state and the operations both the HTTP routes and the programmatic
  * surface use: merchants, the order book, the notifier, knobs and the clock.
  */
+import { randomBytes } from 'node:crypto'
 import { systemClock, type SandboxClock } from './clock.ts'
 import { GatewayError } from './gateway-error.ts'
 import { createIdSource } from './ids.ts'
@@ -48,13 +49,20 @@ export interface SandboxOptions extends SandboxMerchantOptions {
   bodyLimit?: number
   /** Receives unexpected internal errors (never a key). Default: `console.error`. */
   onInternalError?: (error: unknown) => void
+  /**
+   * The secret every state-changing control request (`POST`/`PUT /__sandbox/…`) must carry as
+   * `Authorization: Bearer <token>` or `X-Sandbox-Token`. Default: 128 random bits, readable as
+   * `sandbox.controlToken`. Anyone who can reach the control API without it could mark orders
+   * paid, so it is never optional.
+   */
+  controlToken?: string
 }
 
 /** A control operation refused: 404 unknown order, 409 wrong state, 400 bad input. */
 export class SandboxControlError extends Error {
   override name = 'SandboxControlError'
   constructor(
-    readonly status: 400 | 404 | 409,
+    readonly status: 400 | 401 | 404 | 409,
     readonly code: string,
     message: string,
     readonly respcd?: string
@@ -73,6 +81,8 @@ export interface SandboxCore {
   random: () => number
   publicUrl: string | undefined
   bodyLimit: number
+  /** See `SandboxOptions.controlToken`. */
+  controlToken: string
   knobs: SandboxKnobs
   /** By out_trade_no; the same object is the order's `knobs` once it exists. */
   orderKnobs: Map<string, Partial<SandboxKnobs>>
@@ -151,6 +161,7 @@ export function createCore(options: SandboxOptions = {}): SandboxCore {
     rateLimiter: new RateLimiter(),
     publicUrl: options.publicUrl?.replace(/\/+$/, ''),
     bodyLimit: options.bodyLimit ?? 64 * 1024,
+    controlToken: checkControlToken(options.controlToken) ?? randomBytes(16).toString('hex'),
     knobs: { ...DEFAULT_KNOBS, ...PROFILE_KNOBS[profile], ...parseKnobs(options.knobs ?? {}) },
     orderKnobs: new Map(),
     onInternalError:
@@ -226,6 +237,16 @@ export function createCore(options: SandboxOptions = {}): SandboxCore {
     return core.merchantOf(order).notifyUrl ?? order.requestNotifyUrl
   }
   return core
+}
+
+/** A given control token must be long enough not to be guessed. */
+function checkControlToken(token: string | undefined): string | undefined {
+  if (token === undefined) return undefined
+  if (!/^[\x21-\x7e]{16,200}$/.test(token))
+    throw new TypeError(
+      'Failed to create the sandbox: controlToken must be 16 to 200 printable characters, no spaces.'
+    )
+  return token
 }
 
 /** Turns a state refusal of the book into a control error that keeps the QFPay code. */

@@ -27,6 +27,8 @@ export interface Sandbox {
    * was not given (a given key is never handed back).
    */
   generated: { appcode?: string; key?: string }
+  /** The token control POST/PUT requests must carry (`Authorization: Bearer …`). */
+  controlToken: string
   orders(): SandboxOrderView[]
   order(syssn: string): SandboxOrderView | undefined
   /** The shopper pays (created → paid, notify sent). */
@@ -81,6 +83,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       ...(first?.appcodeGenerated ? { appcode: first.appcode } : {}),
       ...(first?.keyGenerated ? { key: first.key } : {}),
     },
+    controlToken: core.controlToken,
     orders: () => core.book.list().map(orderView),
     order: (syssn) => {
       const order = core.book.get(syssn)

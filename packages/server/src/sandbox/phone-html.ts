@@ -88,7 +88,6 @@ export function renderPhonePage(input: {
 <dt>Goods</dt><dd>${escapeHtml(order.goodsName || '—')}</dd>
 <dt>Amount</dt><dd>${escapeHtml(amount)}</dd>
 <dt>Currency</dt><dd>${escapeHtml(order.txcurrcd)}</dd>
-<dt>Order</dt><dd>${escapeHtml(order.outTradeNo)}</dd>
 </dl>
 ${actions}
 <p class="note">Simulated wallet: no money moves.</p>

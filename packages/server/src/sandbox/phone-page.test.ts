@@ -36,6 +36,12 @@ describe('phone page', () => {
     assert.equal(css.headers.get('content-type'), 'text/css; charset=utf-8')
   })
 
+  it('never shows the out_trade_no (it is what finds a checkout on /return)', async () => {
+    const order = await bed.pay({ pay_type: '800151' })
+    const html = await (await bed.sandbox.request(pathOf(order.pay_url as string))).text()
+    assert.ok(!html.includes(order.out_trade_no as string), 'the phone page shows out_trade_no')
+  })
+
   it('formats JPY without decimals', async () => {
     const order = await bed.pay({ txamt: '500', txcurrcd: 'JPY' })
     assert.match(await (await bed.sandbox.request(pathOf(order.qrcode as string))).text(), /¥500/)

@@ -9,9 +9,11 @@ describe('control API', () => {
   const control = async (method: string, path: string, body?: unknown) => {
     const res = await bed.sandbox.request(`/__sandbox${path}`, {
       method,
-      ...(body === undefined
-        ? {}
-        : { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
+      headers: {
+        authorization: `Bearer ${bed.sandbox.controlToken}`,
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     })
     const text = await res.text()
     assert.ok(!text.includes(TEST_KEY), 'a control answer contains the key')
@@ -107,9 +109,34 @@ describe('control API', () => {
     assert.equal((await control('GET', `/orders/${order.syssn}`)).json.knobs.latencyMs, 5)
     const invalid = await bed.sandbox.request('/__sandbox/knobs', {
       method: 'PUT',
+      headers: { 'x-sandbox-token': bed.sandbox.controlToken },
       body: '{not json',
     })
     assert.equal(invalid.status, 400)
+  })
+
+  it('refuses a cross-site no-cors pay (no token) and a wrong token with 401, leaving the order unpaid', async () => {
+    const order = await bed.pay({ pay_type: '800151' })
+    // What a page on any site can send blind: a simple POST, no custom header.
+    const blind = await bed.sandbox.request(`/__sandbox/orders/${order.syssn!}/pay`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain', Origin: 'https://evil.example' },
+    })
+    assert.equal(blind.status, 401)
+    assert.equal(((await blind.json()) as any).error.code, 'control_token_required')
+    const wrong = await bed.sandbox.request(`/__sandbox/orders/${order.syssn!}/pay`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${'0'.repeat(32)}` },
+    })
+    assert.equal(wrong.status, 401)
+    const knobs = await bed.sandbox.request('/__sandbox/knobs', {
+      method: 'PUT',
+      body: JSON.stringify({ notifyDropRate: 1 }),
+    })
+    assert.equal(knobs.status, 401)
+    assert.equal(bed.sandbox.order(order.syssn!)?.state, 'created')
+    assert.equal(bed.sandbox.knobs().notifyDropRate, 0)
+    assert.match(bed.sandbox.controlToken, /^[0-9a-f]{32}$/)
   })
 
   it('lists merchants without their keys', async () => {

@@ -14,6 +14,19 @@ export function controlRoutes(core: SandboxCore): Hono {
   const app = new Hono()
   const { control } = core
 
+  // Every state-changing request needs the control token: without it a page on any site could
+  // pay an order with a blind `fetch(..., { mode: 'no-cors' })` (syssns are sequential).
+  app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '/__sandbox/*', async (c, next) => {
+    if (!hasControlToken(c, core.controlToken)) {
+      throw new SandboxControlError(
+        401,
+        'control_token_required',
+        'Failed to accept the control request: send the token the sandbox printed at start as Authorization: Bearer <token> (or X-Sandbox-Token).'
+      )
+    }
+    await next()
+  })
+
   app.get('/__sandbox/health', (c) => c.json({ status: 'ok' }))
   app.get('/__sandbox/merchants', (c) =>
     c.json({ merchants: [...core.merchants.values()].map(merchantView) })
@@ -88,6 +101,18 @@ export function controlRoutes(core: SandboxCore): Hono {
     throw error
   })
   return app
+}
+
+/** Constant-time comparison of the request's token with the sandbox's. */
+function hasControlToken(c: Context, expected: string): boolean {
+  const auth = c.req.header('authorization')
+  const given =
+    c.req.header('x-sandbox-token') ?? (auth?.startsWith('Bearer ') ? auth.slice(7).trim() : '')
+  const a = new TextEncoder().encode(given)
+  const b = new TextEncoder().encode(expected)
+  let diff = a.length ^ b.length
+  for (let i = 0; i < b.length; i++) diff |= (a[i] ?? 0) ^ b[i]!
+  return diff === 0
 }
 
 /** An optional JSON object body: empty → `{}`; anything else must parse to an object. */

@@ -262,6 +262,19 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
       open()
       return notifies.some((n) => n.accepted && n.syssn === syssn && n.notifyType === notifyType)
     },
+    async pruneRejectedNotifies(before) {
+      open()
+      const cut = new Date(before).toISOString()
+      let removed = 0
+      for (let i = notifies.length - 1; i >= 0; i--) {
+        const n = notifies[i]!
+        if (!n.accepted && n.receivedAt < cut) {
+          notifies.splice(i, 1)
+          removed++
+        }
+      }
+      return removed
+    },
     async listRejectedNotifies({ limit = DEFAULT_LIMIT } = {}) {
       open()
       return notifies

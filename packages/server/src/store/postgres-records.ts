@@ -13,7 +13,8 @@ const DEFAULT_LIMIT = 50
 const MAX_LIMIT = 500
 
 type OutboxMethods = 'claimDue' | 'completeOutbox' | 'failOutbox' | 'getOutbox'
-type NotifyMethods = 'recordNotify' | 'hasAcceptedNotify' | 'listRejectedNotifies'
+type NotifyMethods =
+  'recordNotify' | 'hasAcceptedNotify' | 'listRejectedNotifies' | 'pruneRejectedNotifies'
 type RefundMethods =
   'createRefund' | 'updateRefund' | 'getRefund' | 'getRefundByOutTradeNo' | 'listRefunds'
 
@@ -48,8 +49,11 @@ export function pgOutboxMethods(db: PgDb): Pick<Store, OutboxMethods> {
 
 /** Notifies: accepted ones once per (syssn, notifyType) through a partial unique index. */
 export function pgNotifyMethods(db: PgDb): Pick<Store, NotifyMethods> {
-  const { q, tx, one, many, insertNotify } = db
+  const { q, tx, one, many, run, sql, insertNotify } = db
   return {
+    async pruneRejectedNotifies(before) {
+      return (await run(sql, q.pruneRejectedNotifies, [new Date(before).toISOString()])).count
+    },
     async recordNotify(input) {
       const receivedAt = checkNotifyInput(input)
       return tx((t) => insertNotify(t, input, receivedAt))

@@ -55,6 +55,7 @@ export function pgStatements(s: string) {
     insertNotify: `INSERT INTO ${s}.notifies (syssn, out_trade_no, notify_type, checkout_id, accepted, reason, raw_body, received_at)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
       ON CONFLICT (syssn, notify_type) WHERE accepted DO NOTHING RETURNING *`,
+    pruneRejectedNotifies: `DELETE FROM ${s}.notifies WHERE NOT accepted AND received_at < $1`,
     rejectedNotifies: `SELECT * FROM ${s}.notifies WHERE NOT accepted ORDER BY received_at DESC, id DESC LIMIT $1`,
     insertRefund: `INSERT INTO ${s}.refunds (id, checkout_id, out_trade_no, amount, status, syssn, failure, created_at, updated_at)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,

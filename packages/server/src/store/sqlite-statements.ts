@@ -44,6 +44,7 @@ export const SQL = {
      VALUES (@syssn, @out_trade_no, @notify_type, @checkout_id, @accepted, @reason, @raw_body, @received_at)
      ON CONFLICT (syssn, notify_type) WHERE accepted = 1 DO NOTHING`,
   notifyById: 'SELECT * FROM notifies WHERE id = ?',
+  pruneRejectedNotifies: 'DELETE FROM notifies WHERE accepted = 0 AND received_at < ?',
   rejectedNotifies:
     'SELECT * FROM notifies WHERE accepted = 0 ORDER BY received_at DESC, id DESC LIMIT ?',
   insertRefund: `INSERT INTO refunds (id, checkout_id, out_trade_no, amount, status, syssn, failure, created_at, updated_at)

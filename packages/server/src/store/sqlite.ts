@@ -366,6 +366,10 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
       open()
       return q.acceptedNotify.get(syssn, notifyType) !== undefined
     },
+    async pruneRejectedNotifies(before) {
+      open()
+      return Number(q.pruneRejectedNotifies.run(new Date(before).toISOString()).changes)
+    },
     async listRejectedNotifies({ limit = DEFAULT_LIMIT } = {}) {
       open()
       return (q.rejectedNotifies.all(Math.min(limit, MAX_LIMIT)) as Record<string, unknown>[]).map(

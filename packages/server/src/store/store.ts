@@ -325,6 +325,12 @@ export interface Store {
   hasAcceptedNotify(syssn: string, notifyType: string): Promise<boolean>
   /** Rejected notifies, newest first. */
   listRejectedNotifies(options?: { limit?: number }): Promise<NotifyRecord[]>
+  /**
+   * Deletes rejected notifies received before `before` (ISO time); returns how many. Accepted
+   * ones are kept: they are what makes a notify count once. Optional for a merchant's own store;
+   * the checkout app calls it on a schedule when it exists.
+   */
+  pruneRejectedNotifies?(before: string): Promise<number>
 
   /** Persist a refund before calling the gateway; bounded by the paid amount, per payment. */
   createRefund(input: CreateRefundInput): Promise<CreateRefundResult>

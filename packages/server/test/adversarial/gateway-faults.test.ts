@@ -121,7 +121,10 @@ describe('gateway faults', () => {
     'answers a create within the budget with the documented error, in <= 3 attempts, and a retry opens no second live order',
     { timeout: 60_000 },
     async (t) => {
-      const { b, proxy } = await bedBehindProxy(t, { checkout: { gatewayTimeoutMs: BUDGET_MS } })
+      // One client opens a checkout per fault; the per-client cap has its own test.
+      const { b, proxy } = await bedBehindProxy(t, {
+        checkout: { gatewayTimeoutMs: BUDGET_MS, maxPendingPerClient: 1_000 },
+      })
       const times: number[] = []
       assert.equal((await b.create('G-warm', '800201')).status, 201) // first request: load and JIT
       for (const [i, c] of CASES.entries()) {
@@ -198,7 +201,10 @@ describe('gateway faults', () => {
     'answers cancel, poll and notify within the budget when every gateway call fails, and changes nothing',
     { timeout: 60_000 },
     async (t) => {
-      const { b, proxy } = await bedBehindProxy(t, { checkout: { gatewayTimeoutMs: BUDGET_MS } })
+      // One client opens a checkout per fault; the per-client cap has its own test.
+      const { b, proxy } = await bedBehindProxy(t, {
+        checkout: { gatewayTimeoutMs: BUDGET_MS, maxPendingPerClient: 1_000 },
+      })
       const times: number[] = []
       for (const [i, c] of CASES.entries()) {
         inject(b, proxy, undefined)

@@ -63,6 +63,8 @@ describe('the client key', () => {
           gatewayTimeoutMs: 600,
           publicUrl: 'https://shop.example/qfpay',
           allowedOrigins: ['https://shop.example'],
+          // One client opens a checkout per fault; the per-client cap has its own test.
+          maxPendingPerClient: 1_000,
         },
         amounts: { 'K-1': 1000 },
       })

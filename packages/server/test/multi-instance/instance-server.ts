@@ -40,6 +40,13 @@ const store = createPostgresStore({
 })
 await store.ready
 const checkout = createCheckout({
+  // A load run against a sandbox with no quota: the per-merchant gateway budget (400/min,
+  // like QFPay) is not what is measured here.
+  gatewayRequestsPerMinute: false,
+  // Every simulated shopper comes from this one loopback address.
+  maxPendingPerClient: 1_000_000,
+  maxStreamsPerClient: 1_000_000,
+  rejectedNotifiesPerMinute: false,
   resolveOrder: () => ({ amount: 1000, goodsName: 'Tea' }),
   onPaid: (paid, { idempotencyKey }) => out(`hook onPaid ${paid.id} ${idempotencyKey}`),
   environment: 'local',

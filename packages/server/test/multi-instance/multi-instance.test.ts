@@ -191,7 +191,10 @@ if (!url && ci) {
 
     /** The shopper pays at the sandbox (control API). */
     async function pay(t: Tracked): Promise<void> {
-      const res = await fetch(`${sandboxUrl}/__sandbox/orders/${t.syssn}/pay`, { method: 'POST' })
+      const res = await fetch(`${sandboxUrl}/__sandbox/orders/${t.syssn}/pay`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${sandbox.controlToken}` },
+      })
       const text = await res.text()
       assert.equal(res.status, 200, text)
     }

@@ -14,6 +14,8 @@ const sandbox = createSandbox({
   appcode: TEST_APPCODE,
   key: TEST_KEY,
   knobs: { notifyDropRate: 1 },
+  // The soak driver chose it and pays orders with it (POST /__sandbox/…/pay).
+  controlToken: process.env['SANDBOX_CONTROL_TOKEN'],
 })
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 serve(

@@ -15,6 +15,7 @@
  * Prints one table and exits non-zero when a criterion fails.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { get as httpGet } from 'node:http'
 import { createServer } from 'node:net'
@@ -94,7 +95,13 @@ async function main(): Promise<void> {
   const [gatewayPort, serverPort] = [await freePort(), await freePort()]
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`
   const serverUrl = `http://127.0.0.1:${serverPort}`
-  children.push(await start('./soak-gateway.ts', { PORT: String(gatewayPort) }))
+  const controlToken = randomBytes(16).toString('hex')
+  children.push(
+    await start('./soak-gateway.ts', {
+      PORT: String(gatewayPort),
+      SANDBOX_CONTROL_TOKEN: controlToken,
+    })
+  )
 
   // Orders at the gateway: the notified ones (opened, then paid) and the streamed ones (open).
   const unique = Math.round(NOTIFY_RATE * SECONDS * (1 - DUP))
@@ -121,7 +128,10 @@ async function main(): Promise<void> {
     }
   })
   await pool(seeds.slice(0, unique), 64, async (seed) => {
-    const res = await fetch(`${gatewayUrl}/__sandbox/orders/${seed.syssn}/pay`, { method: 'POST' })
+    const res = await fetch(`${gatewayUrl}/__sandbox/orders/${seed.syssn}/pay`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${controlToken}` },
+    })
     if (res.status !== 200) throw new Error(`pay ${seed.syssn}: ${res.status}`)
   })
   writeFileSync(

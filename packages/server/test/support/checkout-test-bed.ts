@@ -165,7 +165,7 @@ export async function startBed(options: BedOptions = {}): Promise<Bed> {
     logger,
     reconciler: { enabled: false },
     createRateLimit: false,
-    returnPage: '/shop/thanks',
+    returnPage: `${appServer.url}/shop/thanks`,
     ...(options.publicUrl ? { publicUrl: `${appServer.url}/qfpay` } : {}),
     ...options.checkout,
   }
@@ -179,6 +179,7 @@ export async function startBed(options: BedOptions = {}): Promise<Bed> {
   host.route('/qfpay', checkout)
   host.route('/qfpay-pos', pos)
 
+  const cookies = new Map<string, string>()
   const bed: Bed = {
     sandbox,
     clock,
@@ -191,11 +192,15 @@ export async function startBed(options: BedOptions = {}): Promise<Bed> {
     logs,
     async create(order, payType, authCode) {
       const mount = authCode === undefined ? '/qfpay' : '/qfpay-pos'
+      // One shopper's browser: the claim cookie of the last answer goes back with the next.
+      const cookie = cookies.get(mount)
       const response = await fetch(`${appServer.url}${mount}/checkouts`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: { 'Content-Type': 'application/json', ...(cookie ? { cookie } : {}) },
         body: JSON.stringify({ payType, order, ...(authCode === undefined ? {} : { authCode }) }),
       })
+      const set = response.headers.getSetCookie().map((line) => line.split(';')[0]!)
+      if (set.length > 0) cookies.set(mount, set.join('; '))
       return {
         status: response.status,
         body: (await response.json()) as Checkout & { error?: { code: string } },

@@ -11,6 +11,8 @@ import { type SSEStreamingApi, streamSSE } from 'hono/streaming'
 import type { CheckoutRecord } from '../../store/store.ts'
 import type { CheckoutDeps, CheckoutEnv } from '../context.ts'
 import { hubFor } from '../status-hub.ts'
+import { CheckoutError } from '../errors.ts'
+import { rateLimitKey } from '../limit-creations.ts'
 import { checkoutNotFound, servedHere, validCheckoutId } from '../validation.ts'
 import { toWireCheckout } from '../wire.ts'
 
@@ -47,6 +49,10 @@ export function registerEventsRoute(
 ): void {
   const hub = hubFor(deps.store, deps.hub, deps.logger)
   const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS
+  // Open streams per client: each holds a socket and a hub registration, so one client must
+  // not be able to open thousands.
+  const openStreams = new Map<string, number>()
+  const maxStreams = deps.settings.maxStreamsPerClient
   app.get('/checkouts/:id/events', validCheckoutId, async (c) => {
     const { id } = c.req.valid('param')
     const row = await deps.store.get(id)
@@ -57,7 +63,29 @@ export function registerEventsRoute(
       c.header('Cache-Control', 'no-store')
       return c.body(null, 204)
     }
-    const res = streamSSE(c, (stream) => follow(stream, id, known))
+    const client = rateLimitKey(deps.settings.clientIp(c))
+    const open = openStreams.get(client) ?? 0
+    if (open >= maxStreams) {
+      c.header('Retry-After', '5')
+      throw new CheckoutError(
+        'rate_limited',
+        429,
+        'Failed to open the status stream: this address has too many open. Poll the checkout instead.'
+      )
+    }
+    openStreams.set(client, open + 1)
+    const release = () => {
+      const left = (openStreams.get(client) ?? 1) - 1
+      if (left <= 0) openStreams.delete(client)
+      else openStreams.set(client, left)
+    }
+    const res = streamSSE(c, async (stream) => {
+      try {
+        await follow(stream, id, known)
+      } finally {
+        release()
+      }
+    })
     // streamSSE sets its own Cache-Control; ours must win, both on the context (Hono copies its
     // headers onto the returned response) and on the response. X-Accel-Buffering: no stops nginx
     // from buffering the stream.

@@ -15,8 +15,13 @@ import type { Context, Hono } from 'hono'
 import type { CheckoutStatus } from '../../contract.ts'
 import type { CheckoutEnv } from '../context.ts'
 import { toWireCheckout } from '../wire.ts'
+import type { CheckoutRecord } from '../../store/store.ts'
+import { withinMs } from './refresh-gate.ts'
 import { checkoutForReturn } from './return-token.ts'
 import type { ServiceDeps } from './service-deps.ts'
+
+/** How long a `/return` visit waits for the gateway before answering what the store has, ms. */
+const RETURN_WAIT_MS = 1500
 
 /** What the fallback page says per status. */
 const STATUS_TEXT: Record<CheckoutStatus, string> = {
@@ -40,16 +45,17 @@ export function registerReturnRoute(app: Hono<CheckoutEnv>, deps: ServiceDeps): 
     if (!found) {
       c.header('Cache-Control', 'no-store')
       const target = deps.settings.returnPage
-      if (typeof target === 'string') return c.redirect(new URL(target, c.req.url).toString(), 303)
+      if (typeof target === 'string')
+        return c.redirect(new URL(target, baseOf(deps)).toString(), 303)
       return c.html(page(UNKNOWN_TEXT), 200)
     }
-    const record = (await deps.payments.refresh(found.id)) ?? found
+    const record = await refreshOnReturn(deps, found)
     c.header('Cache-Control', 'no-store')
     const target = deps.settings.returnPage
     if (target !== undefined) {
       const url = new URL(
         typeof target === 'function' ? target(toWireCheckout(record)) : target,
-        c.req.url
+        baseOf(deps)
       )
       url.searchParams.set('checkout', record.id)
       return c.redirect(url.toString(), 303)
@@ -58,6 +64,25 @@ export function registerReturnRoute(app: Hono<CheckoutEnv>, deps: ServiceDeps): 
   }
   app.get('/return/:token', handler)
   app.get('/return', handler)
+}
+
+/**
+ * What a relative `returnPage` is resolved against: `publicUrl`, never the request (its Host
+ * header is the client's to choose). Start-up refuses a relative `returnPage` without it.
+ */
+function baseOf(deps: ServiceDeps): string | undefined {
+  return deps.settings.publicUrl ? `${deps.settings.publicUrl}/` : undefined
+}
+
+/**
+ * The gateway query a `/return` visit may trigger. Anyone can replay a return URL, so it goes
+ * through the same per-checkout single-flight throttle as the status poll (`deps.refresh`,
+ * shopper priority of the gateway budget): 450 visits in a few seconds cost at most one
+ * `/query` per checkout per window. The visit waits for it at most `RETURN_WAIT_MS`.
+ */
+async function refreshOnReturn(deps: ServiceDeps, found: CheckoutRecord): Promise<CheckoutRecord> {
+  if (found.status === 'pending') await withinMs(deps.refresh(found.id), RETURN_WAIT_MS)
+  return (await deps.store.get(found.id)) ?? found
 }
 
 function page(text: string): string {

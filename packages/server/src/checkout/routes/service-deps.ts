@@ -2,6 +2,7 @@
  * What the money routes (create, cancel, notify, return) receive on top of `CheckoutDeps`: the
  * services that hold the transitions, so a route only adapts HTTP.
  */
+import type { CheckoutClaims } from '../checkout-claims.ts'
 import type { CheckoutDeps } from '../context.ts'
 import type { NotifyHandler } from '../notifies.ts'
 import type { PaymentService } from '../payments.ts'
@@ -10,4 +11,6 @@ import type { PaymentService } from '../payments.ts'
 export interface ServiceDeps extends CheckoutDeps {
   payments: PaymentService
   notifies: NotifyHandler
+  /** Binds pending checkouts to the browser that created them; absent = trust every caller. */
+  claims?: CheckoutClaims
 }

@@ -8,6 +8,7 @@ import type { CheckoutDeps, CheckoutEnv } from '../context.ts'
 import { rateLimitKey } from '../limit-creations.ts'
 import { checkoutNotFound, servedHere, validCheckoutId } from '../validation.ts'
 import { toWireCheckout } from '../wire.ts'
+import { createRefreshGate, type RefreshGateOptions, withinMs } from './refresh-gate.ts'
 import {
   createLongPoll,
   FULL,
@@ -18,14 +19,7 @@ import {
 } from './long-poll.ts'
 
 /** Tuning of the poll-triggered refresh and of the long-poll; the defaults suit production. */
-export interface StatusRouteOptions extends LongPollOptions {
-  /** At most one refresh per checkout per this many ms (by `deps.clock`). Default 5000. */
-  refreshEveryMs?: number
-  /** How long a poll waits for a refresh before answering the row it has, in ms. Default 1500. */
-  refreshWaitMs?: number
-  /** How many checkouts' last refresh times are remembered; the oldest are forgotten first. Default 10 000. */
-  maxTracked?: number
-}
+export interface StatusRouteOptions extends RefreshGateOptions, LongPollOptions {}
 
 /**
  * Registers `GET /checkouts/:id` → the wire `Checkout`, `Cache-Control: no-store`.
@@ -71,50 +65,4 @@ export function registerStatusRoute(
     c.header('Cache-Control', 'no-store')
     return c.json(toWireCheckout(row))
   })
-}
-
-/**
- * Per-checkout refresh throttle: an in-memory map id → the last refresh (start time, promise),
- * in start order, bounded by `maxTracked`. Returns the refresh to wait for: a new one when the
- * last is older than the window, else the last one (already settled, or still running).
- */
-function createRefreshGate(
-  deps: CheckoutDeps,
-  options: StatusRouteOptions
-): (id: string) => Promise<void> {
-  const everyMs = options.refreshEveryMs ?? 5000
-  const maxTracked = options.maxTracked ?? 10_000
-  const last = new Map<string, { at: number; run: Promise<void> }>()
-  return (id) => {
-    const now = deps.clock().getTime()
-    const seen = last.get(id)
-    if (seen && now - seen.at < everyMs && now >= seen.at) return seen.run
-    // Forget the oldest first (Map keeps insertion order, and a refresh re-inserts its id).
-    last.delete(id)
-    while (last.size >= maxTracked) last.delete(last.keys().next().value!)
-    const run = deps.refresh(id).catch((error: unknown) => {
-      // refresh() only throws for a bug; the poll still answers what the store has.
-      deps.logger.error('poll refresh failed', {
-        id,
-        error: error instanceof Error ? error.message : String(error),
-      })
-    })
-    last.set(id, { at: now, run })
-    return run
-  }
-}
-
-/** Resolves when `work` settles or after `ms`, whichever is first; never rejects. */
-async function withinMs(work: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<void>((resolve) => {
-    // Not unref()ed: the wait is short and always cleared, and an unref()ed timer lets the
-    // event loop drain while a stuck refresh is being waited on.
-    timer = setTimeout(resolve, ms)
-  })
-  try {
-    await Promise.race([work, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
 }
