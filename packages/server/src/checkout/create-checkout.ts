@@ -339,8 +339,8 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
       const budgetMs = options.shutdownTimeoutMs ?? DEFAULT_DRAIN_MS
       const deadline = Date.now() + budgetMs
       lifecycle.beginClose()
-      const streams = await lifecycle.endStreams()
-      const drained = await lifecycle.drain(budgetMs)
+      const streams = await lifecycle.endStreams(budgetMs)
+      const drained = await lifecycle.drain(Math.max(0, deadline - Date.now()))
       reconciler.stop()
       outbox.stop()
       clearInterval(pruneTimer)

@@ -112,5 +112,7 @@ describe('request headers a client chooses', () => {
     const again = await checkout.request(`https://shop.example/checkouts/${created.id}/events`)
     assert.equal(again.status, 200)
     streams.push(again)
+    // Hang up before the app closes, as browsers would: nobody is left reading these streams.
+    for (const s of streams.splice(0)) await s.body?.cancel()
   })
 })

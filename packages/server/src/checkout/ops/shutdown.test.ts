@@ -3,6 +3,7 @@ import { describe, it } from 'node:test'
 import { startBed, TEST_APPCODE, TEST_KEY } from '../../../test/support/checkout-test-bed.ts'
 import { createCheckout } from '../create-checkout.ts'
 import { silentLogger } from '../logger.ts'
+import { createMemoryStore } from '../../store/memory.ts'
 import { SseReader } from '../routes/sse-reader.ts'
 
 /** A gateway fetch whose `/query` calls wait at a gate the test opens. */
@@ -102,5 +103,35 @@ describe('close(): graceful shutdown', () => {
     const report = await other.merchant.reconcile()
     assert.equal(report.checked, 1)
     assert.equal((await bed.get(created.body.id)).status, 'paid')
+  })
+
+  it('ends within its budget when a client stopped reading its stream (the goodbye never gets out)', async () => {
+    const checkout = createCheckout({
+      resolveOrder: () => ({ amount: 100 }),
+      environment: 'local',
+      logger: silentLogger,
+      store: createMemoryStore(),
+      reconciler: { enabled: false },
+      shutdownTimeoutMs: 200,
+    })
+    const created = await checkout.request('http://shop.test/checkouts', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'http://shop.test' },
+      body: JSON.stringify({ payType: '800201', order: 'STALLED-1' }),
+    })
+    assert.equal(created.status, 201, await created.clone().text())
+    const { id } = (await created.json()) as { id: string }
+    // Opened and never read: its writes wait on backpressure for ever.
+    const stream = await checkout.request(`http://shop.test/checkouts/${id}/events`)
+    assert.equal(stream.status, 200)
+    const closing = checkout.close()
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const ended = await Promise.race([
+      closing.then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 30_000))),
+    ])
+    clearTimeout(timer)
+    await stream.body?.cancel()
+    assert.equal(ended, true, 'close() never returned while a client did not read its stream')
   })
 })

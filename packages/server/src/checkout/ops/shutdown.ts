@@ -85,11 +85,20 @@ export class Lifecycle {
     return drained
   }
 
-  /** Asks every open stream to reconnect elsewhere; resolves when each has written its goodbye. */
-  async endStreams(retryMs = RECONNECT_RETRY_MS): Promise<number> {
+  /**
+   * Asks every open stream to reconnect elsewhere; resolves when each has written its goodbye,
+   * or after `ms`: a client that stopped reading never takes its goodbye (its write waits on
+   * backpressure), and it must not hold the shutdown past its budget.
+   */
+  async endStreams(ms: number, retryMs = RECONNECT_RETRY_MS): Promise<number> {
     const closers = [...this.#streams]
     this.#streams.clear()
-    await Promise.all(closers.map((close) => close(retryMs).catch(() => undefined)))
+    let timer: ReturnType<typeof setTimeout> | undefined
+    await Promise.race([
+      Promise.all(closers.map((close) => close(retryMs).catch(() => undefined))),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
+    ])
+    clearTimeout(timer)
     return closers.length
   }
 }
