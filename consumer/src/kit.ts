@@ -118,7 +118,7 @@ export function start(cmd: string, args: string[], cwd: string, env = merchantEn
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           waiters.delete(check)
-          reject(new Error(`Timed out waiting for ${pattern} from ${cmd}; output:\n${out}`))
+          reject(new Error(`Timed out waiting for ${pattern} from ${cmd}; output:\n${tail(out)}`))
         }, timeoutMs)
         const check = () => {
           const m = out.match(pattern)
@@ -151,4 +151,12 @@ export function codeBlockAfter(markdown: string, heading: string, lang = '(?:js|
   const m = new RegExp('```' + lang + '\\n([^]*?)\\n```').exec(markdown.slice(at))
   if (!m) throw new Error(`No \`\`\`${lang} block after "${heading}"`)
   return m[1]!
+}
+
+/** The last 40 lines of a process's output: enough to see why, without flooding the test log. */
+function tail(out: string, lines = 40): string {
+  const all = out.split('\n')
+  return all.length <= lines
+    ? out
+    : [`… (${all.length - lines} lines before)`, ...all.slice(-lines)].join('\n')
 }
