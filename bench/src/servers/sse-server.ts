@@ -36,6 +36,8 @@ if (args.mode === 'checkout') {
     rejectedNotifiesPerMinute: false,
     resolveOrder: () => ({ amount: 100, goodsName: 'Tea' }),
     environment: 'local',
+    // The bench runs with NODE_ENV=production (Lit's production build); no real orders here.
+    embeddedSandbox: true,
     appcode: APPCODE,
     key: KEY,
     store,

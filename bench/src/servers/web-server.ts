@@ -79,6 +79,8 @@ const checkout = createCheckout({
   rejectedNotifiesPerMinute: false,
   resolveOrder: () => ({ amount: 100, goodsName: 'Tea' }),
   environment: 'local',
+  // The bench runs with NODE_ENV=production (Lit's production build); no real orders here.
+  embeddedSandbox: true,
   appcode: APPCODE,
   key: KEY,
   ...(baseUrl ? { baseUrl } : {}),
