@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 // Fails (exit 1) when a tracked file points somewhere a reader of the repository cannot follow:
 //  - a relative path that leaves the repository (`../../../../other/x.md` from a file's folder),
-//  - a planning document that is not in the repository (`shared/…`, `design.md`, `toolchain.md`,
-//    …) or the notes the project started from (`seeds/`, `seed 000`),
-//  - a work-item number (`issue 12`, `Issue 7, row 4`, `row-01-…`, `TODO(#3)`, `fixes #3`).
+//  - a planning document or source note kept outside the repository (the names are in RULES),
+//  - a work-item number: a numbered issue, row or ticket, in prose, a TODO or a file name.
 // Write the rule itself instead, or link to the project's own docs (`docs/…md#heading`).
 //
 //   node scripts/check-references.mjs            every tracked file but docs/ (public sources)
