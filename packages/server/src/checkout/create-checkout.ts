@@ -31,6 +31,7 @@ import { registerCreateRoute } from './routes/create.ts'
 import { registerEventsRoute } from './routes/events.ts'
 import { registerNotifyRoute } from './routes/notify.ts'
 import { createRefreshGate } from './routes/refresh-gate.ts'
+import { settledWithin } from './settled-within.ts'
 import { registerReturnRoute } from './routes/return.ts'
 import { checkLiveChoices } from './live-choices.ts'
 import type { ServiceDeps } from './routes/service-deps.ts'
@@ -344,7 +345,7 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
       reconciler.stop()
       outbox.stop()
       clearInterval(pruneTimer)
-      const idle = await within(
+      const idle = await settledWithin(
         Promise.all([reconciler.idle(), outbox.idle()]),
         Math.max(0, deadline - Date.now())
       )
@@ -358,20 +359,6 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
       if (ownsStore) await rawStore.close()
     },
   })
-}
-
-/** Resolves true when `promise` settles within `ms`, false otherwise. */
-async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const result = await Promise.race([
-    promise.then(
-      () => true,
-      () => true
-    ),
-    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
-  ])
-  clearTimeout(timer)
-  return result
 }
 
 /**

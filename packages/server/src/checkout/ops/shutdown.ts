@@ -8,6 +8,7 @@
  */
 import type { MiddlewareHandler } from 'hono'
 import { CheckoutError } from '../errors.ts'
+import { settledWithin } from '../settled-within.ts'
 
 /** How long `close()` waits for requests in flight by default, ms. */
 export const DEFAULT_DRAIN_MS = 10_000
@@ -76,13 +77,7 @@ export class Lifecycle {
   /** Resolves when no request is in flight, or after `ms`; true when it drained. */
   async drain(ms: number): Promise<boolean> {
     if (this.#inFlight === 0) return true
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const drained = await Promise.race([
-      new Promise<boolean>((resolve) => this.#idleWaiters.push(() => resolve(true))),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
-    ])
-    clearTimeout(timer)
-    return drained
+    return settledWithin(new Promise<void>((resolve) => this.#idleWaiters.push(resolve)), ms)
   }
 
   /**
@@ -93,12 +88,10 @@ export class Lifecycle {
   async endStreams(ms: number, retryMs = RECONNECT_RETRY_MS): Promise<number> {
     const closers = [...this.#streams]
     this.#streams.clear()
-    let timer: ReturnType<typeof setTimeout> | undefined
-    await Promise.race([
+    await settledWithin(
       Promise.all(closers.map((close) => close(retryMs).catch(() => undefined))),
-      new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
-    ])
-    clearTimeout(timer)
+      ms
+    )
     return closers.length
   }
 }

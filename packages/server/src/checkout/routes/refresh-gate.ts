@@ -45,18 +45,3 @@ export function createRefreshGate(
     return run
   }
 }
-
-/** Resolves when `work` settles or after `ms`, whichever is first; never rejects. */
-export async function withinMs(work: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<void>((resolve) => {
-    // Not unref()ed: the wait is short and always cleared, and an unref()ed timer lets the
-    // event loop drain while a stuck refresh is being waited on.
-    timer = setTimeout(resolve, ms)
-  })
-  try {
-    await Promise.race([work, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
-}

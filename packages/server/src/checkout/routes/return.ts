@@ -16,7 +16,7 @@ import type { CheckoutStatus } from '../../contract.ts'
 import type { CheckoutEnv } from '../context.ts'
 import { toWireCheckout } from '../wire.ts'
 import type { CheckoutRecord } from '../../store/store.ts'
-import { withinMs } from './refresh-gate.ts'
+import { settledWithin } from '../settled-within.ts'
 import { checkoutForReturn } from './return-token.ts'
 import type { ServiceDeps } from './service-deps.ts'
 
@@ -81,7 +81,7 @@ function baseOf(deps: ServiceDeps): string | undefined {
  * `/query` per checkout per window. The visit waits for it at most `RETURN_WAIT_MS`.
  */
 async function refreshOnReturn(deps: ServiceDeps, found: CheckoutRecord): Promise<CheckoutRecord> {
-  if (found.status === 'pending') await withinMs(deps.refresh(found.id), RETURN_WAIT_MS)
+  if (found.status === 'pending') await settledWithin(deps.refresh(found.id), RETURN_WAIT_MS)
   return (await deps.store.get(found.id)) ?? found
 }
 

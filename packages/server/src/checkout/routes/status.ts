@@ -8,7 +8,8 @@ import type { CheckoutDeps, CheckoutEnv } from '../context.ts'
 import { rateLimitKey } from '../limit-creations.ts'
 import { checkoutNotFound, servedHere, validCheckoutId } from '../validation.ts'
 import { toWireCheckout } from '../wire.ts'
-import { createRefreshGate, type RefreshGateOptions, withinMs } from './refresh-gate.ts'
+import { settledWithin } from '../settled-within.ts'
+import { createRefreshGate, type RefreshGateOptions } from './refresh-gate.ts'
 import {
   createLongPoll,
   FULL,
@@ -59,7 +60,7 @@ export function registerStatusRoute(
       }
       row = newer ?? row
     } else if (after === undefined && row.status === 'pending') {
-      await withinMs(refreshOnce(id), waitMs)
+      await settledWithin(refreshOnce(id), waitMs)
       row = (await deps.store.get(id)) ?? row
     }
     c.header('Cache-Control', 'no-store')
