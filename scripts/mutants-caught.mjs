@@ -1,10 +1,10 @@
 // Mutants of the money paths that the suites already caught every time (same shape as
 // scripts/mutants.mjs): kept so a refactor that loses one of those tests shows up as a survivor.
 
-const NOTIFIES = 'packages/server/src/checkout/notifies.ts'
+const NOTIFIES = 'packages/server/src/checkout/money/notifies.ts'
 const VERIFY = 'packages/server/src/qfpay/verify-notify-body.ts'
 const MACHINE = 'packages/widget/src/checkout-machine.ts'
-const NOTIFY_TESTS = ['src/checkout/checkout-notify.test.ts']
+const NOTIFY_TESTS = ['src/checkout/money/checkout-notify.test.ts']
 
 /** Re-serialises a body the way a JSON framework would before handing it over. */
 const RESERIALISED =
@@ -64,12 +64,12 @@ export const CAUGHT = [
     what: 'an outbox entry is marked done before its hook ran',
     edits: [
       {
-        file: 'packages/server/src/checkout/outbox-worker.ts',
+        file: 'packages/server/src/checkout/workers/outbox-worker.ts',
         from: '          if (await this.#deliver(entry)) delivered.push(entry)',
         to: '          await this.#complete([entry])\n          await this.#deliver(entry)',
       },
     ],
-    server: ['src/checkout/checkout-crash.test.ts', 'src/checkout/checkout-flows.test.ts'],
+    server: ['src/checkout/app/checkout-crash.test.ts', 'src/checkout/app/checkout-flows.test.ts'],
   },
   {
     id: 'sign-unsorted',
@@ -108,12 +108,12 @@ export const CAUGHT = [
     what: 'a cross-site POST with a foreign Origin is let through',
     edits: [
       {
-        file: 'packages/server/src/checkout/security.ts',
+        file: 'packages/server/src/checkout/http/security.ts',
         from: '        ? !sameOrigin && !isTrusted(origin, c)',
         to: '        ? false',
       },
     ],
-    server: ['src/checkout/security.test.ts'],
+    server: ['src/checkout/http/security.test.ts'],
   },
   {
     id: 'key-in-error',

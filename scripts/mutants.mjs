@@ -6,10 +6,10 @@
 
 import { CAUGHT } from './mutants-caught.mjs'
 
-const NOTIFIES = 'packages/server/src/checkout/notifies.ts'
+const NOTIFIES = 'packages/server/src/checkout/money/notifies.ts'
 const CONTROLLER = 'packages/widget/src/checkout-controller.ts'
 
-const NOTIFY_TESTS = ['src/checkout/checkout-notify.test.ts']
+const NOTIFY_TESTS = ['src/checkout/money/checkout-notify.test.ts']
 
 /** @type {{ id: string, what: string, edits: { file: string, from: string, to: string }[], server?: string[], widget?: string[] }[]} */
 export const MUTANTS = [
@@ -87,14 +87,14 @@ export const MUTANTS = [
     what: 'the reconciler no longer expires a pending pre-order on its own clock',
     edits: [
       {
-        file: 'packages/server/src/checkout/reconciler.ts',
+        file: 'packages/server/src/checkout/workers/reconciler.ts',
         from: "          after.status === 'pending' &&\n          Date.parse(after.expiresAt) + this.#graceMs <= now.getTime()",
         // Kept for swipe-card payments (a test of their own already covers them): only the
         // pre-order's own expiry, the one the gateway normally makes for us, is taken away.
         to: "after.status === 'pending' &&\n          payTypeInfo(after.payType)?.swipe === true &&\n          Date.parse(after.expiresAt) + this.#graceMs <= now.getTime()",
       },
     ],
-    server: ['src/checkout/checkout-flows.test.ts', 'test/adversarial/lost-notify.test.ts'],
+    server: ['src/checkout/app/checkout-flows.test.ts', 'test/adversarial/lost-notify.test.ts'],
   },
   {
     id: 'missing-endpoint-silent',
@@ -125,7 +125,7 @@ export const MUTANTS = [
     what: 'a cancel closes and cancels without checking whether the gateway says paid',
     edits: [
       {
-        file: 'packages/server/src/checkout/payments.ts',
+        file: 'packages/server/src/checkout/money/payments.ts',
         from: "    record = await this.apply(record, seen ?? (await this.observe(record)))\n    if (record.status !== 'pending') return record\n    const outcome = await this.closeUpstream(record)\n    if (outcome === 'paid') return this.apply(record, await this.observe(record))\n",
         to: '    const outcome = await this.closeUpstream(record)\n',
       },

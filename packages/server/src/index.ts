@@ -8,9 +8,13 @@
  * import { createCheckout } from '@qfpay-checkout/server'
  * app.route('/qfpay', createCheckout({ resolveOrder: async (order) => ({ amount: 1000 }) }))
  */
-export { createCheckout, type CheckoutApp, type CheckoutStats } from './checkout/create-checkout.ts'
-export { CheckoutError, isCheckoutError } from './checkout/errors.ts'
-export { forwardedClientIp } from './checkout/context.ts'
+export {
+  createCheckout,
+  type CheckoutApp,
+  type CheckoutStats,
+} from './checkout/app/create-checkout.ts'
+export { CheckoutError, isCheckoutError } from './checkout/app/errors.ts'
+export { forwardedClientIp } from './checkout/app/context.ts'
 export {
   createGatewayBudget,
   budgetedClient,
@@ -20,17 +24,17 @@ export {
   type GatewayBudgetOptions,
   type GatewayBudgetStats,
   type GatewayPriority,
-} from './checkout/gateway-budget.ts'
-export type { CheckoutOptions, CheckoutHook, ResolvedOrder } from './checkout/options.ts'
-export type { CheckoutMerchant } from './checkout/merchant.ts'
-export type { RefundOutcome } from './checkout/refunds.ts'
-export type { ReconcileReport, ReconcilerOptions } from './checkout/reconciler.ts'
-export type { Logger, LoggerOption } from './checkout/logger.ts'
+} from './checkout/money/gateway-budget.ts'
+export type { CheckoutOptions, CheckoutHook, ResolvedOrder } from './checkout/app/options.ts'
+export type { CheckoutMerchant } from './checkout/app/merchant.ts'
+export type { RefundOutcome } from './checkout/money/refunds.ts'
+export type { ReconcileReport, ReconcilerOptions } from './checkout/workers/reconciler.ts'
+export type { Logger, LoggerOption } from './checkout/app/logger.ts'
 export { formatDayReport } from './checkout/ops/reconcile-table.ts'
 export type { DayDiscrepancy, DayReport } from './checkout/ops/reconcile-day.ts'
 export { healthRoutes, type HealthReport } from './checkout/ops/health.ts'
 export { METRICS, INSTRUMENTATION_SCOPE, type TelemetryOptions } from './checkout/ops/telemetry.ts'
 export type { LongPollOptions } from './checkout/routes/long-poll.ts'
-export type { GatewayOptions, QfpayEnvironment } from './checkout/gateway-config.ts'
+export type { GatewayOptions, QfpayEnvironment } from './checkout/app/gateway-config.ts'
 export type { CheckoutRecord, RefundRecord, RefundStatus, Store } from './store/store.ts'
 export type * from './contract.ts'

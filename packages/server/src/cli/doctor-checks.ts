@@ -5,8 +5,8 @@
  */
 import { access, constants, stat } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
-import type { GatewayConfig } from '../checkout/gateway-config.ts'
-import { CURRENT_CODES_HINT } from '../checkout/live-choices.ts'
+import type { GatewayConfig } from '../checkout/app/gateway-config.ts'
+import { CURRENT_CODES_HINT } from '../checkout/app/live-choices.ts'
 import { payTypeInfo } from '../qfpay/pay-types.ts'
 import { QFPAY_REGIONS } from '../qfpay/regions.ts'
 

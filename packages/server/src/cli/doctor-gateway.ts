@@ -4,7 +4,7 @@
  * answers, whether it accepts our request signature, and how it signs its answers.
  */
 import { randomBytes } from 'node:crypto'
-import type { GatewayConfig } from '../checkout/gateway-config.ts'
+import type { GatewayConfig } from '../checkout/app/gateway-config.ts'
 import { createQfpayClient } from '../qfpay/client.ts'
 import { isQfpayError } from '../qfpay/errors.ts'
 import type { CheckResult, DoctorInput } from './doctor-checks.ts'

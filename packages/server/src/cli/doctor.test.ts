@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url'
 import { after, before, describe, it } from 'node:test'
 import { serve, type ServerType } from '@hono/node-server'
 import { Hono } from 'hono'
-import { createCheckout } from '../checkout/create-checkout.ts'
+import { createCheckout } from '../checkout/app/create-checkout.ts'
 import { createMemoryStore } from '../store/memory.ts'
 
 const BIN = fileURLToPath(new URL('./qfpay-checkout.ts', import.meta.url))

@@ -9,7 +9,11 @@
  * this machine), the pay types and currency against today's lists and the region, the store.
  */
 import { parseArgs } from 'node:util'
-import { processEnv, resolveGatewayConfig, type GatewayConfig } from '../checkout/gateway-config.ts'
+import {
+  processEnv,
+  resolveGatewayConfig,
+  type GatewayConfig,
+} from '../checkout/app/gateway-config.ts'
 import { checkGateway } from './doctor-gateway.ts'
 import {
   checkPayTypes,

@@ -10,7 +10,7 @@
  * hooks itself, so your running server delivers it as it does every other.
  */
 import { parseArgs } from 'node:util'
-import type { CheckoutApp } from '../checkout/create-checkout.ts'
+import type { CheckoutApp } from '../checkout/app/create-checkout.ts'
 import { formatDayReport } from '../checkout/ops/reconcile-table.ts'
 
 /** Where the command writes, and how it gets the app (tests pass their own). */
@@ -79,7 +79,7 @@ export async function runReconcileCommand(argv: string[], io: CommandIo): Promis
 
 /** The app as the merchant's server would build it from the environment, workers never started. */
 async function openFromEnvironment(): Promise<CheckoutApp> {
-  const { createCheckout } = await import('../checkout/create-checkout.ts')
+  const { createCheckout } = await import('../checkout/app/create-checkout.ts')
   const stderr = (level: string) => (message: string, fields?: Record<string, unknown>) =>
     process.stderr.write(`${JSON.stringify({ level, message, ...fields })}\n`)
   return createCheckout({

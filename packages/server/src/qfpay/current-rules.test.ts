@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { resolveGatewayConfig } from '../checkout/gateway-config.ts'
-import { observePayment } from '../checkout/gateway-rows.ts'
+import { resolveGatewayConfig } from '../checkout/app/gateway-config.ts'
+import { observePayment } from '../checkout/money/gateway-rows.ts'
 import { createQfpayClient } from './client.ts'
 import { cleanGoodsName } from './goods-name.ts'
 

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { Hono } from 'hono'
-import { createCheckout } from '../../src/checkout/create-checkout.ts'
-import type { Logger } from '../../src/checkout/logger.ts'
+import { createCheckout } from '../../src/checkout/app/create-checkout.ts'
+import type { Logger } from '../../src/checkout/app/logger.ts'
 import { createMemoryStore } from '../../src/store/memory.ts'
 
 const KEY = '5EC2E7D00D1E4F0BA5E1F00DFACE0FF1'

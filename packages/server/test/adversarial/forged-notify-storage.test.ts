@@ -13,8 +13,8 @@ import {
   createCheckout,
   pruneRejectedNotifies,
   REJECTED_NOTIFY_RETENTION_MS,
-} from '../../src/checkout/create-checkout.ts'
-import { silentLogger } from '../../src/checkout/logger.ts'
+} from '../../src/checkout/app/create-checkout.ts'
+import { silentLogger } from '../../src/checkout/app/logger.ts'
 import { createMemoryStore } from '../../src/store/memory.ts'
 import { createSqliteStore } from '../../src/store/sqlite.ts'
 import { signNotifyForTest } from '../../src/testing/index.ts'

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it, type TestContext } from 'node:test'
-import type { CheckoutOptions } from '../../src/checkout/options.ts'
+import type { CheckoutOptions } from '../../src/checkout/app/options.ts'
 import { type Bed, startBed } from '../support/checkout-test-bed.ts'
 
 /** A bed whose gateway enforces QFPay's limits, counting the app's calls per endpoint. */

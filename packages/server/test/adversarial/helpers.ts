@@ -16,9 +16,9 @@ import {
   TEST_APPCODE,
   TEST_KEY,
 } from '../support/checkout-test-bed.ts'
-import { type CheckoutApp, createCheckout } from '../../src/checkout/create-checkout.ts'
-import { silentLogger } from '../../src/checkout/logger.ts'
-import type { CheckoutOptions } from '../../src/checkout/options.ts'
+import { type CheckoutApp, createCheckout } from '../../src/checkout/app/create-checkout.ts'
+import { silentLogger } from '../../src/checkout/app/logger.ts'
+import type { CheckoutOptions } from '../../src/checkout/app/options.ts'
 import type { CheckoutRecord, Store } from '../../src/store/store.ts'
 
 export { TEST_APPCODE, TEST_KEY } from '../support/checkout-test-bed.ts'

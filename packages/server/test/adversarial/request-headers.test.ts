@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it, type TestContext } from 'node:test'
-import { forwardedClientIp } from '../../src/checkout/context.ts'
-import { createCheckout } from '../../src/checkout/create-checkout.ts'
-import { silentLogger } from '../../src/checkout/logger.ts'
-import type { CheckoutOptions } from '../../src/checkout/options.ts'
+import { forwardedClientIp } from '../../src/checkout/app/context.ts'
+import { createCheckout } from '../../src/checkout/app/create-checkout.ts'
+import { silentLogger } from '../../src/checkout/app/logger.ts'
+import type { CheckoutOptions } from '../../src/checkout/app/options.ts'
 import { createMemoryStore } from '../../src/store/memory.ts'
 
 const PUBLIC_URL = 'https://shop.example/qfpay'

@@ -9,9 +9,9 @@ import { appendFileSync, writeSync } from 'node:fs'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { TEST_APPCODE, TEST_KEY } from '../support/checkout-test-bed.ts'
-import { createCheckout } from '../../src/checkout/create-checkout.ts'
-import { isCheckoutError } from '../../src/checkout/errors.ts'
-import { silentLogger } from '../../src/checkout/logger.ts'
+import { createCheckout } from '../../src/checkout/app/create-checkout.ts'
+import { isCheckoutError } from '../../src/checkout/app/errors.ts'
+import { silentLogger } from '../../src/checkout/app/logger.ts'
 
 const env = process.env
 let offsetMs = 0

@@ -20,8 +20,8 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { TEST_APPCODE, TEST_KEY } from '../support/checkout-test-bed.ts'
-import { createCheckout } from '../../src/checkout/create-checkout.ts'
-import type { Logger } from '../../src/checkout/logger.ts'
+import { createCheckout } from '../../src/checkout/app/create-checkout.ts'
+import type { Logger } from '../../src/checkout/app/logger.ts'
 import { createPostgresStore } from '../../src/store/postgres.ts'
 
 const env = process.env

@@ -10,8 +10,8 @@ import { readFileSync, writeFileSync, writeSync } from 'node:fs'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { TEST_APPCODE, TEST_KEY } from '../support/checkout-test-bed.ts'
-import { createCheckout } from '../../src/checkout/create-checkout.ts'
-import { silentLogger } from '../../src/checkout/logger.ts'
+import { createCheckout } from '../../src/checkout/app/create-checkout.ts'
+import { silentLogger } from '../../src/checkout/app/logger.ts'
 import { createSqliteStore } from '../../src/store/sqlite.ts'
 
 const env = process.env

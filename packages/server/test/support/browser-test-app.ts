@@ -13,16 +13,16 @@ import {
   type CheckoutEnv,
   type CheckoutSettings,
   resolveSettings,
-} from '../../src/checkout/context.ts'
-import { renderError } from '../../src/checkout/errors.ts'
-import { silentLogger } from '../../src/checkout/logger.ts'
-import type { CheckoutOptions } from '../../src/checkout/options.ts'
+} from '../../src/checkout/app/context.ts'
+import { renderError } from '../../src/checkout/app/errors.ts'
+import { silentLogger } from '../../src/checkout/app/logger.ts'
+import type { CheckoutOptions } from '../../src/checkout/app/options.ts'
 import { registerConfigRoute } from '../../src/checkout/routes/config.ts'
 import { type EventsRouteOptions, registerEventsRoute } from '../../src/checkout/routes/events.ts'
 import { type StatusRouteOptions, registerStatusRoute } from '../../src/checkout/routes/status.ts'
-import { registerSecurity } from '../../src/checkout/security.ts'
-import type { StatusHub } from '../../src/checkout/status-hub.ts'
-import { validCheckoutId, validCreateCheckoutBody } from '../../src/checkout/validation.ts'
+import { registerSecurity } from '../../src/checkout/http/security.ts'
+import type { StatusHub } from '../../src/checkout/http/status-hub.ts'
+import { validCheckoutId, validCreateCheckoutBody } from '../../src/checkout/http/validation.ts'
 
 /** What a test can tune. */
 export interface BrowserTestAppOptions {

@@ -18,9 +18,9 @@ import {
 } from '../../src/sandbox/index.ts'
 import { createMemoryStore } from '../../src/store/memory.ts'
 import type { CheckoutRecord, Store } from '../../src/store/store.ts'
-import { type CheckoutApp, createCheckout } from '../../src/checkout/create-checkout.ts'
-import type { Logger } from '../../src/checkout/logger.ts'
-import type { CheckoutOptions } from '../../src/checkout/options.ts'
+import { type CheckoutApp, createCheckout } from '../../src/checkout/app/create-checkout.ts'
+import type { Logger } from '../../src/checkout/app/logger.ts'
+import type { CheckoutOptions } from '../../src/checkout/app/options.ts'
 
 /** A throwaway appcode and key (32 hex, the shape QFPay issues). Not a secret anywhere. */
 export const TEST_APPCODE = 'A1B2C3D4E5F60718293A4B5C6D7E8F90'

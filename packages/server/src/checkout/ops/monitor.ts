@@ -4,7 +4,7 @@
  * and updated by the code that does the work, so a health request reads variables and never
  * calls the gateway.
  */
-import type { ReconcileReport } from '../reconciler.ts'
+import type { ReconcileReport } from '../workers/reconciler.ts'
 import { createTelemetry, type Telemetry, type TelemetryOptions } from './telemetry.ts'
 
 /** A moment something happened, with a short log-safe description. */

@@ -5,7 +5,7 @@
  * it), which needs the SDK's context manager; without one those two attributes are left out.
  */
 import { context, createContextKey, SpanStatusCode } from '@opentelemetry/api'
-import type { NotifyAnswer, NotifyHandler } from '../notifies.ts'
+import type { NotifyAnswer, NotifyHandler } from '../money/notifies.ts'
 import type { OpsMonitor } from './monitor.ts'
 import { attrs } from './telemetry.ts'
 

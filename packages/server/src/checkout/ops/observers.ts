@@ -4,8 +4,8 @@
  */
 import { SpanStatusCode } from '@opentelemetry/api'
 import type { Store } from '../../store/store.ts'
-import type { OutboxObserver } from '../outbox-worker.ts'
-import type { ReconcilerObserver } from '../reconciler.ts'
+import type { OutboxObserver } from '../workers/outbox-worker.ts'
+import type { ReconcilerObserver } from '../workers/reconciler.ts'
 import type { OpsMonitor } from './monitor.ts'
 
 /** How often the backlog gauge is refreshed from the store at most, ms. */

@@ -15,8 +15,8 @@
 import { PAID_STATUSES } from '../../store/transitions.ts'
 import type { CheckoutRecord } from '../../store/store.ts'
 import type { QueryRow } from '../../qfpay/types.ts'
-import { observePayment } from '../gateway-rows.ts'
-import type { PaymentService } from '../payments.ts'
+import { observePayment } from '../money/gateway-rows.ts'
+import type { PaymentService } from '../money/payments.ts'
 
 /** One disagreement between QFPay and the store. */
 export interface DayDiscrepancy {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { startBed, TEST_APPCODE, TEST_KEY } from '../../../test/support/checkout-test-bed.ts'
-import { createCheckout } from '../create-checkout.ts'
-import { silentLogger } from '../logger.ts'
+import { createCheckout } from '../app/create-checkout.ts'
+import { silentLogger } from '../app/logger.ts'
 import { createMemoryStore } from '../../store/memory.ts'
 import { SseReader } from '../routes/sse-reader.ts'
 

@@ -7,8 +7,8 @@
  * instance that is still up), then stops the workers.
  */
 import type { MiddlewareHandler } from 'hono'
-import { CheckoutError } from '../errors.ts'
-import { settledWithin } from '../settled-within.ts'
+import { CheckoutError } from '../app/errors.ts'
+import { settledWithin } from '../app/settled-within.ts'
 
 /** How long `close()` waits for requests in flight by default, ms. */
 export const DEFAULT_DRAIN_MS = 10_000

@@ -10,11 +10,11 @@
  * - unknown id, or another mount's checkout → 404; a close the gateway did not confirm → 504 `gateway_timeout` (still pending).
  */
 import type { Hono } from 'hono'
-import type { CheckoutEnv } from '../context.ts'
-import { CheckoutError } from '../errors.ts'
+import type { CheckoutEnv } from '../app/context.ts'
+import { CheckoutError } from '../app/errors.ts'
 import { PAID_STATUSES } from '../../store/transitions.ts'
-import { checkoutNotFound, servedHere, validCheckoutId } from '../validation.ts'
-import { toWireCheckout } from '../wire.ts'
+import { checkoutNotFound, servedHere, validCheckoutId } from '../http/validation.ts'
+import { toWireCheckout } from '../http/wire.ts'
 import type { ServiceDeps } from './service-deps.ts'
 
 /** Registers `POST /checkouts/:id/cancel`. */

@@ -5,7 +5,7 @@
 import type { Hono } from 'hono'
 import type { CheckoutConfig, PayMethod } from '../../contract.ts'
 import { payTypeInfo } from '../../qfpay/pay-types.ts'
-import { type CheckoutDeps, type CheckoutEnv, flowOf } from '../context.ts'
+import { type CheckoutDeps, type CheckoutEnv, flowOf } from '../app/context.ts'
 
 /** How long a browser may reuse `/config`, in seconds. */
 const CONFIG_MAX_AGE_SECONDS = 60

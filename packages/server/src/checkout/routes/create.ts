@@ -8,12 +8,12 @@
  * 504 `gateway_timeout`; retrying returns the same checkout without a second order.
  */
 import type { Hono } from 'hono'
-import type { CheckoutEnv } from '../context.ts'
-import { createPayment } from '../create-payment.ts'
-import { rateLimitKey } from '../limit-creations.ts'
-import { createPendingPerClient } from '../pending-per-client.ts'
-import { validCreateCheckoutBody } from '../validation.ts'
-import { toWireCheckout } from '../wire.ts'
+import type { CheckoutEnv } from '../app/context.ts'
+import { createPayment } from '../money/create-payment.ts'
+import { rateLimitKey } from '../http/limit-creations.ts'
+import { createPendingPerClient } from '../http/pending-per-client.ts'
+import { validCreateCheckoutBody } from '../http/validation.ts'
+import { toWireCheckout } from '../http/wire.ts'
 import type { ServiceDeps } from './service-deps.ts'
 
 /** Registers `POST /checkouts`. */

@@ -11,7 +11,7 @@ import {
   moveTo,
   seedCheckout,
 } from '../../../test/support/browser-test-app.ts'
-import { createStatusHub } from '../status-hub.ts'
+import { createStatusHub } from '../http/status-hub.ts'
 import { SseReader } from './sse-reader.ts'
 
 /** A memory store that counts its live listeners and lets a test inject raw pokes. */

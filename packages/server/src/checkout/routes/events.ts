@@ -9,12 +9,12 @@
 import type { Hono } from 'hono'
 import { type SSEStreamingApi, streamSSE } from 'hono/streaming'
 import type { CheckoutRecord } from '../../store/store.ts'
-import type { CheckoutDeps, CheckoutEnv } from '../context.ts'
-import { hubFor } from '../status-hub.ts'
-import { CheckoutError } from '../errors.ts'
-import { rateLimitKey } from '../limit-creations.ts'
-import { checkoutNotFound, servedHere, validCheckoutId } from '../validation.ts'
-import { toWireCheckout } from '../wire.ts'
+import type { CheckoutDeps, CheckoutEnv } from '../app/context.ts'
+import { hubFor } from '../http/status-hub.ts'
+import { CheckoutError } from '../app/errors.ts'
+import { rateLimitKey } from '../http/limit-creations.ts'
+import { checkoutNotFound, servedHere, validCheckoutId } from '../http/validation.ts'
+import { toWireCheckout } from '../http/wire.ts'
 
 /** Heartbeat period, in ms: below the 30–60 s idle timeouts of common proxies: 15 s. */
 const HEARTBEAT_MS = 15_000

@@ -8,9 +8,9 @@
  * polling. Held requests are capped per client and per instance, because each holds a socket.
  */
 import type { CheckoutRecord } from '../../store/store.ts'
-import type { CheckoutDeps } from '../context.ts'
-import { CheckoutError } from '../errors.ts'
-import { hubFor } from '../status-hub.ts'
+import type { CheckoutDeps } from '../app/context.ts'
+import { CheckoutError } from '../app/errors.ts'
+import { hubFor } from '../http/status-hub.ts'
 
 /** Tuning of the long-poll; the defaults suit production. */
 export interface LongPollOptions {

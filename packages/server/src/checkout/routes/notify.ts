@@ -6,9 +6,9 @@
  * browser guards (security.ts), so the gateway's servers are never refused for lacking an Origin.
  */
 import type { Hono } from 'hono'
-import { createClientWindow } from '../client-window.ts'
-import type { CheckoutEnv } from '../context.ts'
-import { rateLimitKey } from '../limit-creations.ts'
+import { createClientWindow } from '../http/client-window.ts'
+import type { CheckoutEnv } from '../app/context.ts'
+import { rateLimitKey } from '../http/limit-creations.ts'
 import type { ServiceDeps } from './service-deps.ts'
 
 /** Registers `POST /notify`. */

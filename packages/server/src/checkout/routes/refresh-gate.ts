@@ -3,7 +3,7 @@
  * /checkouts/:id`, `GET /return`): at most one gateway query per checkout per window, and
  * callers inside the window join the query already running (single flight).
  */
-import type { CheckoutDeps } from '../context.ts'
+import type { CheckoutDeps } from '../app/context.ts'
 
 /** Tuning of the shopper-triggered refresh; the defaults suit production. */
 export interface RefreshGateOptions {

@@ -9,8 +9,8 @@
  */
 import type { Context } from 'hono'
 import type { CheckoutRecord } from '../../store/store.ts'
-import type { CheckoutEnv } from '../context.ts'
-import { servedHere } from '../validation.ts'
+import type { CheckoutEnv } from '../app/context.ts'
+import { servedHere } from '../http/validation.ts'
 import type { ServiceDeps } from './service-deps.ts'
 
 /** What may be an out_trade_no of ours; anything else is not looked up. */

@@ -13,10 +13,10 @@
  */
 import type { Context, Hono } from 'hono'
 import type { CheckoutStatus } from '../../contract.ts'
-import type { CheckoutEnv } from '../context.ts'
-import { toWireCheckout } from '../wire.ts'
+import type { CheckoutEnv } from '../app/context.ts'
+import { toWireCheckout } from '../http/wire.ts'
 import type { CheckoutRecord } from '../../store/store.ts'
-import { settledWithin } from '../settled-within.ts'
+import { settledWithin } from '../app/settled-within.ts'
 import { checkoutForReturn } from './return-token.ts'
 import type { ServiceDeps } from './service-deps.ts'
 

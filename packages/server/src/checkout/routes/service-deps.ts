@@ -2,10 +2,10 @@
  * What the money routes (create, cancel, notify, return) receive on top of `CheckoutDeps`: the
  * services that hold the transitions, so a route only adapts HTTP.
  */
-import type { CheckoutClaims } from '../checkout-claims.ts'
-import type { CheckoutDeps } from '../context.ts'
-import type { NotifyHandler } from '../notifies.ts'
-import type { PaymentService } from '../payments.ts'
+import type { CheckoutClaims } from '../http/checkout-claims.ts'
+import type { CheckoutDeps } from '../app/context.ts'
+import type { NotifyHandler } from '../money/notifies.ts'
+import type { PaymentService } from '../money/payments.ts'
 
 /** `CheckoutDeps` plus the money services. */
 export interface ServiceDeps extends CheckoutDeps {

@@ -8,8 +8,8 @@ import {
   moveTo,
   seedCheckout,
 } from '../../../test/support/browser-test-app.ts'
-import type { CheckoutDeps } from '../context.ts'
-import { createStatusHub, type StatusHub } from '../status-hub.ts'
+import type { CheckoutDeps } from '../app/context.ts'
+import { createStatusHub, type StatusHub } from '../http/status-hub.ts'
 import type { LongPollOptions } from './long-poll.ts'
 
 /** The test app with a hub the test can watch, so it knows when a request is being held. */

@@ -4,11 +4,11 @@
  * `refreshEveryMs` whoever polls, so a page left polling cannot turn into a `/query` flood.
  */
 import type { Hono } from 'hono'
-import type { CheckoutDeps, CheckoutEnv } from '../context.ts'
-import { rateLimitKey } from '../limit-creations.ts'
-import { checkoutNotFound, servedHere, validCheckoutId } from '../validation.ts'
-import { toWireCheckout } from '../wire.ts'
-import { settledWithin } from '../settled-within.ts'
+import type { CheckoutDeps, CheckoutEnv } from '../app/context.ts'
+import { rateLimitKey } from '../http/limit-creations.ts'
+import { checkoutNotFound, servedHere, validCheckoutId } from '../http/validation.ts'
+import { toWireCheckout } from '../http/wire.ts'
+import { settledWithin } from '../app/settled-within.ts'
 import { createRefreshGate, type RefreshGateOptions } from './refresh-gate.ts'
 import {
   createLongPoll,
