@@ -61,6 +61,27 @@ const bans = {
       message: 'The widget runs in browsers: no Hono, no node: modules.',
     },
   ],
+  checkoutCore: [
+    {
+      regex: moduleRegex(['hono', '@hono/[^/]+']),
+      allowTypeImports: true,
+      message:
+        'Money logic and workers (checkout/money, checkout/workers) run without HTTP: no Hono at run time (`import type` is fine). Routes adapt HTTP to them.',
+    },
+    {
+      regex: '^\\.\\./(routes|http)/',
+      allowTypeImports: true,
+      message:
+        'Money logic and workers never call into routes/ or http/ (those call them); `import type` is fine. See docs/architecture.md#inside-the-checkout-app.',
+    },
+  ],
+  checkoutAssembly: [
+    {
+      regex: '(^|/)app/create-checkout(\\.ts)?$',
+      message:
+        'Only app/create-checkout.ts assembles the app: a part takes what it needs as a constructor or function argument, never by building the app.',
+    },
+  ],
   payChunk: [
     {
       regex: `^\\.{1,2}/(.*/)?(${PAY_CHUNK.map((n) => n.replace('.', '\\.')).join('|')})(\\.[jt]s)?$`,
@@ -146,6 +167,21 @@ export default defineConfig(
     [...TESTS, 'packages/server/src/qfpay/**', 'packages/server/src/testing/**'],
     bans.testSupport,
     bans.serverTesting
+  ),
+  restrict(
+    ['packages/server/src/checkout/{money,workers}/**/*.ts'],
+    TESTS,
+    bans.testSupport,
+    bans.serverTesting,
+    bans.checkoutCore,
+    bans.checkoutAssembly
+  ),
+  restrict(
+    ['packages/server/src/checkout/{http,routes,ops}/**/*.ts'],
+    TESTS,
+    bans.testSupport,
+    bans.serverTesting,
+    bans.checkoutAssembly
   ),
   restrict(
     ['packages/server/src/qfpay/**/*.ts'],

@@ -1,6 +1,6 @@
 /**
  * What the console shows and does, over the checkout app's server-side object
- * (`checkout.merchant`, see packages/server/src/checkout/merchant.ts). Rows leave out the
+ * (`checkout.merchant`, see packages/server/src/checkout/app/merchant.ts). Rows leave out the
  * gateway bookkeeping (`outTradeNo`, `syssn`, reconciler fields) a shop assistant has no use for.
  */
 import {

@@ -86,7 +86,7 @@ async function openFromEnvironment(): Promise<CheckoutApp> {
     // Never asked: the command creates no checkouts.
     resolveOrder: () => undefined,
     // Never used either, for the same reason; stated because live/test refuse to start on the
-    // 2017 defaults (checkout/live-choices.ts).
+    // 2017 defaults (checkout/app/live-choices.ts).
     payTypes: ['800201'],
     currency: 'HKD',
     // Placeholders so a fix queues both hooks' outbox entries; this process never starts the

@@ -9,7 +9,6 @@
 import { randomHex } from '../app/gateway-config.ts'
 import type { Context } from 'hono'
 import { isQfpayError } from '../../qfpay/errors.ts'
-import { returnUrlFor } from '../routes/return-token.ts'
 import { cleanGoodsName as goodsNameForGateway } from '../../qfpay/goods-name.ts'
 import { formatTxdtm } from '../../qfpay/txdtm.ts'
 import { allowsExpiredTime, payTypeInfo, type PayTypeInfo } from '../../qfpay/pay-types.ts'
@@ -23,6 +22,11 @@ import type { PaymentService } from './payments.ts'
 import type { CheckoutClaims } from '../http/checkout-claims.ts'
 import type { PendingPerClient } from '../http/pending-per-client.ts'
 import { firstCheckAt } from '../workers/schedule.ts'
+
+/** The `return_url` sent with a payment: the app's public URL, `/return/`, our token (routes/return-token.ts finds the checkout from it). */
+function returnUrlFor(publicUrl: string, record: Pick<CheckoutRecord, 'outTradeNo'>): string {
+  return `${publicUrl}/return/${encodeURIComponent(record.outTradeNo)}`
+}
 
 /** Swipe-card orders still pending after this long are reversed (QFPay: "about 2 minutes"). */
 export const SWIPE_GIVE_UP_MS = 2 * 60_000

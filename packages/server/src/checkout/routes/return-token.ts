@@ -13,16 +13,8 @@ import type { CheckoutEnv } from '../app/context.ts'
 import { servedHere } from '../http/validation.ts'
 import type { ServiceDeps } from './service-deps.ts'
 
-/** What may be an out_trade_no of ours; anything else is not looked up. */
+/** What may be an out_trade_no of ours (the token `returnUrlFor` in money/create-payment.ts puts in the path); anything else is not looked up. */
 const TOKEN_PATTERN = /^[0-9A-Za-z_-]{8,64}$/
-
-/** The `return_url` sent with a payment: the app's public URL, `/return/`, our token. */
-export function returnUrlFor(
-  publicUrl: string,
-  record: Pick<CheckoutRecord, 'outTradeNo'>
-): string {
-  return `${publicUrl}/return/${encodeURIComponent(record.outTradeNo)}`
-}
 
 /**
  * The checkout a `/return` request names, or `undefined` when it names none of ours (the
