@@ -28,10 +28,12 @@ const sandbox = createSandbox({ appcode: APPCODE, key: KEY, notifyUrl: shop + '/
 const gateway = serve({ fetch: sandbox.fetch, hostname: '127.0.0.1', port: 0 })
 await new Promise((resolve) => gateway.once('listening', resolve))
 qfpay = createCheckout({
-  environment: 'local',
-  baseUrl: 'http://127.0.0.1:' + gateway.address().port,
-  appcode: APPCODE,
-  key: KEY,
+  gateway: {
+    environment: 'local',
+    baseUrl: 'http://127.0.0.1:' + gateway.address().port,
+    appcode: APPCODE,
+    key: KEY,
+  },
   store: createSqliteStore({ filename: ':memory:' }),
   publicUrl: shop + '/qfpay',
   reconciler: { enabled: false },

@@ -27,9 +27,8 @@ const qfpay = createCheckout({
   store,
   resolveOrder: async () => ({ amount: 100 }),
   // One load generator is one client: lift the per-client and gateway limits meant for shoppers.
-  createRateLimit: false,
-  maxPendingPerClient: 1_000_000,
-  gatewayRequestsPerMinute: false,
+  http: { perClient: { checkoutsPerMinute: false, pendingCheckouts: 1_000_000 } },
+  gateway: { requestsPerMinute: false },
   logger: { info() {}, warn() {}, error() {} },
 })
 let ok = 0

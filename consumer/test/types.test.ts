@@ -23,9 +23,11 @@ import type { QfpayCheckout, QfpayPaidEvent, QfpayErrorEvent } from '@qfpay-chec
 
 const options: CheckoutOptions = {
   resolveOrder: async (order) => (order === 'A-1' ? { amount: 2500, currency: 'HKD' } : undefined),
-  onPaid: async (checkout, { idempotencyKey }) => {
-    const paidAt: string | undefined = checkout.paidAt
-    void [paidAt, idempotencyKey]
+  hooks: {
+    onPaid: async (checkout, { idempotencyKey }) => {
+      const paidAt: string | undefined = checkout.paidAt
+      void [paidAt, idempotencyKey]
+    },
   },
   store: process.env.DATABASE_URL
     ? createPostgresStore({ url: process.env.DATABASE_URL, schema: 'shop' })
@@ -36,8 +38,8 @@ const options: CheckoutOptions = {
 }
 const qfpay = createCheckout(options)
 export async function refundAll(id: string): Promise<number> {
-  const outcome = await qfpay.merchant.refund(id)
-  const checkout = await qfpay.merchant.get(id)
+  const outcome = await qfpay.merchant.refunds.create(id)
+  const checkout = await qfpay.merchant.checkouts.get(id)
   if (!checkout) throw new CheckoutError('not_found', 404, 'no such checkout')
   return checkout.refundedAmount + (outcome ? 0 : 1)
 }
@@ -62,6 +64,7 @@ import type { QfpayPaidEvent } from '@qfpay-checkout/widget'
 
 createCheckout({ resolveOrder: async () => ({ amount: '25.00' }) })
 export const status = (e: QfpayPaidEvent): number => e.detail.status
+createCheckout({ resolveOrder: async () => ({ amount: 100 }), expiresIn: 900 })
 `
 
 for (const resolution of ['nodenext', 'bundler'] as const) {
@@ -83,14 +86,14 @@ for (const resolution of ['nodenext', 'bundler'] as const) {
   const tsc = join(app, 'node_modules/typescript7/bin/tsc')
 
   // One program for both files (tsc over every shipped .d.ts takes a while): the merchant's
-  // file has no error, the mistakes file exactly its two.
+  // file has no error, the mistakes file exactly its three.
   test(`under ${resolution} (strict, skipLibCheck false) a merchant's file checks and mistakes are caught`, () => {
     const r = run(process.execPath, [tsc, '-p', 'tsconfig.json'], dir)
     assert.notEqual(r.status, 0, 'the mistakes must fail the check')
     const errors = r.out.split('\n').filter((line) => /error TS\d+/.test(line))
     assert.deepEqual(
       errors.map((line) => line.replace(/\(\d+,\d+\).*/, (m) => m.slice(0, m.indexOf(')') + 1))),
-      ['mistake.ts(4,44)', 'mistake.ts(5,54)'],
+      ['mistake.ts(4,44)', 'mistake.ts(5,54)', 'mistake.ts(6,63)'],
       r.out
     )
     // A string amount is refused, and e.detail is the Checkout (status a string union), not any.
@@ -99,5 +102,7 @@ for (const resolution of ['nodenext', 'bundler'] as const) {
       r.out,
       /mistake\.ts\(5,54\): error TS2322: Type 'string' is not assignable to type 'number'/
     )
+    // The old flat, unit-less option name is refused (it is `expiresInSeconds` now).
+    assert.match(r.out, /mistake\.ts\(6,63\): error TS2353: .*'expiresIn' does not exist/)
   })
 }

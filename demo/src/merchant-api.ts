@@ -60,14 +60,14 @@ export function demoMerchant(
       const last = merchant.lastDayReport()
       return last ? view(last) : null
     },
-    list: async () => (await merchant.list({ limit: LIST_LIMIT })).map(row),
+    list: async () => (await merchant.checkouts.list({ limit: LIST_LIMIT })).map(row),
     async refund(id, options) {
-      const { checkout, refund } = await merchant.refund(id, options)
+      const { checkout, refund } = await merchant.refunds.create(id, options)
       return {
         checkout: row(checkout),
         refund: { id: refund.id, amount: refund.amount, status: refund.status },
       }
     },
-    cancel: async (id) => row(await merchant.cancel(id)),
+    cancel: async (id) => row(await merchant.checkouts.cancel(id)),
   }
 }

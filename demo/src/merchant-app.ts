@@ -13,6 +13,7 @@ import {
   createCheckout,
   forwardedClientIp,
   type CheckoutApp,
+  type CheckoutOptions,
   type GatewayOptions,
   type Logger,
   type ResolvedOrder,
@@ -38,7 +39,7 @@ export interface MerchantAppOptions {
   hooks: HookLog
   log: (line: string) => void
   /** QR / pay link lifetime in seconds; the checkout app's default (900) when absent. */
-  expiresIn?: number
+  expiresInSeconds?: number
 }
 
 /** The app and its lifecycle. */
@@ -76,19 +77,21 @@ function lineLogger(log: (line: string) => void, name: string): Logger {
 /** Builds the merchant server. */
 export function createMerchantApp(options: MerchantAppOptions): MerchantApp {
   const common = {
-    ...options.gateway,
+    gateway: options.gateway,
     store: options.store,
     resolveOrder: resolveDemoOrder,
-    onPaid: options.hooks.onPaid,
-    allowedOrigins: options.allowedOrigins,
+    hooks: { onPaid: options.hooks.onPaid },
     returnPage: options.returnPage,
-    // One shopper clicking around the demo must not meet the 30/min production default.
-    createRateLimit: 120,
-    // Shoppers arrive through the page's Vite proxy (one trusted hop that appends to
-    // X-Forwarded-For): without this every shopper would share the proxy's rate-limit bucket.
-    clientIp: forwardedClientIp(1),
-    ...(options.expiresIn ? { expiresIn: options.expiresIn } : {}),
-  }
+    http: {
+      allowedOrigins: options.allowedOrigins,
+      // Shoppers arrive through the page's Vite proxy (one trusted hop that appends to
+      // X-Forwarded-For): without this every shopper would share the proxy's rate-limit bucket.
+      clientIp: forwardedClientIp(1),
+      // One shopper clicking around the demo must not meet the 30/min production default.
+      perClient: { checkoutsPerMinute: 120 },
+    },
+    ...(options.expiresInSeconds ? { expiresInSeconds: options.expiresInSeconds } : {}),
+  } satisfies Partial<CheckoutOptions>
   const staff = createStaffAuth(options.adminToken)
   const shop = createCheckout({
     ...common,
@@ -99,10 +102,11 @@ export function createMerchantApp(options: MerchantAppOptions): MerchantApp {
     ...common,
     logger: lineLogger(options.log, '[qfpay-pos]'),
     publicUrl: `${options.publicUrl}/qfpay-pos`,
-    mode: 'cashier',
+    cashier: {
+      // Demo-only: the till is staff-only through the admin token (cookie or Bearer).
+      authorize: (c) => staff.credential(c) !== undefined,
+    },
     payTypes: ['800108', '800208'],
-    // Demo-only: the till is staff-only through the admin token (cookie or Bearer).
-    authorize: (c) => staff.credential(c) !== undefined,
   })
 
   const app = new Hono()

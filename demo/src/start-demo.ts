@@ -38,7 +38,7 @@ export interface StartDemoOptions {
   /** The sandbox runs expiry and notify retries this many times faster. Default 1. */
   timeScale?: number
   /** How long a QR code or pay link lasts, in seconds (300–7200). Default 900. */
-  expiresIn?: number
+  expiresInSeconds?: number
   /** Where QFPAY_* and the store variables are read. Default `process.env`. */
   env?: EnvSource
   /**
@@ -177,7 +177,7 @@ export async function startDemo(options: StartDemoOptions = {}): Promise<Running
       returnPage: `${pageUrl}/thanks.html`,
       hooks,
       log,
-      ...(options.expiresIn ? { expiresIn: options.expiresIn } : {}),
+      ...(options.expiresInSeconds ? { expiresInSeconds: options.expiresInSeconds } : {}),
     })
     track(() => app.close())
     merchantServer.setHandler(app.fetch)

@@ -10,14 +10,17 @@ import { readQr } from './qr.ts'
 import { eventsSeen, payWith, pressOnPhone, shopFor, statusText, waitForWidget } from './shopper.ts'
 
 /** QFPay's shortest expiry, 5 min (docs/qfpay-protocol.md#expiry), in seconds. */
-const EXPIRES_IN = 300
+const EXPIRES_IN_SECONDS = 300
 /** 5 min / 40 = 7.5 s at the sandbox: long enough to scan the new code, short enough to wait for. */
 const TIME_SCALE = 40
 
 describe('an expired QR code', { timeout: 150_000 }, () => {
   let scene: Scene
   before(async () => {
-    scene = await openScene('expiry', { timeScale: TIME_SCALE, expiresIn: EXPIRES_IN })
+    scene = await openScene('expiry', {
+      timeScale: TIME_SCALE,
+      expiresInSeconds: EXPIRES_IN_SECONDS,
+    })
   })
   after(async () => {
     await scene?.close()

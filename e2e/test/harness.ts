@@ -31,7 +31,7 @@ export interface DemoScene {
 /** How to start the demo for a test file. */
 export interface SceneOptions {
   timeScale?: number
-  expiresIn?: number
+  expiresInSeconds?: number
   /** Overrides of the demo's environment (e.g. a given QFPAY_KEY), applied last. */
   env?: Record<string, string>
 }
@@ -63,7 +63,7 @@ export async function startDemoScene(options: SceneOptions = {}): Promise<DemoSc
   const demo = await startDemo({
     ports: { sandbox: 0, merchant: 0, page: 0 },
     timeScale: options.timeScale ?? 1,
-    ...(options.expiresIn ? { expiresIn: options.expiresIn } : {}),
+    ...(options.expiresInSeconds ? { expiresInSeconds: options.expiresInSeconds } : {}),
     env,
     log: (line) => logs.push(line),
     viteLogLevel: process.env['E2E_VITE_LOG'] === 'info' ? 'info' : 'error',

@@ -144,24 +144,32 @@ rmSync(shm, { recursive: true, force: true })
 // --- the server under test --------------------------------------------------------------------
 const store = createSqliteStore({ filename: dbFile })
 const checkout = createCheckout({
-  // A load run against a sandbox with no quota: the per-merchant gateway budget (400/min,
-  // like QFPay) is not what is measured here.
-  gatewayRequestsPerMinute: false,
-  // Every simulated shopper comes from this one loopback address.
-  maxPendingPerClient: 1_000_000,
-  maxStreamsPerClient: 1_000_000,
-  rejectedNotifiesPerMinute: false,
+  hooks: {
+    // A merchant's fulfilment hook (a no-op here): it runs from the durable outbox, as in production.
+    onPaid: () => undefined,
+  },
+  gateway: {
+    // A load run against a sandbox with no quota: the per-merchant gateway budget (400/min,
+    // like QFPay) is not what is measured here.
+    requestsPerMinute: false,
+    environment: 'local',
+    appcode: APPCODE,
+    key: KEY,
+    baseUrl: 'http://sandbox.internal',
+    fetch: gatewayFetch,
+  },
+  http: {
+    perClient: {
+      // Every simulated shopper comes from this one loopback address.
+      pendingCheckouts: 1_000_000,
+      openStreams: 1_000_000,
+      rejectedNotifiesPerMinute: false,
+      checkoutsPerMinute: false,
+    },
+  },
   resolveOrder: () => ({ amount: 100, goodsName: 'Tea' }),
-  // A merchant's fulfilment hook (a no-op here): it runs from the durable outbox, as in production.
-  onPaid: () => undefined,
-  environment: 'local',
-  appcode: APPCODE,
-  key: KEY,
-  baseUrl: 'http://sandbox.internal',
-  gatewayFetch,
   store,
   logger: quietLogger,
-  createRateLimit: false,
   // Off: the reconciler would query the pending checkouts and mark them paid before their
   // notifies arrive, and its timing would make runs differ. Bench 3 measures the notify path.
   reconciler: { enabled: false },

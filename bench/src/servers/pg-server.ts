@@ -95,24 +95,32 @@ const setupMs = performance.now() - t0
 // Raised per-client caps (options of newer releases; ignored where unknown).
 const checkout = createCheckout({
   resolveOrder: () => ({ amount: 100, goodsName: 'Tea' }),
-  // A merchant's fulfilment hook (a no-op): it runs from the durable outbox, as in production.
-  onPaid: () => undefined,
-  environment: 'local',
-  appcode: APPCODE,
-  key: KEY,
-  baseUrl,
-  ...(gatewayFetch ? { gatewayFetch } : {}),
+  hooks: {
+    // A merchant's fulfilment hook (a no-op): it runs from the durable outbox, as in production.
+    onPaid: () => undefined,
+  },
+  gateway: {
+    environment: 'local',
+    appcode: APPCODE,
+    key: KEY,
+    baseUrl,
+    // A load run against a sandbox with no quota, every shopper from one loopback address: the
+    // per-merchant gateway budget (400/min, like QFPay) and the per-client caps are not measured.
+    requestsPerMinute: false,
+    ...(gatewayFetch ? { fetch: gatewayFetch } : {}),
+  },
+  http: {
+    perClient: {
+      checkoutsPerMinute: false,
+      pendingCheckouts: 100_000,
+      openStreams: 100_000,
+      rejectedNotifiesPerMinute: false,
+    },
+  },
   store,
   logger: quietLogger,
-  createRateLimit: false,
   // Off: the reconciler would race the notifies it is measured on.
   reconciler: { enabled: false },
-  // A load run against a sandbox with no quota, every shopper from one loopback address: the
-  // per-merchant gateway budget (400/min, like QFPay) and the per-client caps are not measured.
-  gatewayRequestsPerMinute: false,
-  maxPendingPerClient: 100_000,
-  maxStreamsPerClient: 100_000,
-  rejectedNotifiesPerMinute: false,
 })
 checkout.start()
 await checkout.merchant.deliverHooks()

@@ -27,22 +27,28 @@ let streams = () => 0
 if (args.mode === 'checkout') {
   const store = createSqliteStore({ filename: join(args.dir, `fanout-${process.pid}.db`) })
   const checkout = createCheckout({
-    // A load run against a sandbox with no quota: the per-merchant gateway budget (400/min,
-    // like QFPay) is not what is measured here.
-    gatewayRequestsPerMinute: false,
-    // Every simulated shopper comes from this one loopback address.
-    maxPendingPerClient: 1_000_000,
-    maxStreamsPerClient: 1_000_000,
-    rejectedNotifiesPerMinute: false,
+    gateway: {
+      // A load run against a sandbox with no quota: the per-merchant gateway budget (400/min,
+      // like QFPay) is not what is measured here.
+      requestsPerMinute: false,
+      environment: 'local',
+      // The bench runs with NODE_ENV=production (Lit's production build); no real orders here.
+      embeddedSandbox: true,
+      appcode: APPCODE,
+      key: KEY,
+    },
+    http: {
+      perClient: {
+        // Every simulated shopper comes from this one loopback address.
+        pendingCheckouts: 1_000_000,
+        openStreams: 1_000_000,
+        rejectedNotifiesPerMinute: false,
+        checkoutsPerMinute: false,
+      },
+    },
     resolveOrder: () => ({ amount: 100, goodsName: 'Tea' }),
-    environment: 'local',
-    // The bench runs with NODE_ENV=production (Lit's production build); no real orders here.
-    embeddedSandbox: true,
-    appcode: APPCODE,
-    key: KEY,
     store,
     logger: quietLogger,
-    createRateLimit: false,
     reconciler: { enabled: false },
   })
   app.route('/qfpay', checkout)

@@ -70,29 +70,35 @@ if (args.gateway === 'loopback') {
 
 const store = createSqliteStore({ filename: join(args.dir, `web-${process.pid}.db`) })
 const checkout = createCheckout({
-  // A load run against a sandbox with no quota: the per-merchant gateway budget (400/min,
-  // like QFPay) is not what is measured here.
-  gatewayRequestsPerMinute: false,
-  // Every simulated shopper comes from this one loopback address.
-  maxPendingPerClient: 1_000_000,
-  maxStreamsPerClient: 1_000_000,
-  rejectedNotifiesPerMinute: false,
+  gateway: {
+    // A load run against a sandbox with no quota: the per-merchant gateway budget (400/min,
+    // like QFPay) is not what is measured here.
+    requestsPerMinute: false,
+    environment: 'local',
+    // The bench runs with NODE_ENV=production (Lit's production build); no real orders here.
+    embeddedSandbox: true,
+    appcode: APPCODE,
+    key: KEY,
+    ...(baseUrl ? { baseUrl } : {}),
+  },
+  http: {
+    allowedOrigins: ports.map((p) => `http://${HOST}:${p}`),
+    perClient: {
+      // Every simulated shopper comes from this one loopback address.
+      pendingCheckouts: 1_000_000,
+      openStreams: 1_000_000,
+      rejectedNotifiesPerMinute: false,
+      checkoutsPerMinute: false,
+      // Every page of the bench comes from 127.0.0.1, so the per-address cap (20) would count
+      // all 20 shoppers as one client; the per-instance cap stays at its default.
+      heldLongPolls: 1000,
+    },
+  },
   resolveOrder: () => ({ amount: 100, goodsName: 'Tea' }),
-  environment: 'local',
-  // The bench runs with NODE_ENV=production (Lit's production build); no real orders here.
-  embeddedSandbox: true,
-  appcode: APPCODE,
-  key: KEY,
-  ...(baseUrl ? { baseUrl } : {}),
   store,
   logger: quietLogger,
-  createRateLimit: false,
   // The live path is measured: no reconciler racing the notify to the news.
   reconciler: { enabled: false },
-  allowedOrigins: ports.map((p) => `http://${HOST}:${p}`),
-  // Every page of the bench comes from 127.0.0.1, so the per-address cap (20) would count all
-  // 20 shoppers as one client; the per-instance cap stays at its default.
-  longPoll: { maxLongPollsPerClient: 1000 },
 })
 sandbox ??= checkout.sandbox
 

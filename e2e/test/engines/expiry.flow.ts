@@ -23,7 +23,7 @@ import {
 } from './shopper.ts'
 
 /** QFPay's shortest expiry, 5 min, in seconds. */
-const EXPIRES_IN = 300
+const EXPIRES_IN_SECONDS = 300
 /** 5 min / 40 = 7.5 s at the sandbox: long enough to scan the new code, short enough to wait for. */
 const TIME_SCALE = 40
 
@@ -33,7 +33,7 @@ describe(`an expired QR code (${ENGINE})`, { timeout: 150_000 }, () => {
   let scene: DemoScene
   let engine: Engine
   before(async () => {
-    scene = await startDemoScene({ timeScale: TIME_SCALE, expiresIn: EXPIRES_IN })
+    scene = await startDemoScene({ timeScale: TIME_SCALE, expiresInSeconds: EXPIRES_IN_SECONDS })
     engine = await launchEngine(ENGINE)
   })
   after(async () => {

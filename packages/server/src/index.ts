@@ -25,8 +25,22 @@ export {
   type GatewayBudgetStats,
   type GatewayPriority,
 } from './checkout/money/gateway-budget.ts'
-export type { CheckoutOptions, CheckoutHook, ResolvedOrder } from './checkout/app/options.ts'
-export type { CheckoutMerchant } from './checkout/app/merchant.ts'
+export type {
+  CashierOptions,
+  CheckoutGatewayOptions,
+  CheckoutHook,
+  CheckoutHooks,
+  CheckoutHttpOptions,
+  CheckoutOptions,
+  LongPollOptions,
+  PerClientLimits,
+  ResolvedOrder,
+} from './checkout/app/options.ts'
+export type {
+  CheckoutMerchant,
+  MerchantCheckouts,
+  MerchantRefunds,
+} from './checkout/app/merchant.ts'
 export type { RefundOutcome } from './checkout/money/refunds.ts'
 export type { ReconcileReport, ReconcilerOptions } from './checkout/workers/reconciler.ts'
 export type { Logger, LoggerOption } from './checkout/app/logger.ts'
@@ -34,7 +48,6 @@ export { formatDayReport } from './checkout/ops/reconcile-table.ts'
 export type { DayDiscrepancy, DayReport } from './checkout/ops/reconcile-day.ts'
 export { healthRoutes, type HealthReport } from './checkout/ops/health.ts'
 export { METRICS, INSTRUMENTATION_SCOPE, type TelemetryOptions } from './checkout/ops/telemetry.ts'
-export type { LongPollOptions } from './checkout/routes/long-poll.ts'
 export type { GatewayOptions, QfpayEnvironment } from './checkout/app/gateway-config.ts'
 export type { CheckoutRecord, RefundRecord, RefundStatus, Store } from './store/store.ts'
 export type * from './contract.ts'

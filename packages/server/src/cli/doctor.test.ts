@@ -81,10 +81,7 @@ for (const profile of ['seed', 'current'] as const) {
       dir = await mkdtemp(join(tmpdir(), 'qfpay-doctor-'))
       const checkout = createCheckout({
         resolveOrder: () => undefined,
-        environment: 'local',
-        appcode: APPCODE,
-        key: KEY,
-        baseUrl: sandbox.url,
+        gateway: { environment: 'local', appcode: APPCODE, key: KEY, baseUrl: sandbox.url },
         store: createMemoryStore(),
         logger: QUIET,
         reconciler: { enabled: false },

@@ -24,11 +24,13 @@ async function run(bed: Bed, argv: string[]) {
     openCheckout: () =>
       createCheckout({
         resolveOrder: () => undefined,
-        onPaid: () => undefined,
-        environment: 'local',
-        appcode: TEST_APPCODE,
-        key: TEST_KEY,
-        baseUrl: bed.sandboxUrl,
+        hooks: { onPaid: () => undefined },
+        gateway: {
+          environment: 'local',
+          appcode: TEST_APPCODE,
+          key: TEST_KEY,
+          baseUrl: bed.sandboxUrl,
+        },
         store: bed.store,
         clock: () => new Date(bed.clock.now()),
         logger: silentLogger,

@@ -89,10 +89,12 @@ async function openFromEnvironment(): Promise<CheckoutApp> {
     // 2017 defaults (checkout/app/live-choices.ts).
     payTypes: ['800201'],
     currency: 'HKD',
-    // Placeholders so a fix queues both hooks' outbox entries; this process never starts the
-    // outbox worker, so your server (which has the real hooks) delivers them.
-    onPaid: () => undefined,
-    onStatus: () => undefined,
+    hooks: {
+      // Placeholders so a fix queues both hooks' outbox entries; this process never starts the
+      // outbox worker, so your server (which has the real hooks) delivers them.
+      onPaid: () => undefined,
+      onStatus: () => undefined,
+    },
     reconciler: { enabled: false },
     logger: { info: () => undefined, warn: stderr('warn'), error: stderr('error') },
   })

@@ -37,14 +37,20 @@ async function capturingBed(t: Parameters<typeof bed>[0]) {
   const b = await bed(t, {
     checkout: {
       publicUrl: PUBLIC_URL,
-      // Hundreds of property runs from one address: the pending cap has its own test.
-      maxPendingPerClient: 100_000,
-      gatewayFetch: (input, init) => {
-        calls.push({
-          endpoint: String(input).replace(/^.*\/trade\/v1\//, ''),
-          params: new URLSearchParams(String(init?.body ?? '')),
-        })
-        return fetch(input, init)
+      gateway: {
+        fetch: (input, init) => {
+          calls.push({
+            endpoint: String(input).replace(/^.*\/trade\/v1\//, ''),
+            params: new URLSearchParams(String(init?.body ?? '')),
+          })
+          return fetch(input, init)
+        },
+      },
+      http: {
+        perClient: {
+          // Hundreds of property runs from one address: the pending cap has its own test.
+          pendingCheckouts: 100_000,
+        },
       },
     },
   })

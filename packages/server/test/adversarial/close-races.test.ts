@@ -31,17 +31,19 @@ for (const ender of ['cancel', 'expiry'] as const) {
       const b = await bed(t, {
         knobs: { notifyReorder: true },
         checkout: {
-          gatewayFetch: async (input, init) => {
-            const s = scheduler
-            if (!s) return fetch(input, init)
-            const endpoint = String(input).replace(/^.*\/trade\/v1\//, '')
-            await s.schedule(Promise.resolve(), `send ${endpoint}`)
-            onTheWire++
-            gatewayEvents++
-            const response = await fetch(input, init).finally(() => onTheWire--)
-            return s
-              .schedule(Promise.resolve(response), `answer ${endpoint}`)
-              .finally(() => gatewayEvents++)
+          gateway: {
+            fetch: async (input, init) => {
+              const s = scheduler
+              if (!s) return fetch(input, init)
+              const endpoint = String(input).replace(/^.*\/trade\/v1\//, '')
+              await s.schedule(Promise.resolve(), `send ${endpoint}`)
+              onTheWire++
+              gatewayEvents++
+              const response = await fetch(input, init).finally(() => onTheWire--)
+              return s
+                .schedule(Promise.resolve(response), `answer ${endpoint}`)
+                .finally(() => gatewayEvents++)
+            },
           },
         },
       })

@@ -32,7 +32,12 @@ const json = { 'Content-Type': 'application/json', Origin: 'http://shop.test' }
 describe('embedded sandbox takeover', () => {
   it('refuses to start with QFPAY_APPCODE and QFPAY_KEY but no QFPAY_ENV', () => {
     assert.throws(
-      () => app({ resolveOrder, appcode: 'APPCODE123', key: KEY, publicUrl: PUBLIC_URL }),
+      () =>
+        app({
+          resolveOrder,
+          gateway: { appcode: 'APPCODE123', key: KEY },
+          publicUrl: PUBLIC_URL,
+        }),
       /QFPAY_ENV is not/
     )
   })
@@ -40,9 +45,7 @@ describe('embedded sandbox takeover', () => {
   it('does not serve the sandbox routes on the mount for given credentials', async () => {
     const { checkout, host } = app({
       resolveOrder,
-      environment: 'local',
-      appcode: 'APPCODE123',
-      key: KEY,
+      gateway: { environment: 'local', appcode: 'APPCODE123', key: KEY },
       publicUrl: PUBLIC_URL,
     })
     try {
@@ -68,7 +71,7 @@ describe('embedded sandbox takeover', () => {
   it('serves them for generated credentials, but a control POST without the token is 401 and pays nothing', async () => {
     const { checkout, host, lines } = app({
       resolveOrder,
-      environment: 'local',
+      gateway: { environment: 'local' },
       publicUrl: PUBLIC_URL,
     })
     try {

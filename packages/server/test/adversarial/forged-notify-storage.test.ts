@@ -36,15 +36,17 @@ function sizeOf(file: string): number {
 function app(store: ReturnType<typeof createMemoryStore>, clientIp?: (c: any) => string) {
   return createCheckout({
     resolveOrder: () => ({ amount: 100 }),
-    environment: 'local',
-    appcode: TEST_APPCODE,
-    key: TEST_KEY,
-    baseUrl: 'http://gateway.invalid',
-    gatewayFetch: async () => new Response('unreachable', { status: 599 }),
+    gateway: {
+      environment: 'local',
+      appcode: TEST_APPCODE,
+      key: TEST_KEY,
+      baseUrl: 'http://gateway.invalid',
+      fetch: async () => new Response('unreachable', { status: 599 }),
+    },
     store,
     logger: silentLogger,
     reconciler: { enabled: false },
-    ...(clientIp ? { clientIp } : {}),
+    ...(clientIp ? { http: { clientIp } } : {}),
   })
 }
 
@@ -153,10 +155,12 @@ describe('aborted notify bodies', () => {
     }
     const checkout = createCheckout({
       resolveOrder: () => ({ amount: 100 }),
-      environment: 'local',
-      appcode: TEST_APPCODE,
-      key: TEST_KEY,
-      baseUrl: 'http://gateway.invalid',
+      gateway: {
+        environment: 'local',
+        appcode: TEST_APPCODE,
+        key: TEST_KEY,
+        baseUrl: 'http://gateway.invalid',
+      },
       store: createMemoryStore(),
       logger,
       reconciler: { enabled: false },

@@ -123,7 +123,10 @@ describe('gateway faults', () => {
     async (t) => {
       // One client opens a checkout per fault; the per-client cap has its own test.
       const { b, proxy } = await bedBehindProxy(t, {
-        checkout: { gatewayTimeoutMs: BUDGET_MS, maxPendingPerClient: 1_000 },
+        checkout: {
+          gateway: { timeoutMs: BUDGET_MS },
+          http: { perClient: { pendingCheckouts: 1_000 } },
+        },
       })
       const times: number[] = []
       assert.equal((await b.create('G-warm', '800201')).status, 201) // first request: load and JIT
@@ -203,7 +206,10 @@ describe('gateway faults', () => {
     async (t) => {
       // One client opens a checkout per fault; the per-client cap has its own test.
       const { b, proxy } = await bedBehindProxy(t, {
-        checkout: { gatewayTimeoutMs: BUDGET_MS, maxPendingPerClient: 1_000 },
+        checkout: {
+          gateway: { timeoutMs: BUDGET_MS },
+          http: { perClient: { pendingCheckouts: 1_000 } },
+        },
       })
       const times: number[] = []
       for (const [i, c] of CASES.entries()) {

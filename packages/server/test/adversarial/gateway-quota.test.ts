@@ -8,21 +8,26 @@ import assert from 'node:assert/strict'
 import { describe, it, type TestContext } from 'node:test'
 import type { CheckoutOptions } from '../../src/checkout/app/options.ts'
 import { type Bed, startBed } from '../support/checkout-test-bed.ts'
+import { mergeCheckoutOptions } from '../support/merge-options.ts'
 
 /** A bed whose gateway enforces QFPay's limits, counting the app's calls per endpoint. */
 async function bed(t: TestContext, checkout: Partial<CheckoutOptions> = {}) {
   const calls = { query: 0, payment: 0 }
   const b = await startBed({
     knobs: { rateLimit: true },
-    checkout: {
-      gatewayFetch: (input, init) => {
-        const path = new URL(input instanceof Request ? input.url : String(input)).pathname
-        if (path.endsWith('/query')) calls.query++
-        if (path.endsWith('/payment')) calls.payment++
-        return fetch(input, init)
+    checkout: mergeCheckoutOptions(
+      {
+        gateway: {
+          fetch: (input, init) => {
+            const path = new URL(input instanceof Request ? input.url : String(input)).pathname
+            if (path.endsWith('/query')) calls.query++
+            if (path.endsWith('/payment')) calls.payment++
+            return fetch(input, init)
+          },
+        },
       },
-      ...checkout,
-    },
+      checkout
+    ),
   })
   t.after(() => b.close())
   return { b, calls }
@@ -38,10 +43,9 @@ async function createFrom(b: Bed, client: string, order: string) {
   return { status: response.status, body: (await response.json()) as { id: string } }
 }
 
-const byTestHeader = {
-  clientIp: (c: { req: { header(n: string): string | undefined } }) =>
-    c.req.header('x-test-client') ?? 'none',
-}
+/** Each request names its client in a header, so one test plays many shoppers. */
+const clientIp = (c: { req: { header(n: string): string | undefined } }) =>
+  c.req.header('x-test-client') ?? 'none'
 
 describe('gateway quota', () => {
   it('serves 450 replays of one /return URL with one /query, and the next shopper still gets a checkout', async (t) => {
@@ -65,7 +69,9 @@ describe('gateway quota', () => {
   })
 
   it('keeps headroom for /payment while 60 pending checkouts are polled every 5 s', async (t) => {
-    const { b, calls } = await bed(t, { ...byTestHeader, createRateLimit: false })
+    const { b, calls } = await bed(t, {
+      http: { clientIp, perClient: { checkoutsPerMinute: false } },
+    })
     const ids: string[] = []
     for (let i = 0; i < 60; i++) {
       const created = await createFrom(b, `client-${i}`, `POLL-${i}`)
@@ -89,7 +95,9 @@ describe('gateway quota', () => {
   })
 
   it('caps the pending checkouts one client may hold at 10 (429 for the 11th)', async (t) => {
-    const { b } = await bed(t, { ...byTestHeader, createRateLimit: false })
+    const { b } = await bed(t, {
+      http: { clientIp, perClient: { checkoutsPerMinute: false } },
+    })
     for (let i = 0; i < 10; i++) assert.equal((await createFrom(b, 'one', `CAP-${i}`)).status, 201)
     const eleventh = await createFrom(b, 'one', 'CAP-10')
     assert.equal(eleventh.status, 429)

@@ -20,6 +20,7 @@ import { type CheckoutApp, createCheckout } from '../../src/checkout/app/create-
 import { silentLogger } from '../../src/checkout/app/logger.ts'
 import type { CheckoutOptions } from '../../src/checkout/app/options.ts'
 import type { CheckoutRecord, Store } from '../../src/store/store.ts'
+import { mergeCheckoutOptions } from '../support/merge-options.ts'
 
 export { TEST_APPCODE, TEST_KEY } from '../support/checkout-test-bed.ts'
 
@@ -225,7 +226,10 @@ export async function bedBehindProxy(
   options: BedOptions = {}
 ): Promise<{ b: Bed; proxy: FaultProxy }> {
   const proxy = await startFaultProxy()
-  const b = await startBed({ ...options, checkout: { baseUrl: proxy.url, ...options.checkout } })
+  const b = await startBed({
+    ...options,
+    checkout: mergeCheckoutOptions({ gateway: { baseUrl: proxy.url } }, options.checkout),
+  })
   proxy.target = b.sandboxUrl
   t.after(async () => {
     await b.close()
@@ -252,23 +256,35 @@ export async function startSecondInstance(
   options: Partial<CheckoutOptions> = {}
 ): Promise<SecondInstance> {
   const hooks: HookCall[] = []
-  const app = createCheckout({
-    resolveOrder: () => ({ amount: 1000, goodsName: 'Tea' }),
-    onPaid: (checkout, context) =>
-      void hooks.push({ topic: 'onPaid', checkout, idempotencyKey: context.idempotencyKey }),
-    onStatus: (checkout, context) =>
-      void hooks.push({ topic: 'onStatus', checkout, idempotencyKey: context.idempotencyKey }),
-    environment: 'local',
-    appcode: TEST_APPCODE,
-    key: TEST_KEY,
-    baseUrl: b.sandboxUrl,
-    store,
-    clock: () => new Date(b.clock.now()),
-    logger: silentLogger,
-    reconciler: { enabled: false },
-    createRateLimit: false,
-    ...options,
-  })
+  const app = createCheckout(
+    mergeCheckoutOptions(
+      {
+        resolveOrder: () => ({ amount: 1000, goodsName: 'Tea' }),
+        hooks: {
+          onPaid: (checkout, context) =>
+            void hooks.push({ topic: 'onPaid', checkout, idempotencyKey: context.idempotencyKey }),
+          onStatus: (checkout, context) =>
+            void hooks.push({
+              topic: 'onStatus',
+              checkout,
+              idempotencyKey: context.idempotencyKey,
+            }),
+        },
+        gateway: {
+          environment: 'local',
+          appcode: TEST_APPCODE,
+          key: TEST_KEY,
+          baseUrl: b.sandboxUrl,
+        },
+        http: { perClient: { checkoutsPerMinute: false } },
+        store,
+        clock: () => new Date(b.clock.now()),
+        logger: silentLogger,
+        reconciler: { enabled: false },
+      },
+      options
+    )
+  )
   const host = new Hono().route('/qfpay', app)
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: host.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s))

@@ -60,11 +60,15 @@ describe('the client key', () => {
       t.after(() => Object.assign(console, restore))
       const { b, proxy } = await bedBehindProxy(t, {
         checkout: {
-          gatewayTimeoutMs: 600,
+          gateway: { timeoutMs: 600 },
+          http: {
+            allowedOrigins: ['https://shop.example'],
+            perClient: {
+              // One client opens a checkout per fault; the per-client cap has its own test.
+              pendingCheckouts: 1_000,
+            },
+          },
           publicUrl: 'https://shop.example/qfpay',
-          allowedOrigins: ['https://shop.example'],
-          // One client opens a checkout per fault; the per-client cap has its own test.
-          maxPendingPerClient: 1_000,
         },
         amounts: { 'K-1': 1000 },
       })
@@ -131,10 +135,10 @@ describe('the client key', () => {
       await call(
         `/qfpay/return?out_trade_no=${record.outTradeNo}&syssn=${record.syssn}&respcd=0000`
       )
-      await captureError(() => b.checkout.merchant.refund(paid.id, { amount: 400 }))
-      await captureError(() => b.checkout.merchant.refund(paid.id, { amount: 4000 }))
-      await captureError(() => b.checkout.merchant.refund('nope', { amount: 1 }))
-      await captureError(() => b.checkout.merchant.cancel(paid.id))
+      await captureError(() => b.checkout.merchant.refunds.create(paid.id, { amount: 400 }))
+      await captureError(() => b.checkout.merchant.refunds.create(paid.id, { amount: 4000 }))
+      await captureError(() => b.checkout.merchant.refunds.create('nope', { amount: 1 }))
+      await captureError(() => b.checkout.merchant.checkouts.cancel(paid.id))
       await b.sandbox.drain() // refund notifies
       const pending = await create('K-2', '800201')
       await call(`/qfpay/checkouts/${pending.id}/cancel`, {
@@ -240,8 +244,8 @@ describe('the client key', () => {
         await call(`/qfpay/checkouts/${open.id}`)
         const signed = signNotifyForTest(paymentNotifyFields(await b.get(open.id)), TEST_KEY)
         await notify(signed.body, signed.headers)
-        await captureError(() => b.checkout.merchant.cancel(open.id))
-        await captureError(() => b.checkout.merchant.refund(paid.id, { amount: 10 }))
+        await captureError(() => b.checkout.merchant.checkouts.cancel(open.id))
+        await captureError(() => b.checkout.merchant.refunds.create(paid.id, { amount: 10 }))
         await captureError(() => b.checkout.merchant.reconcile())
         proxy.decide = () => 'pass'
         b.sandbox.setKnobs({ serverErrorRate: 0, htmlErrorRate: 0, malformedJsonRate: 0 })

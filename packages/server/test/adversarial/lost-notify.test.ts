@@ -23,7 +23,10 @@ for (const graceMs of [0, 90_000]) {
     async (t) => {
       const b = await bed(t, {
         knobs: { notifyDropRate: 1 },
-        checkout: { expiresIn: EXPIRES_IN_S, reconciler: { enabled: false, graceMs } },
+        checkout: {
+          expiresInSeconds: EXPIRES_IN_S,
+          reconciler: { enabled: false, graceMs },
+        },
       })
       let run = 0
       await assertProperty(
@@ -89,10 +92,12 @@ it('keeps querying a checkout whose gateway answers fail, and still ends it (pai
   const b = await bed(t, {
     knobs: { notifyDropRate: 1 },
     checkout: {
-      gatewayFetch: async (input, init) => {
-        if (failing && String(input).endsWith('/query'))
-          return new Response('<html>502</html>', { status: 502 })
-        return fetch(input, init)
+      gateway: {
+        fetch: async (input, init) => {
+          if (failing && String(input).endsWith('/query'))
+            return new Response('<html>502</html>', { status: 502 })
+          return fetch(input, init)
+        },
       },
     },
   })

@@ -145,12 +145,14 @@ it('books no refund for a signed refund notify with a wrong amount, payment or r
     amounts: { 'M-R': 100 },
     knobs: { notifyDropRate: 1 },
     checkout: {
-      // The refund reaches the gateway and is done there; its answer is lost on the way back.
-      gatewayFetch: async (input, init) => {
-        const response = await fetch(input, init)
-        if (String(input).endsWith('/trade/v1/refund'))
-          throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } })
-        return response
+      gateway: {
+        // The refund reaches the gateway and is done there; its answer is lost on the way back.
+        fetch: async (input, init) => {
+          const response = await fetch(input, init)
+          if (String(input).endsWith('/trade/v1/refund'))
+            throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } })
+          return response
+        },
       },
     },
   })
@@ -161,7 +163,7 @@ it('books no refund for a signed refund notify with a wrong amount, payment or r
   const paid = await b.get(body.id)
   assert.equal(paid.status, 'paid')
   // A refund whose answer is lost stays unknown, so a notify could be the thing that settles it.
-  const { refund } = await b.checkout.merchant.refund(body.id, { amount: 30 })
+  const { refund } = await b.checkout.merchant.refunds.create(body.id, { amount: 30 })
   assert.equal(refund.status, 'unknown')
   const base = {
     notify_type: 'refund',
@@ -179,12 +181,14 @@ it('books no refund for a signed refund notify with a wrong amount, payment or r
     { ...base, orig_syssn: '11112222333344445555666677' },
     { ...base, respcd: '1201' },
   ]) {
-    const before = (await b.checkout.merchant.refunds(body.id)).map((r) => `${r.id}:${r.status}`)
+    const before = (await b.checkout.merchant.refunds.list(body.id)).map(
+      (r) => `${r.id}:${r.status}`
+    )
     const signed = signNotifyForTest(fields, TEST_KEY)
     const answer = await postNotify(b, signed.body, signed.headers)
     assert.deepEqual(answer, { status: 200, text: 'SUCCESS' })
     assert.deepEqual(
-      (await b.checkout.merchant.refunds(body.id)).map((r) => `${r.id}:${r.status}`),
+      (await b.checkout.merchant.refunds.list(body.id)).map((r) => `${r.id}:${r.status}`),
       before
     )
     reasons.push((await b.store.listRejectedNotifies({ limit: 1 }))[0]?.reason ?? '')
@@ -202,6 +206,6 @@ it('books no refund for a signed refund notify with a wrong amount, payment or r
     status: 200,
     text: 'SUCCESS',
   })
-  assert.equal((await b.checkout.merchant.refunds(body.id))[0]?.status, 'succeeded')
+  assert.equal((await b.checkout.merchant.refunds.list(body.id))[0]?.status, 'succeeded')
   assert.equal((await b.get(body.id)).refundedAmount, 30)
 })

@@ -19,12 +19,14 @@ async function countingBed(t: TestContext) {
     knobs: { notifyDropRate: 1 },
     wrapStore: (store) => (gated = gateCommits(store)).store,
     checkout: {
-      gatewayFetch: async (input, init) => {
-        if (!String(input).endsWith('/trade/v1/query')) return fetch(input, init)
-        queries.count++
-        if (queries.refuse) throw connectionRefused()
-        await queries.hold
-        return fetch(input, init)
+      gateway: {
+        fetch: async (input, init) => {
+          if (!String(input).endsWith('/trade/v1/query')) return fetch(input, init)
+          queries.count++
+          if (queries.refuse) throw connectionRefused()
+          await queries.hold
+          return fetch(input, init)
+        },
       },
     },
   })

@@ -39,19 +39,23 @@ it(
     const hooksB: HookCall[] = []
     const second = createCheckout({
       resolveOrder: () => ({ amount: 1000, goodsName: 'Tea' }),
-      onPaid: (checkout, context) =>
-        void hooksB.push({ topic: 'onPaid', checkout, idempotencyKey: context.idempotencyKey }),
-      onStatus: (checkout, context) =>
-        void hooksB.push({ topic: 'onStatus', checkout, idempotencyKey: context.idempotencyKey }),
-      environment: 'local',
-      appcode: TEST_APPCODE,
-      key: TEST_KEY,
-      baseUrl: b.sandboxUrl,
+      hooks: {
+        onPaid: (checkout, context) =>
+          void hooksB.push({ topic: 'onPaid', checkout, idempotencyKey: context.idempotencyKey }),
+        onStatus: (checkout, context) =>
+          void hooksB.push({ topic: 'onStatus', checkout, idempotencyKey: context.idempotencyKey }),
+      },
+      gateway: {
+        environment: 'local',
+        appcode: TEST_APPCODE,
+        key: TEST_KEY,
+        baseUrl: b.sandboxUrl,
+      },
+      http: { perClient: { checkoutsPerMinute: false } },
       store: storeB,
       clock: () => new Date(b.clock.now()),
       logger: silentLogger,
       reconciler: { enabled: false },
-      createRateLimit: false,
     })
     const host = new Hono().route('/qfpay', second)
     const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -111,7 +115,12 @@ it(
 )
 
 it('takes 50 copies as one transition without the /query confirmation (confirmNotifies: false)', async (t) => {
-  const b = await bed(t, { knobs: { notifyReorder: true }, checkout: { confirmNotifies: false } })
+  const b = await bed(t, {
+    knobs: { notifyReorder: true },
+    checkout: {
+      gateway: { confirmNotifies: false },
+    },
+  })
   const { body } = await b.create('D-2', '800151')
   b.sandbox.pay((await b.get(body.id)).syssn as string)
   const signed = signNotifyForTest(b.sandbox.notifies()[0]?.body as string, TEST_KEY)

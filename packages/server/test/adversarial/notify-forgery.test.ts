@@ -157,7 +157,9 @@ it(
     // Every forgery must reach verification here (the per-client refusal limit has its own test).
     const b = await bed(t, {
       knobs: { notifyReorder: true },
-      checkout: { rejectedNotifiesPerMinute: false },
+      checkout: {
+        http: { perClient: { rejectedNotifiesPerMinute: false } },
+      },
     })
     const { body: created } = await b.create('F-1', '800201')
     const before = await b.get(created.id)

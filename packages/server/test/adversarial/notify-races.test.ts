@@ -28,10 +28,12 @@ it(
     const b = await bed(t, {
       knobs: { notifyReorder: true },
       checkout: {
-        gatewayFetch: (input, init) => {
-          const answer = fetch(input, init)
-          const endpoint = String(input).replace(/^.*\/trade\/v1\//, '')
-          return scheduler ? scheduler.schedule(answer, endpoint) : answer
+        gateway: {
+          fetch: (input, init) => {
+            const answer = fetch(input, init)
+            const endpoint = String(input).replace(/^.*\/trade\/v1\//, '')
+            return scheduler ? scheduler.schedule(answer, endpoint) : answer
+          },
         },
       },
     })
@@ -85,7 +87,7 @@ it(
                 )
               )
             if (actors.refresh)
-              work.push(start('refresh', () => b.checkout.merchant.refresh(record!.id)))
+              work.push(start('refresh', () => b.checkout.merchant.checkouts.refresh(record!.id)))
             if (actors.retry) work.push(start('retry', () => b.create(order, payType)))
             const answers = await s.waitFor(Promise.all(work))
             const notified = answers[1] as { status: number; text: string }
@@ -129,14 +131,16 @@ it('applies a notify that overtakes the payment answer, and the late answer chan
   const b = await bed(t, {
     knobs: { notifyDropRate: 1 },
     checkout: {
-      gatewayFetch: async (input, init) => {
-        // The sandbox processes /payment at once; only its answer is held back.
-        const answer = await fetch(input, init)
-        if (String(input).endsWith('/trade/v1/payment')) {
-          reached.resolve()
-          await release.promise
-        }
-        return answer
+      gateway: {
+        fetch: async (input, init) => {
+          // The sandbox processes /payment at once; only its answer is held back.
+          const answer = await fetch(input, init)
+          if (String(input).endsWith('/trade/v1/payment')) {
+            reached.resolve()
+            await release.promise
+          }
+          return answer
+        },
       },
     },
   })

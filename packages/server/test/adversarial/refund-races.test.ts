@@ -52,12 +52,13 @@ it(
       knobs: { notifyReorder: true },
       // 200 runs on a clock that stands still: far more calls than QFPay's 400 a minute, and the
       // budget is not what this test is about (gateway-budget.test.ts is).
-      checkout: { gatewayFetch, gatewayRequestsPerMinute: false },
+      checkout: {
+        gateway: { fetch: gatewayFetch, requestsPerMinute: false },
+      },
     })
     clock = () => new Date(b.clock.now())
     const second = await startSecondInstance(t, b, storeB, {
-      gatewayFetch,
-      gatewayRequestsPerMinute: false,
+      gateway: { fetch: gatewayFetch, requestsPerMinute: false },
     })
     let run = 0
     const tally = { both: 0, one: 0 }
@@ -85,8 +86,8 @@ it(
           const scale = paid.amount / 100 // the bed's orders are 1000: amounts are per hundred
           const results = await s.waitFor(
             Promise.allSettled([
-              race.run(s, () => b.checkout.merchant.refund(body.id, { amount: x * scale })),
-              race.run(s, () => second.app.merchant.refund(body.id, { amount: y * scale })),
+              race.run(s, () => b.checkout.merchant.refunds.create(body.id, { amount: x * scale })),
+              race.run(s, () => second.app.merchant.refunds.create(body.id, { amount: y * scale })),
             ])
           )
           await b.sandbox.drain() // the refund notifies, early or late, must not add anything
@@ -136,7 +137,11 @@ it(
   { timeout: 30_000 },
   async (t) => {
     // Refund notifies are lost too, so only the retry's /query can settle the first refund.
-    const { b, proxy } = await bedBehindProxy(t, { checkout: { gatewayTimeoutMs: 600 } })
+    const { b, proxy } = await bedBehindProxy(t, {
+      checkout: {
+        gateway: { timeoutMs: 600 },
+      },
+    })
     proxy.lateMs = 2_000 // after the first call gave up (600 ms) and after the retry settled
     for (const fault of ['hang_after', 'reset_after', 'late'] as const) {
       const { body } = await b.create(`RT-${fault}`, '800201')
@@ -144,7 +149,7 @@ it(
       const paid = await b.get(body.id)
       b.sandbox.setOrderKnobs(paid.outTradeNo, { notifyDropRate: 1 })
       proxy.decide = (endpoint) => (endpoint === 'refund' ? fault : 'pass')
-      const first = await b.checkout.merchant.refund(body.id, { amount: 600 })
+      const first = await b.checkout.merchant.refunds.create(body.id, { amount: 600 })
       assert.equal(
         first.refund.status,
         'unknown',
@@ -152,7 +157,7 @@ it(
       )
       proxy.decide = () => 'pass'
       // The merchant's code retries the same refund at once (the gateway may not have acted yet).
-      const retry = await b.checkout.merchant.refund(body.id, { amount: 600 })
+      const retry = await b.checkout.merchant.refunds.create(body.id, { amount: 600 })
       assert.equal(retry.refund.id, first.refund.id, `${fault}: the retry answers the first refund`)
       assert.equal(retry.refund.status, 'succeeded')
       // The held original reaches the gateway after the retry ('late'): a reused number, refused.
@@ -167,7 +172,7 @@ it(
       assert.equal(upstream.refundedAmount, 600)
       assert.equal((await b.get(body.id)).refundedAmount, 600)
       // A third call is a new refund of what is left, not a repeat.
-      await assert.rejects(b.checkout.merchant.refund(body.id, { amount: 600 }), {
+      await assert.rejects(b.checkout.merchant.refunds.create(body.id, { amount: 600 }), {
         code: 'conflict',
       })
     }

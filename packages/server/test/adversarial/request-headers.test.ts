@@ -10,21 +10,26 @@ import { createCheckout } from '../../src/checkout/app/create-checkout.ts'
 import { silentLogger } from '../../src/checkout/app/logger.ts'
 import type { CheckoutOptions } from '../../src/checkout/app/options.ts'
 import { createMemoryStore } from '../../src/store/memory.ts'
+import { mergeCheckoutOptions } from '../support/merge-options.ts'
 
 const PUBLIC_URL = 'https://shop.example/qfpay'
 const SHOP = 'https://shop.example'
 
 /** The app with its embedded sandbox (generated credentials), requests made in process. */
 function app(t: TestContext, options: Partial<CheckoutOptions> = {}) {
-  const checkout = createCheckout({
-    resolveOrder: () => ({ amount: 100 }),
-    environment: 'local',
-    publicUrl: PUBLIC_URL,
-    store: createMemoryStore(),
-    logger: silentLogger,
-    reconciler: { enabled: false },
-    ...options,
-  })
+  const checkout = createCheckout(
+    mergeCheckoutOptions(
+      {
+        resolveOrder: () => ({ amount: 100 }),
+        gateway: { environment: 'local' },
+        publicUrl: PUBLIC_URL,
+        store: createMemoryStore(),
+        logger: silentLogger,
+        reconciler: { enabled: false },
+      },
+      options
+    )
+  )
   t.after(() => checkout.close())
   return checkout
 }
@@ -54,7 +59,7 @@ describe('request headers a client chooses', () => {
       () =>
         createCheckout({
           resolveOrder: () => ({ amount: 100 }),
-          environment: 'local',
+          gateway: { environment: 'local' },
           returnPage: '/thanks',
           store: createMemoryStore(),
           logger: silentLogger,
@@ -64,7 +69,9 @@ describe('request headers a client chooses', () => {
   })
 
   it('sends Access-Control-Allow-Credentials only to an allowed origin', async (t) => {
-    const checkout = app(t, { allowedOrigins: ['https://widget.example'] })
+    const checkout = app(t, {
+      http: { allowedOrigins: ['https://widget.example'] },
+    })
     const evil = await checkout.request('https://shop.example/config', {
       headers: { Origin: 'https://evil.example' },
     })
@@ -83,7 +90,9 @@ describe('request headers a client chooses', () => {
   })
 
   it('gives each shopper behind a trusted proxy its own creation limit (clientIp)', async (t) => {
-    const checkout = app(t, { createRateLimit: 2, clientIp: forwardedClientIp(1) })
+    const checkout = app(t, {
+      http: { clientIp: forwardedClientIp(1), perClient: { checkoutsPerMinute: 2 } },
+    })
     const from = (ip: string) => ({ 'X-Forwarded-For': `203.0.113.77, ${ip}` })
     assert.equal((await create(checkout, 'P-1', from('198.51.100.1'))).status, 201)
     assert.equal((await create(checkout, 'P-2', from('198.51.100.1'))).status, 201)

@@ -18,16 +18,18 @@ let offsetMs = 0
 const clock = () => new Date(Date.now() + offsetMs)
 const checkout = createCheckout({
   resolveOrder: () => ({ amount: 1000, goodsName: 'Tea' }),
-  onPaid: (paid) => appendFileSync(env['HOOK_LOG'] as string, `paid ${paid.id}\n`),
-  environment: 'local',
-  appcode: TEST_APPCODE,
-  key: TEST_KEY,
-  baseUrl: env['SANDBOX_URL'] as string,
+  hooks: { onPaid: (paid) => appendFileSync(env['HOOK_LOG'] as string, `paid ${paid.id}\n`) },
+  gateway: {
+    environment: 'local',
+    appcode: TEST_APPCODE,
+    key: TEST_KEY,
+    baseUrl: env['SANDBOX_URL'] as string,
+    timeoutMs: 2_000,
+  },
+  http: { perClient: { checkoutsPerMinute: false } },
   clock,
   logger: silentLogger,
   reconciler: { enabled: false },
-  createRateLimit: false,
-  gatewayTimeoutMs: 2_000,
 })
 const app = new Hono()
 app.route('/qfpay', checkout)
@@ -39,7 +41,7 @@ app.post('/__test/advance', (c) => {
 })
 app.post('/__test/refund', async (c) => {
   try {
-    const { refund } = await checkout.merchant.refund(c.req.query('id') as string, {
+    const { refund } = await checkout.merchant.refunds.create(c.req.query('id') as string, {
       amount: Number(c.req.query('amount')),
     })
     return c.json({ status: refund.status })

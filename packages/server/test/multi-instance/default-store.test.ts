@@ -19,9 +19,7 @@ const url = process.env['DATABASE_URL']
 const ci = process.env['CI'] === 'true' || process.env['CI'] === '1'
 const base = {
   resolveOrder: () => ({ amount: 1000 }),
-  environment: 'local' as const,
-  appcode: TEST_APPCODE,
-  key: TEST_KEY,
+  gateway: { environment: 'local' as const, appcode: TEST_APPCODE, key: TEST_KEY },
   logger: silentLogger,
   reconciler: { enabled: false },
 }

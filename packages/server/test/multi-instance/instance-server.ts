@@ -40,25 +40,31 @@ const store = createPostgresStore({
 })
 await store.ready
 const checkout = createCheckout({
-  // A load run against a sandbox with no quota: the per-merchant gateway budget (400/min,
-  // like QFPay) is not what is measured here.
-  gatewayRequestsPerMinute: false,
-  // Every simulated shopper comes from this one loopback address.
-  maxPendingPerClient: 1_000_000,
-  maxStreamsPerClient: 1_000_000,
-  rejectedNotifiesPerMinute: false,
+  hooks: { onPaid: (paid, { idempotencyKey }) => out(`hook onPaid ${paid.id} ${idempotencyKey}`) },
+  gateway: {
+    // A load run against a sandbox with no quota: the per-merchant gateway budget (400/min,
+    // like QFPay) is not what is measured here.
+    requestsPerMinute: false,
+    environment: 'local',
+    appcode: TEST_APPCODE,
+    key: TEST_KEY,
+    baseUrl: env['SANDBOX_URL'] as string,
+    timeoutMs: 5_000,
+  },
+  http: {
+    perClient: {
+      // Every simulated shopper comes from this one loopback address.
+      pendingCheckouts: 1_000_000,
+      openStreams: 1_000_000,
+      rejectedNotifiesPerMinute: false,
+      checkoutsPerMinute: false,
+    },
+  },
   resolveOrder: () => ({ amount: 1000, goodsName: 'Tea' }),
-  onPaid: (paid, { idempotencyKey }) => out(`hook onPaid ${paid.id} ${idempotencyKey}`),
-  environment: 'local',
-  appcode: TEST_APPCODE,
-  key: TEST_KEY,
-  baseUrl: env['SANDBOX_URL'] as string,
   store,
   logger,
   // The longest QFPay allows: the sandbox runs its clock faster (time scale) for quick notify retries.
-  expiresIn: 7200,
-  createRateLimit: false,
-  gatewayTimeoutMs: 5_000,
+  expiresInSeconds: 7200,
   shutdownTimeoutMs: 10_000,
 })
 checkout.start()

@@ -44,23 +44,28 @@ const logger = {
   },
 }
 const checkout = createCheckout({
-  // A load run against a sandbox with no quota: the per-merchant gateway budget (400/min,
-  // like QFPay) is not what is measured here.
-  gatewayRequestsPerMinute: false,
-  // Every simulated shopper comes from this one loopback address.
-  maxPendingPerClient: 1_000_000,
-  maxStreamsPerClient: 1_000_000,
-  rejectedNotifiesPerMinute: false,
+  hooks: { onPaid: () => void stats.onPaid++, onStatus: () => void stats.onStatus++ },
+  gateway: {
+    // A load run against a sandbox with no quota: the per-merchant gateway budget (400/min,
+    // like QFPay) is not what is measured here.
+    requestsPerMinute: false,
+    environment: 'local',
+    appcode: TEST_APPCODE,
+    key: TEST_KEY,
+    baseUrl: env['GATEWAY_URL'] as string,
+  },
+  http: {
+    perClient: {
+      // Every simulated shopper comes from this one loopback address.
+      pendingCheckouts: 1_000_000,
+      openStreams: 1_000_000,
+      rejectedNotifiesPerMinute: false,
+      checkoutsPerMinute: false,
+    },
+  },
   resolveOrder: () => ({ amount: 1000, goodsName: 'Tea' }),
-  onPaid: () => void stats.onPaid++,
-  onStatus: () => void stats.onStatus++,
-  environment: 'local',
-  appcode: TEST_APPCODE,
-  key: TEST_KEY,
-  baseUrl: env['GATEWAY_URL'] as string,
   store,
   logger,
-  createRateLimit: false,
 })
 const app = new Hono()
 app.route('/qfpay', checkout)

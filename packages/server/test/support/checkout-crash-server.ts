@@ -19,18 +19,22 @@ const clock = () => new Date(Date.now() + offsetMs)
 const mode = env['ONPAID'] ?? 'ok'
 const checkout = createCheckout({
   resolveOrder: () => ({ amount: 1000, goodsName: 'Tea' }),
-  onPaid: (paid) => {
-    appendFileSync(env['HOOK_LOG'] as string, `${mode} ${paid.id}\n`)
-    if (mode === 'throw') throw new Error('fulfilment service down')
+  hooks: {
+    onPaid: (paid) => {
+      appendFileSync(env['HOOK_LOG'] as string, `${mode} ${paid.id}\n`)
+      if (mode === 'throw') throw new Error('fulfilment service down')
+    },
   },
-  environment: 'local',
-  appcode: TEST_APPCODE,
-  key: TEST_KEY,
-  baseUrl: env['SANDBOX_URL'] as string,
+  gateway: {
+    environment: 'local',
+    appcode: TEST_APPCODE,
+    key: TEST_KEY,
+    baseUrl: env['SANDBOX_URL'] as string,
+  },
+  http: { perClient: { checkoutsPerMinute: false } },
   clock,
   logger: silentLogger,
   reconciler: { enabled: false },
-  createRateLimit: false,
 })
 const app = new Hono()
 app.route('/qfpay', checkout)

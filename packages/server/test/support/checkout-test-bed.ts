@@ -21,6 +21,7 @@ import type { CheckoutRecord, Store } from '../../src/store/store.ts'
 import { type CheckoutApp, createCheckout } from '../../src/checkout/app/create-checkout.ts'
 import type { Logger } from '../../src/checkout/app/logger.ts'
 import type { CheckoutOptions } from '../../src/checkout/app/options.ts'
+import { mergeCheckoutOptions } from './merge-options.ts'
 
 /** A throwaway appcode and key (32 hex, the shape QFPay issues). Not a secret anywhere. */
 export const TEST_APPCODE = 'A1B2C3D4E5F60718293A4B5C6D7E8F90'
@@ -147,33 +148,38 @@ export async function startBed(options: BedOptions = {}): Promise<Bed> {
   const line = (level: string) => (message: string, fields?: Record<string, unknown>) =>
     void logs.push(JSON.stringify({ level, message, ...fields }))
   const logger: Logger = { info: line('info'), warn: line('warn'), error: line('error') }
-  const common: CheckoutOptions = {
-    resolveOrder: (order) =>
-      order.startsWith('missing')
-        ? undefined
-        : { amount: options.amounts?.[order] ?? 1000, goodsName: 'Tea' },
-    onPaid: (checkout, context) =>
-      void hooks.push({ topic: 'onPaid', checkout, idempotencyKey: context.idempotencyKey }),
-    onStatus: (checkout, context) =>
-      void hooks.push({ topic: 'onStatus', checkout, idempotencyKey: context.idempotencyKey }),
-    environment: 'local',
-    appcode: TEST_APPCODE,
-    key: TEST_KEY,
-    baseUrl: sandboxServer.url,
-    store,
-    clock: now,
-    logger,
-    reconciler: { enabled: false },
-    createRateLimit: false,
-    returnPage: `${appServer.url}/shop/thanks`,
-    ...(options.publicUrl ? { publicUrl: `${appServer.url}/qfpay` } : {}),
-    ...options.checkout,
-  }
+  const common: CheckoutOptions = mergeCheckoutOptions(
+    {
+      resolveOrder: (order) =>
+        order.startsWith('missing')
+          ? undefined
+          : { amount: options.amounts?.[order] ?? 1000, goodsName: 'Tea' },
+      hooks: {
+        onPaid: (checkout, context) =>
+          void hooks.push({ topic: 'onPaid', checkout, idempotencyKey: context.idempotencyKey }),
+        onStatus: (checkout, context) =>
+          void hooks.push({ topic: 'onStatus', checkout, idempotencyKey: context.idempotencyKey }),
+      },
+      gateway: {
+        environment: 'local',
+        appcode: TEST_APPCODE,
+        key: TEST_KEY,
+        baseUrl: sandboxServer.url,
+      },
+      http: { perClient: { checkoutsPerMinute: false } },
+      store,
+      clock: now,
+      logger,
+      reconciler: { enabled: false },
+      returnPage: `${appServer.url}/shop/thanks`,
+      ...(options.publicUrl ? { publicUrl: `${appServer.url}/qfpay` } : {}),
+    },
+    options.checkout
+  )
   const checkout = createCheckout(common)
   const pos = createCheckout({
     ...common,
-    mode: 'cashier',
-    authorize: () => true,
+    cashier: { authorize: () => true },
     payTypes: ['800108', '800208'],
   })
   host.route('/qfpay', checkout)

@@ -8,6 +8,7 @@ import { describe, it, type TestContext } from 'node:test'
 import { createMemoryStore } from '../../store/memory.ts'
 import { type CheckoutApp, createCheckout } from './create-checkout.ts'
 import type { CheckoutOptions } from './options.ts'
+import { mergeCheckoutOptions } from '../../../test/support/merge-options.ts'
 
 function app(
   t: TestContext,
@@ -16,16 +17,20 @@ function app(
   const logs: string[] = []
   const line = (level: string) => (message: string, fields?: Record<string, unknown>) =>
     void logs.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`)
-  const checkout = createCheckout({
-    resolveOrder: (order) =>
-      order === 'zero' ? { amount: 0 } : order.startsWith('A-') ? { amount: 1000 } : undefined,
-    environment: 'local',
-    store: createMemoryStore(),
-    logger: { info: line('info'), warn: line('warn'), error: line('error') },
-    reconciler: { enabled: false },
-    createRateLimit: false,
-    ...options,
-  })
+  const checkout = createCheckout(
+    mergeCheckoutOptions(
+      {
+        resolveOrder: (order) =>
+          order === 'zero' ? { amount: 0 } : order.startsWith('A-') ? { amount: 1000 } : undefined,
+        gateway: { environment: 'local' },
+        http: { perClient: { checkoutsPerMinute: false } },
+        store: createMemoryStore(),
+        logger: { info: line('info'), warn: line('warn'), error: line('error') },
+        reconciler: { enabled: false },
+      },
+      options
+    )
+  )
   t.after(() => checkout.close())
   return { checkout, logs }
 }
@@ -55,14 +60,24 @@ describe('bad input on the money routes', () => {
   })
 
   it('refuses to start with a configured but empty or malformed key', () => {
-    const base = {
-      resolveOrder: () => ({ amount: 1 }),
-      store: createMemoryStore(),
-      environment: 'test' as const,
-      appcode: 'APPCODE01',
-    }
-    assert.throws(() => createCheckout({ ...base, key: '' }), /QFPAY_KEY is empty/)
-    assert.throws(() => createCheckout({ ...base, key: 'NOT-A-KEY' }), /32 hex characters/)
+    const base = { resolveOrder: () => ({ amount: 1 }), store: createMemoryStore() }
+    const gateway = { environment: 'test' as const, appcode: 'APPCODE01' }
+    assert.throws(
+      () =>
+        createCheckout({
+          ...base,
+          gateway: { ...gateway, key: '' },
+        }),
+      /QFPAY_KEY is empty/
+    )
+    assert.throws(
+      () =>
+        createCheckout({
+          ...base,
+          gateway: { ...gateway, key: 'NOT-A-KEY' },
+        }),
+      /32 hex characters/
+    )
   })
 
   it('answers create body errors with 415 / 400 and the field', async (t) => {
@@ -179,11 +194,13 @@ describe('bad input on the money routes', () => {
 
   it('answers 504 gateway_timeout when the gateway cannot be reached, keeping the checkout pending', async (t) => {
     const { checkout } = app(t, {
-      appcode: 'APPCODE01',
-      key: '0123456789ABCDEF0123456789ABCDEF',
-      baseUrl: 'http://127.0.0.1:9',
-      gatewayFetch: async () => {
-        throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } })
+      gateway: {
+        appcode: 'APPCODE01',
+        key: '0123456789ABCDEF0123456789ABCDEF',
+        baseUrl: 'http://127.0.0.1:9',
+        fetch: async () => {
+          throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } })
+        },
       },
     })
     const response = await checkout.request('/checkouts', {

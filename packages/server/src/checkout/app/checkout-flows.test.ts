@@ -183,11 +183,11 @@ describe('checkout flows over loopback', () => {
     const b = await bed(t, { amounts: { 'R-1': 100 } })
     const created = await b.create('R-1', '800151')
     await b.pay(created.body.id)
-    const part = await b.checkout.merchant.refund(created.body.id, { amount: 30 })
+    const part = await b.checkout.merchant.refunds.create(created.body.id, { amount: 30 })
     assert.equal(part.refund.status, 'succeeded')
     assert.equal(part.checkout.status, 'partially_refunded')
     assert.equal(part.checkout.refundedAmount, 30)
-    const rest = await b.checkout.merchant.refund(created.body.id)
+    const rest = await b.checkout.merchant.refunds.create(created.body.id)
     assert.equal(rest.refund.amount, 70)
     assert.equal(rest.checkout.status, 'refunded')
     await b.sandbox.drain()
@@ -196,7 +196,7 @@ describe('checkout flows over loopback', () => {
       ['payment:delivered', 'refund:delivered', 'refund:delivered']
     )
     assert.equal((await b.get(created.body.id)).refundedAmount, 100)
-    await assert.rejects(b.checkout.merchant.refund(created.body.id, { amount: 1 }), {
+    await assert.rejects(b.checkout.merchant.refunds.create(created.body.id, { amount: 1 }), {
       code: 'conflict',
     })
   })
@@ -206,8 +206,8 @@ describe('checkout flows over loopback', () => {
     const created = await b.create('R-2', '800201')
     await b.pay(created.body.id)
     const results = await Promise.allSettled([
-      b.checkout.merchant.refund(created.body.id, { amount: 60 }),
-      b.pos.merchant.refund(created.body.id, { amount: 60 }),
+      b.checkout.merchant.refunds.create(created.body.id, { amount: 60 }),
+      b.pos.merchant.refunds.create(created.body.id, { amount: 60 }),
     ])
     assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1)
     assert.equal(results.filter((r) => r.status === 'rejected').length, 1)
@@ -219,19 +219,21 @@ describe('checkout flows over loopback', () => {
     const b = await bed(t, {
       amounts: { 'R-3': 100 },
       checkout: {
-        gatewayFetch: async (input, init) => {
-          const response = await fetch(input, init)
-          if (dropRefunds > 0 && String(input).endsWith('/trade/v1/refund')) {
-            dropRefunds--
-            throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } })
-          }
-          return response
+        gateway: {
+          fetch: async (input, init) => {
+            const response = await fetch(input, init)
+            if (dropRefunds > 0 && String(input).endsWith('/trade/v1/refund')) {
+              dropRefunds--
+              throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } })
+            }
+            return response
+          },
         },
       },
     })
     const created = await b.create('R-3', '800201')
     await b.pay(created.body.id)
-    const first = await b.checkout.merchant.refund(created.body.id, { amount: 30 })
+    const first = await b.checkout.merchant.refunds.create(created.body.id, { amount: 30 })
     assert.equal(first.refund.status, 'unknown')
     assert.equal(first.checkout.status, 'paid')
     await b.sandbox.drain() // the gateway's refund notify settles it
@@ -239,7 +241,7 @@ describe('checkout flows over loopback', () => {
     assert.equal((await b.get(created.body.id)).refundedAmount, 30)
 
     b.sandbox.setKnobs({ notifyDropRate: 1 })
-    const second = await b.checkout.merchant.refund(created.body.id, { amount: 20 })
+    const second = await b.checkout.merchant.refunds.create(created.body.id, { amount: 20 })
     assert.equal(second.refund.status, 'unknown')
     await b.checkout.merchant.reconcile() // no notify: the sweep queries it
     assert.equal((await b.store.getRefund(second.refund.id))?.status, 'succeeded')
@@ -273,13 +275,15 @@ describe('checkout flows over loopback', () => {
     let dropNext = true
     const b = await bed(t, {
       checkout: {
-        gatewayFetch: async (input, init) => {
-          const response = await fetch(input, init)
-          if (dropNext && String(input).endsWith('/trade/v1/payment')) {
-            dropNext = false
-            throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } })
-          }
-          return response
+        gateway: {
+          fetch: async (input, init) => {
+            const response = await fetch(input, init)
+            if (dropNext && String(input).endsWith('/trade/v1/payment')) {
+              dropNext = false
+              throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } })
+            }
+            return response
+          },
         },
       },
     })
@@ -297,12 +301,14 @@ describe('checkout flows over loopback', () => {
     let refuseNext = true
     const b = await bed(t, {
       checkout: {
-        gatewayFetch: async (input, init) => {
-          if (refuseNext && String(input).endsWith('/trade/v1/payment')) {
-            refuseNext = false
-            throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } })
-          }
-          return fetch(input, init)
+        gateway: {
+          fetch: async (input, init) => {
+            if (refuseNext && String(input).endsWith('/trade/v1/payment')) {
+              refuseNext = false
+              throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } })
+            }
+            return fetch(input, init)
+          },
         },
       },
     })

@@ -22,19 +22,23 @@ it('never shows the client key in a response, a header or a log line', async (t)
   const checkout = createCheckout({
     resolveOrder: (order) =>
       order.startsWith('S-') ? { amount: 100, goodsName: 'Tea' } : undefined,
-    onPaid: () => {
-      throw new Error('fulfilment down')
+    hooks: {
+      onPaid: () => {
+        throw new Error('fulfilment down')
+      },
     },
-    environment: 'local',
-    appcode: APPCODE,
-    key: KEY,
+    gateway: {
+      environment: 'local',
+      appcode: APPCODE,
+      key: KEY,
+      // Given credentials: the phone page is served on the mount only on explicit opt-in.
+      embeddedSandbox: true,
+    },
+    http: { perClient: { checkoutsPerMinute: false } },
     publicUrl: 'http://shop.test/qfpay',
-    // Given credentials: the phone page is served on the mount only on explicit opt-in.
-    embeddedSandbox: true,
     store: createMemoryStore(),
     logger,
     reconciler: { enabled: false },
-    createRateLimit: false,
   })
   t.after(() => checkout.close())
   const host = new Hono()
@@ -65,8 +69,8 @@ it('never shows the client key in a response, a header or a log line', async (t)
   await checkout.sandbox?.drain()
   await call(`/return?out_trade_no=${record?.outTradeNo}`)
   await checkout.merchant.deliverHooks()
-  await checkout.merchant.refund(created.id, { amount: 40 })
-  await checkout.merchant.refund(created.id, { amount: 100 }).catch(() => undefined)
+  await checkout.merchant.refunds.create(created.id, { amount: 40 })
+  await checkout.merchant.refunds.create(created.id, { amount: 100 }).catch(() => undefined)
   await checkout.sandbox?.drain()
   const second = (await (await post('/checkouts', { payType: '800201', order: 'S-2' })).json()) as {
     id: string
@@ -105,9 +109,7 @@ it('never shows the client key in a response, a header or a log line', async (t)
       createCheckout({
         resolveOrder: () => undefined,
         store: createMemoryStore(),
-        environment: 'test',
-        appcode: APPCODE,
-        key: `${KEY}\n`,
+        gateway: { environment: 'test', appcode: APPCODE, key: `${KEY}\n` },
       }),
     (error: Error) => !error.message.includes(KEY)
   )

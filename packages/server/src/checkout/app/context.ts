@@ -9,7 +9,7 @@ import { DEFAULT_ONLINE_PAY_TYPES, payTypeInfo } from '../../qfpay/pay-types.ts'
 import type { Store } from '../../store/store.ts'
 import type { Logger } from './logger.ts'
 import type { StatusHub } from '../http/status-hub.ts'
-import type { CheckoutOptions } from './options.ts'
+import type { CashierOptions, CheckoutOptions } from './options.ts'
 
 /** The options with every default applied, checked once at start. */
 export interface CheckoutSettings {
@@ -30,7 +30,8 @@ export interface CheckoutSettings {
   clientIp: (c: Context) => string
   maxBodyBytes: number
   confirmNotifies: boolean
-  authorize: CheckoutOptions['authorize']
+  /** The cashier mount's gate (`options.cashier.authorize`); `undefined` on a public mount. */
+  authorize: CashierOptions['authorize'] | undefined
   resolveOrder: CheckoutOptions['resolveOrder']
 }
 
@@ -88,25 +89,27 @@ export function resolveSettings(options: CheckoutOptions): CheckoutSettings {
       'Failed to create the checkout app: resolveOrder(order, c) is required; the server decides the amount.'
     )
   }
-  const mode = options.mode ?? 'public'
-  if (mode === 'cashier' && typeof options.authorize !== 'function') {
+  const mode = options.cashier === undefined ? 'public' : 'cashier'
+  if (mode === 'cashier' && typeof options.cashier?.authorize !== 'function') {
     throw new Error(
-      'Failed to create the checkout app: a cashier mount needs authorize(c), or anyone could charge a scanned code.'
+      'Failed to create the checkout app: a cashier mount needs cashier.authorize(c), or anyone could charge a scanned code.'
     )
   }
+  const http = options.http ?? {}
+  const perClient = http.perClient ?? {}
   if (options.limitPay !== undefined && options.limitPay !== 'no_credit')
     throw new Error(`Failed to create the checkout app: limitPay must be 'no_credit' when given.`)
   checkReturnPage(options)
   const payTypes = options.payTypes ?? [...DEFAULT_ONLINE_PAY_TYPES]
   for (const code of payTypes) checkPayType(code, mode)
-  const expiresInSeconds = options.expiresIn ?? DEFAULT_EXPIRES_IN_SECONDS
+  const expiresInSeconds = options.expiresInSeconds ?? DEFAULT_EXPIRES_IN_SECONDS
   if (
     !Number.isInteger(expiresInSeconds) ||
     expiresInSeconds < MIN_EXPIRY_MINUTES * 60 ||
     expiresInSeconds > MAX_EXPIRY_MINUTES * 60
   ) {
     throw new Error(
-      `Failed to create the checkout app: expiresIn must be whole seconds from ${MIN_EXPIRY_MINUTES * 60} to ${MAX_EXPIRY_MINUTES * 60} (QFPay's expired_time range).`
+      `Failed to create the checkout app: expiresInSeconds must be whole seconds from ${MIN_EXPIRY_MINUTES * 60} to ${MAX_EXPIRY_MINUTES * 60} (QFPay's expired_time range).`
     )
   }
   return {
@@ -117,15 +120,15 @@ export function resolveSettings(options: CheckoutOptions): CheckoutSettings {
     expiresInSeconds,
     publicUrl: options.publicUrl?.replace(/\/+$/, ''),
     returnPage: options.returnPage,
-    allowedOrigins: options.allowedOrigins ?? [],
-    createRateLimit: options.createRateLimit ?? 30,
-    maxPendingPerClient: options.maxPendingPerClient ?? 10,
-    rejectedNotifiesPerMinute: options.rejectedNotifiesPerMinute ?? 60,
-    maxStreamsPerClient: options.maxStreamsPerClient ?? 20,
-    clientIp: options.clientIp ?? clientIpOf,
-    maxBodyBytes: options.maxBodyBytes ?? 16 * 1024,
-    confirmNotifies: options.confirmNotifies ?? true,
-    authorize: options.authorize,
+    allowedOrigins: http.allowedOrigins ?? [],
+    createRateLimit: perClient.checkoutsPerMinute ?? 30,
+    maxPendingPerClient: perClient.pendingCheckouts ?? 10,
+    rejectedNotifiesPerMinute: perClient.rejectedNotifiesPerMinute ?? 60,
+    maxStreamsPerClient: perClient.openStreams ?? 20,
+    clientIp: http.clientIp ?? clientIpOf,
+    maxBodyBytes: http.maxBodyBytes ?? 16 * 1024,
+    confirmNotifies: options.gateway?.confirmNotifies ?? true,
+    authorize: options.cashier?.authorize,
     resolveOrder: options.resolveOrder,
   }
 }

@@ -52,7 +52,7 @@ export const REJECTED_NOTIFY_RETENTION_MS = 7 * 24 * 3600_000
 /** How often the prune runs. */
 const PRUNE_EVERY_MS = 3600_000
 
-/** Default total time budget of one gateway call, ms (options.ts). */
+/** Default total time budget of one gateway call, ms (`gateway.timeoutMs` in options.ts). */
 const DEFAULT_GATEWAY_TIMEOUT_MS = 10_000
 
 /** What `createCheckout()` returns: a mountable Hono app that also carries the server-side API. */
@@ -107,17 +107,18 @@ export interface CheckoutStats {
  *
  * const checkout = createCheckout({
  *   resolveOrder: async (order) => ({ amount: 1000, currency: 'CNY', goodsName: 'Tea' }),
- *   onPaid: async (paid) => fulfil(paid.order),
+ *   hooks: { onPaid: async (paid) => fulfil(paid.order) },
  *   publicUrl: 'https://shop.example/qfpay',
  * })
  * const app = new Hono()
  * app.route('/qfpay', checkout)
- * // later, from server code: await checkout.merchant.refund(id, { amount: 500 })
+ * // later, from server code: await checkout.merchant.refunds.create(id, { amount: 500 })
  * @see docs/architecture.md#routes-of-the-checkout-app
  */
 export function createCheckout(options: CheckoutOptions): CheckoutApp {
   const settings = resolveSettings(options)
-  const gateway = resolveGatewayConfig(options)
+  const gatewayOptions = options.gateway ?? {}
+  const gateway = resolveGatewayConfig(gatewayOptions)
   checkLiveChoices(options, gateway)
   const logger = options.logger ? adaptLogger(options.logger) : consoleLogger
   const clock = options.clock ?? (() => new Date())
@@ -173,24 +174,22 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
     signType: gateway.signType,
     responseSignature: gateway.responseSignature,
     logger,
-    timeoutMs: options.gatewayTimeoutMs ?? DEFAULT_GATEWAY_TIMEOUT_MS,
+    timeoutMs: gatewayOptions.timeoutMs ?? DEFAULT_GATEWAY_TIMEOUT_MS,
     now: clock,
     // Looked up per call, so a fetch patched later (msw in a merchant's tests) is still used.
     fetch: instrumentGatewayFetch(
-      local?.fetch ?? options.gatewayFetch ?? ((input, init) => globalThis.fetch(input, init)),
+      local?.fetch ?? gatewayOptions.fetch ?? ((input, init) => globalThis.fetch(input, init)),
       monitor
     ),
   })
 
   // Outbox entries only for the hooks this app has: no row, no completion commit for the others.
-  const hooks = [
-    ...(options.onPaid ? ['onPaid' as const] : []),
-    ...(options.onStatus ? ['onStatus' as const] : []),
-  ]
+  const { onPaid, onStatus } = options.hooks ?? {}
+  const hooks = [...(onPaid ? ['onPaid' as const] : []), ...(onStatus ? ['onStatus' as const] : [])]
   const budget = createGatewayBudget({
     clock,
-    ...(options.gatewayRequestsPerMinute !== undefined
-      ? { limitPerMinute: options.gatewayRequestsPerMinute }
+    ...(gatewayOptions.requestsPerMinute !== undefined
+      ? { limitPerMinute: gatewayOptions.requestsPerMinute }
       : {}),
   })
   const payments = new PaymentService({ store, client, settings, clock, logger, hooks, budget })
@@ -206,8 +205,8 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
     store,
     clock,
     logger,
-    onPaid: options.onPaid,
-    onStatus: options.onStatus,
+    onPaid,
+    onStatus,
     observer: outboxObserver(monitor),
   })
   const deps: ServiceDeps = {
@@ -283,7 +282,11 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
   app.use('*', lifecycle.middleware())
   registerConfigRoute(app, deps)
   registerCreateRoute(app, deps)
-  registerStatusRoute(app, deps, options.longPoll)
+  registerStatusRoute(app, deps, {
+    longPollMs: options.http?.longPoll?.holdMs,
+    maxLongPolls: options.http?.longPoll?.maxHeld,
+    maxLongPollsPerClient: options.http?.perClient?.heldLongPolls,
+  })
   registerEventsRoute(app, deps)
   registerCancelRoute(app, deps)
   registerNotifyRoute(app, deps)

@@ -7,6 +7,7 @@ import { describe, it, type TestContext } from 'node:test'
 import { createMemoryStore } from '../../store/memory.ts'
 import { type Bed, type BedOptions, startBed } from '../../../test/support/checkout-test-bed.ts'
 import { createCheckout } from './create-checkout.ts'
+import { mergeCheckoutOptions } from '../../../test/support/merge-options.ts'
 
 const PAY_TYPES = ['801514', '801512', '801101', '801107', '800101', '801501', '800201', '800212']
 
@@ -19,15 +20,20 @@ async function bed(
     profile: 'current',
     publicUrl: true,
     ...options,
-    checkout: {
-      payTypes: PAY_TYPES,
-      currency: 'HKD',
-      gatewayFetch: async (input, init) => {
-        if (String(input).endsWith('/payment')) sent.push(new URLSearchParams(String(init?.body)))
-        return fetch(input, init)
+    checkout: mergeCheckoutOptions(
+      {
+        payTypes: PAY_TYPES,
+        currency: 'HKD',
+        gateway: {
+          fetch: async (input, init) => {
+            if (String(input).endsWith('/payment'))
+              sent.push(new URLSearchParams(String(init?.body)))
+            return fetch(input, init)
+          },
+        },
       },
-      ...options.checkout,
-    },
+      options.checkout
+    ),
   })
   t.after(() => b.close())
   return { b, sent }
@@ -74,9 +80,11 @@ describe("today's pay types against today's rules", () => {
         createCheckout({
           resolveOrder: () => undefined,
           store: createMemoryStore(),
-          environment: 'test',
-          appcode: 'APPCODE01',
-          key: '0123456789ABCDEF0123456789ABCDEF',
+          gateway: {
+            environment: 'test',
+            appcode: 'APPCODE01',
+            key: '0123456789ABCDEF0123456789ABCDEF',
+          },
           payTypes: ['801514'],
           currency: 'CNY',
         }),
@@ -93,9 +101,7 @@ describe('going live on the seed defaults', () => {
           createCheckout({
             resolveOrder: () => undefined,
             store: createMemoryStore(),
-            environment,
-            appcode: 'APPCODE01',
-            key: '0123456789ABCDEF0123456789ABCDEF',
+            gateway: { environment, appcode: 'APPCODE01', key: '0123456789ABCDEF0123456789ABCDEF' },
           }),
         (error: Error) =>
           /state payTypes and currency/.test(error.message) &&

@@ -11,8 +11,8 @@ import type { DayReport } from '../ops/reconcile-day.ts'
 import type { ReconcileReport, Reconciler } from '../workers/reconciler.ts'
 import type { RefundOutcome, Refunds } from '../money/refunds.ts'
 
-/** Server-side operations on checkouts. Records include server fields (`outTradeNo`, `syssn`). */
-export interface CheckoutMerchant {
+/** `merchant.checkouts`: the checkouts, with server fields (`outTradeNo`, `syssn`). */
+export interface MerchantCheckouts {
   /** One checkout, or `undefined`. */
   get(id: string): Promise<CheckoutRecord | undefined>
   /** Newest first; page with `before` = the last id of the previous page. */
@@ -21,22 +21,34 @@ export interface CheckoutMerchant {
     limit?: number
     before?: string
   }): Promise<CheckoutRecord[]>
-  /**
-   * Refunds `amount` minor units (default: all that is left). Throws `CheckoutError` 404 for an
-   * unknown id, 409 `conflict` when not paid or the amount exceeds what is left. A lost gateway
-   * answer returns the refund with status `unknown` (settled later by query or notify).
-   */
-  refund(id: string, options?: { amount?: number }): Promise<RefundOutcome>
-  /** The refunds of a checkout, oldest first. */
-  refunds(id: string): Promise<RefundRecord[]>
   /** Cancels a pending checkout (close/reversal upstream); a paid one throws 409 `already_paid`. */
   cancel(id: string): Promise<CheckoutRecord>
   /** Asks the gateway about one pending checkout now. */
   refresh(id: string): Promise<CheckoutRecord | undefined>
+}
+
+/** `merchant.refunds`: refunds of paid checkouts. */
+export interface MerchantRefunds {
+  /**
+   * Refunds `amount` minor units of checkout `checkoutId` (default: all that is left). Throws
+   * `CheckoutError` 404 for an unknown id, 409 `conflict` when not paid or the amount exceeds
+   * what is left. A lost gateway answer returns the refund with status `unknown` (settled later
+   * by query or notify).
+   */
+  create(checkoutId: string, options?: { amount?: number }): Promise<RefundOutcome>
+  /** The refunds of a checkout, oldest first. */
+  list(checkoutId: string): Promise<RefundRecord[]>
+}
+
+/**
+ * Server-side operations, for the merchant's own code: resources as namespaces (`checkouts`,
+ * `refunds`), the jobs a scheduler may run as methods.
+ */
+export interface CheckoutMerchant {
+  checkouts: MerchantCheckouts
+  refunds: MerchantRefunds
   /** One reconciler pass now (plus settling refunds of unknown outcome). */
   reconcile(): Promise<ReconcileReport>
-  /** Runs every due `onPaid` / `onStatus` hook now; resolves with how many ran. */
-  deliverHooks(): Promise<number>
   /**
    * Daily reconciliation (ops/reconcile-day.ts): pages through QFPay's `/query` for the UTC+8 day
    * `date` (`YYYY-MM-DD`) and compares with the store. Payments QFPay has and the store does not
@@ -46,6 +58,8 @@ export interface CheckoutMerchant {
   reconcileDay(date: string): Promise<DayReport>
   /** The last `reconcileDay` report of this app, if any (for an admin page). */
   lastDayReport(): DayReport | undefined
+  /** Runs every due `onPaid` / `onStatus` hook now; resolves with how many ran. */
+  deliverHooks(): Promise<number>
 }
 
 /** Builds the merchant object over the services. */
@@ -59,38 +73,42 @@ export function createMerchant(parts: {
   const { payments, refunds, reconciler, outbox } = parts
   let lastDay: DayReport | undefined
   return {
-    get: (id) => payments.store.get(id),
-    list: (options) => payments.store.list(options),
-    refund: (id, options) => refunds.refund(id, options),
-    refunds: (id) => payments.store.listRefunds(id),
-    async cancel(id) {
-      const after = await payments.cancel(id)
-      if (!after)
-        throw new CheckoutError('checkout_not_found', 404, 'Failed to cancel: no such checkout.')
-      if (
-        after.status === 'paid' ||
-        after.status === 'partially_refunded' ||
-        after.status === 'refunded'
-      ) {
-        throw new CheckoutError(
-          'already_paid',
-          409,
-          'Failed to cancel: the checkout is already paid; refund it instead.'
-        )
-      }
-      return after
+    checkouts: {
+      get: (id) => payments.store.get(id),
+      list: (options) => payments.store.list(options),
+      async cancel(id) {
+        const after = await payments.cancel(id)
+        if (!after)
+          throw new CheckoutError('checkout_not_found', 404, 'Failed to cancel: no such checkout.')
+        if (
+          after.status === 'paid' ||
+          after.status === 'partially_refunded' ||
+          after.status === 'refunded'
+        ) {
+          throw new CheckoutError(
+            'already_paid',
+            409,
+            'Failed to cancel: the checkout is already paid; refund it instead.'
+          )
+        }
+        return after
+      },
+      refresh: (id) => payments.refresh(id),
     },
-    refresh: (id) => payments.refresh(id),
+    refunds: {
+      create: (checkoutId, options) => refunds.refund(checkoutId, options),
+      list: (checkoutId) => payments.store.listRefunds(checkoutId),
+    },
     async reconcile() {
       const report = await reconciler.runOnce()
       await refunds.sweep()
       return report
     },
-    deliverHooks: () => outbox.drain(),
     async reconcileDay(date) {
       lastDay = await parts.reconcileDay(date)
       return lastDay
     },
     lastDayReport: () => lastDay,
+    deliverHooks: () => outbox.drain(),
   }
 }

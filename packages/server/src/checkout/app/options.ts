@@ -1,6 +1,9 @@
 /**
  * What a merchant passes to `createCheckout()`. Every field has a default that fits a
- * single-server shop; the README's "Options" table mirrors this file.
+ * single-server shop; the README's "Options" table mirrors this file. What the shop sells sits
+ * at the top (`resolveOrder`, pay types, currency, expiry); everything else is grouped by what it
+ * configures: `hooks`, `gateway`, `http`, `reconciler`, `store`, `logger`, `telemetry`. Every
+ * duration and rate names its unit (`…Seconds`, `…Ms`, `…PerMinute`, `…Bytes`).
  */
 import type { Context } from 'hono'
 import type { Checkout } from '../../contract.ts'
@@ -8,7 +11,7 @@ import type { Store } from '../../store/store.ts'
 import type { GatewayOptions } from './gateway-config.ts'
 import type { LoggerOption } from './logger.ts'
 import type { TelemetryOptions } from '../ops/telemetry.ts'
-import type { LongPollOptions } from '../routes/long-poll.ts'
+import type { ReconcilerOptions } from '../workers/reconciler.ts'
 
 /** What `resolveOrder` answers: the server, never the browser, decides the money. */
 export interface ResolvedOrder {
@@ -26,8 +29,95 @@ export type CheckoutHook = (
   context: { idempotencyKey: string; previousStatus: Checkout['status'] }
 ) => unknown
 
+/** `hooks`: what the merchant's code runs when a checkout moves. */
+export interface CheckoutHooks {
+  /** Runs once when a checkout becomes paid (late payments included). */
+  onPaid?: CheckoutHook
+  /** Runs once per status change. */
+  onStatus?: CheckoutHook
+}
+
+/**
+ * `gateway`: which QFPay gateway, with which credentials (each also read from its environment
+ * variable), and how this process talks to it.
+ */
+export interface CheckoutGatewayOptions extends GatewayOptions {
+  /**
+   * Gateway requests a minute this process may send for the merchant (money/gateway-budget.ts):
+   * QFPay allows 400 per merchant, so several instances on one appcode should each get a share.
+   * Shopper-triggered queries may use half, the reconciler three quarters, payments, refunds and
+   * closes all of it. Default 400; `false` turns the budget off (a gateway without a quota).
+   */
+  requestsPerMinute?: number | false
+  /** Total time budget of one gateway call, ms. Default 10 000. */
+  timeoutMs?: number
+  /** Confirm every notify with `/query` before trusting it. Default `true`. */
+  confirmNotifies?: boolean
+  /** The fetch the QFPay client uses (tests, or a sandbox in the same process). */
+  fetch?: typeof fetch
+}
+
+/** `http.perClient`: what one client address (`http.clientIp`) may hold or send. */
+export interface PerClientLimits {
+  /** Checkout creations per minute. Default 30; `false` turns the limit off. */
+  checkoutsPerMinute?: number | false
+  /**
+   * Refused (bad-signature) notifies per minute before the rest are answered 429 unread.
+   * Default 60; `false` turns it off. QFPay's own notifies never count.
+   */
+  rejectedNotifiesPerMinute?: number | false
+  /** Pending checkouts held at once. Default 10. */
+  pendingCheckouts?: number
+  /** Open event streams. Default 20. */
+  openStreams?: number
+  /** Long-polls held at once. Default 20. */
+  heldLongPolls?: number
+}
+
+/**
+ * `http.longPoll`: the fallback `GET /checkouts/:id?after=<version>` for browsers whose event
+ * stream fails.
+ */
+export interface LongPollOptions {
+  /**
+   * How long a request is held when nothing changes, ms. Default 25 000: below the 30–60 s idle
+   * timeouts of common proxies, so the answer comes from us, not from them.
+   */
+  holdMs?: number
+  /** Requests held at once by this app instance. Default 10 000. */
+  maxHeld?: number
+}
+
+/** `http`: the browser-facing hardening. */
+export interface CheckoutHttpOptions {
+  /** Origins allowed to call the browser routes (CORS and the CSRF origin check). Default: same origin only. */
+  allowedOrigins?: string[]
+  /**
+   * The shopper's address, for every per-client limit. Default: the socket's remote address,
+   * which behind a reverse proxy is the proxy's for everyone: then pass e.g.
+   * `forwardedClientIp(1)` (one trusted hop).
+   */
+  clientIp?: (c: Context) => string
+  /** Largest accepted request body, in bytes. Default 16 KiB. */
+  maxBodyBytes?: number
+  /** Per-client limits (see {@link PerClientLimits}). */
+  perClient?: PerClientLimits
+  /** The long-poll fallback (see {@link LongPollOptions}). */
+  longPoll?: LongPollOptions
+}
+
+/** `cashier`: serves a till instead of shoppers' browsers. */
+export interface CashierOptions {
+  /**
+   * Decides whether a request may use the routes (e.g. a staff session). Every route except
+   * notify/return must pass it: a public route that takes an `authCode` would let anyone charge
+   * a photographed code.
+   */
+  authorize: (c: Context) => boolean | Promise<boolean>
+}
+
 /** Options of `createCheckout()`. */
-export interface CheckoutOptions extends GatewayOptions {
+export interface CheckoutOptions {
   /**
    * Turns the widget's `order` reference into amount, currency and goods name. Return
    * `undefined` (or throw a `CheckoutError`) for an unknown order. The browser's own idea of
@@ -37,34 +127,6 @@ export interface CheckoutOptions extends GatewayOptions {
     order: string,
     c: Context
   ) => ResolvedOrder | undefined | Promise<ResolvedOrder | undefined>
-  /** Runs once when a checkout becomes paid (late payments included). */
-  onPaid?: CheckoutHook
-  /** Runs once per status change. */
-  onStatus?: CheckoutHook
-  /**
-   * Enabled pay types, in display order. Default: 800151, 800201 (the 2017 document's), only with the
-   * sandbox: with `live`/`test` the merchant must list today's codes (e.g. 801514, 801512,
-   * 800201, 800212 in Hong Kong).
-   */
-  payTypes?: string[]
-  /**
-   * `public` (default) serves shoppers' browsers and refuses swipe-card pay types; `cashier`
-   * serves a till: it enables swipe-card types, and every route except notify/return must pass
-   * `authorize` (a public route that takes an `authCode` would let anyone charge a photographed
-   * code).
-   */
-  mode?: 'public' | 'cashier'
-  /** Cashier mounts: decides whether a request may use the routes (e.g. a staff session). */
-  authorize?: (c: Context) => boolean | Promise<boolean>
-  /**
-   * Default currency. Default `CNY` (the 2017 document's mainland-China wallets) only with the sandbox:
-   * with `live`/`test` the merchant must name it (HKD is the norm on QFPay's Hong Kong host).
-   */
-  currency?: string
-  /** `no_credit` forbids credit cards (QFPay: mainland-China wallets). Sent with every payment. */
-  limitPay?: 'no_credit'
-  /** How long a QR or pay URL stays valid, in seconds. Default 900; QFPay allows 5–120 minutes. */
-  expiresIn?: number
   /**
    * The public origin + mount path of this app, e.g. `https://shop.example/qfpay`: the gateway's
    * notify URL is `${publicUrl}/notify` and the return URL `${publicUrl}/return`.
@@ -76,49 +138,45 @@ export interface CheckoutOptions extends GatewayOptions {
    */
   returnPage?: string | ((checkout: Checkout) => string)
   /**
-   * The store. Default: `QFPAY_STORE` — a `postgres://` URL opens the PostgreSQL store, anything
-   * else names a SQLite file — or `./qfpay-checkout.db`. `DATABASE_URL` is not read here.
+   * Enabled pay types, in display order. Default: 800151, 800201 (the 2017 document's), only with the
+   * sandbox: with `live`/`test` the merchant must list today's codes (e.g. 801514, 801512,
+   * 800201, 800212 in Hong Kong).
    */
-  store?: Store
-  /** Origins allowed to call the browser routes (CORS and the CSRF origin check). Default: same origin only. */
-  allowedOrigins?: string[]
+  payTypes?: string[]
   /**
-   * The shopper's address, for every per-client limit (creations, open checkouts, event
-   * streams, rejected notifies). Default: the socket's remote address, which behind a reverse
-   * proxy is the proxy's for everyone: then pass e.g. `forwardedClientIp(1)` (one trusted hop).
+   * Default currency. Default `CNY` (the 2017 document's mainland-China wallets) only with the sandbox:
+   * with `live`/`test` the merchant must name it (HKD is the norm on QFPay's Hong Kong host).
    */
-  clientIp?: (c: Context) => string
-  /** Checkout creations per minute per client IP. Default 30; `false` turns the limit off. */
-  createRateLimit?: number | false
+  currency?: string
+  /** `no_credit` forbids credit cards (QFPay: mainland-China wallets). Sent with every payment. */
+  limitPay?: 'no_credit'
+  /** How long a QR or pay URL stays valid, in seconds. Default 900; QFPay allows 300–7200. */
+  expiresInSeconds?: number
   /**
-   * Refused (bad-signature) notifies one client may send per minute before the rest are
-   * answered 429 unread. Default 60; `false` turns it off. QFPay's own notifies never count.
+   * Makes this mount a till: enables swipe-card pay types, and every route except notify/return
+   * must pass `cashier.authorize`. Absent (default): the mount serves shoppers' browsers and
+   * refuses swipe-card types.
    */
-  rejectedNotifiesPerMinute?: number | false
-  /** Pending checkouts one client may hold at once. Default 10. */
-  maxPendingPerClient?: number
-  /** Open event streams per client. Default 20. */
-  maxStreamsPerClient?: number
-  /** Largest accepted request body, in bytes. Default 16 KiB. */
-  maxBodyBytes?: number
-  /** Confirm every notify with `/query` before trusting it. Default `true`. */
-  confirmNotifies?: boolean
+  cashier?: CashierOptions
+  /** The merchant's hooks (see {@link CheckoutHooks}). */
+  hooks?: CheckoutHooks
+  /**
+   * The gateway and its credentials. Default: the environment (`QFPAY_ENV`, `QFPAY_APPCODE`,
+   * `QFPAY_KEY`, …), and with none the in-process sandbox.
+   */
+  gateway?: CheckoutGatewayOptions
+  /** Browser-facing hardening: origins, client address, per-client limits, long-poll. */
+  http?: CheckoutHttpOptions
   /**
    * The reconciler: queries non-final checkouts until final. Default on. Instances sharing a
    * store lease each due checkout to one of them for `leaseMs` (default 60 000).
    */
-  reconciler?: {
-    enabled?: boolean
-    intervalMs?: number
-    batchSize?: number
-    graceMs?: number
-    leaseMs?: number
-  }
+  reconciler?: ReconcilerOptions
   /**
-   * The long-poll fallback (`GET /checkouts/:id?after=<version>`): how long a request is held
-   * (default 25 s) and how many may be held per client (default 20) and per instance (10 000).
+   * The store. Default: `QFPAY_STORE` — a `postgres://` URL opens the PostgreSQL store, anything
+   * else names a SQLite file — or `./qfpay-checkout.db`. `DATABASE_URL` is not read here.
    */
-  longPoll?: LongPollOptions
+  store?: Store
   /**
    * Where the app logs. Default: JSON lines on the console. Takes pino (or bunyan) as it is, with
    * the fields as structured properties, `console`, or any `{ info, warn, error }(message, fields)`.
@@ -133,15 +191,4 @@ export interface CheckoutOptions extends GatewayOptions {
   shutdownTimeoutMs?: number
   /** Injected time, for tests. */
   clock?: () => Date
-  /** The fetch the QFPay client uses (tests, or an in-process sandbox). */
-  gatewayFetch?: typeof fetch
-  /**
-   * Gateway requests a minute this process may send for the merchant (gateway-budget.ts): QFPay
-   * allows 400 per merchant, so several instances on one appcode should each get a share.
-   * Shopper-triggered queries may use half, the reconciler three quarters, payments, refunds and
-   * closes all of it. Default 400; `false` turns the budget off (a gateway without a quota).
-   */
-  gatewayRequestsPerMinute?: number | false
-  /** Total time budget of one gateway call, in ms. Default 10 000. */
-  gatewayTimeoutMs?: number
 }

@@ -17,7 +17,11 @@ const codeOf = async (res: Response) =>
 
 describe('origin check', () => {
   it('refuses a POST from an origin that is not allowed with 403 origin_not_allowed', async () => {
-    const { app } = createBrowserTestApp({ options: { allowedOrigins: [SHOP] } })
+    const { app } = createBrowserTestApp({
+      options: {
+        http: { allowedOrigins: [SHOP] },
+      },
+    })
     for (const path of ['/checkouts', `/checkouts/${newCheckoutId()}/cancel`]) {
       const res = await app.request(path, create({ origin: EVIL }))
       assert.equal(res.status, 403, path)
@@ -27,7 +31,10 @@ describe('origin check', () => {
 
   it('accepts allowed, same and publicUrl origins, and a browser-attested same-origin request', async () => {
     const { app } = createBrowserTestApp({
-      options: { allowedOrigins: [SHOP + '/'], publicUrl: 'https://pay.example/qfpay' },
+      options: {
+        http: { allowedOrigins: [SHOP + '/'] },
+        publicUrl: 'https://pay.example/qfpay',
+      },
     })
     const cases: Array<Record<string, string>> = [
       { origin: SHOP },
@@ -46,7 +53,11 @@ describe('origin check', () => {
   })
 
   it("refuses the opaque 'null' origin even when listed, and cross-site requests without an Origin", async () => {
-    const { app } = createBrowserTestApp({ options: { allowedOrigins: ['null'] } })
+    const { app } = createBrowserTestApp({
+      options: {
+        http: { allowedOrigins: ['null'] },
+      },
+    })
     assert.equal((await app.request('/checkouts', create({ origin: 'null' }))).status, 403)
     assert.equal(
       (await app.request('/checkouts', create({ 'sec-fetch-site': 'cross-site' }))).status,
@@ -70,7 +81,11 @@ describe('origin check', () => {
   })
 
   it('exempts /notify and /return from the origin check', async () => {
-    const { app } = createBrowserTestApp({ options: { allowedOrigins: [SHOP] } })
+    const { app } = createBrowserTestApp({
+      options: {
+        http: { allowedOrigins: [SHOP] },
+      },
+    })
     const notify = await app.request('/notify', {
       method: 'POST',
       body: 'a=1',
@@ -94,7 +109,11 @@ describe('origin check', () => {
 
 describe('CORS', () => {
   it('grants an allowed origin, with credentials, on answers and on errors', async () => {
-    const { app } = createBrowserTestApp({ options: { allowedOrigins: [SHOP] } })
+    const { app } = createBrowserTestApp({
+      options: {
+        http: { allowedOrigins: [SHOP] },
+      },
+    })
     for (const res of [
       await app.request('/config', { headers: { origin: SHOP } }),
       await app.request(`/checkouts/${newCheckoutId()}`, { headers: { origin: SHOP } }),
@@ -107,10 +126,9 @@ describe('CORS', () => {
   it('answers a preflight from an allowed origin with 204 and the allowed methods and headers', async () => {
     const { app } = createBrowserTestApp({
       options: {
-        allowedOrigins: [SHOP],
-        mode: 'cashier',
+        cashier: { authorize: () => false },
+        http: { allowedOrigins: [SHOP] },
         payTypes: ['800108'],
-        authorize: () => false,
       },
     })
     const res = await app.request('/checkouts', {
@@ -128,7 +146,11 @@ describe('CORS', () => {
   })
 
   it('grants nothing to other origins, and nothing at all on /notify', async () => {
-    const { app } = createBrowserTestApp({ options: { allowedOrigins: [SHOP] } })
+    const { app } = createBrowserTestApp({
+      options: {
+        http: { allowedOrigins: [SHOP] },
+      },
+    })
     assert.equal(
       (await app.request('/config', { headers: { origin: EVIL } })).headers.get(
         'access-control-allow-origin'
@@ -146,7 +168,11 @@ describe('CORS', () => {
 
 describe('body limit', () => {
   it('answers 413 payload_too_large for a body over maxBodyBytes, declared or streamed', async () => {
-    const { app } = createBrowserTestApp({ options: { maxBodyBytes: 1024 } })
+    const { app } = createBrowserTestApp({
+      options: {
+        http: { maxBodyBytes: 1024 },
+      },
+    })
     const huge = JSON.stringify({ payType: '800151', order: 'A-1', pad: 'x'.repeat(4096) })
     assert.equal((await app.request('/checkouts', create())).status, 201)
     const res = await app.request('/checkouts', { ...create(), body: huge })
@@ -162,7 +188,11 @@ describe('body limit', () => {
   })
 
   it('gives /notify at least 64 KiB, so a small browser limit cannot refuse the gateway', async () => {
-    const { app } = createBrowserTestApp({ options: { maxBodyBytes: 100 } })
+    const { app } = createBrowserTestApp({
+      options: {
+        http: { maxBodyBytes: 100 },
+      },
+    })
     assert.equal(
       (await app.request('/notify', { method: 'POST', body: 'x'.repeat(2000) })).status,
       200
@@ -176,7 +206,11 @@ describe('body limit', () => {
 
 describe('creation rate limit', () => {
   it('answers 429 rate_limited with Retry-After after N creations from one address', async () => {
-    const { app } = createBrowserTestApp({ options: { createRateLimit: 3 } })
+    const { app } = createBrowserTestApp({
+      options: {
+        http: { perClient: { checkoutsPerMinute: 3 } },
+      },
+    })
     for (let i = 0; i < 3; i += 1)
       assert.equal((await app.request('/checkouts', create(), fromIp('203.0.113.7'))).status, 201)
     const res = await app.request('/checkouts', create(), fromIp('203.0.113.7'))
@@ -193,7 +227,11 @@ describe('creation rate limit', () => {
   })
 
   it('groups an IPv6 /64 into one bucket', async () => {
-    const { app } = createBrowserTestApp({ options: { createRateLimit: 1 } })
+    const { app } = createBrowserTestApp({
+      options: {
+        http: { perClient: { checkoutsPerMinute: 1 } },
+      },
+    })
     assert.equal((await app.request('/checkouts', create(), fromIp('2001:db8:1:2::1'))).status, 201)
     assert.equal(
       (await app.request('/checkouts', create(), fromIp('2001:db8:1:2:ffff::9'))).status,
@@ -203,7 +241,11 @@ describe('creation rate limit', () => {
   })
 
   it('is off with createRateLimit: false', async () => {
-    const { app } = createBrowserTestApp({ options: { createRateLimit: false } })
+    const { app } = createBrowserTestApp({
+      options: {
+        http: { perClient: { checkoutsPerMinute: false } },
+      },
+    })
     for (let i = 0; i < 40; i += 1)
       assert.equal((await app.request('/checkouts', create(), fromIp('203.0.113.7'))).status, 201)
   })
@@ -221,7 +263,10 @@ describe('creation rate limit', () => {
 describe('cashier authorization', () => {
   const cashier = (allow: boolean) =>
     createBrowserTestApp({
-      options: { mode: 'cashier', payTypes: ['800108', '800208'], authorize: () => allow },
+      options: {
+        cashier: { authorize: () => allow },
+        payTypes: ['800108', '800208'],
+      },
     })
 
   it('answers 403 forbidden on browser routes when authorize refuses', async () => {

@@ -168,9 +168,11 @@ describe('notifies', () => {
     const calls: string[] = []
     const b = await bed(t, {
       checkout: {
-        onPaid: (checkout, { idempotencyKey }) => {
-          calls.push(idempotencyKey)
-          if (failures-- > 0) throw new Error('fulfilment service down')
+        hooks: {
+          onPaid: (checkout, { idempotencyKey }) => {
+            calls.push(idempotencyKey)
+            if (failures-- > 0) throw new Error('fulfilment service down')
+          },
         },
       },
     })

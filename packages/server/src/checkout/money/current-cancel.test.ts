@@ -12,9 +12,11 @@ async function bed(t: TestContext, calls: string[]): Promise<Bed> {
     checkout: {
       payTypes: ['800151', '800201', '801512'],
       currency: 'HKD',
-      gatewayFetch: async (input, init) => {
-        calls.push(new URL(String(input)).pathname.replace('/trade/v1/', ''))
-        return fetch(input, init)
+      gateway: {
+        fetch: async (input, init) => {
+          calls.push(new URL(String(input)).pathname.replace('/trade/v1/', ''))
+          return fetch(input, init)
+        },
       },
     },
   })

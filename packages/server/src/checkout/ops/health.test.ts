@@ -18,7 +18,11 @@ function countingFetch(): { fetch: typeof fetch; calls: () => number } {
 describe('health()', () => {
   it('reports ready with the store reachable, and the gateway as last seen, without calling it', async (t) => {
     const counter = countingFetch()
-    const bed = await startBed({ checkout: { gatewayFetch: counter.fetch } })
+    const bed = await startBed({
+      checkout: {
+        gateway: { fetch: counter.fetch },
+      },
+    })
     t.after(() => bed.close())
     const first = await bed.checkout.health()
     assert.equal(first.status, 'ok')
@@ -65,8 +69,10 @@ describe('health()', () => {
   it('reports a failing hook run from the outbox worker', async (t) => {
     const bed = await startBed({
       checkout: {
-        onPaid: () => {
-          throw new Error('warehouse down')
+        hooks: {
+          onPaid: () => {
+            throw new Error('warehouse down')
+          },
         },
       },
     })

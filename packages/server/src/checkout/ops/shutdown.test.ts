@@ -38,7 +38,11 @@ async function settled(promise: Promise<unknown>): Promise<boolean> {
 describe('close(): graceful shutdown', () => {
   it('refuses new checkouts with 503, sends open streams a reconnect event, and lets an in-flight notify commit', async (t) => {
     const gated = gatedQueries()
-    const bed = await startBed({ checkout: { gatewayFetch: gated.fetch } })
+    const bed = await startBed({
+      checkout: {
+        gateway: { fetch: gated.fetch },
+      },
+    })
     t.after(() => bed.close())
     const created = await bed.create('order-1', '800201')
     assert.equal(created.status, 201)
@@ -73,7 +77,11 @@ describe('close(): graceful shutdown', () => {
 
   it('ends a reconciler pass and gives its leases back, so another instance takes them at once', async (t) => {
     const gated = gatedQueries()
-    const bed = await startBed({ checkout: { gatewayFetch: gated.fetch } })
+    const bed = await startBed({
+      checkout: {
+        gateway: { fetch: gated.fetch },
+      },
+    })
     t.after(() => bed.close())
     const created = await bed.create('order-3', '800201')
     await bed.clock.advance(5_000)
@@ -90,10 +98,12 @@ describe('close(): graceful shutdown', () => {
     await bed.clock.advance(5_000)
     const other = createCheckout({
       resolveOrder: () => ({ amount: 1000 }),
-      environment: 'local',
-      appcode: TEST_APPCODE,
-      key: TEST_KEY,
-      baseUrl: bed.sandboxUrl,
+      gateway: {
+        environment: 'local',
+        appcode: TEST_APPCODE,
+        key: TEST_KEY,
+        baseUrl: bed.sandboxUrl,
+      },
       store: bed.store,
       clock: () => new Date(bed.clock.now()),
       logger: silentLogger,
@@ -108,7 +118,7 @@ describe('close(): graceful shutdown', () => {
   it('ends within its budget when a client stopped reading its stream (the goodbye never gets out)', async () => {
     const checkout = createCheckout({
       resolveOrder: () => ({ amount: 100 }),
-      environment: 'local',
+      gateway: { environment: 'local' },
       logger: silentLogger,
       store: createMemoryStore(),
       reconciler: { enabled: false },

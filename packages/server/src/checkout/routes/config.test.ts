@@ -47,7 +47,10 @@ describe('GET /config', () => {
 
   it('lists swipe-card types as flow "code" on a cashier mount, privately cached', async () => {
     const { app } = createBrowserTestApp({
-      options: { mode: 'cashier', payTypes: ['800108', '800208', '800008'], authorize: () => true },
+      options: {
+        cashier: { authorize: () => true },
+        payTypes: ['800108', '800208', '800008'],
+      },
     })
     const res = await app.request('/config')
     assert.equal(res.headers.get('cache-control'), 'private, max-age=60')

@@ -17,9 +17,11 @@ async function bed(t: TestContext, knobs: BedOptions['knobs']): Promise<Counted>
   const b = await startBed({
     knobs,
     checkout: {
-      gatewayFetch: async (input, init) => {
-        calls.push(new URL(String(input)).pathname.replace('/trade/v1/', ''))
-        return fetch(input, init)
+      gateway: {
+        fetch: async (input, init) => {
+          calls.push(new URL(String(input)).pathname.replace('/trade/v1/', ''))
+          return fetch(input, init)
+        },
       },
     },
   })

@@ -65,14 +65,16 @@ describe('a refund across the end of a month', () => {
       clockStart: JAN_31_2350,
       knobs: { queryMonthWindow: true, notifyDropRate: 1 },
       checkout: {
-        // The refund reaches the gateway and is done there; its answer is lost on the way back.
-        gatewayFetch: async (input, init) => {
-          const endpoint = new URL(String(input)).pathname.replace('/trade/v1/', '')
-          calls.push(endpoint)
-          const response = await fetch(input, init)
-          if (endpoint === 'refund')
-            throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } })
-          return response
+        gateway: {
+          // The refund reaches the gateway and is done there; its answer is lost on the way back.
+          fetch: async (input, init) => {
+            const endpoint = new URL(String(input)).pathname.replace('/trade/v1/', '')
+            calls.push(endpoint)
+            const response = await fetch(input, init)
+            if (endpoint === 'refund')
+              throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } })
+            return response
+          },
         },
       },
     })
@@ -82,11 +84,11 @@ describe('a refund across the end of a month', () => {
     await b.checkout.merchant.reconcile()
     assert.equal((await b.get(body.id)).status, 'paid')
     await b.clock.advance(4 * 60_000) // 23:55
-    const { refund } = await b.checkout.merchant.refund(body.id, { amount: 300 })
+    const { refund } = await b.checkout.merchant.refunds.create(body.id, { amount: 300 })
     assert.equal(refund.status, 'unknown')
     await b.clock.advance(10 * 60_000) // 00:05 on 1 February
     await b.checkout.merchant.reconcile()
-    const [settled] = await b.checkout.merchant.refunds(body.id)
+    const [settled] = await b.checkout.merchant.refunds.list(body.id)
     assert.equal(settled?.status, 'succeeded')
     assert.equal(calls.filter((c) => c === 'refund').length, 1, 'the refund was never sent twice')
     assert.equal((await b.get(body.id)).refundedAmount, 300)
