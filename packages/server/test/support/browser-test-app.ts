@@ -21,7 +21,7 @@ import { registerConfigRoute } from '../../src/checkout/routes/config.ts'
 import { type EventsRouteOptions, registerEventsRoute } from '../../src/checkout/routes/events.ts'
 import { type StatusRouteOptions, registerStatusRoute } from '../../src/checkout/routes/status.ts'
 import { registerSecurity } from '../../src/checkout/http/security.ts'
-import type { StatusHub } from '../../src/checkout/http/status-hub.ts'
+import { createStatusHub, type StatusHub } from '../../src/checkout/http/status-hub.ts'
 import { validCheckoutId, validCreateCheckoutBody } from '../../src/checkout/http/validation.ts'
 
 /** What a test can tune. */
@@ -63,7 +63,8 @@ export function createBrowserTestApp(options: BrowserTestAppOptions = {}): Brows
       refreshed.push(id)
       await options.refresh?.(id)
     },
-    ...(options.hub ? { hub: options.hub } : {}),
+    // The app's one status hub, as createCheckout() builds it (a test may bring its own to watch).
+    hub: options.hub ?? createStatusHub(store, { logger: silentLogger }),
     ...(options.held ? { held: options.held } : {}),
   }
   const app = new Hono<CheckoutEnv>()

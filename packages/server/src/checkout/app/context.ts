@@ -48,10 +48,10 @@ export interface CheckoutDeps {
    */
   refresh(id: string): Promise<void>
   /**
-   * The app's status fan-out (`createStatusHub(store)`, status-hub.ts), shared by every event
-   * stream. Optional: without it the events route uses one hub per store.
+   * The app's status fan-out (`createStatusHub(store)`, http/status-hub.ts): one store
+   * subscription shared by every event stream and held long-poll of the app.
    */
-  hub?: StatusHub
+  hub: StatusHub
   /**
    * Open-stream bookkeeping (shutdown and the open-streams gauge): `opened(goodbye)` is called
    * when a status stream starts and returns the call that ends its registration; `goodbye(retryMs)`

@@ -13,7 +13,16 @@ import { loadSqliteDriver } from '../../store/sqlite-driver.ts'
 import type { Store } from '../../store/store.ts'
 import { type CheckoutEnv, resolveSettings } from './context.ts'
 import { createCheckoutClaims } from '../http/checkout-claims.ts'
-import { createGatewayBudget, type GatewayBudgetStats } from '../money/gateway-budget.ts'
+import {
+  createGatewayBudget,
+  gatewayClients,
+  type GatewayBudgetStats,
+} from '../money/gateway-budget.ts'
+import { UpstreamCloser } from '../money/close-upstream.ts'
+import { createPayment } from '../money/create-payment.ts'
+import { KeyedLock } from '../money/keyed-lock.ts'
+import { PaymentLookup } from '../money/payment-lookup.ts'
+import { CheckoutTransitions } from '../money/transitions.ts'
 import { CheckoutError, renderError } from './errors.ts'
 import { processEnv, resolveGatewayConfig } from './gateway-config.ts'
 import { createLocalGateway, type LocalGateway } from './local-gateway.ts'
@@ -192,15 +201,46 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
       ? { limitPerMinute: gatewayOptions.requestsPerMinute }
       : {}),
   })
-  const payments = new PaymentService({ store, client, settings, clock, logger, hooks, budget })
-  const refunds = new Refunds(payments)
-  const notifies = new NotifyHandler(payments, refunds)
+  // The money logic in narrow parts, each given exactly what it uses. Every gateway call goes
+  // through the budget: writes at `payment` priority, queries at the caller's.
+  const clients = gatewayClients(client, budget)
+  const gatewayClient = clients.reconciler
+  const now = () => clock().toISOString()
+  const locks = new KeyedLock()
+  const transitions = new CheckoutTransitions({ store, hooks })
+  const lookup = new PaymentLookup({ clients, logger })
+  const closer = new UpstreamCloser(gatewayClient, clock, logger)
+  const payments = new PaymentService({
+    store,
+    transitions,
+    lookup,
+    closer,
+    locks,
+    clock,
+    logger,
+  })
+  const refunds = new Refunds({ store, client: gatewayClient, hooks, logger, now })
+  const notifies = new NotifyHandler(
+    { store, settings, logger, client: gatewayClient, now, lookup, payments },
+    refunds
+  )
   instrumentNotifies(notifies, monitor)
   const reconciler = new Reconciler(
-    payments,
+    { store, clock, logger, lookup, transitions, payments },
     options.reconciler,
     reconcilerObserver(monitor, store)
   )
+  const opening = {
+    store,
+    settings,
+    clock,
+    logger,
+    client: gatewayClient,
+    locks,
+    lookup,
+    transitions,
+    payments,
+  }
   const outbox = new OutboxWorker({
     store,
     clock,
@@ -221,6 +261,7 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
       refresh: async (id) => void (await payments.refresh(id, 'shopper')),
     }),
     hub: createStatusHub(store, { logger }),
+    openPayment: (input, c, guard) => createPayment(opening, input, c, guard),
     payments,
     notifies,
     // Held long-polls answer at once when closing (the widget asks again, elsewhere).
@@ -306,12 +347,13 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
   }
 
   const merchant = createMerchant({
+    store,
     payments,
     refunds,
     reconciler,
     outbox,
     async reconcileDay(date) {
-      const report = await reconcileDay(payments, date)
+      const report = await reconcileDay({ store, client: gatewayClient, lookup, payments }, date)
       for (const d of report.discrepancies)
         monitor.telemetry.contradictions.add(1, {
           'qfpay.contradiction': d.kind,
@@ -334,7 +376,7 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
         isClosing: () => lifecycle.closing,
       }),
     stats: () => ({
-      gatewayBudget: payments.budget.stats(),
+      gatewayBudget: budget.stats(),
       unverifiedNotifies: Object.fromEntries(notifies.unverified),
     }),
     async close() {

@@ -3,7 +3,7 @@
  * merchant's own server code (an admin page, a job), never exposed as a browser route.
  */
 import type { CheckoutStatus } from '../../contract.ts'
-import type { CheckoutRecord, RefundRecord } from '../../store/store.ts'
+import type { CheckoutRecord, RefundRecord, Store } from '../../store/store.ts'
 import { CheckoutError } from './errors.ts'
 import type { OutboxWorker } from '../workers/outbox-worker.ts'
 import type { PaymentService } from '../money/payments.ts'
@@ -64,18 +64,19 @@ export interface CheckoutMerchant {
 
 /** Builds the merchant object over the services. */
 export function createMerchant(parts: {
-  payments: PaymentService
+  store: Store
+  payments: Pick<PaymentService, 'cancel' | 'refresh'>
   refunds: Refunds
   reconciler: Reconciler
   outbox: OutboxWorker
   reconcileDay: (date: string) => Promise<DayReport>
 }): CheckoutMerchant {
-  const { payments, refunds, reconciler, outbox } = parts
+  const { store, payments, refunds, reconciler, outbox } = parts
   let lastDay: DayReport | undefined
   return {
     checkouts: {
-      get: (id) => payments.store.get(id),
-      list: (options) => payments.store.list(options),
+      get: (id) => store.get(id),
+      list: (options) => store.list(options),
       async cancel(id) {
         const after = await payments.cancel(id)
         if (!after)
@@ -97,7 +98,7 @@ export function createMerchant(parts: {
     },
     refunds: {
       create: (checkoutId, options) => refunds.refund(checkoutId, options),
-      list: (checkoutId) => payments.store.listRefunds(checkoutId),
+      list: (checkoutId) => store.listRefunds(checkoutId),
     },
     async reconcile() {
       const report = await reconciler.runOnce()

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { CheckoutChange, Store } from '../../store/store.ts'
-import { createStatusHub, hubFor } from './status-hub.ts'
+import { createStatusHub } from './status-hub.ts'
 
 /** Just enough of a Store for the hub: a subscribe whose listeners a test can poke. */
 function fakeStore(): {
@@ -85,16 +85,6 @@ describe('createStatusHub', () => {
     emit({ id: 'a', version: 2 })
     assert.equal(hub.size, 0)
     assert.equal(listeners.size, 0)
-  })
-})
-
-describe('hubFor', () => {
-  it('prefers the given hub, else shares one hub per store', () => {
-    const { store } = fakeStore()
-    const given = createStatusHub(store)
-    assert.equal(hubFor(store, given), given)
-    assert.equal(hubFor(store), hubFor(store))
-    assert.notEqual(hubFor(store), hubFor(fakeStore().store))
   })
 })
 

@@ -162,14 +162,3 @@ export function createStatusHub(store: Store, options: { logger?: Logger } = {})
     },
   }
 }
-
-/** One hub per store for callers that were not handed one (`deps.hub` unset). */
-const sharedHubs = new WeakMap<Store, StatusHub>()
-
-/** The hub to use: the one given, else one shared by everything on this store. */
-export function hubFor(store: Store, given?: StatusHub, logger?: Logger): StatusHub {
-  if (given) return given
-  let hub = sharedHubs.get(store)
-  if (!hub) sharedHubs.set(store, (hub = createStatusHub(store, logger ? { logger } : {})))
-  return hub
-}

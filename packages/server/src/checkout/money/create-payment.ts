@@ -19,6 +19,13 @@ import { clientIpOf, flowOf } from '../app/context.ts'
 import { CheckoutError } from '../app/errors.ts'
 import { declineFailure } from './gateway-rows.ts'
 import type { PaymentService } from './payments.ts'
+import type { KeyedLock } from './keyed-lock.ts'
+import type { PaymentLookup } from './payment-lookup.ts'
+import type { CheckoutTransitions } from './transitions.ts'
+import type { QfpayClient } from '../../qfpay/client.ts'
+import type { Store } from '../../store/store.ts'
+import type { CheckoutSettings } from '../app/context.ts'
+import type { Logger } from '../app/logger.ts'
 import type { CheckoutClaims } from '../http/checkout-claims.ts'
 import type { PendingPerClient } from '../http/pending-per-client.ts'
 import { firstCheckAt } from '../workers/schedule.ts'
@@ -68,9 +75,24 @@ export interface CreateGuard {
   client: string
 }
 
+/** What opening a payment needs; app/create-checkout.ts builds it from the app's parts. */
+export interface CreatePaymentDeps {
+  store: Store
+  settings: CheckoutSettings
+  clock: () => Date
+  logger: Logger
+  /** The QFPay client behind the gateway budget (payments go at `payment` priority). */
+  client: Pick<QfpayClient, 'payment'>
+  /** The per-checkout lock the payment service holds while it cancels or expires. */
+  locks: KeyedLock
+  lookup: Pick<PaymentLookup, 'observe'>
+  transitions: CheckoutTransitions
+  payments: Pick<PaymentService, 'apply' | 'cancel' | 'expire' | 'closeUpstream'>
+}
+
 /** Opens (or finds) the checkout for `input`, talking to the gateway as little as possible. */
 export async function createPayment(
-  svc: PaymentService,
+  svc: CreatePaymentDeps,
   input: CreatePaymentInput,
   c: Context,
   guard?: CreateGuard
@@ -166,7 +188,7 @@ export async function createPayment(
  * checkouts (another pay type, or an amount that changed since), so only one can take money.
  */
 async function closeOtherPending(
-  svc: PaymentService,
+  svc: CreatePaymentDeps,
   input: CreatePaymentInput,
   amount: number,
   currency: string,
@@ -181,7 +203,7 @@ async function closeOtherPending(
     // Another mount's checkout (a till's) or another browser's is never closed from here.
     if (!timeUp && !(await holds(other))) throw orderInProgress()
     if (same && !timeUp) continue
-    const after = timeUp ? await svc.expire(other.id) : await svc.cancel(other.id)
+    const after = timeUp ? await svc.payments.expire(other.id) : await svc.payments.cancel(other.id)
     if (after && PAID_STATUSES.includes(after.status)) throw alreadyPaid()
     if (after?.status === 'pending') {
       throw new CheckoutError(
@@ -200,7 +222,7 @@ async function closeOtherPending(
  * saw it. `undefined` = it was closed, create a fresh one.
  */
 async function resume(
-  svc: PaymentService,
+  svc: CreatePaymentDeps,
   stale: CheckoutRecord,
   authCode: string | undefined,
   c: Context
@@ -210,18 +232,18 @@ async function resume(
   if (record.status !== 'pending') return settledAnswer(record)
   const swipe = payTypeInfo(record.payType)?.swipe ?? false
   if (record.payUrl || (swipe && record.syssn)) return record
-  const observation = await svc.observe(record)
+  const observation = await svc.lookup.observe(record)
   if (observation.kind === 'missing') return sendPayment(svc, record, authCode, c)
-  record = await svc.apply(record, observation)
+  record = await svc.payments.apply(record, observation)
   if (record.status !== 'pending') return settledAnswer(record)
   if (swipe) return record
   // The gateway holds an order whose pay URL we lost; it cannot be shown again, so close it.
-  const outcome = await svc.closeUpstream(record)
+  const outcome = await svc.payments.closeUpstream(record)
   if (outcome === 'paid') {
-    const observation = await svc.observe(record, 'payment', {
+    const observation = await svc.lookup.observe(record, 'payment', {
       evidence: 'the close answered already paid',
     })
-    return settledAnswer(await svc.apply(record, observation))
+    return settledAnswer(await svc.payments.apply(record, observation))
   }
   if (outcome === 'unknown')
     throw new CheckoutError(
@@ -229,7 +251,7 @@ async function resume(
       504,
       'Failed to create checkout: the gateway did not answer in time. Try again.'
     )
-  await svc.transitionTo(record.id, 'cancelled', {
+  await svc.transitions.transitionTo(record.id, 'cancelled', {
     upstreamClosed: outcome === 'closed',
     nextCheckAt: null,
   })
@@ -244,7 +266,7 @@ function settledAnswer(record: CheckoutRecord): CheckoutRecord | undefined {
 
 /** Calls `/payment` for a committed row and records what came back. */
 async function sendPayment(
-  svc: PaymentService,
+  svc: CreatePaymentDeps,
   record: CheckoutRecord,
   authCode: string | undefined,
   c: Context
@@ -308,18 +330,21 @@ async function sendPayment(
           'Failed to create checkout: the gateway sent no payment link.'
         )
       }
-      return (await svc.patch(record.id, { payUrl, ...withSyssn })) ?? record
+      return (await svc.transitions.patch(record.id, { payUrl, ...withSyssn })) ?? record
     }
     case 'paid':
       return (
-        (await svc.transitionTo(record.id, 'paid', { ...withSyssn, nextCheckAt: null })) ?? record
+        (await svc.transitions.transitionTo(record.id, 'paid', {
+          ...withSyssn,
+          nextCheckAt: null,
+        })) ?? record
       )
     case 'pending':
       // The shopper is confirming in the wallet; query until final.
-      return (await svc.patch(record.id, withSyssn)) ?? record
+      return (await svc.transitions.patch(record.id, withSyssn)) ?? record
     case 'declined':
       return (
-        (await svc.transitionTo(record.id, 'failed', {
+        (await svc.transitions.transitionTo(record.id, 'failed', {
           ...withSyssn,
           failure: declineFailure(result.respcd),
           nextCheckAt: null,
@@ -330,7 +355,7 @@ async function sendPayment(
 
 /** `/payment` refused as a request error (1104 pay type not enabled at QFPay, 2011 reused number…). */
 async function paymentRefused(
-  svc: PaymentService,
+  svc: CreatePaymentDeps,
   record: CheckoutRecord,
   error: Error & { respcd?: string; retryable?: boolean }
 ): Promise<CheckoutRecord> {
@@ -340,7 +365,7 @@ async function paymentRefused(
     // stay pending, let `/query` decide.
     throw error
   }
-  await svc.transitionTo(record.id, 'failed', {
+  await svc.transitions.transitionTo(record.id, 'failed', {
     failure: {
       code: respcd === '1104' ? 'pay_type_not_available' : 'gateway_error',
       message: 'The payment gateway refused the payment.',

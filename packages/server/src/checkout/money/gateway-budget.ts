@@ -171,3 +171,15 @@ export function budgetedClient(
     verifyNotify: (raw, signature) => client.verifyNotify(raw, signature),
   }
 }
+
+/** The QFPay client behind the budget once per query priority (writes are always `payment`). */
+export type GatewayClients = Record<GatewayPriority, QfpayClient>
+
+/** {@link budgetedClient} for each priority: what a caller that queries at several needs. */
+export function gatewayClients(client: QfpayClient, budget: GatewayBudget): GatewayClients {
+  return {
+    payment: budgetedClient(client, budget, 'payment'),
+    reconciler: budgetedClient(client, budget, 'reconciler'),
+    shopper: budgetedClient(client, budget, 'shopper'),
+  }
+}

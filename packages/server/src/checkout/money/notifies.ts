@@ -10,7 +10,13 @@ import type { PaymentNotify, RefundNotify } from '../../qfpay/types.ts'
 import { PAID_STATUSES } from '../../store/transitions.ts'
 import { gatewayTime } from './gateway-rows.ts'
 import { SingleFlight } from './keyed-lock.ts'
-import type { NotifyCarrier, PaymentService } from './payments.ts'
+import type { QfpayClient } from '../../qfpay/client.ts'
+import type { Store } from '../../store/store.ts'
+import type { CheckoutSettings } from '../app/context.ts'
+import type { Logger } from '../app/logger.ts'
+import type { PaymentLookup } from './payment-lookup.ts'
+import type { PaymentService } from './payments.ts'
+import type { NotifyCarrier } from './transitions.ts'
 import type { Refunds } from './refunds.ts'
 
 /** The most of a rejected (signed) notify's body that is stored, in UTF-8 bytes. */
@@ -36,16 +42,29 @@ export function byteCappedExcerpt(text: string, maxBytes = REJECTED_BODY_MAX_BYT
 /** What the route answers: `SUCCESS` only for `ack`. */
 export type NotifyAnswer = { ack: true } | { ack: false; status: 400 | 503; reason: string }
 
+/** What the notify handler is built from (app/create-checkout.ts). */
+export interface NotifyDeps {
+  store: Store
+  settings: Pick<CheckoutSettings, 'confirmNotifies'>
+  logger: Logger
+  /** Verifies a notify's signature with the merchant's key. */
+  client: Pick<QfpayClient, 'verifyNotify'>
+  /** The app clock as an ISO string (`receivedAt`). */
+  now(): string
+  lookup: Pick<PaymentLookup, 'observe'>
+  payments: Pick<PaymentService, 'apply'>
+}
+
 /** Processes notifies; one per app. */
 export class NotifyHandler {
-  readonly #svc: PaymentService
+  readonly #svc: NotifyDeps
   readonly #refunds: Refunds
   /** 50 copies of one notify in flight share one verification, one `/query` and one commit. */
   readonly #flights = new SingleFlight()
   /** Notifies that failed verification, by reason, since start (never stored: see `handle`). */
   readonly unverified = new Map<string, number>()
 
-  constructor(svc: PaymentService, refunds: Refunds) {
+  constructor(svc: NotifyDeps, refunds: Refunds) {
     this.#svc = svc
     this.#refunds = refunds
   }
@@ -126,7 +145,7 @@ export class NotifyHandler {
       try {
         // The notify's syssn is signed: ask by it, so the order is found whatever month it is.
         // Confirming a notify runs at payment priority: QFPay is waiting for our answer.
-        observation = await this.#svc.observe(record, 'payment', {
+        observation = await this.#svc.lookup.observe(record, 'payment', {
           syssn: n.syssn,
           evidence: 'a verified payment notify',
         })
@@ -146,9 +165,9 @@ export class NotifyHandler {
         await this.#reject({ ...withId, reason: 'not_confirmed_by_query' })
         return { ack: false, status: 503, reason: 'not_confirmed_by_query' }
       }
-      after = await this.#svc.apply(record, observation, carrier)
+      after = await this.#svc.payments.apply(record, observation, carrier)
     } else {
-      after = await this.#svc.apply(
+      after = await this.#svc.payments.apply(
         record,
         { kind: 'paid', syssn: n.syssn, paidAt: gatewayTime(n.paydtm), reversed: false },
         carrier

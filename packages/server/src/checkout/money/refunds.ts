@@ -8,11 +8,12 @@
 import { isQfpayError } from '../../qfpay/errors.ts'
 import { describeRespcd } from '../../qfpay/respcd.ts'
 import type { QueryRow } from '../../qfpay/types.ts'
-import type { CheckoutRecord, RefundRecord } from '../../store/store.ts'
+import type { CheckoutRecord, OutboxTopic, RefundRecord, Store } from '../../store/store.ts'
 import { newOutTradeNo } from './create-payment.ts'
 import { CheckoutError } from '../app/errors.ts'
 import { KeyedLock } from './keyed-lock.ts'
-import type { PaymentService } from './payments.ts'
+import type { QfpayClient } from '../../qfpay/client.ts'
+import type { Logger } from '../app/logger.ts'
 import { planQueries } from './query-window.ts'
 
 /** What `merchant.refund` answers. */
@@ -24,15 +25,27 @@ export interface RefundOutcome {
 
 const UNSETTLED = new Set(['requested', 'unknown'])
 
+/** What refunds are built from (app/create-checkout.ts). */
+export interface RefundDeps {
+  store: Store
+  /** The QFPay client behind the gateway budget (refunds at `payment`, queries at `reconciler`). */
+  client: Pick<QfpayClient, 'refund' | 'query'>
+  /** The hooks the app has: a refund's status change enqueues outbox entries for these only. */
+  hooks: readonly OutboxTopic[] | undefined
+  logger: Logger
+  /** The app clock as an ISO string. */
+  now(): string
+}
+
 /** Refund operations; one instance per checkout app. */
 export class Refunds {
-  readonly #svc: PaymentService
+  readonly #svc: RefundDeps
   /** Serialises refunds per payment in this process (the store enforces the sum across processes). */
   readonly #locks = new KeyedLock()
   /** Checkouts with a refund whose outcome is not known yet (filled by `refund` and `scan`). */
   readonly #unsettled = new Set<string>()
 
-  constructor(svc: PaymentService) {
+  constructor(svc: RefundDeps) {
     this.#svc = svc
   }
 

@@ -13,10 +13,21 @@
  * - `refund_mismatch`: the refunded totals differ.
  */
 import { PAID_STATUSES } from '../../store/transitions.ts'
-import type { CheckoutRecord } from '../../store/store.ts'
+import type { CheckoutRecord, Store } from '../../store/store.ts'
 import type { QueryRow } from '../../qfpay/types.ts'
 import { observePayment } from '../money/gateway-rows.ts'
+import type { QfpayClient } from '../../qfpay/client.ts'
+import type { PaymentLookup } from '../money/payment-lookup.ts'
 import type { PaymentService } from '../money/payments.ts'
+
+/** What the daily reconciliation reads and fixes through (app/create-checkout.ts passes it). */
+export interface ReconcileDayDeps {
+  store: Store
+  /** The QFPay client behind the gateway budget, for the day's pages of `/query`. */
+  client: Pick<QfpayClient, 'query'>
+  lookup: Pick<PaymentLookup, 'queryPayments'>
+  payments: Pick<PaymentService, 'apply'>
+}
 
 /** One disagreement between QFPay and the store. */
 export interface DayDiscrepancy {
@@ -62,7 +73,7 @@ const LIST_PAGE = 200
 const LOOKBACK_MS = 2 * 60 * 60_000
 
 /** Runs the comparison for `date` (`YYYY-MM-DD`, a UTC+8 day). */
-export async function reconcileDay(svc: PaymentService, date: string): Promise<DayReport> {
+export async function reconcileDay(svc: ReconcileDayDeps, date: string): Promise<DayReport> {
   const window = dayWindow(date)
   const { payments, refunds, pages } = await readUpstream(svc, date)
   const here = await readHere(svc, window)
@@ -94,7 +105,7 @@ export async function reconcileDay(svc: PaymentService, date: string): Promise<D
     const base = { outTradeNo, checkoutId: record.id, ...(syssn ? { syssn } : {}) }
     let current = record
     if (!isPaidHere(record)) {
-      current = await svc.apply(record, observePayment(row))
+      current = await svc.payments.apply(record, observePayment(row))
       if (isPaidHere(current)) report.fixed++
       add({
         kind: 'paid_upstream_not_here',
@@ -110,7 +121,7 @@ export async function reconcileDay(svc: PaymentService, date: string): Promise<D
   // Paid here, absent from the day's pages: ask about each one directly before saying so (its
   // sysdtm may fall on the other side of midnight).
   const unseen = here.filter((r) => isPaidHere(r) && !isPaidRow(payments.get(r.outTradeNo)))
-  const direct = unseen.length > 0 ? await svc.queryPayments(unseen) : new Map()
+  const direct = unseen.length > 0 ? await svc.lookup.queryPayments(unseen) : new Map()
   for (const record of unseen) {
     const row = direct.get(record.outTradeNo)
     if (isPaidRow(row)) {
@@ -143,7 +154,7 @@ export function dayWindow(date: string): { start: Date; end: Date } {
   return { start, end: new Date(start.getTime() + 24 * 60 * 60_000) }
 }
 
-async function readUpstream(svc: PaymentService, date: string) {
+async function readUpstream(svc: ReconcileDayDeps, date: string) {
   const payments = new Map<string, QueryRow>()
   const refunds: QueryRow[] = []
   let page = 1
@@ -165,7 +176,7 @@ async function readUpstream(svc: PaymentService, date: string) {
 }
 
 /** The store's checkouts created inside the window (newest first, paged). */
-async function readHere(svc: PaymentService, window: { start: Date; end: Date }) {
+async function readHere(svc: ReconcileDayDeps, window: { start: Date; end: Date }) {
   const inside: CheckoutRecord[] = []
   const stopAt = window.start.getTime() - LOOKBACK_MS
   for (let before: string | undefined; ;) {
@@ -183,7 +194,7 @@ async function readHere(svc: PaymentService, window: { start: Date; end: Date })
 }
 
 async function compareAmounts(
-  svc: PaymentService,
+  svc: ReconcileDayDeps,
   record: CheckoutRecord,
   row: QueryRow,
   refundRows: Map<string, QueryRow>,
@@ -219,7 +230,7 @@ async function compareAmounts(
  * the total when the rows fall short.
  */
 async function upstreamRefunded(
-  svc: PaymentService,
+  svc: ReconcileDayDeps,
   record: CheckoutRecord,
   row: QueryRow,
   refundRows: Map<string, QueryRow>

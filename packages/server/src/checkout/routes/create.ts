@@ -9,7 +9,6 @@
  */
 import type { Hono } from 'hono'
 import type { CheckoutEnv } from '../app/context.ts'
-import { createPayment } from '../money/create-payment.ts'
 import { rateLimitKey } from '../http/limit-creations.ts'
 import { createPendingPerClient } from '../http/pending-per-client.ts'
 import { validCreateCheckoutBody } from '../http/validation.ts'
@@ -30,7 +29,7 @@ export function registerCreateRoute(app: Hono<CheckoutEnv>, deps: ServiceDeps): 
       pending,
       client: rateLimitKey(deps.settings.clientIp(c)),
     }
-    const { checkout, created } = await createPayment(deps.payments, body, c, guard)
+    const { checkout, created } = await deps.openPayment(body, c, guard)
     c.header('Cache-Control', 'no-store')
     return c.json(toWireCheckout(checkout), created ? 201 : 200)
   })

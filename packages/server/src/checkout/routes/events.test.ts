@@ -166,17 +166,6 @@ describe('GET /checkouts/:id/events', () => {
     )
     assert.equal(listeners(), 0)
   })
-
-  it('falls back to one hub per store when deps.hub is unset', async () => {
-    const kit = instrumentedStore()
-    const { app } = createBrowserTestApp({ store: kit.store })
-    const row = await seedCheckout(kit.store)
-    const reader = new SseReader(await app.request(`/checkouts/${row.id}/events`))
-    await reader.nextMessage()
-    await moveTo(kit.store, row.id, 'paid')
-    assert.deepEqual(versionsOf(await reader.rest()), [2])
-    await eventually(() => kit.listeners() === 0, 'store listener released')
-  })
 })
 
 describe('GET /checkouts/:id/events over a real socket', () => {

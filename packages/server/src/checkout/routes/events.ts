@@ -10,7 +10,6 @@ import type { Hono } from 'hono'
 import { type SSEStreamingApi, streamSSE } from 'hono/streaming'
 import type { CheckoutRecord } from '../../store/store.ts'
 import type { CheckoutDeps, CheckoutEnv } from '../app/context.ts'
-import { hubFor } from '../http/status-hub.ts'
 import { CheckoutError } from '../app/errors.ts'
 import { rateLimitKey } from '../http/limit-creations.ts'
 import { checkoutNotFound, servedHere, validCheckoutId } from '../http/validation.ts'
@@ -31,8 +30,8 @@ export interface EventsRouteOptions {
 }
 
 /**
- * Registers `GET /checkouts/:id/events`. Uses `deps.hub` (create one per app with
- * `createStatusHub(store)`), or one hub per store when it is unset.
+ * Registers `GET /checkouts/:id/events`. Uses `deps.hub`, the app's one hub
+ * (`createStatusHub(store)`).
  *
  * - The current state goes out at once, unless `Last-Event-ID` already names its version; an
  *   older (or unreadable, or newer-than-stored) `Last-Event-ID` gets the current state.
@@ -47,7 +46,7 @@ export function registerEventsRoute(
   deps: CheckoutDeps,
   options: EventsRouteOptions = {}
 ): void {
-  const hub = hubFor(deps.store, deps.hub, deps.logger)
+  const hub = deps.hub
   const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS
   // Open streams per client: each holds a socket and a hub registration, so one client must
   // not be able to open thousands.

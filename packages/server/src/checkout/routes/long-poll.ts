@@ -10,7 +10,6 @@
 import type { CheckoutRecord } from '../../store/store.ts'
 import type { CheckoutDeps } from '../app/context.ts'
 import { CheckoutError } from '../app/errors.ts'
-import { hubFor } from '../http/status-hub.ts'
 
 /** Tuning of the long-poll; the defaults suit production. */
 export interface LongPollOptions {
@@ -56,7 +55,7 @@ export function longPollRefused(): CheckoutError {
  * nothing and answers {@link FULL}: the route answers 429 and the widget polls plainly once.
  */
 export function createLongPoll(deps: CheckoutDeps, options: LongPollOptions = {}): WaitPast {
-  const hub = hubFor(deps.store, deps.hub, deps.logger)
+  const hub = deps.hub
   const waitMs = options.longPollMs ?? 25_000
   const perClientCap = options.maxLongPollsPerClient ?? 20
   const totalCap = options.maxLongPolls ?? 10_000

@@ -5,13 +5,12 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it, type TestContext } from 'node:test'
-import { createMemoryStore } from '../../store/memory.ts'
 import type { CheckoutRecord } from '../../store/store.ts'
 import type { QfpayClient } from '../../qfpay/client.ts'
 import type { QueryParams, QueryResult, QueryRow } from '../../qfpay/types.ts'
 import { type Bed, type BedOptions, startBed } from '../../../test/support/checkout-test-bed.ts'
-import type { CheckoutSettings } from '../app/context.ts'
-import { PaymentService } from '../money/payments.ts'
+import { createGatewayBudget, gatewayClients } from '../money/gateway-budget.ts'
+import { PaymentLookup } from '../money/payment-lookup.ts'
 import { planQueries } from '../money/query-window.ts'
 
 /** 23:50 on 31 January, UTC+8. */
@@ -143,11 +142,8 @@ describe('query windows', () => {
     } as unknown as QfpayClient
     const errors: string[] = []
     const now = new Date(JAN_31_2350)
-    const svc = new PaymentService({
-      store: createMemoryStore({ clock: () => now }),
-      client,
-      settings: {} as CheckoutSettings,
-      clock: () => now,
+    const svc = new PaymentLookup({
+      clients: gatewayClients(client, createGatewayBudget({ clock: () => now })),
       logger: { info: () => {}, warn: () => {}, error: (m) => void errors.push(m) },
     })
     const record = {

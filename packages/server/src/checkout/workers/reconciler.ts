@@ -15,9 +15,12 @@
 import { processEnv, randomHex } from '../app/gateway-config.ts'
 import { isQfpayError } from '../../qfpay/errors.ts'
 import { payTypeInfo } from '../../qfpay/pay-types.ts'
-import type { CheckoutPatch, CheckoutRecord } from '../../store/store.ts'
+import type { CheckoutPatch, CheckoutRecord, Store } from '../../store/store.ts'
 import { observePayment } from '../money/gateway-rows.ts'
+import type { Logger } from '../app/logger.ts'
+import type { PaymentLookup } from '../money/payment-lookup.ts'
 import { MAX_QUERY_BATCH, type PaymentService } from '../money/payments.ts'
+import type { CheckoutTransitions } from '../money/transitions.ts'
 import { faultCheckAt, nextCheckAt } from './schedule.ts'
 
 /** Reconciler settings (CheckoutOptions.reconciler). */
@@ -70,9 +73,19 @@ export function defaultLeaseOwner(): string {
   return `${host}:${proc?.pid ?? 0}:${randomHex(8).toLowerCase()}`
 }
 
+/** What the reconciler is built from (app/create-checkout.ts). */
+export interface ReconcilerDeps {
+  store: Store
+  clock: () => Date
+  logger: Logger
+  lookup: Pick<PaymentLookup, 'queryPayments'>
+  transitions: Pick<CheckoutTransitions, 'patch'>
+  payments: Pick<PaymentService, 'apply' | 'expire' | 'forgetClose'>
+}
+
 /** Runs reconciler passes on a timer and on demand. */
 export class Reconciler {
-  readonly #svc: PaymentService
+  readonly #svc: ReconcilerDeps
   readonly #intervalMs: number
   readonly #batchSize: number
   readonly #graceMs: number
@@ -84,7 +97,7 @@ export class Reconciler {
   #stopping = false
   readonly #observer: ReconcilerObserver | undefined
 
-  constructor(svc: PaymentService, options: ReconcilerOptions = {}, observer?: ReconcilerObserver) {
+  constructor(svc: ReconcilerDeps, options: ReconcilerOptions = {}, observer?: ReconcilerObserver) {
     this.#svc = svc
     this.#observer = observer
     this.#enabled = options.enabled ?? true
@@ -169,7 +182,7 @@ export class Reconciler {
     const svc = this.#svc
     let rows
     try {
-      rows = await svc.queryPayments(due)
+      rows = await svc.lookup.queryPayments(due)
     } catch (error) {
       if (!isQfpayError(error)) {
         // Not a gateway answer (a store or programming fault): give the leases back and rethrow.
@@ -190,17 +203,17 @@ export class Reconciler {
         const observation = observePayment(rows.get(record.outTradeNo))
         if (observation.kind === 'paid' && record.status === 'pending')
           this.#observer?.paidUpstreamPendingHere(record)
-        let after = await svc.apply(record, observation)
+        let after = await svc.payments.apply(record, observation)
         if (
           after.status === 'pending' &&
           Date.parse(after.expiresAt) + this.#graceMs <= now.getTime()
         ) {
-          after = (await svc.expire(after.id, observation)) ?? after
+          after = (await svc.payments.expire(after.id, observation)) ?? after
         }
         if (after.status !== record.status) report.changed++
         if (after.status === 'expired' && record.status !== 'expired') report.expired++
         if (after.status === 'pending') await this.#reschedule(after, now)
-        else svc.forgetClose(after.id)
+        else svc.payments.forgetClose(after.id)
       } catch (error) {
         if (isQfpayError(error)) {
           // The gateway refused or lost a call for this one: try it again later, never at once.
@@ -251,7 +264,7 @@ export class Reconciler {
       checkLeaseUntil: null,
     })
     if (result.ok || result.reason !== 'conflict' || result.current.status !== 'pending') return
-    await this.#svc.patch(record.id, { checkLeaseUntil: null })
+    await this.#svc.transitions.patch(record.id, { checkLeaseUntil: null })
   }
 }
 
