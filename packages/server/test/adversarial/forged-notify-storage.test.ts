@@ -9,11 +9,11 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
+import { createCheckout } from '../../src/checkout/app/create-checkout.ts'
 import {
-  createCheckout,
   pruneRejectedNotifies,
   REJECTED_NOTIFY_RETENTION_MS,
-} from '../../src/checkout/app/create-checkout.ts'
+} from '../../src/checkout/workers/notify-pruner.ts'
 import { silentLogger } from '../../src/checkout/app/logger.ts'
 import { createMemoryStore } from '../../src/store/memory.ts'
 import { createSqliteStore } from '../../src/store/sqlite.ts'

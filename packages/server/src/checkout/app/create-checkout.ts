@@ -8,8 +8,6 @@
 import { Hono } from 'hono'
 import { createQfpayClient } from '../../qfpay/client.ts'
 import type { Sandbox } from '../../sandbox/index.ts'
-import { createLazyStore } from '../../store/lazy-store.ts'
-import { loadSqliteDriver } from '../../store/sqlite-driver.ts'
 import type { Store } from '../../store/store.ts'
 import { type CheckoutEnv, resolveSettings } from './context.ts'
 import { createCheckoutClaims } from '../http/checkout-claims.ts'
@@ -24,8 +22,15 @@ import { KeyedLock } from '../money/keyed-lock.ts'
 import { PaymentLookup } from '../money/payment-lookup.ts'
 import { CheckoutTransitions } from '../money/transitions.ts'
 import { CheckoutError, renderError } from './errors.ts'
-import { processEnv, resolveGatewayConfig } from './gateway-config.ts'
-import { createLocalGateway, type LocalGateway } from './local-gateway.ts'
+import { resolveGatewayConfig } from './gateway-config.ts'
+import { defaultStore } from './default-store.ts'
+import { createNotifyPruner } from '../workers/notify-pruner.ts'
+import {
+  createLocalGateway,
+  type LocalGateway,
+  mountSandboxRoutes,
+  sandboxReason,
+} from './local-gateway.ts'
 import { adaptLogger, consoleLogger } from './logger.ts'
 import { type CheckoutMerchant, createMerchant } from './merchant.ts'
 import { NotifyHandler } from '../money/notifies.ts'
@@ -55,11 +60,6 @@ import { reconcileDay } from '../ops/reconcile-day.ts'
 import { instrumentNotifies } from '../ops/notify-span.ts'
 import { outboxObserver, reconcilerObserver } from '../ops/observers.ts'
 import { DEFAULT_DRAIN_MS, Lifecycle } from '../ops/shutdown.ts'
-
-/** Rejected notifies are kept this long for the operator, then pruned. */
-export const REJECTED_NOTIFY_RETENTION_MS = 7 * 24 * 3600_000
-/** How often the prune runs. */
-const PRUNE_EVERY_MS = 3600_000
 
 /** Default total time budget of one gateway call, ms (`gateway.timeoutMs` in options.ts). */
 const DEFAULT_GATEWAY_TIMEOUT_MS = 10_000
@@ -281,21 +281,11 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
 
   let started = false
   let closed = false
-  let pruneTimer: ReturnType<typeof setInterval> | undefined
-  const prune = () =>
-    pruneRejectedNotifies(store, clock)
-      .then((removed) => {
-        if (removed > 0) logger.info('pruned old rejected notifies', { removed })
-      })
-      .catch((error: unknown) =>
-        logger.warn('failed to prune rejected notifies', { error: String(error) })
-      )
+  const pruner = createNotifyPruner({ store, clock, logger })
   const start = () => {
     if (started || closed) return
     started = true
-    void prune()
-    pruneTimer = setInterval(prune, PRUNE_EVERY_MS)
-    ;(pruneTimer as { unref?: () => void }).unref?.()
+    pruner.start()
     reconciler.start()
     outbox.start()
     outbox
@@ -332,19 +322,9 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
   registerCancelRoute(app, deps)
   registerNotifyRoute(app, deps)
   registerReturnRoute(app, deps)
-  if (local && serveSandbox && settings.publicUrl) {
-    // The in-process sandbox's phone page and control API, so a browser can open its pay URLs.
-    const sandbox = local.sandbox
-    const mountPath = new URL(settings.publicUrl).pathname.replace(/\/+$/, '')
-    const forward = (request: Request) => {
-      const url = new URL(request.url)
-      if (url.pathname.startsWith(`${mountPath}/`))
-        url.pathname = url.pathname.slice(mountPath.length)
-      return sandbox.fetch(new Request(url, request))
-    }
-    app.all('/sandbox/*', (c) => forward(c.req.raw))
-    app.all('/__sandbox/*', (c) => forward(c.req.raw))
-  }
+  // The in-process sandbox's phone page and control API, so a browser can open its pay URLs.
+  if (local && serveSandbox && settings.publicUrl)
+    mountSandboxRoutes(app, local.sandbox, settings.publicUrl)
 
   const merchant = createMerchant({
     store,
@@ -389,7 +369,7 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
       const drained = await lifecycle.drain(Math.max(0, deadline - Date.now()))
       reconciler.stop()
       outbox.stop()
-      clearInterval(pruneTimer)
+      pruner.stop()
       const idle = await settledWithin(
         Promise.all([reconciler.idle(), outbox.idle()]),
         Math.max(0, deadline - Date.now())
@@ -403,45 +383,5 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
       local?.close()
       if (ownsStore) await rawStore.close()
     },
-  })
-}
-
-/**
- * Deletes rejected notifies older than the retention; `0` for a store without the method.
- * Exported for the test that proves the store stays bounded.
- */
-export async function pruneRejectedNotifies(store: Store, clock: () => Date): Promise<number> {
-  if (typeof store.pruneRejectedNotifies !== 'function') return 0
-  const before = new Date(clock().getTime() - REJECTED_NOTIFY_RETENTION_MS).toISOString()
-  return store.pruneRejectedNotifies(before)
-}
-
-/** What the sandbox warning names as the reason, so the operator knows which setting is missing. */
-function sandboxReason(gateway: { environment: string; generatedCredentials: boolean }): string {
-  return gateway.generatedCredentials
-    ? 'QFPAY_ENV, QFPAY_APPCODE and QFPAY_KEY are not set; credentials were generated'
-    : 'QFPAY_ENV=local and QFPAY_BASE_URL is not set'
-}
-
-/**
- * The store when none is given: `QFPAY_STORE` as a PostgreSQL URL, else as a SQLite file. It is
- * imported and opened on first use, so a merchant who passes a store (or runs where neither
- * SQLite nor the PostgreSQL driver loads, such as a fetch runtime) never loads either.
- */
-function defaultStore(clock: () => Date): Store {
-  const setting = processEnv()['QFPAY_STORE']?.trim()
-  const postgresUrl = setting !== undefined && /^postgres(ql)?:\/\//i.test(setting)
-  // SQLite's driver is an optional peer dependency: on Node, a missing or unbuilt one fails
-  // here, at start-up, with the install command, not on the first checkout.
-  if (!postgresUrl && typeof globalThis.process?.getBuiltinModule === 'function') loadSqliteDriver()
-  return createLazyStore(async () => {
-    if (postgresUrl) {
-      const { createPostgresStore } = await import('../../store/postgres.ts')
-      const store = createPostgresStore({ url: setting, clock })
-      await store.ready
-      return store
-    }
-    const { createSqliteStore } = await import('../../store/sqlite.ts')
-    return createSqliteStore({ filename: setting || './qfpay-checkout.db', clock })
   })
 }

@@ -12,6 +12,8 @@
  * (`checkout.sandbox.pay(syssn)`).
  */
 import { createSandbox, type Sandbox } from '../../sandbox/index.ts'
+import type { Hono } from 'hono'
+import type { CheckoutEnv } from './context.ts'
 
 /** Where in-process requests are addressed; never resolved by DNS. */
 export const INTERNAL_ORIGIN = 'http://qfpay-checkout.internal'
@@ -67,4 +69,35 @@ export function createLocalGateway(options: {
       )) as typeof globalThis.fetch,
     close: () => sandbox.close(),
   }
+}
+
+/** What the sandbox warning names as the reason, so the operator knows which setting is missing. */
+export function sandboxReason(gateway: {
+  environment: string
+  generatedCredentials: boolean
+}): string {
+  return gateway.generatedCredentials
+    ? 'QFPAY_ENV, QFPAY_APPCODE and QFPAY_KEY are not set; credentials were generated'
+    : 'QFPAY_ENV=local and QFPAY_BASE_URL is not set'
+}
+
+/**
+ * Serves the in-process sandbox's phone page (`/sandbox/…`) and control API (`/__sandbox/…`)
+ * under the app's mount, so a browser can open the pay URLs it hands out. Only for a sandbox
+ * nothing real could be behind (the caller decides).
+ */
+export function mountSandboxRoutes(
+  app: Hono<CheckoutEnv>,
+  sandbox: Pick<Sandbox, 'fetch'>,
+  publicUrl: string
+): void {
+  const mountPath = new URL(publicUrl).pathname.replace(/\/+$/, '')
+  const forward = (request: Request) => {
+    const url = new URL(request.url)
+    if (url.pathname.startsWith(`${mountPath}/`))
+      url.pathname = url.pathname.slice(mountPath.length)
+    return sandbox.fetch(new Request(url, request))
+  }
+  app.all('/sandbox/*', (c) => forward(c.req.raw))
+  app.all('/__sandbox/*', (c) => forward(c.req.raw))
 }
