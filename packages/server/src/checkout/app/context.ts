@@ -22,7 +22,8 @@ export interface CheckoutSettings {
   publicUrl: string | undefined
   returnPage: CheckoutOptions['returnPage']
   allowedOrigins: string[]
-  createRateLimit: number | false
+  /** Checkout creations per minute per client (`http.perClient.checkoutsPerMinute`). */
+  checkoutsPerMinute: number | false
   maxPendingPerClient: number
   rejectedNotifiesPerMinute: number | false
   maxStreamsPerClient: number
@@ -121,7 +122,7 @@ export function resolveSettings(options: CheckoutOptions): CheckoutSettings {
     publicUrl: options.publicUrl?.replace(/\/+$/, ''),
     returnPage: options.returnPage,
     allowedOrigins: http.allowedOrigins ?? [],
-    createRateLimit: perClient.checkoutsPerMinute ?? 30,
+    checkoutsPerMinute: perClient.checkoutsPerMinute ?? 30,
     maxPendingPerClient: perClient.pendingCheckouts ?? 10,
     rejectedNotifiesPerMinute: perClient.rejectedNotifiesPerMinute ?? 60,
     maxStreamsPerClient: perClient.openStreams ?? 20,

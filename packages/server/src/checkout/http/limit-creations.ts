@@ -1,6 +1,6 @@
 /**
  * The creation rate limit: every `POST /checkouts` costs the gateway a pre-order, so one client
- * may start at most `createRateLimit` per minute (default 30). Built on
+ * may start at most `http.perClient.checkoutsPerMinute` (default 30). Built on
  * `hono-rate-limiter`'s in-memory window; several server instances each count on their own.
  */
 import type { MiddlewareHandler } from 'hono'
@@ -8,7 +8,7 @@ import { rateLimiter } from 'hono-rate-limiter'
 import type { CheckoutEnv, CheckoutSettings } from '../app/context.ts'
 import { CheckoutError } from '../app/errors.ts'
 
-/** The window `createRateLimit` counts over, in ms (the option is "per minute"). */
+/** The window `checkoutsPerMinute` counts over, in ms. */
 const WINDOW_MS = 60_000
 
 /**
@@ -35,15 +35,15 @@ export function rateLimitKey(ip: string): string {
 
 /**
  * Limits checkout creations per client (`settings.clientIp`, grouped by `rateLimitKey`) to
- * `settings.createRateLimit` per minute; over it, 429 `rate_limited` with `Retry-After` (seconds).
- * `createRateLimit: false` turns it off. Every attempt counts, refused ones included, so a flood
+ * `settings.checkoutsPerMinute` per minute; over it, 429 `rate_limited` with `Retry-After` (seconds).
+ * `checkoutsPerMinute: false` turns it off. Every attempt counts, refused ones included, so a flood
  * of bad requests is throttled too.
  */
 export function limitCreations(
   settings: CheckoutSettings,
   options: { windowMs?: number } = {}
 ): MiddlewareHandler<CheckoutEnv> {
-  const limit = settings.createRateLimit
+  const limit = settings.checkoutsPerMinute
   if (limit === false) {
     return async function limitCreations(_c, next) {
       return next()

@@ -240,7 +240,7 @@ describe('creation rate limit', () => {
     assert.equal((await app.request('/checkouts', create(), fromIp('2001:db8:1:3::1'))).status, 201)
   })
 
-  it('is off with createRateLimit: false', async () => {
+  it('is off with checkoutsPerMinute: false', async () => {
     const { app } = createBrowserTestApp({
       options: {
         http: { perClient: { checkoutsPerMinute: false } },

@@ -17,7 +17,7 @@ import { requireJson } from './validation.ts'
 
 /**
  * The floor of `/notify`'s body limit, in bytes: a QFPay notify is a few hundred bytes of JSON,
- * but a merchant who sets a tiny `maxBodyBytes` for browsers must not start
+ * but a merchant who sets a tiny `http.maxBodyBytes` for browsers must not start
  * refusing the gateway.
  */
 const NOTIFY_MIN_BODY_BYTES = 64 * 1024
