@@ -5,9 +5,8 @@
  */
 import { html, nothing, type TemplateResult } from 'lit'
 import type { PayMethod } from '@qfpay-checkout/server/contract'
-import { pay } from './pay-chunk.ts'
 import { walletIcons } from './wallet-icons.ts'
-// The states with a checkout render from the pay chunk (pay.ts). What both share is in
+// The states with a checkout render from the pay chunk (pay/pay.ts, `v.pay`). What both share is in
 // view-parts.ts, imported after the icons (that module order gzips smallest).
 import { button, methodOf, walletName, type View, type ViewContext } from './view-parts.ts'
 
@@ -58,7 +57,7 @@ function viewOf(v: ViewContext): View {
     }
     default:
       // A checkout exists: its views come with the pay chunk (loaded before these states).
-      return pay ? pay.viewOfCheckout(v, state) : [l.loading, '', nothing]
+      return v.pay ? v.pay.viewOfCheckout(v, state) : [l.loading, '', nothing]
   }
 }
 

@@ -1,8 +1,8 @@
 import { expect } from '@open-wc/testing'
 import { http, HttpResponse } from 'msw'
-import { errorResponse, url } from '../test/handlers.ts'
-import { choose, mount, part, recordEvents, stateIs, status } from '../test/harness.ts'
-import { useMerchant, worker } from '../test/worker.ts'
+import { errorResponse, url } from '../../test/handlers.ts'
+import { choose, mount, part, recordEvents, stateIs, status } from '../../test/harness.ts'
+import { useMerchant, worker } from '../../test/worker.ts'
 
 describe('<qfpay-checkout> errors', () => {
   useMerchant()

@@ -1,11 +1,11 @@
 import { expect, waitUntil } from '@open-wc/testing'
 import { delay, http } from 'msw'
-import { url } from '../test/handlers.ts'
+import { url } from '../../test/handlers.ts'
 import { sendKeys } from '@web/test-runner-commands'
-import { en, registerLocale } from './index.ts'
-import { createFakeClock } from '../test/fake-clock.ts'
-import { choose, mount, part, qrText, recordEvents, stateIs, status } from '../test/harness.ts'
-import { useMerchant, worker } from '../test/worker.ts'
+import { en, registerLocale } from '../index.ts'
+import { createFakeClock } from '../../test/fake-clock.ts'
+import { choose, mount, part, qrText, recordEvents, stateIs, status } from '../../test/harness.ts'
+import { useMerchant, worker } from '../../test/worker.ts'
 
 describe('<qfpay-checkout> QR flow', () => {
   const merchant = useMerchant()

@@ -1,10 +1,10 @@
 import { expect } from '@open-wc/testing'
 import type { Checkout } from '@qfpay-checkout/server/contract'
-import type { ApiResult } from './api.ts'
+import type { ApiResult } from '../state/api.ts'
 import { POLL_MIN_MS, StatusStream } from './status-stream.ts'
-import { createFakeClock } from '../test/fake-clock.ts'
-import { FakeEventSource } from '../test/fake-event-source.ts'
-import { checkout } from '../test/fixtures.ts'
+import { createFakeClock } from '../../test/fake-clock.ts'
+import { FakeEventSource } from '../../test/fake-event-source.ts'
+import { checkout } from '../../test/fixtures.ts'
 
 /** A poll the test answers by hand: `after` is what the stream asked for (undefined = plain). */
 interface Ask {

@@ -3,7 +3,7 @@
  */
 import type { PayMethod } from '@qfpay-checkout/server/contract'
 import type { CheckoutMode } from './checkout-machine.ts'
-import { DEV, warnOnce } from './warn.ts'
+import { DEV, warnOnce } from '../warn.ts'
 
 /** The methods a widget offers: swipe-card ones only in cashier mode, in `payTypes` order. */
 export function offeredMethods(

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing'
 import { offeredMethods, wantsRedirect } from './pay-methods.ts'
-import { alipay, alipayCard, config, wechat } from '../test/fixtures.ts'
+import { alipay, alipayCard, config, wechat } from '../../test/fixtures.ts'
 
 describe('pay methods', () => {
   it('offers online pay types normally and only swipe-card ones in cashier mode', () => {

@@ -29,7 +29,7 @@ export interface CheckoutEnv {
   document: EventTarget & { readonly visibilityState: DocumentVisibilityState }
   /**
    * Leave the page for the wallet, remembering the checkout so coming back resumes it. Unset:
-   * the browser's own (`leaveFor` in checkout-effects.ts, in the pay chunk: first paint never
+   * the browser's own (`leaveFor` in pay/checkout-effects.ts, in the pay chunk: first paint never
    * needs it).
    */
   navigate?: (url: string, checkoutId: string) => void

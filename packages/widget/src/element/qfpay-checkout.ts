@@ -1,16 +1,14 @@
 import { LitElement, adoptStyles, html, isServer, type PropertyValues } from 'lit'
 import type { Checkout, PayMethod } from '@qfpay-checkout/server/contract'
-import { CheckoutController } from './checkout-controller.ts'
-import type { CheckoutEnv } from './checkout-env.ts'
-import type { CheckoutMode, State, WidgetError } from './checkout-machine.ts'
-import { checkoutOf } from './checkout-machine.ts'
-import { loadLocale, needsLoad, resolveLocale } from './locales/registry.ts'
-import type { QfpayLocale } from './locales/locale.ts'
+import { CheckoutController } from '../state/checkout-controller.ts'
+import type { CheckoutEnv } from '../state/checkout-env.ts'
+import type { CheckoutMode, State, WidgetError } from '../state/checkout-machine.ts'
+import { checkoutOf } from '../state/checkout-machine.ts'
+import { LocaleController } from './locale-controller.ts'
 import { styles } from './qfpay-checkout.styles.ts'
 import { renderState } from './qfpay-checkout.view.ts'
 import type { ViewContext } from './view-parts.ts'
-import { pay } from './pay-chunk.ts'
-import type { QrBox } from './pay.ts'
+import type { QrBox } from '../pay/pay.ts'
 
 /** `pay-types` is read, never reflected: no `toAttribute`. */
 const payTypesConverter = {
@@ -97,6 +95,7 @@ export class QfpayCheckout extends LitElement {
   /** @internal Overrides of the browser environment, for tests. Set before connecting. */
   declare env: Partial<CheckoutEnv> | undefined
 
+  #localize = new LocaleController(this)
   #controller = new CheckoutController(this, {
     inputs: () => ({
       endpoint: this.endpoint,
@@ -107,16 +106,13 @@ export class QfpayCheckout extends LitElement {
     }),
     env: () => this.env,
     // The config and the shopper's locale load together: choosing shows in the right language.
-    ready: () => (this.#locale(), this.#localeLoad),
+    ready: () => this.#localize.loading,
   })
   #selected: string | undefined
-  /** The QR code being drawn or shown (pay.ts `qrFor`). */
+  /** The QR code being drawn or shown (pay/pay.ts `qrFor`). */
   #qr: QrBox = {}
   #hadFocus = false
   #payStyled = false
-  /** The locale preferences last asked for, and their chunk while it loads. */
-  #localeWanted: string | undefined
-  #localeLoad: Promise<unknown> | undefined
 
   constructor() {
     super()
@@ -157,20 +153,20 @@ export class QfpayCheckout extends LitElement {
   /** Also waits for a locale chunk the last render asked for, and the render after it. */
   protected override async getUpdateComplete(): Promise<boolean> {
     let done = await super.getUpdateComplete()
-    while (this.#localeLoad) {
-      await this.#localeLoad
+    while (this.#localize.loading) {
+      await this.#localize.loading
       done = await super.getUpdateComplete()
     }
     return done
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('endpoint') || changed.has('checkoutId')) this.#controller.inputsChanged()
+  protected override willUpdate(): void {
+    // (The controller notices a new endpoint or checkout itself, in its hostUpdate().)
     this.#hadFocus = this.shadowRoot?.activeElement != null
   }
 
   protected override render() {
-    const state = this.#controller.state
+    const { state, pay } = this.#controller
     if (pay && !this.#payStyled && !isServer) {
       // The pay chunk is here (preloaded while choosing): add its styles before its states show.
       this.#payStyled = true
@@ -179,11 +175,12 @@ export class QfpayCheckout extends LitElement {
         pay.payStyles,
       ])
     }
-    let locale = this.#locale()
+    let locale = this.#localize.current()
     // Until the shopper's language arrives (a few ms), no English flash in the status line.
-    if (this.#localeLoad && state.kind === 'loading') locale = { ...locale, loading: '' }
+    if (this.#localize.loading && state.kind === 'loading') locale = { ...locale, loading: '' }
     const view: ViewContext = {
       state,
+      pay,
       locale,
       mode: this.mode,
       selected: this.#selectedIn(state),
@@ -210,26 +207,6 @@ export class QfpayCheckout extends LitElement {
         ) ?? this.renderRoot.querySelector<HTMLElement>('.status')
       target?.focus()
     }
-  }
-
-  /** The best locale available now; starts loading a better built-in one (zh-CN, zh-HK). */
-  #locale(): QfpayLocale {
-    if (isServer) return resolveLocale([this.locale])
-    const preferred = [
-      this.locale,
-      this.closest('[lang]')?.getAttribute('lang'),
-      document.documentElement.lang,
-      ...(navigator.languages ?? [navigator.language]),
-    ]
-    const wanted = preferred.join()
-    if (wanted !== this.#localeWanted && needsLoad(preferred)) {
-      this.#localeWanted = wanted
-      const load = (this.#localeLoad = loadLocale(preferred).then(() => {
-        if (this.#localeLoad === load) this.#localeLoad = undefined
-        this.requestUpdate()
-      }))
-    }
-    return resolveLocale(preferred)
   }
 
   #selectedIn(state: State): string | undefined {

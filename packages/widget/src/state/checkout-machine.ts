@@ -70,6 +70,8 @@ export type Action =
       config: CheckoutConfig
       methods: PayMethod[]
       checkout?: Checkout
+      /** A resumed checkout is paid on the wallet's page (`wantsRedirect`), not by a QR code. */
+      redirect?: boolean
       now: number
       serverDate?: number
     }
@@ -82,6 +84,8 @@ export type Action =
   | { type: 'requestFailed'; error: WidgetError }
   | { type: 'retry' }
   | { type: 'refresh' }
+  /** The endpoint or the checkout to resume changed: start over with them. */
+  | { type: 'inputsChanged' }
 
 /** The state a widget starts in; `resume` names a checkout to pick up after a redirect. */
 export function initialState(resume?: string): State {
@@ -171,7 +175,7 @@ export function transition(state: State, action: Action): State {
         skewMs: skewOf(action.now, action.serverDate),
       }
       if (!action.checkout) return { kind: 'choosing', ctx }
-      return settle(ctx, action.checkout, false, action.now)
+      return settle(ctx, action.checkout, action.redirect ?? false, action.now)
     }
     case 'payTypeChosen': {
       const { method, redirect, authCode } = action
@@ -234,6 +238,9 @@ export function transition(state: State, action: Action): State {
       if (state.kind === 'waiting' || state.kind === 'creating' || state.kind === 'paid')
         return state
       return { kind: 'loading' }
+    case 'inputsChanged':
+      // Always a new state, even from loading: the load under way was for the old inputs.
+      return initialState()
     default:
       return assertNever(action)
   }

@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing'
 import { sendKeys } from '@web/test-runner-commands'
-import { mount, part, stateIs, status } from '../test/harness.ts'
-import { useMerchant } from '../test/worker.ts'
+import { mount, part, stateIs, status } from '../../test/harness.ts'
+import { useMerchant } from '../../test/worker.ts'
 import type { QfpayCheckout } from './qfpay-checkout.ts'
 
 async function scan(el: QfpayCheckout, code: string) {

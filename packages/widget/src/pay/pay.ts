@@ -1,10 +1,14 @@
 /**
- * The pay chunk (see pay-chunk.ts): the live status, the QR code, and the views of a state
- * with a checkout — waiting, paid, failed, expired and cancelled.
+ * The pay chunk: the live status, the QR code, and the views of a state with a checkout —
+ * waiting, paid, failed, expired and cancelled. The controller (state/checkout-controller.ts)
+ * loads it (its only `import()`), preloading it while the shopper chooses and waiting for it
+ * before a checkout is opened or resumed; the element and its views get it from the controller.
+ * The entry imports nothing from this folder but types: first paint never ships it
+ * (docs/decisions.md#a-size-budget-the-tests-enforce).
  */
 import { html, nothing, svg } from 'lit'
 import type { Checkout } from '@qfpay-checkout/server/contract'
-import type { State } from './checkout-machine.ts'
+import type { State } from '../state/checkout-machine.ts'
 import { announcedDuration, formatAmount, formatCountdown } from './format.ts'
 import { drawQr, type QrDrawing } from './qr.ts'
 import {
@@ -14,12 +18,12 @@ import {
   type Body,
   type View,
   type ViewContext,
-} from './view-parts.ts'
+} from '../element/view-parts.ts'
 
 export { cancel, create, wait } from './checkout-effects.ts'
 export { payStyles } from './pay.styles.ts'
 
-/** This module's shape, for the loader. */
+/** This module's shape, as the controller keeps it once loaded. */
 export type PayModule = typeof import('./pay.ts')
 
 type Of<K extends State['kind']> = Extract<State, { kind: K }>

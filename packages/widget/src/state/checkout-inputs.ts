@@ -1,6 +1,6 @@
 /**
  * What the element tells its controller, in a module of its own: the controller
- * (checkout-controller.ts, in the entry) and the pay chunk's effects (checkout-effects.ts) both
+ * (state/checkout-controller.ts, in the entry) and the pay chunk's effects (pay/checkout-effects.ts) both
  * read it, and neither imports the other for it.
  */
 import type { CheckoutMode } from './checkout-machine.ts'

@@ -1,31 +1,28 @@
 /**
  * The controller's effects once the shopper has chosen (part of the pay chunk): open a
- * checkout, cancel one, and follow a waiting one live with its countdown.
+ * checkout, cancel one, and follow a waiting one live with its countdown. Each takes the
+ * controller's {@link EffectDeps} and the signal of the state it runs for.
  */
 import type { Checkout } from '@qfpay-checkout/server/contract'
-import type { Api } from './api.ts'
-import type { CheckoutInputs } from './checkout-inputs.ts'
-import type { CheckoutEnv } from './checkout-env.ts'
-import { kindOfStatus, type Action, type State } from './checkout-machine.ts'
+import type { Api } from '../state/api.ts'
+import type { EffectDeps } from '../state/effect-deps.ts'
+import { kindOfStatus, type State } from '../state/checkout-machine.ts'
+import { warnOnce } from '../warn.ts'
 import { StatusStream } from './status-stream.ts'
+
+/**
+ * warn.ts `DEV`, written out: a constant imported from another chunk (warn.ts lives in the
+ * entry) is not folded by the minifier, and production builds must drop the warnings here too.
+ */
+declare const __QFPAY_DEV__: boolean | undefined
+const DEV = typeof __QFPAY_DEV__ === 'undefined' || __QFPAY_DEV__
 
 /** Countdown tick, ms. */
 const TICK_MS = 1_000
 
-/** What the effects need from the controller. */
-export interface Effects {
-  env: CheckoutEnv
-  api: Api
-  inputs: () => CheckoutInputs
-  dispatch: (action: Action) => void
-  /** warn.ts `warnOnce` in development, undefined in production builds (from the entry, so the
-   *  pay chunk links nothing that production drops). */
-  warn: ((code: string, message: string) => void) | undefined
-}
-
 /** Open a checkout for the chosen pay type (after cancelling the one it replaces). */
 export async function create(
-  { env, api, inputs, dispatch, warn }: Effects,
+  { env, api, inputs, dispatch }: EffectDeps,
   state: Extract<State, { kind: 'creating' }>,
   signal: AbortSignal
 ): Promise<void> {
@@ -40,10 +37,11 @@ export async function create(
   }
   const { order } = inputs()
   if (!order) {
-    warn?.(
-      'missing_order',
-      'Failed to create a checkout: the order attribute is missing. Add order="A-1001".'
-    )
+    if (DEV)
+      warnOnce(
+        'missing_order',
+        'Failed to create a checkout: the order attribute is missing. Add order="A-1001".'
+      )
     return dispatch({
       type: 'requestFailed',
       error: { code: 'invalid_request', message: 'order is missing', retryable: false },
@@ -76,7 +74,7 @@ async function cancelResult(api: Api, checkout: Checkout, signal: AbortSignal) {
 
 /** Cancel the waiting checkout; a paid one comes back as paid. */
 export async function cancel(
-  { env, api, dispatch }: Effects,
+  { env, api, dispatch }: EffectDeps,
   checkout: Checkout,
   signal: AbortSignal
 ): Promise<void> {
@@ -89,12 +87,12 @@ export async function cancel(
 
 /** Enter waiting: go to the wallet (redirect), follow the status live, tick the countdown. */
 export function wait(
-  fx: Effects,
+  deps: EffectDeps,
   prev: State,
   next: Extract<State, { kind: 'waiting' }>,
   signal: AbortSignal
 ): StatusStream {
-  const { env, api, dispatch } = fx
+  const { env, api, dispatch } = deps
   const { checkout } = next
   const { clock } = env
   if (prev.kind === 'creating' && next.redirect && checkout.payUrl)
@@ -127,7 +125,7 @@ export function wait(
   }
   let timer = clock.setTimeout(tick, TICK_MS)
   signal.addEventListener('abort', () => clock.clearTimeout(timer), { once: true })
-  if (next.cancelling) void cancel(fx, checkout, signal)
+  if (next.cancelling) void cancel(deps, checkout, signal)
   return stream
 }
 

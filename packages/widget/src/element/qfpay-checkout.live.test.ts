@@ -1,9 +1,9 @@
 import { expect, waitUntil } from '@open-wc/testing'
 import { http, HttpResponse } from 'msw'
-import { createFakeClock, type FakeClock } from '../test/fake-clock.ts'
-import { url } from '../test/handlers.ts'
-import { choose, mount, stateIs, status } from '../test/harness.ts'
-import { useMerchant, worker } from '../test/worker.ts'
+import { createFakeClock, type FakeClock } from '../../test/fake-clock.ts'
+import { url } from '../../test/handlers.ts'
+import { choose, mount, stateIs, status } from '../../test/harness.ts'
+import { useMerchant, worker } from '../../test/worker.ts'
 
 /**
  * Let time pass on the fake clock, a second every 50 ms, until `done`. The real time matters

@@ -1,9 +1,9 @@
 import { expect } from '@open-wc/testing'
 import { http, HttpResponse } from 'msw'
-import { createFakeClock } from '../test/fake-clock.ts'
-import { url } from '../test/handlers.ts'
-import { choose, mount, stateIs } from '../test/harness.ts'
-import { useMerchant, worker } from '../test/worker.ts'
+import { createFakeClock } from '../../test/fake-clock.ts'
+import { url } from '../../test/handlers.ts'
+import { choose, mount, stateIs } from '../../test/harness.ts'
+import { useMerchant, worker } from '../../test/worker.ts'
 
 describe('<qfpay-checkout> long-poll fallback', () => {
   const merchant = useMerchant()

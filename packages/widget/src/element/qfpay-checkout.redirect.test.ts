@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing'
-import { choose, mount, part, qrText, recordEvents, stateIs, status } from '../test/harness.ts'
-import { useMerchant } from '../test/worker.ts'
+import { choose, mount, part, qrText, recordEvents, stateIs, status } from '../../test/harness.ts'
+import { useMerchant } from '../../test/worker.ts'
 
 describe('<qfpay-checkout> on phones and after redirects', () => {
   const merchant = useMerchant()

@@ -2,9 +2,9 @@ import { expect, waitUntil } from '@open-wc/testing'
 import type { Checkout } from '@qfpay-checkout/server/contract'
 import { CheckoutController, type CheckoutInputs } from './checkout-controller.ts'
 import type { CheckoutEnv } from './checkout-env.ts'
-import { createFakeClock } from '../test/fake-clock.ts'
-import { FakeEventSource } from '../test/fake-event-source.ts'
-import { checkout, config, T0 } from '../test/fixtures.ts'
+import { createFakeClock } from '../../test/fake-clock.ts'
+import { FakeEventSource } from '../../test/fake-event-source.ts'
+import { checkout, config, T0 } from '../../test/fixtures.ts'
 
 /** The four members of ReactiveControllerHost, plus EventTarget for the events. */
 class FakeHost extends EventTarget {
@@ -74,7 +74,7 @@ function setup(inputs: Partial<CheckoutInputs> = {}, env: Partial<CheckoutEnv> =
       ...inputs,
     }),
     env: () => ({
-      fetch: server.fetch,
+      fetch: (input, init) => server.fetch(input, init),
       clock,
       EventSource: FakeEventSource as unknown as typeof EventSource,
       window: new EventTarget(),
@@ -173,15 +173,38 @@ describe('checkout controller', () => {
     expect(navigations).to.have.length(1)
   })
 
+  it('starts over when the endpoint changes before a render, and only then', async () => {
+    const inputs: Partial<CheckoutInputs> = {}
+    const { controller, server, kind } = setup(inputs)
+    const configs: string[] = []
+    const fetch = server.fetch
+    server.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      if (String(input).endsWith('/config')) configs.push(String(input))
+      return fetch(input, init)
+    }) as typeof globalThis.fetch
+    await kind('choosing')
+    // A render with the same inputs keeps the shopper's place.
+    controller.hostUpdate()
+    expect(controller.state.kind).to.equal('choosing')
+    inputs.endpoint = '/shop/qfpay'
+    controller.hostUpdate()
+    expect(controller.state.kind).to.equal('loading')
+    await kind('choosing')
+    controller.hostUpdate()
+    expect(configs).to.deep.equal(['/shop/qfpay/config'])
+  })
+
   it('warns once and stays put when the endpoint is missing', async () => {
     const warnings: unknown[] = []
     const original = console.warn
     console.warn = (m: unknown) => warnings.push(m)
     try {
-      const { controller } = setup({ endpoint: undefined })
-      controller.inputsChanged()
+      const inputs: Partial<CheckoutInputs> = { endpoint: undefined }
+      const { controller } = setup(inputs)
+      inputs.checkoutId = 'co_1'
+      controller.hostUpdate()
       expect(controller.state.kind).to.equal('loading')
-      // Loaded twice (connect, then inputsChanged), told once.
+      // Loaded twice (connect, then the new checkout id), told once.
       expect(warnings.filter((w) => String(w).includes('endpoint'))).to.have.length(1)
     } finally {
       console.warn = original

@@ -1,10 +1,10 @@
 import { expect } from '@open-wc/testing'
 import type { Checkout } from '@qfpay-checkout/server/contract'
-import type { ApiResult } from './api.ts'
+import type { ApiResult } from '../state/api.ts'
 import { StatusStream } from './status-stream.ts'
-import { createFakeClock } from '../test/fake-clock.ts'
-import { FakeEventSource } from '../test/fake-event-source.ts'
-import { checkout } from '../test/fixtures.ts'
+import { createFakeClock } from '../../test/fake-clock.ts'
+import { FakeEventSource } from '../../test/fake-event-source.ts'
+import { checkout } from '../../test/fixtures.ts'
 
 function setup(answers: ApiResult<Checkout>[] = []) {
   FakeEventSource.instances = []

@@ -1,17 +1,20 @@
 /**
  * What the element's views (qfpay-checkout.view.ts, in the entry) and the pay chunk's views
- * (pay.ts) share. It imports neither, so the lazily loaded pay chunk never imports the module
+ * (pay/pay.ts) share. It imports neither, so the lazily loaded pay chunk never imports the module
  * that loads it: the import graph stays a tree.
  */
 import { html, type nothing, type TemplateResult } from 'lit'
 import type { PayMethod } from '@qfpay-checkout/server/contract'
-import type { CheckoutMode, State } from './checkout-machine.ts'
-import type { QfpayLocale } from './locales/locale.ts'
-import type { QrDrawing } from './qr.ts'
+import type { CheckoutMode, State } from '../state/checkout-machine.ts'
+import type { QfpayLocale } from '../locales/locale.ts'
+import type { PayModule } from '../pay/pay.ts'
+import type { QrDrawing } from '../pay/qr.ts'
 
 /** What a template needs: the state, the text, and what the buttons do. */
 export interface ViewContext {
   state: State
+  /** The pay chunk once the controller loaded it: the views of the states with a checkout. */
+  pay: PayModule | undefined
   locale: QfpayLocale
   mode: CheckoutMode
   selected: string | undefined

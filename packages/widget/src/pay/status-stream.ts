@@ -6,11 +6,11 @@
  * Every status it hears goes to `onStatus`; the machine drops stale versions.
  */
 import type { Checkout } from '@qfpay-checkout/server/contract'
-import type { ApiResult } from './api.ts'
-import type { Clock } from './checkout-env.ts'
-import type { Connection, WidgetError } from './checkout-machine.ts'
+import type { ApiResult } from '../state/api.ts'
+import type { Clock } from '../state/checkout-env.ts'
+import type { Connection, WidgetError } from '../state/checkout-machine.ts'
 
-export type { Clock } from './checkout-env.ts'
+export type { Clock } from '../state/checkout-env.ts'
 
 /** First polling interval, ms: every 2 s. */
 export const POLL_MIN_MS = 2_000

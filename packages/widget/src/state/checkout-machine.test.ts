@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing'
 import { transition, type Action, type State } from './checkout-machine.ts'
-import { alipay, checkout, config, T0, wechat } from '../test/fixtures.ts'
+import { alipay, checkout, config, T0, wechat } from '../../test/fixtures.ts'
 
 const ctx = { config, methods: [alipay, wechat], skewMs: 0 }
 const waiting = (patch: Partial<Extract<State, { kind: 'waiting' }>> = {}): State => ({
@@ -32,6 +32,25 @@ describe('checkout machine', () => {
       { kind: 'loading', resume: 'co_1' },
       { type: 'configLoaded', config, methods: [alipay], checkout: checkout(), now: T0 },
       (s) => expect(s.kind).to.equal('waiting'),
+    ],
+    [
+      'resuming a checkout paid on the wallet page waits without a QR code',
+      { kind: 'loading', resume: 'co_1' },
+      {
+        type: 'configLoaded',
+        config,
+        methods: [alipay],
+        checkout: checkout(),
+        redirect: true,
+        now: T0,
+      },
+      (s) => expect(s).to.deep.include({ kind: 'waiting', redirect: true }),
+    ],
+    [
+      'a new endpoint or checkout id starts over, even from a waiting checkout',
+      waiting(),
+      { type: 'inputsChanged' },
+      (s) => expect(s).to.deep.equal({ kind: 'loading' }),
     ],
     [
       'resuming a paid checkout shows it paid',

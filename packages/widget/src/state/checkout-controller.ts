@@ -1,8 +1,14 @@
 /**
  * Owns the state machine and its effects: requests, the live status and the countdown (those
- * after choosing live in the pay chunk: checkout-effects.ts).
+ * after choosing live in the pay chunk: pay/checkout-effects.ts).
  * Entering a state starts its effects under a fresh AbortController and aborts the previous
  * state's (Task's abort-and-ticket rule, per state). Events fire from the `prev → next` diff.
+ * Like `@lit/task`, it watches its inputs itself: `hostUpdate()` starts over when the endpoint
+ * or the checkout to resume changed.
+ *
+ * The pay chunk (pay/pay.ts: what the states with a checkout need) is loaded here, once, and
+ * kept here: the element and its views get it from {@link CheckoutController.pay}, so nothing in
+ * the entry imports it statically (first paint never ships it).
  */
 import { isServer, type ReactiveController, type ReactiveControllerHost } from 'lit'
 import { createApi, type Api } from './api.ts'
@@ -16,12 +22,12 @@ import {
   type State,
 } from './checkout-machine.ts'
 import { emit } from './events.ts'
-import type { Effects } from './checkout-effects.ts'
+import type { EffectDeps } from './effect-deps.ts'
 import type { CheckoutInputs } from './checkout-inputs.ts'
-import { loadPay, pay } from './pay-chunk.ts'
-import type { StatusStream } from './status-stream.ts'
+import type { PayModule } from '../pay/pay.ts'
+import type { StatusStream } from '../pay/status-stream.ts'
 import { offeredMethods, wantsRedirect } from './pay-methods.ts'
-import { DEV, warnOnce } from './warn.ts'
+import { DEV, warnOnce } from '../warn.ts'
 
 /** What the element tells the controller (its own module: the pay chunk's effects read it too). */
 export type { CheckoutInputs }
@@ -47,8 +53,11 @@ export class CheckoutController implements ReactiveController {
   #env: CheckoutEnv | undefined
   #scope: AbortController | undefined
   #stream: StatusStream | undefined
-  #loadedKey: string | undefined
+  /** The inputs (endpoint, checkout to resume) the current run started from. */
+  #inputsKey: string | undefined
   #listeners = new AbortController()
+  #pay: PayModule | undefined
+  #payLoad: Promise<PayModule> | undefined
 
   constructor(host: CheckoutHost, options: CheckoutControllerOptions) {
     this.#host = host
@@ -61,7 +70,7 @@ export class CheckoutController implements ReactiveController {
     const env = (this.#env ??= { ...browserEnv(), ...this.#options.env?.() })
     this.#listeners = new AbortController()
     const signal = this.#listeners.signal
-    // Hidden / shown and back-forward cache: see checkout-effects.ts `wait` (only waiting listens).
+    // Hidden / shown and back-forward cache: see pay/checkout-effects.ts `wait` (only waiting listens).
     env.window.addEventListener(
       'online',
       () => {
@@ -71,23 +80,29 @@ export class CheckoutController implements ReactiveController {
       },
       { signal }
     )
+    this.#inputsKey = this.#key()
     this.#enter(this.state, this.state)
+  }
+
+  /** Before each render: start over when the endpoint or the checkout to resume changed. */
+  hostUpdate(): void {
+    // Unset while disconnected (and on a server): nothing runs, nothing to start over.
+    const key = this.#inputsKey && this.#key()
+    if (key === this.#inputsKey) return
+    this.#inputsKey = key
+    this.dispatch({ type: 'inputsChanged' })
   }
 
   hostDisconnected(): void {
     this.#listeners.abort()
     this.#scope?.abort()
     this.#scope = undefined
-    this.#loadedKey = undefined
+    this.#inputsKey = undefined
   }
 
-  /** The element's endpoint or resume id changed: load again when they differ from the last load. */
-  inputsChanged(): void {
-    if (!this.#env) return
-    const key = this.#key()
-    if (key === this.#loadedKey) return
-    this.#loadedKey = undefined
-    this.dispatchState(initialState())
+  /** The pay chunk, once loaded (preloaded while choosing; always there once a checkout exists). */
+  get pay(): PayModule | undefined {
+    return this.#pay
   }
 
   /** Whether the shopper is on a phone (the env's answer; false before connecting and on a server). */
@@ -129,13 +144,12 @@ export class CheckoutController implements ReactiveController {
     this.dispatch({ type: 'retry' })
   }
 
-  /** Run one action through the machine and react to the change. */
+  /** Run one action through the machine and react to the change (the only way state changes). */
   dispatch(action: Action): void {
-    this.dispatchState(transition(this.state, action))
+    this.#move(transition(this.state, action))
   }
 
-  /** Move to `next` (normally via {@link dispatch}). */
-  dispatchState(next: State): void {
+  #move(next: State): void {
     const prev = this.state
     if (next === prev) return
     this.state = next
@@ -146,7 +160,7 @@ export class CheckoutController implements ReactiveController {
 
   #key(): string {
     const { endpoint, checkoutId } = this.#options.inputs()
-    return `${endpoint ?? ''}|${checkoutId ?? this.#env?.checkoutFromUrl() ?? ''}`
+    return `${endpoint ?? ''}|${checkoutId ?? this.#env!.checkoutFromUrl() ?? ''}`
   }
 
   #api(): Api {
@@ -167,7 +181,7 @@ export class CheckoutController implements ReactiveController {
         next.cancelling &&
         !prev.cancelling
       ) {
-        void pay!.cancel(this.#effects(), next.checkout, this.#scope!.signal)
+        void this.#pay?.cancel(this.#deps(), next.checkout, this.#scope!.signal)
       }
       return
     }
@@ -175,12 +189,13 @@ export class CheckoutController implements ReactiveController {
     this.#stream = undefined
     const scope = (this.#scope = new AbortController())
     // Choosing: preload what paying needs (the pay chunk), while the shopper picks.
-    if (next.kind === 'choosing') loadPay().catch(() => undefined)
+    // (A failure is no error while choosing: the machine ignores it, and paying loads again.)
+    if (next.kind === 'choosing') void this.#loadPay(scope.signal)
     if (next.kind === 'loading') void this.#load(scope.signal)
     else if (next.kind === 'creating') void this.#create(next, scope.signal)
     // Waiting comes after creating or resuming, which loaded the pay chunk.
     else if (next.kind === 'waiting')
-      this.#stream = pay!.wait(this.#effects(), prev, next, scope.signal)
+      this.#stream = this.#pay?.wait(this.#deps(), prev, next, scope.signal)
   }
 
   async #load(signal: AbortSignal): Promise<void> {
@@ -194,7 +209,6 @@ export class CheckoutController implements ReactiveController {
         )
       return
     }
-    this.#loadedKey = this.#key()
     const api = this.#api()
     const resumeId = checkoutId || env.checkoutFromUrl()
     const [config, resumed] = await Promise.all([
@@ -209,53 +223,52 @@ export class CheckoutController implements ReactiveController {
       return this.dispatch({ type: 'requestFailed', error: resumed.error })
     const methods = offeredMethods(config.value.methods ?? [], payTypes, mode)
     const checkout = resumed?.ok ? resumed.value : undefined
+    // A resumed redirect checkout shows "waiting", not a QR of the wallet's web page.
+    const method = checkout && methods.find((m) => m.payType === checkout.payType)
     this.dispatch({
       type: 'configLoaded',
       config: config.value,
       methods,
       now: env.clock.now(),
       checkout,
+      redirect: !!method && wantsRedirect(method, mode, env.isPhone()),
       serverDate: config.serverDate,
     })
-    // A resumed redirect checkout shows "waiting", not a QR of the wallet's web page.
-    const method = checkout && methods.find((m) => m.payType === checkout.payType)
-    if (this.state.kind === 'waiting' && method && wantsRedirect(method, mode, env.isPhone())) {
-      this.dispatchState({ ...this.state, redirect: true })
-    }
   }
 
   /** Open a checkout, once the pay chunk (which does it) is there. */
   async #create(state: Extract<State, { kind: 'creating' }>, signal: AbortSignal): Promise<void> {
-    if (await this.#loadPay(signal)) await pay!.create(this.#effects(), state, signal)
+    const pay = await this.#loadPay(signal)
+    if (pay) await pay.create(this.#deps(), state, signal)
   }
 
   /** What the pay chunk's effects need. */
-  #effects(): Effects {
+  #deps(): EffectDeps {
     return {
       env: this.#env!,
       api: this.#api(),
       inputs: this.#options.inputs,
       dispatch: (action) => this.dispatch(action),
-      warn: DEV ? warnOnce : undefined,
     }
   }
 
   /**
    * Load the pay chunk (waiting and the final states render from it) before a checkout is
-   * opened or resumed. A chunk that cannot load is a retryable network error.
+   * opened or resumed: once (its only `import()`), kept in {@link pay}. A chunk that cannot load
+   * is a retryable network error, and the next call tries again.
    */
-  async #loadPay(signal: AbortSignal): Promise<boolean> {
+  async #loadPay(signal: AbortSignal): Promise<PayModule | undefined> {
     try {
-      await loadPay()
-      return true
+      return (this.#pay ??= await (this.#payLoad ??= import('../pay/pay.ts')))
     } catch (cause) {
+      this.#payLoad = undefined
       if (!signal.aborted) {
         this.dispatch({
           type: 'requestFailed',
           error: { code: 'network_error', message: String(cause), retryable: true },
         })
       }
-      return false
+      return undefined
     }
   }
 

@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing'
-import { createFakeClock } from '../test/fake-clock.ts'
-import { choose, mount, part, qrText, recordEvents, stateIs, status } from '../test/harness.ts'
-import { useMerchant } from '../test/worker.ts'
+import { createFakeClock } from '../../test/fake-clock.ts'
+import { choose, mount, part, qrText, recordEvents, stateIs, status } from '../../test/harness.ts'
+import { useMerchant } from '../../test/worker.ts'
 
 describe('<qfpay-checkout> expiry', () => {
   const merchant = useMerchant()
