@@ -95,6 +95,19 @@ describe('<qfpay-checkout> choosing', () => {
     host.remove()
   })
 
+  it('loads once its endpoint is set after it is on the page (as frameworks do)', async () => {
+    const el = document.createElement('qfpay-checkout')
+    el.env = { isPhone: () => false }
+    el.order = 'A-1001'
+    document.body.append(el)
+    await el.updateComplete
+    expect(el.state).to.equal('loading')
+    el.endpoint = '/qfpay'
+    await stateIs(el, 'choosing')
+    expect(part(el, 'pay-button')).to.not.equal(null)
+    el.remove()
+  })
+
   it('lets a merchant add a locale', async () => {
     registerLocale('fr', { ...en, lang: 'fr', methodsLegend: 'Choisissez comment payer' })
     const el = await mount({ locale: 'fr-CA' })
