@@ -9,7 +9,7 @@ import { isQfpayError } from '../qfpay/errors.ts'
 import { describeRespcd } from '../qfpay/respcd.ts'
 import type { QueryRow } from '../qfpay/types.ts'
 import type { CheckoutRecord, RefundRecord } from '../store/store.ts'
-import { newOutTradeNo } from './create-payment.ts'
+import { newOutTradeNo } from '../qfpay/out-trade-no.ts'
 import { CheckoutError } from './errors.ts'
 import { KeyedLock } from './keyed-lock.ts'
 import type { PaymentService } from './payments.ts'
@@ -83,7 +83,7 @@ export class Refunds {
       const created = await store.createRefund({
         checkoutId,
         amount,
-        outTradeNo: newOutTradeNo('R'),
+        outTradeNo: newOutTradeNo('refund'),
         createdAt: this.#svc.now(),
       })
       if (!created.ok) {
