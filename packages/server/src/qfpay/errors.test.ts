@@ -107,7 +107,7 @@ describe('error classes', () => {
 })
 
 describe('the client key', () => {
-  const SECRET = 'C0FFEE5ECRE7C0FFEE5ECRE7C0FFEE5E'
+  const SECRET = 'C0FFEE5EDC0DE7A1C0FFEE5EDC0DE7A1'
   const APPCODE = 'APPCODE0123456789ABCDEF012345678'
 
   function renderings(value: unknown): string[] {
