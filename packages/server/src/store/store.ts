@@ -346,23 +346,6 @@ export interface Store {
   close(): Promise<void>
 }
 
-/** Strip the server-only fields: what routes, events and hooks may show. */
-export function toCheckout(record: CheckoutRecord): Checkout {
-  const {
-    outTradeNo,
-    syssn,
-    mount,
-    nextCheckAt,
-    checkAttempts,
-    checkLeaseUntil,
-    checkLeaseOwner,
-    upstreamClosed,
-    updatedAt,
-    ...wire
-  } = record
-  return wire
-}
-
 /**
  * The checkout state machine (docs/architecture.md#the-checkout-state-machine). Same-status
  * edges exist only where a second refund may follow a first.
