@@ -11,6 +11,7 @@ import { isQfpayError } from '../qfpay/errors.ts'
 import { returnUrlFor } from './routes/return-token.ts'
 import { cleanGoodsName as goodsNameForGateway } from '../qfpay/goods-name.ts'
 import { formatTxdtm } from '../qfpay/txdtm.ts'
+import { isParameterRefusedRespcd, isReusedOutTradeNoRespcd } from '../qfpay/respcd.ts'
 import { newOutTradeNo } from '../qfpay/out-trade-no.ts'
 import { allowsExpiredTime, payTypeInfo, type PayTypeInfo } from '../qfpay/pay-types.ts'
 import type { PaymentParams } from '../qfpay/types.ts'
@@ -323,20 +324,20 @@ async function paymentRefused(
   error: Error & { respcd?: string; retryable?: boolean }
 ): Promise<CheckoutRecord> {
   const respcd = error.respcd ?? ''
-  if (respcd === '2011' || respcd === '1102' || error.retryable) {
+  if (isReusedOutTradeNoRespcd(respcd) || error.retryable) {
     // The gateway may hold this number (a retry raced the first call) or may not have acted yet:
     // stay pending, let `/query` decide.
     throw error
   }
   await svc.transitionTo(record.id, 'failed', {
     failure: {
-      code: respcd === '1104' ? 'pay_type_not_available' : 'gateway_error',
+      code: isParameterRefusedRespcd(respcd) ? 'pay_type_not_available' : 'gateway_error',
       message: 'The payment gateway refused the payment.',
       respcd,
     },
     nextCheckAt: null,
   })
-  if (respcd === '1104') {
+  if (isParameterRefusedRespcd(respcd)) {
     throw new CheckoutError(
       'pay_type_not_available',
       400,

@@ -6,7 +6,12 @@
  * `unknown`, its amount still reserved, until `/query` (or a refund notify) settles it.
  */
 import { isQfpayError } from '../qfpay/errors.ts'
-import { describeRespcd } from '../qfpay/respcd.ts'
+import {
+  describeRespcd,
+  isReusedOutTradeNoRespcd,
+  isSuccessRespcd,
+  isUnsettledRespcd,
+} from '../qfpay/respcd.ts'
 import type { QueryRow } from '../qfpay/types.ts'
 import type { CheckoutRecord, RefundRecord } from '../store/store.ts'
 import { newOutTradeNo } from '../qfpay/out-trade-no.ts'
@@ -211,10 +216,9 @@ export class Refunds {
   }
 
   async #applyRow(refund: RefundRecord, row: QueryRow): Promise<RefundRecord | undefined> {
-    const cls = describeRespcd(row.respcd).class
-    if (row.respcd === '0000')
+    if (isSuccessRespcd(row.respcd))
       await this.succeeded(refund, typeof row.syssn === 'string' ? row.syssn : undefined)
-    else if (cls === 'pending' || row.respcd === '')
+    else if (isUnsettledRespcd(row.respcd))
       await this.#svc.store.updateRefund(refund.id, { status: 'unknown' }).catch(() => undefined)
     else
       await this.#svc.store.updateRefund(refund.id, {
@@ -264,7 +268,7 @@ export class Refunds {
       const apiRefusal =
         isQfpayError(error, 'qfpay_api_error') &&
         !(error as { retryable?: boolean }).retryable &&
-        !['1102', '2011'].includes((error as { respcd?: string }).respcd ?? '')
+        !isReusedOutTradeNoRespcd((error as { respcd?: string }).respcd ?? '')
       const neverSent =
         isQfpayError(error, 'qfpay_connection_error') &&
         !(error as { mayHaveReachedGateway?: boolean }).mayHaveReachedGateway

@@ -12,7 +12,7 @@
  *
  * @see docs/qfpay-protocol.md#return-codes
  */
-import { describeRespcd, type RespcdClass } from './respcd.ts'
+import { describeRespcd, isReusedOutTradeNoRespcd, type RespcdClass } from './respcd.ts'
 
 /** Every `code` a `QfpayError` can carry (snake_case). */
 export type QfpayErrorCode =
@@ -219,7 +219,7 @@ export function errorFromResponse(raw: RawGatewayAnswer): QfpayApiError | QfpayR
     const hint =
       info.class === 'retryable'
         ? ' Try again later with the same out_trade_no.'
-        : respcd === '1102' || respcd === '2011'
+        : isReusedOutTradeNoRespcd(respcd)
           ? ' An out_trade_no can be used once: query it before creating another.'
           : ''
     return new QfpayApiError(

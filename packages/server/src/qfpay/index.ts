@@ -66,8 +66,17 @@ export {
 } from './pay-types.ts'
 export {
   describeRespcd,
+  isCancelUnsupported,
+  isOrderClosedRespcd,
+  isOrderMissingRespcd,
+  isOrderPaidRespcd,
+  isParameterRefusedRespcd,
   isPendingRespcd,
   isRetryableRespcd,
+  isReusedOutTradeNoRespcd,
+  isSignatureRefusedRespcd,
+  isSuccessRespcd,
+  isUnsettledRespcd,
   paymentSuccessMeaning,
   RESPCD,
   respcdOutcome,
