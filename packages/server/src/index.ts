@@ -33,4 +33,5 @@ export { METRICS, INSTRUMENTATION_SCOPE, type TelemetryOptions } from './checkou
 export type { LongPollOptions } from './checkout/routes/long-poll.ts'
 export type { CheckoutEnvironment, GatewayOptions } from './checkout/gateway-config.ts'
 export type { CheckoutRecord, RefundRecord, RefundStatus, Store } from './store/store.ts'
+export { isStoreError, StoreError, type StoreErrorCode } from './store/store-error.ts'
 export type * from './contract.ts'

@@ -100,7 +100,7 @@ export class UpstreamCloser {
         break
       } catch (error) {
         if (!isQfpayError(error)) throw error
-        const respcd = 'respcd' in error && typeof error.respcd === 'string' ? error.respcd : ''
+        const respcd = isQfpayError(error, 'qfpay_api_error') ? error.respcd : ''
         // The docs disagree on close vs reversal per pay type (pay-types.ts): a 1104 ("not for
         // this order") from one endpoint gets the other, once; the one that works is kept.
         if (isParameterRefusedRespcd(respcd) && endpoint === first) {

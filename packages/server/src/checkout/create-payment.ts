@@ -7,7 +7,7 @@
  * @see docs/decisions.md#one-payment-per-order
  */
 import type { Context } from 'hono'
-import { isQfpayError } from '../qfpay/errors.ts'
+import { isQfpayError, type QfpayApiError } from '../qfpay/errors.ts'
 import { returnUrlFor } from './routes/return-token.ts'
 import { cleanGoodsName as goodsNameForGateway } from '../qfpay/goods-name.ts'
 import { formatTxdtm } from '../qfpay/txdtm.ts'
@@ -321,9 +321,9 @@ async function sendPayment(
 async function paymentRefused(
   svc: PaymentService,
   record: CheckoutRecord,
-  error: Error & { respcd?: string; retryable?: boolean }
+  error: QfpayApiError
 ): Promise<CheckoutRecord> {
-  const respcd = error.respcd ?? ''
+  const respcd = error.respcd
   if (isReusedOutTradeNoRespcd(respcd) || error.retryable) {
     // The gateway may hold this number (a retry raced the first call) or may not have acted yet:
     // stay pending, let `/query` decide.

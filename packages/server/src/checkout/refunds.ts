@@ -267,13 +267,12 @@ export class Refunds {
       if (!isQfpayError(error)) throw error
       const apiRefusal =
         isQfpayError(error, 'qfpay_api_error') &&
-        !(error as { retryable?: boolean }).retryable &&
-        !isReusedOutTradeNoRespcd((error as { respcd?: string }).respcd ?? '')
+        !error.retryable &&
+        !isReusedOutTradeNoRespcd(error.respcd)
       const neverSent =
-        isQfpayError(error, 'qfpay_connection_error') &&
-        !(error as { mayHaveReachedGateway?: boolean }).mayHaveReachedGateway
+        isQfpayError(error, 'qfpay_connection_error') && !error.mayHaveReachedGateway
       if (apiRefusal || neverSent) {
-        const respcd = (error as { respcd?: string }).respcd
+        const respcd = isQfpayError(error, 'qfpay_api_error') ? error.respcd : undefined
         return update({
           status: 'failed',
           failure: {

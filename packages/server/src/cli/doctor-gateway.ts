@@ -82,7 +82,7 @@ export async function checkGateway(input: DoctorInput): Promise<CheckResult[]> {
 function gatewayFailure(error: unknown, gateway: GatewayConfig): CheckResult {
   const name = 'request signature'
   if (isQfpayError(error, 'qfpay_api_error')) {
-    const respcd = (error as { respcd?: string }).respcd ?? ''
+    const respcd = error.respcd
     if (isSignatureRefusedRespcd(respcd))
       return {
         name,

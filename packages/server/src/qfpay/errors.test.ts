@@ -47,7 +47,9 @@ describe('error classes', () => {
 
   it('are recognised by isQfpayError across package copies (a brand, not instanceof)', () => {
     const fromOtherCopy = Object.assign(new Error('x'), { code: 'qfpay_timeout' })
-    Object.defineProperty(fromOtherCopy, Symbol.for('qfpay-checkout.QfpayError'), { value: true })
+    Object.defineProperty(fromOtherCopy, Symbol.for('qfpay-checkout.error-family'), {
+      value: 'qfpay',
+    })
     assert.ok(isQfpayError(fromOtherCopy))
     assert.ok(isQfpayError(fromOtherCopy, 'qfpay_timeout'))
     assert.equal(isQfpayError(fromOtherCopy, 'qfpay_api_error'), false)
