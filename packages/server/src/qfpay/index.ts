@@ -19,6 +19,7 @@ export {
   QfpayResponseError,
   QfpaySignatureError,
   RAW_BODY_HINT,
+  type QfpayErrorByCode,
   type QfpayErrorCode,
   type RawGatewayAnswer,
 } from './errors.ts'
