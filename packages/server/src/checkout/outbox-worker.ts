@@ -6,6 +6,7 @@
  * `idempotencyKey` = `<checkout id>:<version>` for the merchant to dedupe on).
  */
 import type { OutboxEntry, Store } from '../store/store.ts'
+import { isStoreError } from '../store/store-error.ts'
 import type { Logger } from './logger.ts'
 import type { CheckoutHook } from './options.ts'
 
@@ -209,11 +210,7 @@ export class OutboxWorker {
           entries.length === 1 ? entries[0]!.id : entries.map((e) => e.id)
         )
       } catch (error) {
-        if (
-          Date.now() + delay > deadline ||
-          (error as { code?: unknown })?.code === 'closed' ||
-          !this.#timer
-        )
+        if (Date.now() + delay > deadline || isStoreError(error, 'closed') || !this.#timer)
           throw error
         for (const entry of entries)
           this.#o.logger.warn(`${entry.topic} hook ran but could not be marked done; retrying`, {

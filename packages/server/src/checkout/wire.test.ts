@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { CheckoutRecord } from '../store/store.ts'
+import { planWrite } from '../store/transitions.ts'
 import { CHECKOUT_WIRE_KEYS, toWireCheckout } from './wire.ts'
 
 /** A record with every optional and server-only field set, plus one the contract never had. */
@@ -83,5 +84,30 @@ describe('toWireCheckout', () => {
     const wire = toWireCheckout(rest)
     for (const key of ['goodsName', 'payUrl', 'paidAt', 'failure']) assert.ok(!(key in wire), key)
     assert.deepEqual(Object.keys(wire).length, 12)
+  })
+})
+
+describe('one mapping for responses and hook payloads', () => {
+  /** A pending record about to be paid, with a server field the contract does not have. */
+  function pendingRecord() {
+    const { paidAt, failure, ...rest } = fullRecord()
+    return { ...rest, status: 'pending' as const, latePayment: false }
+  }
+
+  it('a hook payload carries only contract keys, never a new server field', () => {
+    const plan = planWrite(pendingRecord(), 4, {}, 'paid', '2024-05-01T02:32:00.000Z')
+    assert.ok(plan.ok)
+    assert.equal(plan.outbox.length, 2, 'onPaid and onStatus')
+    for (const entry of plan.outbox) {
+      const keys = Object.keys(entry.checkout)
+      for (const key of keys) assert.ok(CHECKOUT_WIRE_KEYS.includes(key as never), `${key} leaked`)
+      assert.ok(!JSON.stringify(entry.checkout).includes('never on the wire'))
+    }
+  })
+
+  it('a hook sees exactly what a response for the same record shows', () => {
+    const plan = planWrite(pendingRecord(), 4, {}, 'paid', '2024-05-01T02:32:00.000Z')
+    assert.ok(plan.ok)
+    assert.deepEqual(plan.outbox[0]?.checkout, toWireCheckout(plan.next))
   })
 })

@@ -28,6 +28,7 @@ import { newCheckoutRecord, normaliseTime } from './transitions.ts'
 
 export { DEFAULT_SCHEMA, PG_MIGRATIONS } from './postgres-schema.ts'
 export type { Store, StoreOptions } from './store.ts'
+export { isStoreError, StoreError, type StoreErrorCode } from './store-error.ts'
 
 /** Options for `createPostgresStore`. */
 export interface PostgresStoreOptions extends StoreOptions {

@@ -49,6 +49,7 @@ import {
  */
 export const MIGRATIONS: readonly string[] = SCHEMA_MIGRATIONS
 export type { Store, StoreOptions } from './store.ts'
+export { isStoreError, StoreError, type StoreErrorCode } from './store-error.ts'
 
 /** Options for `createSqliteStore`. */
 export interface SqliteStoreOptions extends StoreOptions {

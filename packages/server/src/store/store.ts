@@ -346,23 +346,6 @@ export interface Store {
   close(): Promise<void>
 }
 
-/** Strip the server-only fields: what routes, events and hooks may show. */
-export function toCheckout(record: CheckoutRecord): Checkout {
-  const {
-    outTradeNo,
-    syssn,
-    mount,
-    nextCheckAt,
-    checkAttempts,
-    checkLeaseUntil,
-    checkLeaseOwner,
-    upstreamClosed,
-    updatedAt,
-    ...wire
-  } = record
-  return wire
-}
-
 /**
  * The checkout state machine (docs/architecture.md#the-checkout-state-machine). Same-status
  * edges exist only where a second refund may follow a first.
@@ -395,12 +378,4 @@ export function canTransitionRefund(from: RefundStatus, to: RefundStatus): boole
   return REFUND_EDGES[from].includes(to)
 }
 
-/** A fault the store reports by `code` (check `code`, not `instanceof`: two copies may load). */
-export class StoreError extends Error {
-  readonly code: 'unique_violation' | 'closed' | 'schema_too_new'
-  constructor(code: StoreError['code'], message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.name = 'StoreError'
-    this.code = code
-  }
-}
+export { isStoreError, StoreError, type StoreErrorCode } from './store-error.ts'

@@ -18,7 +18,8 @@ import type {
   RefundStatus,
   WriteRejection,
 } from './store.ts'
-import { canTransition, canTransitionRefund, toCheckout } from './store.ts'
+import { canTransition, canTransitionRefund } from './store.ts'
+import { toWireCheckout } from '../checkout/wire.ts'
 
 /** Statuses in which the order counts as paid (create answers `already_paid`). */
 export const PAID_STATUSES: readonly CheckoutStatus[] = ['paid', 'partially_refunded', 'refunded']
@@ -153,7 +154,8 @@ export function planWrite(
         checkoutId: next.id,
         version: next.version,
         fromStatus: current.status,
-        checkout: toCheckout(next),
+        // The hook payload is the same allowlist as every response: server-only fields stay here.
+        checkout: toWireCheckout(next),
         attempts: 0,
         availableAt: now,
         createdAt: now,

@@ -14,7 +14,7 @@ import { it } from 'node:test'
 import fc from 'fast-check'
 import { assertProperty } from '../support/replay.ts'
 import { signNotifyForTest } from '../../src/testing/index.ts'
-import { newOutTradeNo } from '../../src/store/ids.ts'
+import { newOutTradeNo } from '../../src/qfpay/out-trade-no.ts'
 import type { NotifyInput } from '../../src/store/store.ts'
 import { bed, paidHooks, paymentNotifyFields, postNotify, TEST_KEY } from './helpers.ts'
 

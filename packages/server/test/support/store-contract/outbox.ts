@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { toCheckout } from '../../../src/store/store.ts'
+import { toWireCheckout } from '../../../src/checkout/wire.ts'
 import { type ContractContext, advance, created, moveTo, plus } from './fixtures.ts'
 
 /** Lease used by these tests, in ms. */
@@ -36,7 +36,7 @@ export function describeOutboxContract(ctx: ContractContext): void {
       )
       assert.deepEqual(
         onPaid.checkout,
-        toCheckout(paid),
+        toWireCheckout(paid),
         'the hook sees the paid checkout, not the later refund'
       )
       assert.equal(onPaid.leaseUntil, plus(ctx.now, LEASE))
