@@ -9,6 +9,7 @@ import { isQfpayError } from '../qfpay/errors.ts'
 import { describeRespcd } from '../qfpay/respcd.ts'
 import type { QueryRow } from '../qfpay/types.ts'
 import type { CheckoutRecord, RefundRecord } from '../store/store.ts'
+import { REFUNDABLE_STATUSES, isRefundableStatus } from '../model/status.ts'
 import { newOutTradeNo } from './create-payment.ts'
 import { CheckoutError } from './errors.ts'
 import { KeyedLock } from './keyed-lock.ts'
@@ -55,7 +56,7 @@ export class Refunds {
           r.status === 'succeeded' && (options.amount === undefined || r.amount === options.amount)
       )
       if (retried) return { refund: retried, checkout }
-      if (checkout.status !== 'paid' && checkout.status !== 'partially_refunded') {
+      if (!isRefundableStatus(checkout.status)) {
         throw new CheckoutError(
           'conflict',
           409,
@@ -133,7 +134,7 @@ export class Refunds {
    * TODO: a store index of unsettled refunds would make this O(unsettled).
    */
   async scan(): Promise<void> {
-    for (const status of ['paid', 'partially_refunded'] as const) {
+    for (const status of REFUNDABLE_STATUSES) {
       let before: string | undefined
       for (;;) {
         const page = await this.#svc.store.list({

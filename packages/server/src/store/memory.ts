@@ -26,7 +26,7 @@ import {
   planRefundUpdate,
   planWrite,
   type WritePlan,
-} from './transitions.ts'
+} from '../model/index.ts'
 
 /** Default and largest page for `list` / `listRejectedNotifies`. */
 const DEFAULT_LIMIT = 50

@@ -17,7 +17,7 @@ import {
   StoreError,
   type WriteResult,
 } from './store.ts'
-import { checkTransitionNotify, planWrite, type WritePlan } from './transitions.ts'
+import { checkTransitionNotify, planWrite, type WritePlan } from '../model/index.ts'
 
 /** PostgreSQL text cannot hold NUL; junk notify fields are stored with U+FFFD in its place. */
 export const noNul = (v: string | undefined) =>

@@ -6,7 +6,7 @@ import { newCheckoutId } from './ids.ts'
 import { type PgDb, noNul, sortBy } from './postgres-db.ts'
 import { notifyFromRow, outboxFromRow, refundFromRow } from './postgres-schema.ts'
 import type { Store } from './store.ts'
-import { checkNotifyInput, normaliseTime, planRefund, planRefundUpdate } from './transitions.ts'
+import { checkNotifyInput, normaliseTime, planRefund, planRefundUpdate } from '../model/index.ts'
 
 /** Default and largest page for `listRejectedNotifies`. */
 const DEFAULT_LIMIT = 50

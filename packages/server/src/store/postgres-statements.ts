@@ -4,6 +4,7 @@
  * by the column they meet.
  */
 import { CHECKOUT_COLUMNS } from './postgres-schema.ts'
+import { PAID_IN } from './sql-in.ts'
 
 /** Every statement `createPostgresStore` uses, by name, for the quoted schema `s`. */
 export function pgStatements(s: string) {
@@ -28,7 +29,7 @@ export function pgStatements(s: string) {
     pendingFor: `SELECT * FROM ${s}.checkouts WHERE order_ref = $1 AND pay_type = $2 AND status = 'pending'`,
     pendingByOrder: `SELECT * FROM ${s}.checkouts WHERE order_ref = $1 AND status = 'pending' ORDER BY created_at, id`,
     paidByOrder: `SELECT * FROM ${s}.checkouts WHERE order_ref = $1
-      AND status IN ('paid', 'partially_refunded', 'refunded') ORDER BY created_at, id LIMIT 1`,
+      AND status IN ${PAID_IN} ORDER BY created_at, id LIMIT 1`,
     due: `SELECT * FROM ${s}.checkouts WHERE status = 'pending' AND next_check_at <= $1
       ORDER BY next_check_at, id LIMIT $2`,
     // SKIP LOCKED: concurrent claimers (and rows mid-transition) pass each other by.

@@ -24,7 +24,7 @@ import {
 } from './postgres-schema.ts'
 import { pgStatements } from './postgres-statements.ts'
 import { type Store, StoreError, type StoreOptions } from './store.ts'
-import { newCheckoutRecord, normaliseTime } from './transitions.ts'
+import { newCheckoutRecord, normaliseTime } from '../model/index.ts'
 
 export { DEFAULT_SCHEMA, PG_MIGRATIONS } from './postgres-schema.ts'
 export type { Store, StoreOptions } from './store.ts'

@@ -41,7 +41,7 @@ import {
   planRefundUpdate,
   planWrite,
   type WritePlan,
-} from './transitions.ts'
+} from '../model/index.ts'
 
 /**
  * The schema's migrations in order (`PRAGMA user_version` counts those applied). Declared here,

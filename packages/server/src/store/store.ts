@@ -13,7 +13,7 @@
  *   `outTradeNo`, a closed store) throw.
  * - Every method is async, because PostgreSQL is, even where SQLite is synchronous.
  *
- * Mapping onto PostgreSQL (the rules live in `transitions.ts`, shared by every store):
+ * Mapping onto PostgreSQL (the rules live in `../model/`, shared by every store):
  * - `create`: one transaction; `INSERT … ON CONFLICT (order_ref, pay_type) WHERE status =
  *   'pending' DO NOTHING`, then read the existing row; take `pg_advisory_xact_lock(hashtext(order))`
  *   first so the already-paid check and the insert see the same order state.
@@ -26,49 +26,44 @@
  * - `claimChecks`: like `claimDue`, on `checkouts` (`check_lease_until`, `check_lease_owner`).
  * The implementation is `postgres.ts`; its channel is `qfpay_checkout_changes`.
  */
-import type { Checkout, CheckoutFailure, CheckoutStatus, PayFlow } from '../contract.ts'
+import type { CheckoutStatus } from '../contract.ts'
+import type {
+  CheckoutPatch,
+  CheckoutRecord,
+  CreateCheckoutInput,
+  CreateRefundInput,
+  CreateRefundResult,
+  NotifyInput,
+  NotifyRecord,
+  OutboxEntry,
+  OutboxTopic,
+  RecordNotifyResult,
+  RefundPatch,
+  RefundRecord,
+  WriteRejection,
+} from '../model/records.ts'
 
-export type { Checkout, CheckoutFailure, CheckoutStatus } from '../contract.ts'
-
-/** A checkout as stored: the wire `Checkout` plus what only the server may see. */
-export interface CheckoutRecord extends Checkout {
-  /** Our QFPay `out_trade_no` for this payment; unique. */
-  outTradeNo: string
-  /** QFPay's transaction number, once the gateway has told us; unique when set. */
-  syssn?: string
-  /** Which mount created the checkout (e.g. `public`, `pos`); free-form, not part of any key. */
-  mount: string
-  /** When the reconciler should next `/query` this checkout; unset = never. */
-  nextCheckAt?: string
-  /** How many reconciler queries have run, for its backoff. */
-  checkAttempts: number
-  /** Until when one reconciler instance holds this checkout (`claimChecks`); unset = nobody. */
-  checkLeaseUntil?: string
-  /** Who holds that lease (the `owner` given to `claimChecks`), for logs and debugging. */
-  checkLeaseOwner?: string
-  /** True once the gateway confirmed the order closed/reversed, so it cannot be paid any more. */
-  upstreamClosed: boolean
-  updatedAt: string
-}
-
-/** What `create` needs; the store sets `version: 1`, `status: 'pending'`, zero refunds. */
-export interface CreateCheckoutInput {
-  order: string
-  payType: string
-  flow: PayFlow
-  amount: number
-  currency: string
-  goodsName?: string
-  outTradeNo: string
-  expiresAt: string
-  mount?: string
-  /** Defaults to `newCheckoutId()`. */
-  id?: string
-  /** Defaults to the store's clock. */
-  createdAt?: string
-  /** Defaults to `createdAt`: a pending checkout is always on the reconciler's list. */
-  nextCheckAt?: string
-}
+export type {
+  Checkout,
+  CheckoutFailure,
+  CheckoutPatch,
+  CheckoutRecord,
+  CheckoutStatus,
+  CreateCheckoutInput,
+  CreateRefundInput,
+  CreateRefundResult,
+  NotifyInput,
+  NotifyRecord,
+  OutboxEntry,
+  OutboxTopic,
+  RecordNotifyResult,
+  RefundPatch,
+  RefundRecord,
+  RefundStatus,
+  WriteRejection,
+} from '../model/records.ts'
+export { toCheckout } from '../model/records.ts'
+export { canTransition, canTransitionRefund } from '../model/status.ts'
 
 /**
  * `created`: a new pending row. `existing`: a checkout for the same (order, payType) was already
@@ -79,25 +74,6 @@ export type CreateCheckoutResult =
   | { kind: 'created'; checkout: CheckoutRecord }
   | { kind: 'existing'; checkout: CheckoutRecord }
   | { kind: 'already_paid'; checkout: CheckoutRecord }
-
-/**
- * Fields a caller may change. Wire-visible ones (`payUrl`, `expiresAt`, `paidAt`, `failure`,
- * `refundedAmount`) bump `version`; the others are bookkeeping and do not (see `Store.update`).
- * `null` clears `nextCheckAt`.
- */
-export interface CheckoutPatch {
-  payUrl?: string
-  expiresAt?: string
-  paidAt?: string
-  failure?: CheckoutFailure
-  refundedAmount?: number
-  syssn?: string
-  nextCheckAt?: string | null
-  checkAttempts?: number
-  upstreamClosed?: boolean
-  /** `null` releases the reconciler lease (`claimChecks`) early; bookkeeping, no version bump. */
-  checkLeaseUntil?: null
-}
 
 /** `transition` input: the status to move to, guarded by the version the caller read. */
 export interface TransitionInput extends CheckoutPatch {
@@ -116,12 +92,6 @@ export interface TransitionInput extends CheckoutPatch {
   hooks?: readonly OutboxTopic[]
 }
 
-/** Why a compare-and-set write did not happen. `current` is the row as it is now. */
-export type WriteRejection =
-  | { ok: false; reason: 'not_found' }
-  | { ok: false; reason: 'conflict'; current: CheckoutRecord }
-  | { ok: false; reason: 'illegal_transition'; current: CheckoutRecord }
-
 /** The outcome of `transition` / `update`. */
 export type WriteResult =
   | {
@@ -132,99 +102,6 @@ export type WriteResult =
       notify?: RecordNotifyResult
     }
   | WriteRejection
-
-/** Hooks the outbox drives; one entry per hook per transition. */
-export type OutboxTopic = 'onPaid' | 'onStatus'
-
-/** A durable "run this hook for this transition" job. */
-export interface OutboxEntry {
-  /** `${checkoutId}:${version}:${topic}`: also the hook's idempotency key. */
-  id: string
-  topic: OutboxTopic
-  checkoutId: string
-  version: number
-  fromStatus: CheckoutStatus
-  /** The wire checkout as of `version`; the hook sees this, not whatever the row became later. */
-  checkout: Checkout
-  /** How many times it has been claimed (1 on the first delivery). */
-  attempts: number
-  availableAt: string
-  leaseUntil?: string
-  lastError?: string
-  createdAt: string
-  completedAt?: string
-}
-
-/** What the notify route saw, accepted or not. */
-export interface NotifyInput {
-  /** The payment's or refund's `syssn`; required when `accepted`. */
-  syssn?: string
-  outTradeNo?: string
-  /** `payment`, `refund`, … as sent; may be unknown junk on a rejected notify. */
-  notifyType: string
-  checkoutId?: string
-  accepted: boolean
-  /** Why it was rejected (`bad_signature`, `amount_mismatch`, …); required when not accepted. */
-  reason?: string
-  /** The body as received; never re-serialised. */
-  rawBody: string
-  receivedAt: string
-}
-
-/** A stored notify. */
-export interface NotifyRecord extends NotifyInput {
-  id: string
-}
-
-/** `duplicate`: an accepted notify for the same (syssn, notifyType) was already stored. */
-export interface RecordNotifyResult {
-  duplicate: boolean
-  record: NotifyRecord
-}
-
-/** A refund's life: `unknown` = the gateway may still do it, so its amount stays reserved. */
-export type RefundStatus = 'requested' | 'succeeded' | 'failed' | 'unknown'
-
-/** One `/trade/v1/refund` call, persisted before the call is made. */
-export interface RefundRecord {
-  id: string
-  checkoutId: string
-  /** A new `out_trade_no` for the refund (unique across payments and refunds). */
-  outTradeNo: string
-  amount: number
-  status: RefundStatus
-  /** The refund's own `syssn`, once known. */
-  syssn?: string
-  failure?: CheckoutFailure
-  createdAt: string
-  updatedAt: string
-}
-
-/** `createRefund` input. */
-export interface CreateRefundInput {
-  checkoutId: string
-  amount: number
-  outTradeNo: string
-  /** Defaults to `newCheckoutId()`. */
-  id?: string
-  createdAt?: string
-}
-
-/** `exceeds_refundable` carries what is still refundable (amount − succeeded − in flight). */
-export type CreateRefundResult =
-  | { ok: true; refund: RefundRecord }
-  | { ok: false; reason: 'not_found' }
-  | { ok: false; reason: 'not_refundable'; status: CheckoutStatus }
-  | { ok: false; reason: 'exceeds_refundable'; refundable: number }
-
-/** `updateRefund` input: the new status and what the gateway said. */
-export interface RefundPatch {
-  status: RefundStatus
-  syssn?: string
-  failure?: CheckoutFailure
-  /** The hooks a resulting checkout transition enqueues (see `TransitionInput.hooks`). */
-  hooks?: readonly OutboxTopic[]
-}
 
 /** On success to `succeeded`, `checkout` is the payment after its refund transition. */
 export type UpdateRefundResult =
@@ -344,55 +221,6 @@ export interface Store {
   /** Called after commit for every new version (creation is version 1). Returns unsubscribe. */
   subscribe(listener: (change: CheckoutChange) => void): () => void
   close(): Promise<void>
-}
-
-/** Strip the server-only fields: what routes, events and hooks may show. */
-export function toCheckout(record: CheckoutRecord): Checkout {
-  const {
-    outTradeNo,
-    syssn,
-    mount,
-    nextCheckAt,
-    checkAttempts,
-    checkLeaseUntil,
-    checkLeaseOwner,
-    upstreamClosed,
-    updatedAt,
-    ...wire
-  } = record
-  return wire
-}
-
-/**
- * The checkout state machine (docs/architecture.md#the-checkout-state-machine). Same-status
- * edges exist only where a second refund may follow a first.
- */
-const CHECKOUT_EDGES: Record<CheckoutStatus, readonly CheckoutStatus[]> = {
-  pending: ['paid', 'cancelled', 'expired', 'failed'],
-  paid: ['partially_refunded', 'refunded'],
-  partially_refunded: ['partially_refunded', 'refunded'],
-  // A wallet success can land after we closed or expired the order; it wins (and is flagged).
-  cancelled: ['paid'],
-  expired: ['paid'],
-  failed: [],
-  refunded: [],
-}
-
-const REFUND_EDGES: Record<RefundStatus, readonly RefundStatus[]> = {
-  requested: ['succeeded', 'failed', 'unknown'],
-  unknown: ['succeeded', 'failed'],
-  succeeded: [],
-  failed: [],
-}
-
-/** Whether the monotonic checkout state machine allows `from -> to`. */
-export function canTransition(from: CheckoutStatus, to: CheckoutStatus): boolean {
-  return CHECKOUT_EDGES[from].includes(to)
-}
-
-/** Whether a refund may move `from -> to` (requested -> succeeded | failed | unknown -> …). */
-export function canTransitionRefund(from: RefundStatus, to: RefundStatus): boolean {
-  return REFUND_EDGES[from].includes(to)
 }
 
 /** A fault the store reports by `code` (check `code`, not `instanceof`: two copies may load). */
