@@ -22,7 +22,6 @@ export const SQL = {
   updateCheckout: `UPDATE checkouts SET ${CHECKOUT_SET} WHERE id = @id AND version = @expected_version`,
   byId: 'SELECT * FROM checkouts WHERE id = ?',
   byOutTradeNo: 'SELECT * FROM checkouts WHERE out_trade_no = ?',
-  bySyssn: 'SELECT * FROM checkouts WHERE syssn = ?',
   pendingFor: `SELECT * FROM checkouts WHERE order_ref = ? AND pay_type = ? AND status = 'pending'`,
   pendingByOrder: `SELECT * FROM checkouts WHERE order_ref = ? AND status = 'pending' ORDER BY created_at, id`,
   paidByOrder: `SELECT * FROM checkouts WHERE order_ref = ? AND status IN ${PAID_IN} ORDER BY created_at, id LIMIT 1`,
@@ -44,7 +43,6 @@ export const SQL = {
   insertNotify: `INSERT INTO notifies (syssn, out_trade_no, notify_type, checkout_id, accepted, reason, raw_body, received_at)
      VALUES (@syssn, @out_trade_no, @notify_type, @checkout_id, @accepted, @reason, @raw_body, @received_at)
      ON CONFLICT (syssn, notify_type) WHERE accepted = 1 DO NOTHING`,
-  notifyById: 'SELECT * FROM notifies WHERE id = ?',
   pruneRejectedNotifies: 'DELETE FROM notifies WHERE accepted = 0 AND received_at < ?',
   rejectedNotifies:
     'SELECT * FROM notifies WHERE accepted = 0 ORDER BY received_at DESC, id DESC LIMIT ?',

@@ -48,7 +48,7 @@ describe('sqlite store on disk', () => {
     const second = createSqliteStore({ filename })
     assert.deepEqual(await second.get(checkout.id), paid.checkout)
     assert.deepEqual(await second.listRefunds(checkout.id), [refund.refund])
-    const due = await second.claimDue('2100-01-01T00:00:00Z', 10, 1000)
+    const due = await second.claimDue({ now: '2100-01-01T00:00:00Z', limit: 10, leaseMs: 1000 })
     assert.deepEqual(due.map((e) => e.topic).sort(), ['onPaid', 'onStatus'])
     await second.close()
   })
@@ -62,9 +62,9 @@ describe('sqlite store on disk', () => {
     }
     const now = '2100-01-01T00:00:00.000Z'
     const claims = await Promise.all([
-      a.claimDue(now, 4, 60_000),
-      b.claimDue(now, 4, 60_000),
-      a.claimDue(now, 4, 60_000),
+      a.claimDue({ now: now, limit: 4, leaseMs: 60_000 }),
+      b.claimDue({ now: now, limit: 4, leaseMs: 60_000 }),
+      a.claimDue({ now: now, limit: 4, leaseMs: 60_000 }),
     ])
     const ids = claims.flat().map((e) => e.id)
     assert.deepEqual([ids.length, new Set(ids).size], [6, 6])

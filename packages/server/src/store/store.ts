@@ -1,7 +1,8 @@
 /**
  * The durable state layer of the checkout server (docs/architecture.md#the-stores-promises):
- * one small `Store` interface that memory, SQLite and PostgreSQL implement with the same
- * semantics, proven by `store-contract.ts`.
+ * one `Store`, made of one small interface per record kind (checkouts, refunds, outbox jobs,
+ * notifies), that memory, SQLite and PostgreSQL implement with the same semantics, proven by
+ * the store contract suite (`@qfpay-checkout/server/testing`, `describeStoreContract`).
  *
  * Conventions every implementation keeps:
  * - Times are ISO-8601 UTC strings in `Date.prototype.toISOString()` form
@@ -12,19 +13,8 @@
  *   over-refund come back as `{ ok: false, reason }`. Faults (a broken disk, a duplicate
  *   `outTradeNo`, a closed store) throw.
  * - Every method is async, because PostgreSQL is, even where SQLite is synchronous.
- *
- * Mapping onto PostgreSQL (the rules live in `../model/`, shared by every store):
- * - `create`: one transaction; `INSERT … ON CONFLICT (order_ref, pay_type) WHERE status =
- *   'pending' DO NOTHING`, then read the existing row; take `pg_advisory_xact_lock(hashtext(order))`
- *   first so the already-paid check and the insert see the same order state.
- * - `transition` / `update`: `SELECT … FOR UPDATE`, `planWrite`, `UPDATE … WHERE id AND version`,
- *   insert the outbox rows, `pg_notify('qfpay_checkout_changes', '{"id","version"}')` (sent at commit).
- * - `claimDue`: `UPDATE outbox SET attempts = attempts + 1, lease_until = … WHERE id IN (SELECT id
- *   … ORDER BY available_at, id LIMIT n FOR UPDATE SKIP LOCKED) RETURNING *`.
- * - `createRefund` / `updateRefund`: lock the checkout row `FOR UPDATE`, which serialises refunds
- *   of one payment; then `planRefund` / `planRefundUpdate`.
- * - `claimChecks`: like `claimDue`, on `checkouts` (`check_lease_until`, `check_lease_owner`).
- * The implementation is `postgres.ts`; its channel is `qfpay_checkout_changes`.
+ * - The decisions (status graph, what a write changes, what may be refunded) are the pure
+ *   functions of `../model/`; a store only reads, locks and persists.
  */
 import type { CheckoutStatus } from '../contract.ts'
 import type {
@@ -75,10 +65,13 @@ export type CreateCheckoutResult =
   | { kind: 'existing'; checkout: CheckoutRecord }
   | { kind: 'already_paid'; checkout: CheckoutRecord }
 
-/** `transition` input: the status to move to, guarded by the version the caller read. */
+/**
+ * `transition` input: the patch to apply, guarded by the version the caller read, and the status
+ * to move to (omitted = a plain patch, no status change).
+ */
 export interface TransitionInput extends CheckoutPatch {
   expectedVersion: number
-  status: CheckoutStatus
+  status?: CheckoutStatus
   /**
    * An accepted notify to record in the SAME transaction (one durable commit instead of two):
    * stored iff the transition commits, deduplicated per (syssn, notifyType) like `recordNotify`
@@ -92,7 +85,7 @@ export interface TransitionInput extends CheckoutPatch {
   hooks?: readonly OutboxTopic[]
 }
 
-/** The outcome of `transition` / `update`. */
+/** The outcome of `transition`. */
 export type WriteResult =
   | {
       ok: true
@@ -115,16 +108,16 @@ export interface CheckoutChange {
   version: number
 }
 
-/** `claimChecks` input. */
-export interface ClaimChecksInput {
-  /** The claimer's current time (ISO): due means `nextCheckAt <= now` and no lease beyond it. */
+/** What a lease claim (`claimChecks`, `claimDue`) takes: one shape for both. */
+export interface LeaseInput {
+  /** The claimer's current time (ISO): due means due by `now`, with no lease beyond it. */
   now: string
-  /** Most checkouts to claim. */
+  /** Most rows to claim. */
   limit: number
-  /** How long the claimer holds them; `checkLeaseUntil = now + leaseMs`. */
+  /** How long the claimer holds them; the lease ends at `now + leaseMs`. */
   leaseMs: number
-  /** Who claims (e.g. hostname:pid); stored as `checkLeaseOwner`. */
-  owner: string
+  /** Who claims (e.g. hostname:pid); stored as `checkLeaseOwner` on checkouts, for debugging. */
+  owner?: string
 }
 
 /** Options every store factory accepts. */
@@ -135,34 +128,30 @@ export interface StoreOptions {
   onListenerError?: (error: unknown) => void
 }
 
-/**
- * The checkout server's durable state. See each implementation for its storage details and
- * `store-contract.ts` for the behaviour all of them share.
- */
-export interface Store {
+/** Checkouts: create, read, the one compare-and-set write, and the reconciler's lease. */
+export interface CheckoutStore {
   /** Insert a pending checkout, atomically: one pending per (order, payType), none once paid. */
   create(input: CreateCheckoutInput): Promise<CreateCheckoutResult>
   get(id: string): Promise<CheckoutRecord | undefined>
   getByOutTradeNo(outTradeNo: string): Promise<CheckoutRecord | undefined>
-  getBySyssn(syssn: string): Promise<CheckoutRecord | undefined>
   /** Pending checkouts of `order`, oldest first (to close them before a new one goes out). */
   listPendingByOrder(order: string): Promise<CheckoutRecord[]>
-  /** A paid, partially refunded or refunded checkout of `order`, if any. */
-  findPaidByOrder(order: string): Promise<CheckoutRecord | undefined>
+  /** Newest first; `before` is the id of the last checkout of the previous page. */
+  list(options?: {
+    status?: CheckoutStatus
+    limit?: number
+    before?: string
+  }): Promise<CheckoutRecord[]>
   /**
-   * Compare-and-set a status change (`canTransition` must allow it; `cancelled|expired -> paid`
-   * also sets `latePayment`). Bumps `version` by 1, enqueues `onStatus` (and `onPaid` when
-   * entering `paid`; only the `hooks` given, when given) and records `notify` (when given) in
-   * the same transaction, then notifies subscribers.
+   * The one compare-and-set write. Checks `expectedVersion`; with `status`, the move must be
+   * allowed (`canTransition`; `cancelled|expired -> paid` also sets `latePayment`), bumps
+   * `version` by 1, enqueues `onStatus` (and `onPaid` when entering `paid`; only the `hooks`
+   * given, when given) and records `notify` (when given) in the same transaction. Without
+   * `status` it is a patch: `version` is bumped (and subscribers told) only when a wire-visible
+   * field changes, so reconciler bookkeeping does not wake every open event stream.
    */
   transition(id: string, input: TransitionInput): Promise<WriteResult>
-  /**
-   * Compare-and-set a patch without a status change. `version` is still checked; it is bumped
-   * (and subscribers told) only when a wire-visible field actually changes, so reconciler
-   * bookkeeping does not wake every open event stream.
-   */
-  update(id: string, expectedVersion: number, patch: CheckoutPatch): Promise<WriteResult>
-  /** Pending checkouts with `nextCheckAt <= dueBefore`, by `nextCheckAt` then `id`. */
+  /** Pending checkouts with `nextCheckAt <= dueBefore`, by `nextCheckAt` then `id` (health). */
   listNonFinal(options: { dueBefore: string; limit: number }): Promise<CheckoutRecord[]>
   /**
    * The reconciler's lease, so several instances never `/query` one order at the same time:
@@ -171,18 +160,27 @@ export interface Store {
    * `owner` until `now + leaseMs`. No two concurrent claimers get the same checkout. The lease
    * is bookkeeping: `version` and `updatedAt` stay, nobody is told. It ends by itself (a
    * crashed instance's checkouts come back after `leaseMs`) or early with
-   * `update(id, version, { checkLeaseUntil: null, nextCheckAt })`.
+   * `transition(id, { expectedVersion, checkLeaseUntil: null, nextCheckAt })`.
    */
-  claimChecks(options: ClaimChecksInput): Promise<CheckoutRecord[]>
-  /** Newest first; `before` is the id of the last checkout of the previous page. */
-  list(options?: {
-    status?: CheckoutStatus
-    limit?: number
-    before?: string
-  }): Promise<CheckoutRecord[]>
+  claimChecks(lease: LeaseInput): Promise<CheckoutRecord[]>
+}
 
+/** Refunds: persisted before the gateway call, bounded by what is still refundable. */
+export interface RefundStore {
+  /** Persist a refund before calling the gateway; bounded by the paid amount, per payment. */
+  createRefund(input: CreateRefundInput): Promise<CreateRefundResult>
+  /** Move a refund on; `succeeded` also moves the checkout (refundedAmount, status) atomically. */
+  updateRefund(id: string, patch: RefundPatch): Promise<UpdateRefundResult>
+  getRefund(id: string): Promise<RefundRecord | undefined>
+  getRefundByOutTradeNo(outTradeNo: string): Promise<RefundRecord | undefined>
+  /** Refunds of a checkout, oldest first. */
+  listRefunds(checkoutId: string): Promise<RefundRecord[]>
+}
+
+/** The outbox: durable hook jobs, written with the transition that caused them. */
+export interface OutboxStore {
   /** Lease up to `limit` due entries (oldest first) for `leaseMs`; no two claimers get one entry. */
-  claimDue(now: string, limit: number, leaseMs: number): Promise<OutboxEntry[]>
+  claimDue(lease: LeaseInput): Promise<OutboxEntry[]>
   /** Mark an entry (or several, in one transaction: one durable commit) done for good. */
   completeOutbox(entryId: string | readonly string[]): Promise<void>
   /**
@@ -195,32 +193,40 @@ export interface Store {
     error: string,
     attempt?: number
   ): Promise<boolean>
-  getOutbox(entryId: string): Promise<OutboxEntry | undefined>
+}
 
+/** Notifies: every one the route saw; accepted ones count once per (syssn, notifyType). */
+export interface NotifyStore {
   /** Store a notify; an accepted one is stored once per (syssn, notifyType). */
   recordNotify(input: NotifyInput): Promise<RecordNotifyResult>
   hasAcceptedNotify(syssn: string, notifyType: string): Promise<boolean>
-  /** Rejected notifies, newest first. */
-  listRejectedNotifies(options?: { limit?: number }): Promise<NotifyRecord[]>
   /**
    * Deletes rejected notifies received before `before` (ISO time); returns how many. Accepted
    * ones are kept: they are what makes a notify count once. Optional for a merchant's own store;
    * the checkout app calls it on a schedule when it exists.
    */
   pruneRejectedNotifies?(before: string): Promise<number>
+}
 
-  /** Persist a refund before calling the gateway; bounded by the paid amount, per payment. */
-  createRefund(input: CreateRefundInput): Promise<CreateRefundResult>
-  /** Move a refund on; `succeeded` also moves the checkout (refundedAmount, status) atomically. */
-  updateRefund(id: string, patch: RefundPatch): Promise<UpdateRefundResult>
-  getRefund(id: string): Promise<RefundRecord | undefined>
-  getRefundByOutTradeNo(outTradeNo: string): Promise<RefundRecord | undefined>
-  /** Refunds of a checkout, oldest first. */
-  listRefunds(checkoutId: string): Promise<RefundRecord[]>
-
+/**
+ * The checkout server's durable state: the four record kinds, plus the change feed and close.
+ * See each implementation for its storage details and the store contract suite for the
+ * behaviour all of them share.
+ */
+export interface Store extends CheckoutStore, RefundStore, OutboxStore, NotifyStore {
   /** Called after commit for every new version (creation is version 1). Returns unsubscribe. */
   subscribe(listener: (change: CheckoutChange) => void): () => void
   close(): Promise<void>
+}
+
+/**
+ * Read-only queries the built-in stores answer beyond `Store`, for tests and operators
+ * (`listRejectedNotifies(store)` in the test support). Not part of the contract: the checkout
+ * app never calls them, so a merchant's own store need not have them.
+ */
+export interface StoreInspection {
+  /** Rejected notifies, newest first (at most `limit`, default 50, capped at 500). */
+  listRejectedNotifies(options?: { limit?: number }): Promise<NotifyRecord[]>
 }
 
 /** A fault the store reports by `code` (check `code`, not `instanceof`: two copies may load). */

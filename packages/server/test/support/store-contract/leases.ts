@@ -18,7 +18,9 @@ export function describeLeaseContract(ctx: ContractContext): void {
       await created(ctx.store, { nextCheckAt: plus(T0, 60_000) })
       await moveTo(ctx.store, await created(ctx.store), 'paid')
       const unscheduled = await created(ctx.store)
-      assert.ok((await ctx.store.update(unscheduled.id, 1, { nextCheckAt: null })).ok)
+      assert.ok(
+        (await ctx.store.transition(unscheduled.id, { expectedVersion: 1, nextCheckAt: null })).ok
+      )
 
       const now = plus(T0, 5000)
       const first = await ctx.store.claimChecks({ now, limit: 1, leaseMs: LEASE, owner: 'a' })
@@ -94,7 +96,8 @@ export function describeLeaseContract(ctx: ContractContext): void {
       assert.ok(claimed)
       const feed = recordChanges(ctx.store)
       const next = plus(ctx.now, 2000)
-      const released = await ctx.store.update(c.id, claimed.version, {
+      const released = await ctx.store.transition(c.id, {
+        expectedVersion: claimed.version,
         checkLeaseUntil: null,
         nextCheckAt: next,
         checkAttempts: 1,

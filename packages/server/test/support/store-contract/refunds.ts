@@ -165,7 +165,7 @@ export function describeRefundContract(ctx: ContractContext): void {
         { id: c.id, version: c.version + 2 },
       ])
       feed.stop()
-      const hooks = await ctx.store.claimDue(ctx.now, 10, 1000)
+      const hooks = await ctx.store.claimDue({ now: ctx.now, limit: 10, leaseMs: 1000 })
       assert.deepEqual(
         hooks.filter((e) => e.version > c.version).map((e) => [e.topic, e.checkout.status]),
         [
