@@ -75,7 +75,7 @@ export interface WritePlan {
 const WIRE_FIELDS = ['payUrl', 'expiresAt', 'paidAt', 'failure', 'refundedAmount'] as const
 
 /**
- * Plan a compare-and-set write. `status` undefined = a plain patch (`Store.update`).
+ * Plan a compare-and-set write. `status` undefined = a plain patch (`Store.transition` without `status`).
  * Order of checks: row exists, version matches, edge is legal.
  */
 export function planWrite(

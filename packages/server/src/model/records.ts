@@ -49,7 +49,7 @@ export interface CreateCheckoutInput {
 
 /**
  * Fields a caller may change. Wire-visible ones (`payUrl`, `expiresAt`, `paidAt`, `failure`,
- * `refundedAmount`) bump `version`; the others are bookkeeping and do not (see `Store.update`).
+ * `refundedAmount`) bump `version`; the others are bookkeeping and do not (see `Store.transition`).
  * `null` clears `nextCheckAt`.
  */
 export interface CheckoutPatch {

@@ -5,7 +5,7 @@
  */
 import { newCheckoutId } from './ids.ts'
 import { type PgDb, noNul, sortBy } from './postgres-db.ts'
-import { notifyFromRow, outboxFromRow, refundFromRow } from './postgres-schema.ts'
+import { outboxFromRow, refundFromRow } from './postgres-schema.ts'
 import type { Store } from './store.ts'
 import { checkNotifyInput, normaliseTime, planRefund } from '../model/index.ts'
 import { failureJson } from './postgres-tx.ts'
@@ -16,7 +16,7 @@ type RefundMethods = 'createRefund' | 'getRefund' | 'getRefundByOutTradeNo' | 'l
 
 /** The outbox: claimed with `FOR UPDATE SKIP LOCKED`, so each hook runs on one instance. */
 export function pgOutboxMethods(db: PgDb): Pick<Store, OutboxMethods> {
-  const { q, run, sql, open, one, many, now } = db
+  const { q, run, sql, open, many, now } = db
   return {
     async claimDue({ now: at, limit, leaseMs }) {
       const t = normaliseTime(at)
@@ -41,7 +41,7 @@ export function pgOutboxMethods(db: PgDb): Pick<Store, OutboxMethods> {
 
 /** Notifies: accepted ones once per (syssn, notifyType) through a partial unique index. */
 export function pgNotifyMethods(db: PgDb): Pick<Store, NotifyMethods> {
-  const { q, tx, one, many, run, sql, insertNotify } = db
+  const { q, tx, one, run, sql, insertNotify } = db
   return {
     async pruneRejectedNotifies(before) {
       return (await run(sql, q.pruneRejectedNotifies, [new Date(before).toISOString()])).count

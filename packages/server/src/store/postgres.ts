@@ -1,6 +1,6 @@
 /**
  * The `Store` for several server instances: PostgreSQL through postgres.js (docs/decisions.md#postgresql-for-several-instances).
- * Same rules as SQLite and memory (`transitions.ts` decides, `store-contract.ts` proves it):
+ * Same rules as SQLite and memory (`../model/` decides, the store contract suite proves it):
  * - every write is one transaction that locks what it decides on (`SELECT … FOR UPDATE` on the
  *   checkout; an advisory lock per order for `create`), writes with a compare-and-set
  *   (`WHERE id AND version`), and inserts its outbox rows and its notification in the same
@@ -91,7 +91,7 @@ const MAX_LIMIT = 500
  * import { createPostgresStore } from '@qfpay-checkout/server/stores/postgres'
  * const store = createPostgresStore(process.env.DATABASE_URL!)
  * await store.ready
- * @see ./POSTGRES.md and store-contract.ts (the behaviour it passes)
+ * @see ./POSTGRES.md, and describeStoreContract in `@qfpay-checkout/server/testing` (the behaviour it passes)
  */
 export function createPostgresStore(config: string | PostgresStoreOptions): PostgresStore {
   const options: PostgresStoreOptions = typeof config === 'string' ? { url: config } : config

@@ -2,19 +2,21 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { after, describe, it } from 'node:test'
+import { after, afterEach, beforeEach, describe, it } from 'node:test'
 import Database from 'better-sqlite3'
 import { MIGRATIONS, createSqliteStore } from './sqlite.ts'
-import { describeStoreContract } from '../../test/support/store-contract/store-contract.ts'
-import { checkoutInput } from '../../test/support/store-contract/fixtures.ts'
+import { describeStoreContract } from '../testing/store-contract/store-contract.ts'
+import { checkoutInput } from '../testing/store-contract/fixtures.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'qfpay-store-'))
 after(() => rmSync(dir, { recursive: true, force: true }))
 let files = 0
 const freshFile = () => join(dir, `store-${++files}.sqlite`)
 
-describeStoreContract('sqlite store (file)', async (options) =>
-  createSqliteStore({ ...options, filename: freshFile() })
+describeStoreContract(
+  'sqlite store (file)',
+  async (options) => createSqliteStore({ ...options, filename: freshFile() }),
+  { describe, it, beforeEach, afterEach }
 )
 
 describe('sqlite store on disk', () => {

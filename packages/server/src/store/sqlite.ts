@@ -75,7 +75,7 @@ function isUniqueViolation(error: unknown): boolean {
  * import { createSqliteStore } from '@qfpay-checkout/server/stores/sqlite'
  * const store = createSqliteStore({ filename: './qfpay.sqlite' })
  * @see docs/architecture.md#the-stores-promises
- * @see packages/server/test/support/store-contract/ (the behaviour it passes)
+ * @see describeStoreContract in `@qfpay-checkout/server/testing` (the behaviour it passes)
  */
 export function createSqliteStore(options: SqliteStoreOptions = {}): Store & StoreInspection {
   const filename = options.filename ?? options.path

@@ -10,7 +10,7 @@ import { type TestContext, describe, it } from 'node:test'
 import postgres from 'postgres'
 import { type PostgresStore, createPostgresStore } from '../../src/store/postgres.ts'
 import type { CheckoutChange } from '../../src/store/store.ts'
-import { checkoutInput, created, moveTo } from './store-contract/fixtures.ts'
+import { checkoutInput, created, moveTo } from '../../src/testing/store-contract/fixtures.ts'
 
 /** How long a test waits for a change to cross instances before it fails. */
 const WAIT_MS = 10_000

@@ -3,8 +3,7 @@
  * transition, with leases so concurrent workers never run one entry at the same time.
  */
 import assert from 'node:assert/strict'
-import { describe, it } from 'node:test'
-import { toCheckout } from '../../../src/store/store.ts'
+import { toCheckout } from '../../store/store.ts'
 import { type ContractContext, advance, created, moveTo, plus } from './fixtures.ts'
 
 /** Lease used by these tests, in ms. */
@@ -12,6 +11,7 @@ const LEASE = 30_000
 
 /** Registers the outbox part of the store contract. */
 export function describeOutboxContract(ctx: ContractContext): void {
+  const { describe, it } = ctx.runner
   describe('outbox', () => {
     it('enqueues onPaid and onStatus with the transition, carrying the checkout as of that version', async () => {
       const c = await created(ctx.store)

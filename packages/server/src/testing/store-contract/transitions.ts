@@ -3,9 +3,8 @@
  * change feed.
  */
 import assert from 'node:assert/strict'
-import { describe, it } from 'node:test'
-import type { CheckoutStatus } from '../../../src/contract.ts'
-import { canTransition } from '../../../src/store/store.ts'
+import type { CheckoutStatus } from '../../contract.ts'
+import { canTransition } from '../../store/store.ts'
 import {
   type ContractContext,
   PATH_TO,
@@ -34,6 +33,7 @@ const LEGAL = new Set([
 
 /** Registers the transition part of the store contract. */
 export function describeTransitionContract(ctx: ContractContext): void {
+  const { describe, it } = ctx.runner
   describe('compare-and-set transitions', () => {
     it('bumps the version by one, applies the patch and returns the new record', async () => {
       const c = await created(ctx.store)

@@ -1,9 +1,10 @@
 /**
- * The one behaviour suite every `Store` must pass: memory, SQLite and PostgreSQL.
+ * The one behaviour suite every `Store` must pass: memory, SQLite, PostgreSQL, and a merchant's
+ * own store. Runner-agnostic: it registers its tests through the `describe`/`it`/`beforeEach`/
+ * `afterEach` it is given (node:test, Vitest, Jest, Mocha), and asserts with `node:assert`.
  * Not a `.test.ts` itself: each implementation's test file calls `describeStoreContract`.
  */
 import assert from 'node:assert/strict'
-import { afterEach, beforeEach, describe, it } from 'node:test'
 import { describeLeaseContract } from './leases.ts'
 import { describeNotifyContract } from './notifies.ts'
 import { describeOutboxContract } from './outbox.ts'
@@ -12,6 +13,7 @@ import { describeTransitionContract } from './transitions.ts'
 import {
   type ContractContext,
   type MakeStore,
+  type TestRunner,
   T0,
   advance,
   checkoutInput,
@@ -21,18 +23,28 @@ import {
   recordChanges,
 } from './fixtures.ts'
 
-export type { MakeStore } from './fixtures.ts'
+export type { MakeStore, TestRunner } from './fixtures.ts'
 
 /**
  * Register the store contract under `describe(name)`. `makeStore` is called before every test
  * with an injected clock and must return a fresh, empty store; the suite closes it afterwards.
+ * `runner` is your test framework's `describe`, `it`, `beforeEach` and `afterEach`.
  *
  * @example
- * describeStoreContract('memory store', async (options) => createMemoryStore(options))
+ * import { afterEach, beforeEach, describe, it } from 'node:test'
+ * import { describeStoreContract } from '@qfpay-checkout/server/testing'
+ * describeStoreContract('my store', async (options) => createMyStore(options), {
+ *   describe, it, beforeEach, afterEach,
+ * })
  */
-export function describeStoreContract(name: string, makeStore: MakeStore): void {
+export function describeStoreContract(
+  name: string,
+  makeStore: MakeStore,
+  runner: TestRunner
+): void {
+  const { describe, beforeEach, afterEach } = runner
   describe(name, () => {
-    const ctx = { now: T0, listenerErrors: [] as unknown[] } as ContractContext
+    const ctx = { now: T0, listenerErrors: [] as unknown[], runner } as ContractContext
     beforeEach(async () => {
       ctx.now = T0
       ctx.listenerErrors = []
@@ -55,6 +67,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
 }
 
 function describeCreateContract(ctx: ContractContext): void {
+  const { describe, it } = ctx.runner
   describe('create and read', () => {
     it('creates a pending checkout at version 1 with no refunds and a reconciler check due at once', async () => {
       const input = checkoutInput({ goodsName: 'Coffee', mount: 'public' })

@@ -3,7 +3,6 @@
  * sharing one store never `/query` the same pending order at the same time.
  */
 import assert from 'node:assert/strict'
-import { describe, it } from 'node:test'
 import { type ContractContext, T0, created, moveTo, plus, recordChanges } from './fixtures.ts'
 
 /** Lease used by these tests, in ms. */
@@ -11,6 +10,7 @@ const LEASE = 30_000
 
 /** Registers the reconciler-lease part of the store contract. */
 export function describeLeaseContract(ctx: ContractContext): void {
+  const { describe, it } = ctx.runner
   describe('reconciler lease (claimChecks)', () => {
     it('claims due pending checkouts by nextCheckAt, up to the limit, and records the lease', async () => {
       const late = await created(ctx.store, { nextCheckAt: plus(T0, 2000) })

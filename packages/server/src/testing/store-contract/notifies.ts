@@ -3,8 +3,7 @@
  * rejected ones always and with a reason (docs/decisions.md#how-a-notify-is-answered).
  */
 import assert from 'node:assert/strict'
-import { describe, it } from 'node:test'
-import type { NotifyInput } from '../../../src/store/store.ts'
+import type { NotifyInput } from '../../store/store.ts'
 import type { ContractContext } from './fixtures.ts'
 import { T0, created, plus } from './fixtures.ts'
 
@@ -25,6 +24,7 @@ function accepted(overrides: Partial<NotifyInput> = {}): NotifyInput {
 
 /** Registers the notify part of the store contract. */
 export function describeNotifyContract(ctx: ContractContext): void {
+  const { describe, it } = ctx.runner
   describe('notifies', () => {
     it('records an accepted notify once and reports the repeat as a duplicate of the first', async () => {
       assert.equal(
