@@ -14,6 +14,7 @@ import {
   type ContractContext,
   type MakeStore,
   type TestRunner,
+  PATH_TO,
   T0,
   advance,
   checkoutInput,
@@ -149,6 +150,24 @@ function describeCreateContract(ctx: ContractContext): void {
       const again = await ctx.store.create(checkoutInput({ order: 'A-4', payType: '800151' }))
       assert.equal(again.kind, 'already_paid')
       assert.equal(again.checkout.id, wechat.id)
+    })
+
+    it('counts a partially refunded or refunded order as paid, and an ended unpaid one as not', async () => {
+      const kinds: Record<string, string> = {}
+      for (const status of ['partially_refunded', 'refunded', 'cancelled', 'failed'] as const) {
+        let c = await created(ctx.store, { order: `A-${status}` })
+        for (const step of PATH_TO[status])
+          c = await moveTo(ctx.store, c, step, {
+            refundedAmount: { partially_refunded: 10, refunded: 100 }[step as string] ?? 0,
+          })
+        kinds[status] = (await ctx.store.create(checkoutInput({ order: `A-${status}` }))).kind
+      }
+      assert.deepEqual(kinds, {
+        partially_refunded: 'already_paid',
+        refunded: 'already_paid',
+        cancelled: 'created',
+        failed: 'created',
+      })
     })
 
     it('refuses a reused outTradeNo as a unique_violation fault', async () => {
