@@ -11,7 +11,8 @@ import type Database from 'better-sqlite3'
 import { ChangeFeed } from './change-feed.ts'
 import { checkoutWrites } from './checkout-writes.ts'
 import { createGroupCommit } from './sqlite-group-commit.ts'
-import type { StoreTransactions, WriteTx } from './transaction.ts'
+import type { StoreTransactions } from './transaction.ts'
+import { sqliteWriteTx } from './sqlite-tx.ts'
 import { newCheckoutId } from './ids.ts'
 import {
   checkoutFromRow,
@@ -20,27 +21,13 @@ import {
   migrate,
   notifyFromRow,
   outboxFromRow,
-  outboxToRow,
   refundFromRow,
   refundToRow,
 } from './sqlite-schema.ts'
 import { loadSqliteDriver } from './sqlite-driver.ts'
 import { prepareStatements } from './sqlite-statements.ts'
-import {
-  type NotifyInput,
-  type RecordNotifyResult,
-  type Store,
-  type StoreInspection,
-  StoreError,
-  type StoreOptions,
-} from './store.ts'
-import {
-  checkNotifyInput,
-  newCheckoutRecord,
-  normaliseTime,
-  planRefund,
-  type WritePlan,
-} from '../model/index.ts'
+import { type Store, type StoreInspection, StoreError, type StoreOptions } from './store.ts'
+import { checkNotifyInput, newCheckoutRecord, normaliseTime, planRefund } from '../model/index.ts'
 
 /**
  * The schema's migrations in order (`PRAGMA user_version` counts those applied). Declared here,
@@ -128,37 +115,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store & Sto
     open()
     return group.run(fn)
   }
-  const applyWrite = (plan: WritePlan, expectedVersion: number) => {
-    const info = q.updateCheckout.run({
-      ...checkoutToRow(plan.next),
-      expected_version: expectedVersion,
-    })
-    if (info.changes !== 1)
-      throw new Error(
-        `Failed to write checkout ${plan.next.id}: its row moved inside a transaction.`
-      )
-    for (const entry of plan.outbox) q.insertOutbox.run(outboxToRow(entry))
-  }
-  /** Insert a checked notify inside the caller's transaction; accepted ones once. */
-  const insertNotify = (input: NotifyInput, receivedAt: string): RecordNotifyResult => {
-    const fields = {
-      syssn: input.syssn ?? null,
-      out_trade_no: input.outTradeNo ?? null,
-      notify_type: input.notifyType,
-      checkout_id: input.checkoutId ?? null,
-      accepted: input.accepted ? 1 : 0,
-      reason: input.reason ?? null,
-      raw_body: input.rawBody,
-      received_at: receivedAt,
-    }
-    const info = q.insertNotify.run(fields)
-    if (info.changes === 1) {
-      // Built from what was written, not read back: one statement less per notify.
-      return { duplicate: false, record: notifyFromRow({ ...fields, id: info.lastInsertRowid }) }
-    }
-    const existing = q.acceptedNotify.get(input.syssn, input.notifyType) as Record<string, unknown>
-    return { duplicate: true, record: notifyFromRow(existing) }
-  }
+  const { writeTx, insertNotify } = sqliteWriteTx(q)
   // The transaction adapter: synchronous steps inside one grouped BEGIN IMMEDIATE.
   const txs: StoreTransactions = {
     run: (fn) =>
@@ -170,21 +127,6 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store & Sto
       }),
     committed: (record) => feed.emit(record),
     now,
-  }
-  const writeTx: WriteTx = {
-    lockCheckout: (id) => row(q.byId, id),
-    lockRefund(id) {
-      const r = q.refundById.get(id) as Record<string, unknown> | undefined
-      const refund = r && refundFromRow(r)
-      return { refund, checkout: refund && row(q.byId, refund.checkoutId) }
-    },
-    writeCheckout(plan, expectedVersion, notify) {
-      applyWrite(plan, expectedVersion)
-      return notify && insertNotify(notify.input, notify.receivedAt)
-    },
-    writeRefund(refund) {
-      q.updateRefund.run(refundToRow(refund))
-    },
   }
   const writes = checkoutWrites(txs)
 
