@@ -31,7 +31,7 @@ export const MUTANTS = [
     what: 'a refund one unit over what is left is accepted',
     edits: [
       {
-        file: 'packages/server/src/store/transitions.ts',
+        file: 'packages/server/src/model/plan-refund.ts',
         from: '  if (input.amount > refundable) return',
         to: '  if (input.amount > refundable + 1) return',
       },

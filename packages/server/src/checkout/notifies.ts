@@ -8,7 +8,7 @@
 import { isQfpayError } from '../qfpay/errors.ts'
 import { isSuccessRespcd } from '../qfpay/respcd.ts'
 import type { PaymentNotify, RefundNotify } from '../qfpay/types.ts'
-import { PAID_STATUSES } from '../store/transitions.ts'
+import { PAID_STATUSES } from '../model/status.ts'
 import { gatewayTime } from './gateway-rows.ts'
 import { SingleFlight } from './keyed-lock.ts'
 import type { NotifyCarrier, PaymentService } from './payments.ts'

@@ -131,11 +131,11 @@ export class OutboxWorker {
     let ran = 0
     for (let claims = 0; claims < MAX_CLAIMS_PER_DRAIN; claims++) {
       this.#again = false
-      const entries = await this.#o.store.claimDue(
-        this.#o.clock().toISOString(),
-        CLAIM_LIMIT,
-        this.#o.leaseMs ?? 60_000
-      )
+      const entries = await this.#o.store.claimDue({
+        now: this.#o.clock().toISOString(),
+        limit: CLAIM_LIMIT,
+        leaseMs: this.#o.leaseMs ?? 60_000,
+      })
       // Delivered entries of one claim are marked done together: one commit per batch, not one
       // per hook. Still only after each hook resolved (and before the lease can end), so an
       // entry never runs again once done; a crash before the commit re-delivers (at least once).

@@ -14,6 +14,7 @@ import {
 } from '../qfpay/respcd.ts'
 import type { QueryRow } from '../qfpay/types.ts'
 import type { CheckoutRecord, RefundRecord } from '../store/store.ts'
+import { REFUNDABLE_STATUSES, isRefundableStatus } from '../model/status.ts'
 import { newOutTradeNo } from '../qfpay/out-trade-no.ts'
 import { CheckoutError } from './errors.ts'
 import { KeyedLock } from './keyed-lock.ts'
@@ -60,7 +61,7 @@ export class Refunds {
           r.status === 'succeeded' && (options.amount === undefined || r.amount === options.amount)
       )
       if (retried) return { refund: retried, checkout }
-      if (checkout.status !== 'paid' && checkout.status !== 'partially_refunded') {
+      if (!isRefundableStatus(checkout.status)) {
         throw new CheckoutError(
           'conflict',
           409,
@@ -138,7 +139,7 @@ export class Refunds {
    * TODO: a store index of unsettled refunds would make this O(unsettled).
    */
   async scan(): Promise<void> {
-    for (const status of ['paid', 'partially_refunded'] as const) {
+    for (const status of REFUNDABLE_STATUSES) {
       let before: string | undefined
       for (;;) {
         const page = await this.#svc.store.list({

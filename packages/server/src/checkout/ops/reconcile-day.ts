@@ -12,7 +12,7 @@
  * - `amount_mismatch`: both say paid, with different amounts.
  * - `refund_mismatch`: the refunded totals differ.
  */
-import { PAID_STATUSES } from '../../store/transitions.ts'
+import { PAID_STATUSES } from '../../model/status.ts'
 import type { CheckoutRecord } from '../../store/store.ts'
 import type { QueryRow } from '../../qfpay/types.ts'
 import { isSuccessRespcd } from '../../qfpay/respcd.ts'

@@ -3,9 +3,8 @@
  * change feed.
  */
 import assert from 'node:assert/strict'
-import { describe, it } from 'node:test'
-import type { CheckoutStatus } from '../../../src/contract.ts'
-import { canTransition } from '../../../src/store/store.ts'
+import type { CheckoutStatus } from '../../contract.ts'
+import { canTransition } from '../../store/store.ts'
 import {
   type ContractContext,
   PATH_TO,
@@ -34,6 +33,7 @@ const LEGAL = new Set([
 
 /** Registers the transition part of the store contract. */
 export function describeTransitionContract(ctx: ContractContext): void {
+  const { describe, it } = ctx.runner
   describe('compare-and-set transitions', () => {
     it('bumps the version by one, applies the patch and returns the new record', async () => {
       const c = await created(ctx.store)
@@ -81,7 +81,7 @@ export function describeTransitionContract(ctx: ContractContext): void {
         ok: false,
         reason: 'not_found',
       })
-      assert.deepEqual(await ctx.store.update('nope', 1, { payUrl: 'x' }), {
+      assert.deepEqual(await ctx.store.transition('nope', { expectedVersion: 1, payUrl: 'x' }), {
         ok: false,
         reason: 'not_found',
       })
@@ -128,7 +128,8 @@ export function describeTransitionContract(ctx: ContractContext): void {
   describe('plain patches (update)', () => {
     it('keeps the version for bookkeeping fields but still checks it', async () => {
       const c = await created(ctx.store)
-      const result = await ctx.store.update(c.id, 1, {
+      const result = await ctx.store.transition(c.id, {
+        expectedVersion: 1,
         nextCheckAt: '2024-05-01T02:31:00Z',
         checkAttempts: 1,
         upstreamClosed: true,
@@ -145,25 +146,31 @@ export function describeTransitionContract(ctx: ContractContext): void {
         ['2024-05-01T02:31:00.000Z', 1, true]
       )
       const paid = await moveTo(ctx.store, result.checkout, 'paid')
-      const stale = await ctx.store.update(c.id, 1, { checkAttempts: 2 })
+      const stale = await ctx.store.transition(c.id, { expectedVersion: 1, checkAttempts: 2 })
       assert.ok(!stale.ok && stale.reason === 'conflict')
       assert.equal((await ctx.store.get(c.id))?.checkAttempts, paid.checkAttempts)
     })
 
     it('bumps the version when a wire-visible field changes, and not when it is set to its value', async () => {
       const c = await created(ctx.store)
-      const first = await ctx.store.update(c.id, 1, { payUrl: 'weixin://wxpay/bizpayurl?pr=abc' })
+      const first = await ctx.store.transition(c.id, {
+        expectedVersion: 1,
+        payUrl: 'weixin://wxpay/bizpayurl?pr=abc',
+      })
       assert.ok(first.ok && first.bumped)
       assert.equal(first.checkout.version, 2)
       assert.equal(first.checkout.payUrl, 'weixin://wxpay/bizpayurl?pr=abc')
-      const same = await ctx.store.update(c.id, 2, { payUrl: 'weixin://wxpay/bizpayurl?pr=abc' })
+      const same = await ctx.store.transition(c.id, {
+        expectedVersion: 2,
+        payUrl: 'weixin://wxpay/bizpayurl?pr=abc',
+      })
       assert.ok(same.ok && !same.bumped)
       assert.equal(same.checkout.version, 2)
     })
 
     it('clears nextCheckAt with null, which takes the checkout off the reconciler list', async () => {
       const c = await created(ctx.store)
-      const cleared = await ctx.store.update(c.id, 1, { nextCheckAt: null })
+      const cleared = await ctx.store.transition(c.id, { expectedVersion: 1, nextCheckAt: null })
       assert.ok(cleared.ok)
       assert.equal(cleared.checkout.nextCheckAt, undefined)
       assert.deepEqual(
@@ -185,7 +192,10 @@ export function describeTransitionContract(ctx: ContractContext): void {
     it('fires once per version bump with only {id, version}', async () => {
       const c = await created(ctx.store)
       const feed = recordChanges(ctx.store)
-      const withUrl = await ctx.store.update(c.id, 1, { payUrl: 'https://pay.example/1' })
+      const withUrl = await ctx.store.transition(c.id, {
+        expectedVersion: 1,
+        payUrl: 'https://pay.example/1',
+      })
       assert.ok(withUrl.ok)
       await moveTo(ctx.store, withUrl.checkout, 'paid')
       assert.deepEqual(await feed.settle(), [
@@ -200,7 +210,7 @@ export function describeTransitionContract(ctx: ContractContext): void {
       const feed = recordChanges(ctx.store)
       await ctx.store.transition(c.id, { expectedVersion: 7, status: 'paid' })
       await ctx.store.transition(c.id, { expectedVersion: 1, status: 'refunded' })
-      await ctx.store.update(c.id, 1, { checkAttempts: 3 })
+      await ctx.store.transition(c.id, { expectedVersion: 1, checkAttempts: 3 })
       assert.deepEqual(await feed.settle(), [])
       feed.stop()
     })

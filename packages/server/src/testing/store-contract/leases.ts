@@ -3,7 +3,6 @@
  * sharing one store never `/query` the same pending order at the same time.
  */
 import assert from 'node:assert/strict'
-import { describe, it } from 'node:test'
 import { type ContractContext, T0, created, moveTo, plus, recordChanges } from './fixtures.ts'
 
 /** Lease used by these tests, in ms. */
@@ -11,6 +10,7 @@ const LEASE = 30_000
 
 /** Registers the reconciler-lease part of the store contract. */
 export function describeLeaseContract(ctx: ContractContext): void {
+  const { describe, it } = ctx.runner
   describe('reconciler lease (claimChecks)', () => {
     it('claims due pending checkouts by nextCheckAt, up to the limit, and records the lease', async () => {
       const late = await created(ctx.store, { nextCheckAt: plus(T0, 2000) })
@@ -18,7 +18,9 @@ export function describeLeaseContract(ctx: ContractContext): void {
       await created(ctx.store, { nextCheckAt: plus(T0, 60_000) })
       await moveTo(ctx.store, await created(ctx.store), 'paid')
       const unscheduled = await created(ctx.store)
-      assert.ok((await ctx.store.update(unscheduled.id, 1, { nextCheckAt: null })).ok)
+      assert.ok(
+        (await ctx.store.transition(unscheduled.id, { expectedVersion: 1, nextCheckAt: null })).ok
+      )
 
       const now = plus(T0, 5000)
       const first = await ctx.store.claimChecks({ now, limit: 1, leaseMs: LEASE, owner: 'a' })
@@ -94,7 +96,8 @@ export function describeLeaseContract(ctx: ContractContext): void {
       assert.ok(claimed)
       const feed = recordChanges(ctx.store)
       const next = plus(ctx.now, 2000)
-      const released = await ctx.store.update(c.id, claimed.version, {
+      const released = await ctx.store.transition(c.id, {
+        expectedVersion: claimed.version,
         checkLeaseUntil: null,
         nextCheckAt: next,
         checkAttempts: 1,

@@ -1,35 +1,20 @@
 /**
- * The store's rules as pure functions, so memory, SQLite and PostgreSQL decide identically:
- * each implementation reads the rows inside its transaction (PostgreSQL: `SELECT … FOR UPDATE`),
- * asks one of the `plan*` functions what to write, and writes exactly that.
+ * The checkout write rules as pure functions, so memory, SQLite and PostgreSQL decide
+ * identically: a store reads the rows inside its transaction, asks `planWrite` what to write,
+ * and writes exactly that. No I/O here.
  */
 import type { CheckoutStatus } from '../contract.ts'
-import type {
-  CheckoutPatch,
-  CheckoutRecord,
-  CreateCheckoutInput,
-  NotifyInput,
-  OutboxTopic,
-  CreateRefundInput,
-  CreateRefundResult,
-  OutboxEntry,
-  RefundPatch,
-  RefundRecord,
-  RefundStatus,
-  WriteRejection,
-} from './store.ts'
-import { canTransition, canTransitionRefund } from './store.ts'
-import { toWireCheckout } from '../checkout/wire.ts'
-
-/** Statuses in which the order counts as paid (create answers `already_paid`). */
-export const PAID_STATUSES: readonly CheckoutStatus[] = ['paid', 'partially_refunded', 'refunded']
-
-/** Refund statuses whose amount is reserved against the payment: done or maybe done. */
-export const RESERVED_REFUND_STATUSES: readonly RefundStatus[] = [
-  'requested',
-  'unknown',
-  'succeeded',
-]
+import {
+  type CheckoutPatch,
+  type CheckoutRecord,
+  type CreateCheckoutInput,
+  type NotifyInput,
+  type OutboxEntry,
+  type OutboxTopic,
+  type WriteRejection,
+} from './records.ts'
+import { canTransition } from './status.ts'
+import { toWireCheckout } from './wire.ts'
 
 /** Canonical ISO-8601 UTC form, so stored times sort as text. Throws on an invalid time. */
 export function normaliseTime(value: string): string {
@@ -39,7 +24,7 @@ export function normaliseTime(value: string): string {
   return date.toISOString()
 }
 
-function assertMinorUnits(name: string, value: number, min: number): void {
+export function assertMinorUnits(name: string, value: number, min: number): void {
   if (!Number.isSafeInteger(value) || value < min) {
     throw new RangeError(
       `Failed to store ${name}: ${value} is not an integer >= ${min} (minor units).`
@@ -90,7 +75,7 @@ export interface WritePlan {
 const WIRE_FIELDS = ['payUrl', 'expiresAt', 'paidAt', 'failure', 'refundedAmount'] as const
 
 /**
- * Plan a compare-and-set write. `status` undefined = a plain patch (`Store.update`).
+ * Plan a compare-and-set write. `status` undefined = a plain patch (`Store.transition` without `status`).
  * Order of checks: row exists, version matches, edge is legal.
  */
 export function planWrite(
@@ -163,81 +148,6 @@ export function planWrite(
     }
   }
   return { ok: true, next, bumped: wireChanged, outbox }
-}
-
-/** Decide whether a refund may be requested, given the payment and its existing refunds. */
-export function planRefund(
-  checkout: CheckoutRecord | undefined,
-  refunds: readonly RefundRecord[],
-  input: CreateRefundInput,
-  id: string,
-  now: string
-): CreateRefundResult {
-  assertMinorUnits('refund amount', input.amount, 1)
-  if (!checkout) return { ok: false, reason: 'not_found' }
-  if (checkout.status !== 'paid' && checkout.status !== 'partially_refunded') {
-    return { ok: false, reason: 'not_refundable', status: checkout.status }
-  }
-  const reserved = refunds
-    .filter((r) => RESERVED_REFUND_STATUSES.includes(r.status))
-    .reduce((sum, r) => sum + r.amount, 0)
-  const refundable = checkout.amount - reserved
-  if (input.amount > refundable) return { ok: false, reason: 'exceeds_refundable', refundable }
-  const createdAt = normaliseTime(input.createdAt ?? now)
-  return {
-    ok: true,
-    refund: {
-      id,
-      checkoutId: checkout.id,
-      outTradeNo: input.outTradeNo,
-      amount: input.amount,
-      status: 'requested',
-      createdAt,
-      updatedAt: createdAt,
-    },
-  }
-}
-
-/** What a successful refund update asks the store to persist. */
-export interface RefundUpdatePlan {
-  ok: true
-  refund: RefundRecord
-  /** Present when the refund succeeded: the checkout's refund transition. */
-  checkoutWrite?: WritePlan
-}
-
-/**
- * Plan a refund status change. A success moves the payment through a regular transition
- * (partially_refunded, or refunded once the whole amount is back), in the same transaction.
- */
-export function planRefundUpdate(
-  refund: RefundRecord | undefined,
-  checkout: CheckoutRecord | undefined,
-  patch: RefundPatch,
-  now: string
-):
-  | RefundUpdatePlan
-  | { ok: false; reason: 'not_found' }
-  | { ok: false; reason: 'illegal_transition'; current: RefundRecord } {
-  if (!refund) return { ok: false, reason: 'not_found' }
-  if (!canTransitionRefund(refund.status, patch.status))
-    return { ok: false, reason: 'illegal_transition', current: refund }
-  const next: RefundRecord = { ...refund, status: patch.status, updatedAt: now }
-  if (patch.syssn !== undefined) next.syssn = patch.syssn
-  if (patch.failure !== undefined) next.failure = { ...patch.failure }
-  if (patch.status !== 'succeeded') return { ok: true, refund: next }
-
-  if (!checkout)
-    throw new Error(
-      `Failed to apply refund ${refund.id}: checkout ${refund.checkoutId} is missing.`
-    )
-  const refundedAmount = checkout.refundedAmount + refund.amount
-  const status = refundedAmount >= checkout.amount ? 'refunded' : 'partially_refunded'
-  const write = planWrite(checkout, checkout.version, { refundedAmount }, status, now, patch.hooks)
-  // createRefund reserved the amount while the payment was refundable, so this cannot fail.
-  if (!write.ok)
-    throw new Error(`Failed to apply refund ${refund.id}: checkout is ${checkout.status}.`)
-  return { ok: true, refund: next, checkoutWrite: write }
 }
 
 /** The checks `recordNotify` makes, shared by `transition({ notify })`; returns `receivedAt` normalised. */

@@ -3,10 +3,7 @@
  * amount even under concurrency, and a succeeded refund moves the payment atomically.
  */
 import assert from 'node:assert/strict'
-import { describe, it } from 'node:test'
-import fc from 'fast-check'
-import { assertProperty } from '../replay.ts'
-import type { CheckoutRecord, RefundStatus, Store } from '../../../src/store/store.ts'
+import type { CheckoutRecord, RefundStatus, Store } from '../../store/store.ts'
 import { type ContractContext, checkoutIn, created, moveTo, recordChanges } from './fixtures.ts'
 
 let refundCounter = 0
@@ -18,6 +15,7 @@ async function paidCheckout(store: Store, amount = 100): Promise<CheckoutRecord>
 
 /** Registers the refund part of the store contract. */
 export function describeRefundContract(ctx: ContractContext): void {
+  const { describe, it } = ctx.runner
   describe('refunds', () => {
     it('persists a requested refund with its own outTradeNo and finds it again', async () => {
       const c = await paidCheckout(ctx.store)
@@ -165,7 +163,7 @@ export function describeRefundContract(ctx: ContractContext): void {
         { id: c.id, version: c.version + 2 },
       ])
       feed.stop()
-      const hooks = await ctx.store.claimDue(ctx.now, 10, 1000)
+      const hooks = await ctx.store.claimDue({ now: ctx.now, limit: 10, leaseMs: 1000 })
       assert.deepEqual(
         hooks.filter((e) => e.version > c.version).map((e) => [e.topic, e.checkout.status]),
         [
@@ -197,40 +195,64 @@ export function describeRefundContract(ctx: ContractContext): void {
     })
 
     it('never reserves or refunds more than was paid, whatever the order of requests and outcomes', async () => {
-      const step = fc.record({
-        amount: fc.integer({ min: 1, max: 80 }),
-        outcome: fc.constantFrom<RefundStatus>('succeeded', 'failed', 'unknown', 'requested'),
-      })
-      await assertProperty(
-        fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 8 }), async (steps) => {
-          const c = await paidCheckout(ctx.store)
-          await Promise.all(
-            steps.map(async ({ amount, outcome }) => {
-              const r = await ctx.store.createRefund({
-                checkoutId: c.id,
-                amount,
-                outTradeNo: refundNo(),
-              })
-              if (r.ok && outcome !== 'requested')
-                await ctx.store.updateRefund(r.refund.id, { status: outcome })
-            })
+      // Seeded, so a failure names what to replay: STORE_CONTRACT_SEED=<seed>.
+      const seed = Number(process.env.STORE_CONTRACT_SEED ?? Date.now() % 2 ** 31)
+      const random = seededRandom(seed)
+      const outcomes: RefundStatus[] = ['succeeded', 'failed', 'unknown', 'requested']
+      for (let run = 0; run < 30; run++) {
+        const steps = Array.from({ length: 1 + Math.floor(random() * 8) }, () => ({
+          amount: 1 + Math.floor(random() * 80),
+          outcome: outcomes[Math.floor(random() * outcomes.length)]!,
+        }))
+        try {
+          await checkRefundSteps(ctx.store, steps)
+        } catch (error) {
+          throw new Error(
+            `Refund property failed (seed ${seed}, run ${run}, steps ${JSON.stringify(steps)}): ${(error as Error).message}`,
+            { cause: error }
           )
-          const refunds = await ctx.store.listRefunds(c.id)
-          const sum = (s: RefundStatus[]) =>
-            refunds.filter((r) => s.includes(r.status)).reduce((n, r) => n + r.amount, 0)
-          const after = (await ctx.store.get(c.id))!
-          assert.ok(sum(['requested', 'unknown', 'succeeded']) <= 100)
-          assert.equal(after.refundedAmount, sum(['succeeded']))
-          const expected =
-            after.refundedAmount === 0
-              ? 'paid'
-              : after.refundedAmount === 100
-                ? 'refunded'
-                : 'partially_refunded'
-          assert.equal(after.status, expected)
-        }),
-        { numRuns: 30 }
-      )
+        }
+      }
     })
   })
+}
+
+/** Requests every step's refund at once, settles each as told, then checks the totals. */
+async function checkRefundSteps(
+  store: Store,
+  steps: { amount: number; outcome: RefundStatus }[]
+): Promise<void> {
+  const c = await paidCheckout(store)
+  await Promise.all(
+    steps.map(async ({ amount, outcome }) => {
+      const r = await store.createRefund({ checkoutId: c.id, amount, outTradeNo: refundNo() })
+      if (r.ok && outcome !== 'requested')
+        await store.updateRefund(r.refund.id, { status: outcome })
+    })
+  )
+  const refunds = await store.listRefunds(c.id)
+  const sum = (s: RefundStatus[]) =>
+    refunds.filter((r) => s.includes(r.status)).reduce((n, r) => n + r.amount, 0)
+  const after = (await store.get(c.id))!
+  assert.ok(sum(['requested', 'unknown', 'succeeded']) <= 100)
+  assert.equal(after.refundedAmount, sum(['succeeded']))
+  const expected =
+    after.refundedAmount === 0
+      ? 'paid'
+      : after.refundedAmount === 100
+        ? 'refunded'
+        : 'partially_refunded'
+  assert.equal(after.status, expected)
+}
+
+/** mulberry32: a small seeded generator, so a failing run can be replayed. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
 }

@@ -3,14 +3,14 @@
  * injected clock) and helpers that build or drive checkouts.
  */
 import assert from 'node:assert/strict'
-import type { CheckoutStatus } from '../../../src/contract.ts'
+import type { CheckoutStatus } from '../../contract.ts'
 import type {
   CheckoutChange,
   CheckoutRecord,
   CreateCheckoutInput,
   Store,
   StoreOptions,
-} from '../../../src/store/store.ts'
+} from '../../store/store.ts'
 
 /** The clock every contract test starts at. */
 export const T0 = '2024-05-01T02:30:00.000Z'
@@ -20,8 +20,21 @@ export type MakeStore = (
   options: Required<Pick<StoreOptions, 'clock' | 'onListenerError'>>
 ) => Promise<Store>
 
+/**
+ * The test framework's registration functions (node:test, Vitest, Jest and Mocha all fit).
+ * Test bodies are async functions that throw on failure.
+ */
+export interface TestRunner {
+  describe(name: string, fn: () => void): unknown
+  it(name: string, fn: () => Promise<void>): unknown
+  beforeEach(fn: () => Promise<void>): unknown
+  afterEach(fn: () => Promise<void>): unknown
+}
+
 /** What each contract test sees: filled in by the suite's `beforeEach`. */
 export interface ContractContext {
+  /** Where the suite registers its tests. */
+  runner: TestRunner
   store: Store
   /** The injected clock's current time (ISO). */
   now: string

@@ -4,7 +4,7 @@
  * `CheckoutRecord` later (a gateway id, a lease, a note) stays on the server by default.
  */
 import type { Checkout, CheckoutFailure } from '../contract.ts'
-import type { CheckoutRecord } from '../store/store.ts'
+import type { CheckoutRecord } from './records.ts'
 
 /**
  * Every key of the wire `Checkout`. `satisfies` makes the compiler fail when `contract.ts`

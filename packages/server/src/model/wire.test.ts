@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { CheckoutRecord } from '../store/store.ts'
-import { planWrite } from '../store/transitions.ts'
+import { planWrite } from './plan-write.ts'
+import type { CheckoutRecord } from './records.ts'
 import { CHECKOUT_WIRE_KEYS, toWireCheckout } from './wire.ts'
 
 /** A record with every optional and server-only field set, plus one the contract never had. */
