@@ -1,7 +1,7 @@
 /**
  * The query helpers the PostgreSQL store's methods share: plain and transactional queries that
- * wait for the store to be ready, and the compare-and-set write every checkout change goes
- * through (row lock, plan, `UPDATE … WHERE id AND version`, outbox rows, `pg_notify`).
+ * wait for the store to be ready, and the pipelined apply of a planned write (`UPDATE … WHERE id
+ * AND version`, outbox rows, `pg_notify`) that the transaction adapter (`postgres-tx.ts`) uses.
  */
 import type postgres from 'postgres'
 import type { PgChangeListener } from './postgres-feed.ts'
@@ -9,15 +9,12 @@ import { checkoutFromRow, checkoutValues, outboxValues } from './postgres-schema
 import type { PgStatements } from './postgres-statements.ts'
 import { notifyFromRow } from './postgres-schema.ts'
 import {
-  type CheckoutPatch,
   type CheckoutRecord,
   type NotifyInput,
-  type OutboxTopic,
   type RecordNotifyResult,
   StoreError,
-  type WriteResult,
 } from './store.ts'
-import { checkTransitionNotify, planWrite, type WritePlan } from './transitions.ts'
+import type { WritePlan } from '../model/index.ts'
 
 /** PostgreSQL text cannot hold NUL; junk notify fields are stored with U+FFFD in its place. */
 export const noNul = (v: string | undefined) =>
@@ -133,47 +130,9 @@ export function createPgDb({ sql, q, channel, listener, now, open }: PgDbOptions
     const [existing] = await run(t, q.acceptedNotify, key)
     return { duplicate: true, record: notifyFromRow(existing!) }
   }
-  /** `transition` / `update`: lock the row, let `planWrite` decide, write exactly that. */
-  const write = async (
-    id: string,
-    expectedVersion: number,
-    patch: CheckoutPatch,
-    status?: CheckoutRecord['status'],
-    hooks?: readonly OutboxTopic[],
-    notifyInput?: NotifyInput
-  ): Promise<WriteResult> => {
-    const receivedAt = checkTransitionNotify(notifyInput)
-    const result = await tx(async (t) => {
-      const current = await checkout(t, q.byIdForUpdate, id)
-      const p = planWrite(current, expectedVersion, patch, status, now(), hooks)
-      if (!p.ok) return { plan: p }
-      // Same transaction, one commit: the notify row exists iff the transition committed. Its
-      // INSERT goes out with the transition's writes (one round trip for all of them).
-      if (!notifyInput) {
-        await applyWrite(t, p, expectedVersion)
-        return { plan: p, notify: undefined }
-      }
-      const [answer] = await applyWrite<[postgres.RowList<postgres.Row[]>]>(
-        t,
-        p,
-        expectedVersion,
-        sendNotify(t, notifyInput, receivedAt!)
-      )
-      return { plan: p, notify: await finishNotify(t, notifyInput, answer) }
-    })
-    const plan = result.plan
-    if (!plan.ok) return plan
-    if (plan.bumped) listener.offer(plan.next)
-    return {
-      ok: true,
-      checkout: plan.next,
-      bumped: plan.bumped,
-      ...(result.notify ? { notify: result.notify } : {}),
-    }
-  }
   return {
-    ...{ sql, q, now, listener, open, run, one, many, checkout, tx, notify, applyWrite, write },
-    insertNotify,
+    ...{ sql, q, now, listener, open, run, one, many, checkout, tx, notify, applyWrite },
+    ...{ insertNotify, sendNotify, finishNotify },
   }
 }
 

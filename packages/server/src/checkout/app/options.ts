@@ -10,8 +10,8 @@ import type { Checkout } from '../../contract.ts'
 import type { Store } from '../../store/store.ts'
 import type { GatewayOptions } from './gateway-config.ts'
 import type { LoggerOption } from './logger.ts'
-import type { TelemetryOptions } from '../ops/telemetry.ts'
 import type { ReconcilerOptions } from '../workers/reconciler.ts'
+import type { TelemetryOptions } from '../ops/telemetry.ts'
 
 /** What `resolveOrder` answers: the server, never the browser, decides the money. */
 export interface ResolvedOrder {

@@ -11,6 +11,7 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api'
 import type { OpsMonitor } from './monitor.ts'
 import { attrs } from './telemetry.ts'
 import { markNotifyConfirmation } from './notify-span.ts'
+import { isSuccessRespcd } from '../../qfpay/respcd.ts'
 
 /** How long an attempt counter is kept for a retry to find, ms (longer than any call's budget). */
 const ATTEMPT_MEMORY_MS = 120_000
@@ -69,14 +70,15 @@ export function instrumentGatewayFetch(inner: typeof fetch, monitor: OpsMonitor)
       const ok = status >= 200 && status < 300 && respcd !== undefined
       if (ok) monitor.gatewaySucceeded(endpoint, respcd)
       else monitor.gatewayFailed(endpoint, String(status === 200 ? 'unreadable' : status))
-      if (endpoint === 'query' && respcd === '0000') markNotifyConfirmation('queried')
+      if (endpoint === 'query' && respcd !== undefined && isSuccessRespcd(respcd))
+        markNotifyConfirmation('queried')
       finish(
         {
           'http.response.status_code': status,
           'qfpay.respcd': respcd,
           ...(ok ? {} : { 'error.type': String(status) }),
         },
-        !ok ? 'error' : respcd === '0000' ? 'ok' : 'refused'
+        !ok ? 'error' : isSuccessRespcd(respcd) ? 'ok' : 'refused'
       )
     })
     return response

@@ -9,10 +9,11 @@
  */
 import type { Hono } from 'hono'
 import type { CheckoutEnv } from '../app/context.ts'
+import { createPayment } from '../money/create-payment.ts'
 import { rateLimitKey } from '../http/limit-creations.ts'
 import { createPendingPerClient } from '../http/pending-per-client.ts'
 import { validCreateCheckoutBody } from '../http/validation.ts'
-import { toWireCheckout } from '../http/wire.ts'
+import { toWireCheckout } from '../../model/wire.ts'
 import type { ServiceDeps } from './service-deps.ts'
 
 /** Registers `POST /checkouts`. */

@@ -13,7 +13,7 @@ import type { CheckoutDeps, CheckoutEnv } from '../app/context.ts'
 import { CheckoutError } from '../app/errors.ts'
 import { rateLimitKey } from '../http/limit-creations.ts'
 import { checkoutNotFound, servedHere, validCheckoutId } from '../http/validation.ts'
-import { toWireCheckout } from '../http/wire.ts'
+import { toWireCheckout } from '../../model/wire.ts'
 
 /** Heartbeat period, in ms: below the 30–60 s idle timeouts of common proxies: 15 s. */
 const HEARTBEAT_MS = 15_000

@@ -7,7 +7,7 @@ import type { Hono } from 'hono'
 import type { CheckoutDeps, CheckoutEnv } from '../app/context.ts'
 import { rateLimitKey } from '../http/limit-creations.ts'
 import { checkoutNotFound, servedHere, validCheckoutId } from '../http/validation.ts'
-import { toWireCheckout } from '../http/wire.ts'
+import { toWireCheckout } from '../../model/wire.ts'
 import { settledWithin } from '../app/settled-within.ts'
 import { createRefreshGate, type RefreshGateOptions } from './refresh-gate.ts'
 import {
