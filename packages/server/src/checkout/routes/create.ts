@@ -9,7 +9,6 @@
  */
 import type { Hono } from 'hono'
 import type { CheckoutEnv } from '../app/context.ts'
-import { createPayment } from '../money/create-payment.ts'
 import { rateLimitKey } from '../http/limit-creations.ts'
 import { createPendingPerClient } from '../http/pending-per-client.ts'
 import { validCreateCheckoutBody } from '../http/validation.ts'
