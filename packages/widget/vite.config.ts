@@ -93,6 +93,85 @@ function trimLitForPages(): Plugin {
 }
 
 /**
+ * For define.js only: drop the parts of Lit that the widget's own templates, sheets and element
+ * never reach (this copy of Lit is private to define.js: nothing else renders with it), each an
+ * exact piece of Lit's published build that must be there once (a Lit update that changes one
+ * fails the build):
+ *  - decorator support: `Symbol.metadata`, the `litPropertyMetadata` registry and
+ *    `addInitializer()` (the element declares `static properties`, no decorators);
+ *  - the default attribute converter's `Boolean`/`Number`/`Object`/`Array` cases (every
+ *    property is a string or has its own converter; {@link LIT_UNREACHED} checks the sources);
+ *  - MathML templates, bindings inside `<script>`/`<style>`/`<textarea>`/`<title>` and inside
+ *    comments, element-position bindings (`<div ${…}>`), and the SSR hydration hook.
+ */
+const LIT_UNUSED: Record<string, [string, string][]> = {
+  'reactive-element.js': [
+    ['Symbol.metadata??=Symbol("metadata"),a.litPropertyMetadata??=new WeakMap;', ''],
+    [
+      'const t=this[Symbol.metadata];if(null!==t){const s=litPropertyMetadata.get(t);if(void 0!==s)for(const[t,i]of s)this.elementProperties.set(t,i)}',
+      '',
+    ],
+    ['static addInitializer(t){this._$Ei(),(this.l??=[]).push(t)}', ''],
+    ['void 0!==t.l&&(this.l=[...t.l]),', ''],
+    [',this.constructor.l?.forEach(t=>t(this))', ''],
+    [
+      'u={toAttribute(t,s){switch(s){case Boolean:t=t?l:null;break;case Object:case Array:t=null==t?t:JSON.stringify(t)}return t},fromAttribute(t,s){let i=t;switch(s){case Boolean:i=null!==t;break;case Number:i=null===t?null:Number(t);break;case Object:case Array:try{i=JSON.parse(t)}catch(t){i=null}}return i}}',
+      'u={toAttribute:t=>t,fromAttribute:t=>t}',
+    ],
+  ],
+  'lit-html.js': [
+    ['3===i?"<math>":""', '""'],
+    ['3===i?"</math>":""', '""'],
+    ['2===i||3===i', '2===i'],
+    [
+      'if(y.test(r.tagName)){const t=r.textContent.split(o),i=t.length-1;if(i>0){r.textContent=s?s.emptyScript:"";for(let s=0;s<i;s++)r.append(t[s],c()),P.nextNode(),d.push({type:2,index:++l});r.append(t[i],c())}}',
+      '',
+    ],
+    [
+      'else{let t=-1;for(;-1!==(t=r.data.indexOf(o,t+1));)d.push({type:7,index:l}),t+=o.length-1}',
+      '',
+    ],
+    ['else t.startsWith(o)&&(d.push({type:6,index:l}),r.removeAttribute(t))', ''],
+    [':6===r.type&&(i=new Z(h,this,t))', ':0'],
+  ],
+  'lit-element.js': [[',s.litElementHydrateSupport?.({LitElement:i})', '']],
+}
+/** What the widget's sources must not use for {@link LIT_UNUSED} to hold (checked on every build). */
+const LIT_UNREACHED: [RegExp, string][] = [
+  [/\btype:\s*(?:Boolean|Number|Object|Array)\b/, 'a property typed Boolean/Number/Object/Array'],
+  [/\b(?:html|svg)`[^`]*<(?:script|style|textarea|title)\b/i, 'a raw-text element in a template'],
+  [/\b(?:html|svg)`[^`]*<!--/, 'a comment in a template'],
+  [/\b(?:mathml|addInitializer)\b|@(?:property|state|customElement)\(/, 'MathML or decorators'],
+]
+function dropUnusedLit(): Plugin {
+  return {
+    name: 'qfpay-drop-unused-lit',
+    transform(code, id) {
+      if (/[\\/]src[\\/].*\.ts$/.test(id) && !id.endsWith('.test.ts')) {
+        for (const [pattern, what] of LIT_UNREACHED)
+          if (pattern.test(code))
+            throw new Error(`${id}: ${what}, which define.js's trimmed Lit drops (vite.config.ts)`)
+        return undefined
+      }
+      const file = /[\\/](?:lit-html|lit-element|@lit[\\/]reactive-element)[\\/]([\w-]+\.js)$/.exec(
+        id
+      )?.[1]
+      const cuts = file && LIT_UNUSED[file]
+      if (!cuts) return undefined
+      let out = code
+      for (const [piece, replacement] of cuts) {
+        if (out.split(piece).length !== 2)
+          throw new Error(
+            `dropUnusedLit: ${piece.slice(0, 40)}… is not in ${id} once; check Lit's build`
+          )
+        out = out.replace(piece, replacement)
+      }
+      return out
+    },
+  }
+}
+
+/**
  * For define.js only (where the QR encoder is bundled, in its own lazy chunk): drop lean-qr's
  * canvas output (`toCanvas` and the image-data helper behind it), methods of every generated code
  * that the widget never calls (qr.ts traces the modules into an SVG path with `get()`). The
@@ -120,7 +199,7 @@ export default defineConfig(({ mode }) => {
     plugins: [
       minifyCssLiterals(),
       collapseTemplateWhitespace(),
-      ...(standalone ? [trimLitForPages(), trimQrForPages()] : []),
+      ...(standalone ? [trimLitForPages(), dropUnusedLit(), trimQrForPages()] : []),
     ],
     // Dev-only warnings (src/warn.ts): dropped from production builds.
     define: { __QFPAY_DEV__: String(dev) },
