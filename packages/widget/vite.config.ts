@@ -97,15 +97,42 @@ function trimLitForPages(): Plugin {
  * never reach (this copy of Lit is private to define.js: nothing else renders with it), each an
  * exact piece of Lit's published build that must be there once (a Lit update that changes one
  * fails the build):
- *  - decorator support: `Symbol.metadata`, the `litPropertyMetadata` registry and
- *    `addInitializer()` (the element declares `static properties`, no decorators);
+ *  - decorator support: `Symbol.metadata`, the `litPropertyMetadata` registry,
+ *    `addInitializer()`, `useDefault` and wrapped accessors (the element declares
+ *    `static properties`, no decorators);
  *  - the default attribute converter's `Boolean`/`Number`/`Object`/`Array` cases (every
  *    property is a string or has its own converter; {@link LIT_UNREACHED} checks the sources);
+ *  - the ShadyCSS check (a polyfill for pre-2020 browsers), `css` interpolation (the sheets
+ *    have none) and `CSSStyleSheet` objects as styles (they are all `css` results);
  *  - MathML templates, bindings inside `<script>`/`<style>`/`<textarea>`/`<title>` and inside
  *    comments, element-position bindings (`<div ${…}>`), and the SSR hydration hook.
  */
 const LIT_UNUSED: Record<string, [string, string][]> = {
+  'css-tag.js': [
+    ['t.ShadowRoot&&(void 0===t.ShadyCSS||t.ShadyCSS.nativeShadow)&&', ''],
+    [
+      'const o=1===t.length?t[0]:e.reduce((e,s,o)=>e+(t=>{if(!0===t._$cssResult$)return t.cssText;if("number"==typeof t)return t;throw Error("css "+t)})(s)+t[o+1],t[0]);',
+      'const o=t[0];',
+    ],
+    ['t instanceof CSSStyleSheet?t:t.styleSheet', 't.styleSheet'],
+    [
+      'c=e?t=>t:t=>t instanceof CSSStyleSheet?(t=>{let e="";for(const s of t.cssRules)e+=s.cssText;return r(e)})(t):t',
+      'c=t=>t',
+    ],
+  ],
   'reactive-element.js': [
+    ['c=a.trustedTypes,l=c?c.emptyScript:"",', ''],
+    ['||i.useDefault&&i.reflect&&h===this._$Ej?.get(t)&&!this.hasAttribute(r._$Eu(t,i))', ''],
+    [
+      'C(t,s,{useDefault:i,reflect:e,wrapped:h},r){i&&!(this._$Ej??=new Map).has(t)&&(this._$Ej.set(t,r??s??this[t]),!0!==h||void 0!==r)||(this._$AL.has(t)||(this.hasUpdated||i||(s=void 0),this._$AL.set(t,s)),!0===e&&this._$Em!==t&&(this._$Eq??=new Set).add(t))}',
+      'C(t,s,{reflect:e}){this._$AL.has(t)||(this.hasUpdated||(s=void 0),this._$AL.set(t,s)),!0===e&&this._$Em!==t&&(this._$Eq??=new Set).add(t)}',
+    ],
+    ['this[e]=r??this._$Ej?.get(e)??r', 'this[e]=r'],
+    ['this.prototype.hasOwnProperty(t)&&((s=Object.create(s)).wrapped=!0),', ''],
+    [
+      'const t=this.constructor.elementProperties;if(t.size>0)for(const[s,i]of t){const{wrapped:t}=i,e=this[s];!0!==t||this._$AL.has(s)||void 0===e||this.C(s,void 0,i,e)}',
+      '',
+    ],
     ['Symbol.metadata??=Symbol("metadata"),a.litPropertyMetadata??=new WeakMap;', ''],
     [
       'const t=this[Symbol.metadata];if(null!==t){const s=litPropertyMetadata.get(t);if(void 0!==s)for(const[t,i]of s)this.elementProperties.set(t,i)}',
@@ -142,6 +169,11 @@ const LIT_UNREACHED: [RegExp, string][] = [
   [/\b(?:html|svg)`[^`]*<(?:script|style|textarea|title)\b/i, 'a raw-text element in a template'],
   [/\b(?:html|svg)`[^`]*<!--/, 'a comment in a template'],
   [/\b(?:mathml|addInitializer)\b|@(?:property|state|customElement)\(/, 'MathML or decorators'],
+  [/\bcss`[^`]*\$\{/, 'a value interpolated into a css`` sheet'],
+  [
+    /\b(?:useDefault|CSSStyleSheet)\b/,
+    "`useDefault` or a CSSStyleSheet among the element's styles",
+  ],
 ]
 function dropUnusedLit(): Plugin {
   return {
