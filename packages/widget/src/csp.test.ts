@@ -36,12 +36,15 @@ for (const src of ['dist', 'src'] as const) {
       frame.remove()
     })
 
-    // define.js bundles a trimmed Lit (vite.config.ts): attributes in, reflected attributes out.
-    it('reads its attributes and reflects its properties', async () => {
+    // define.js bundles a trimmed Lit (vite.config.ts): event bindings, attributes in, reflected
+    // attributes out.
+    it('pays on a click, reads its attributes and reflects its properties', async () => {
       const { frame, el } = await openCspPage(src)
       const host = el as typeof el & { order?: string; mode: string; payTypes?: string[] }
       await waitUntil(() => el.state === 'choosing', `state ${el.state}`, { timeout: 5000 })
       expect([host.order, host.mode]).to.deep.equal(['CSP-1', 'qr'])
+      el.shadowRoot!.querySelector<HTMLButtonElement>('[part~=pay-button]')!.click()
+      await waitUntil(() => el.state === 'waiting', `state ${el.state}`, { timeout: 5000 })
       host.mode = 'redirect'
       host.order = undefined
       el.setAttribute('pay-types', '800201, 800101')
