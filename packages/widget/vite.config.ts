@@ -254,7 +254,7 @@ function dropUnusedLit(): Plugin {
           throw new Error(
             `dropUnusedLit: ${piece.slice(0, 40)}… is not in ${id} once; check Lit's build`
           )
-        out = out.replace(piece, replacement)
+        out = out.replace(piece, () => replacement) // a function: `$` in Lit's names stays literal
       }
       return out
     },
