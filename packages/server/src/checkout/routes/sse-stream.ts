@@ -38,8 +38,8 @@ export function sseFrame(event: SseEvent): Uint8Array {
 export interface SseStream {
   readonly body: ReadableStream<Uint8Array>
   /**
-   * Queues `chunk`; resolves once the client is reading again (at once when nothing was
-   * waiting before it), or when the stream ends. Writing after the end does nothing.
+   * Queues `chunk`; resolves once the client has read what was queued (the queue holds one
+   * chunk), or when the stream ends. Writing after the end does nothing.
    */
   write(chunk: Uint8Array): Promise<void>
   /** True while a written chunk still waits for the client to read it. */
