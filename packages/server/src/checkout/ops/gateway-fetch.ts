@@ -19,15 +19,23 @@ export function observeGatewayAttempts(
   monitor: OpsMonitor
 ): (report: GatewayAttemptReport) => void {
   const { telemetry } = monitor
-  return function onAttempt(report) {
-    const url = new URL(report.url)
-    const { endpoint, attempt, status, respcd } = report
+  // One gateway, a handful of endpoints: each URL is parsed once, not on every attempt.
+  const byUrl = new Map<string, ReturnType<typeof describe>>()
+  const describe = (href: string, endpoint: string) => {
+    const url = new URL(href)
     const common = attrs({
       'http.request.method': 'POST',
       'server.address': url.hostname,
       'server.port': Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
       'qfpay.endpoint': endpoint,
     })
+    return { common, name: `POST ${url.pathname}`, full: `${url.origin}${url.pathname}` }
+  }
+  return function onAttempt(report) {
+    const { endpoint, attempt, status, respcd } = report
+    let described = byUrl.get(report.url)
+    if (!described) byUrl.set(report.url, (described = describe(report.url, endpoint)))
+    const { common } = described
     let outcome: 'ok' | 'refused' | 'error'
     let extra: Record<string, string | number | undefined>
     if (report.outcome === 'answer') {
@@ -49,12 +57,12 @@ export function observeGatewayAttempts(
       extra = { 'error.type': type }
     }
     const a = attrs(extra)
-    const span = telemetry.tracer.startSpan(`POST ${url.pathname}`, {
+    const span = telemetry.tracer.startSpan(described.name, {
       kind: SpanKind.CLIENT,
       startTime: report.startedAt,
       attributes: {
         ...common,
-        'url.full': `${url.origin}${url.pathname}`,
+        'url.full': described.full,
         ...attrs({
           'qfpay.pay_type': report.payType,
           'qfpay.attempt': attempt,
