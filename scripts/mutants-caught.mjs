@@ -3,7 +3,7 @@
 
 const NOTIFIES = 'packages/server/src/checkout/notifies.ts'
 const VERIFY = 'packages/server/src/qfpay/verify-notify-body.ts'
-const MACHINE = 'packages/widget/src/checkout-machine.ts'
+const MACHINE = 'packages/widget/src/state/checkout-machine.ts'
 const NOTIFY_TESTS = ['src/checkout/checkout-notify.test.ts']
 
 /** Re-serialises a body the way a JSON framework would before handing it over. */
@@ -141,24 +141,24 @@ export const CAUGHT = [
         to: '      if (checkout.id !== state.checkout.id)',
       },
     ],
-    widget: ['src/checkout-machine.test.ts'],
+    widget: ['src/state/checkout-machine.test.ts'],
   },
   {
     id: 'no-polling-fallback',
     what: 'the widget never falls back to polling when the stream keeps failing',
     edits: [
       {
-        file: 'packages/widget/src/status-stream.ts',
+        file: 'packages/widget/src/pay/status-stream.ts',
         from: '      if (this.#failures >= STREAM_MAX_FAILURES) this.#startPolling()',
         to: '      if (false) this.#startPolling()',
       },
     ],
-    widget: ['src/status-stream.test.ts'],
+    widget: ['src/pay/status-stream.test.ts'],
   },
   {
     id: 'clock-skew-ignored',
     what: "the widget's countdown ignores the difference between its clock and the server's",
     edits: [{ file: MACHINE, from: '  const skew = serverDate - now', to: '  const skew = 0' }],
-    widget: ['src/checkout-machine.test.ts'],
+    widget: ['src/state/checkout-machine.test.ts'],
   },
 ]

@@ -7,7 +7,7 @@
 import { CAUGHT } from './mutants-caught.mjs'
 
 const NOTIFIES = 'packages/server/src/checkout/notifies.ts'
-const CONTROLLER = 'packages/widget/src/checkout-controller.ts'
+const CONTROLLER = 'packages/widget/src/state/checkout-controller.ts'
 
 const NOTIFY_TESTS = ['src/checkout/checkout-notify.test.ts']
 
@@ -31,7 +31,7 @@ export const MUTANTS = [
     what: 'a refund one unit over what is left is accepted',
     edits: [
       {
-        file: 'packages/server/src/store/transitions.ts',
+        file: 'packages/server/src/model/plan-refund.ts',
         from: '  if (input.amount > refundable) return',
         to: '  if (input.amount > refundable + 1) return',
       },
@@ -80,7 +80,7 @@ export const MUTANTS = [
         to: "  dispatch(action: Action): void {\n    if (action.type === 'statusReceived' && this.state.kind === 'paid' && action.checkout.status === 'paid') emit(this.#host, 'qfpay-paid', action.checkout)\n",
       },
     ],
-    widget: ['src/checkout-controller.test.ts', 'src/checkout-machine.test.ts'],
+    widget: ['src/state/checkout-controller.test.ts', 'src/state/checkout-machine.test.ts'],
   },
   {
     id: 'preorder-expiry-removed',
@@ -106,7 +106,7 @@ export const MUTANTS = [
         to: "      if (false)\n        warnOnce(\n          'missing_endpoint',",
       },
     ],
-    widget: ['src/checkout-controller.test.ts'],
+    widget: ['src/state/checkout-controller.test.ts'],
   },
   {
     id: 'overtaking-notify-ignored',

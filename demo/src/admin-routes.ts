@@ -16,6 +16,7 @@
  */
 import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import { isCheckoutError } from '@qfpay-checkout/server'
 import type { StaffAuth } from './admin-auth.ts'
 import type { HookLog } from './hook-log.ts'
 import type { DemoMerchant } from './merchant-api.ts'
@@ -43,10 +44,8 @@ export function createAdminRoutes(options: AdminRoutesOptions): Hono {
   })
 
   app.onError((error, c) => {
-    const e = error as { status?: unknown; toBody?: () => unknown; message?: string }
-    // The checkout app's CheckoutError carries its own status and safe body.
-    if (typeof e.status === 'number' && typeof e.toBody === 'function')
-      return c.json(e.toBody() as object, e.status as 400)
+    // The checkout app's errors render themselves: the documented JSON body and status.
+    if (isCheckoutError(error)) return error.getResponse()
     console.error('[demo] admin route failed:', error instanceof Error ? error.message : error)
     return c.json(
       {

@@ -15,12 +15,13 @@
  */
 import { networkInterfaces } from 'node:os'
 import { parseArgs } from 'node:util'
+import type { CheckoutEnvironment } from '@qfpay-checkout/server'
 
 /** Environment variables as `process.env` holds them. */
 export type EnvSource = Readonly<Record<string, string | undefined>>
 
 /** Where the demo talks to: the project's own sandbox, or QFPay's test or live gateway. */
-export type DemoEnvironment = 'local' | 'test' | 'live'
+export type DemoEnvironment = CheckoutEnvironment
 
 /** What {@link readCliConfig} reads from argv and env. */
 export interface DemoCliConfig {

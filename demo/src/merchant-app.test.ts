@@ -91,6 +91,17 @@ describe('the demo merchant app (in process)', () => {
     )
   })
 
+  it("shows staff the checkout app's own error for a refused action, not a 500", async () => {
+    const res = await request('/api/admin/checkouts/no-such-checkout/cancel', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    })
+    assert.equal(res.status, 404)
+    assert.equal(res.headers.get('cache-control'), 'no-store')
+    const body = (await res.json()) as { error: { code: string } }
+    assert.equal(body.error.code, 'checkout_not_found')
+  })
+
   it('signs staff in with the token as an HttpOnly, SameSite=Strict cookie', async () => {
     const wrong = await request('/api/admin/session', {
       method: 'POST',

@@ -92,6 +92,27 @@ function trimLitForPages(): Plugin {
   }
 }
 
+/**
+ * For define.js only (where the QR encoder is bundled, in its own lazy chunk): drop lean-qr's
+ * canvas output (`toCanvas` and the image-data helper behind it), methods of every generated code
+ * that the widget never calls (qr.ts traces the modules into an SVG path with `get()`). The
+ * encoder is private to the widget's chunk, so nothing else can reach them. A lean-qr update that
+ * changes these lines fails the build, not the page.
+ */
+function trimQrForPages(): Plugin {
+  const canvas = /,u\(\w,\{on:[^]*?\.putImageData\(\w,0,0\)\}(?=\}\))/
+  return {
+    name: 'qfpay-trim-qr-for-pages',
+    transform(code, id) {
+      if (!/[\\/]lean-qr[\\/]nano\.mjs$/.test(id)) return undefined
+      const out = code.replace(canvas, '')
+      if (out === code || out.includes('toCanvas'))
+        throw new Error(`trimQrForPages: nothing to trim in ${id}; check lean-qr's build`)
+      return out
+    },
+  }
+}
+
 export default defineConfig(({ mode }) => {
   const standalone = mode === 'define'
   const dev = mode === 'development'
@@ -99,7 +120,7 @@ export default defineConfig(({ mode }) => {
     plugins: [
       minifyCssLiterals(),
       collapseTemplateWhitespace(),
-      ...(standalone ? [trimLitForPages()] : []),
+      ...(standalone ? [trimLitForPages(), trimQrForPages()] : []),
     ],
     // Dev-only warnings (src/warn.ts): dropped from production builds.
     define: { __QFPAY_DEV__: String(dev) },
@@ -131,7 +152,7 @@ export default defineConfig(({ mode }) => {
           minify: true,
           // The lazy chunks import shared code from the entry: keep those names readable
           // (`walletName`, not `t`). They are not public API: the .d.ts files do not declare them.
-          minifyInternalExports: false,
+          minifyInternalExports: standalone,
           entryFileNames: '[name].js',
           // The QR encoder (lean-qr/nano) as `qr-*.js`: scripts/size.mjs finds it by that name.
           chunkFileNames: (chunk) =>

@@ -99,7 +99,11 @@ async function makeCheckout(order: string, pay: boolean) {
   })
   const syssn = String(result.response.syssn)
   const payUrl = String(result.response.qrcode || result.response.pay_url)
-  await setupStore.update(created.checkout.id, created.checkout.version, { syssn, payUrl })
+  await setupStore.transition(created.checkout.id, {
+    expectedVersion: created.checkout.version,
+    syssn,
+    payUrl,
+  })
   const sandbox = shardOf(`B${order}`)
   if (pay) sandbox.pay(syssn)
   return { id: created.checkout.id, syssn, sandbox }

@@ -89,7 +89,11 @@ async function open(order: string) {
   })
   const syssn = String(result.response.syssn)
   const payUrl = String(result.response.qrcode || result.response.pay_url)
-  const moved = await store.update(created.checkout.id, created.checkout.version, { syssn, payUrl })
+  const moved = await store.transition(created.checkout.id, {
+    expectedVersion: created.checkout.version,
+    syssn,
+    payUrl,
+  })
   if (!moved.ok) throw new Error(`set-up: ${moved.reason}`)
   return { id: created.checkout.id, syssn }
 }

@@ -31,6 +31,36 @@ export type { DayDiscrepancy, DayReport } from './checkout/ops/reconcile-day.ts'
 export { healthRoutes, type HealthReport } from './checkout/ops/health.ts'
 export { METRICS, INSTRUMENTATION_SCOPE, type TelemetryOptions } from './checkout/ops/telemetry.ts'
 export type { LongPollOptions } from './checkout/routes/long-poll.ts'
-export type { GatewayOptions, QfpayEnvironment } from './checkout/gateway-config.ts'
-export type { CheckoutRecord, RefundRecord, RefundStatus, Store } from './store/store.ts'
+export type { CheckoutEnvironment, GatewayOptions } from './checkout/gateway-config.ts'
+export { isStoreError, StoreError, type StoreErrorCode } from './store/store-error.ts'
+// The store contract, for a merchant's own `Store` (prove it with `describeStoreContract` from
+// `@qfpay-checkout/server/testing`).
+export type {
+  CheckoutChange,
+  CheckoutPatch,
+  CheckoutRecord,
+  CheckoutStore,
+  CreateCheckoutInput,
+  CreateCheckoutResult,
+  CreateRefundInput,
+  CreateRefundResult,
+  LeaseInput,
+  NotifyInput,
+  NotifyRecord,
+  NotifyStore,
+  OutboxEntry,
+  OutboxStore,
+  OutboxTopic,
+  RecordNotifyResult,
+  RefundPatch,
+  RefundRecord,
+  RefundStatus,
+  RefundStore,
+  Store,
+  StoreOptions,
+  TransitionInput,
+  UpdateRefundResult,
+  WriteRejection,
+  WriteResult,
+} from './store/store.ts'
 export type * from './contract.ts'

@@ -5,19 +5,21 @@
 //
 // Run after both vite builds (`pnpm size` does). The rows:
 //  - entry: dist/index.js plus every chunk it imports statically (relative imports, followed
-//    transitively). Lit, @lit/* and qrcode are external there: the app's bundler adds them.
+//    transitively). Lit, @lit/* and lean-qr are external there: the app's bundler adds them.
 //  - define.js: the self-contained build (Lit inside), what a page without a bundler loads, with
 //    its static chunks: its first paint. Budgeted.
 //  - define.js + its lazy pay chunk + the QR encoder: the one-tag page up to a drawn QR code. Its
-//    goal (16 KB) is printed, not enforced: not met yet (see the row's verdict).
+//    goal is 16 KB, not met yet (the row's verdict says by how much); until it is, a ceiling at
+//    today's size is enforced instead, so the row can only shrink. Lower the ceiling when it does.
 //  - lazy pay chunk(s) of dist/index.js: what the widget loads (while the shopper chooses) for
 //    the states with a checkout: live status, QR tracing, their views.
-//  - QR encoder: `chunks/qr-*.js` of the define build (lean-qr/nano; in dist/index.js it is an
-//    external import the app's bundler adds, so it is measured where it is bundled).
+//  - QR encoder: for dist/index.js, lean-qr/nano as published (an external import there, which
+//    the app's bundler adds whole); define.js bundles its own copy, `chunks/qr-*.js`, with the
+//    canvas output it never calls trimmed off (vite.config.ts), listed with its lazy chunks.
 //  - the lazy locales and define.js's own lazy chunks are listed, not budgeted.
 // Budgets: entry <= 7 KB; entry + everything loaded lazily up to a QR code on screen (pay + QR
-// encoder) <= 16 KB; define.js first paint <= 12 KB. With --check the last line is
-// `N passed, N failed`.
+// encoder) <= 16 KB; define.js first paint <= 12 KB; define.js up to a drawn QR <= 17.25 KB (the
+// ceiling above; goal 16 KB). With --check the last line is `N passed, N failed`.
 import { readFileSync, existsSync } from 'node:fs'
 import { basename, dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -25,8 +27,8 @@ import { gzipSync } from 'node:zlib'
 import { parseAst } from 'vite'
 
 const KB = 1024
-const BUDGET = { entry: 7 * KB, entryPlusQr: 16 * KB, define: 12 * KB }
-/** Goals printed beside a row but not enforced (a miss is reported, not failed). */
+const BUDGET = { entry: 7 * KB, entryPlusQr: 16 * KB, define: 12 * KB, defineToQr: 17.25 * KB }
+/** Goals printed beside a row (a miss is reported; the row's budget is what fails the check). */
 const GOAL = { defineToQr: 16 * KB }
 const dist = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist')
 const check = process.argv.includes('--check')
@@ -121,7 +123,9 @@ const pay = new Set(
 )
 const define = staticClosure(join(dist, 'define.js'))
 const defineLazy = lazyOf(define)
-// lean-qr is external in dist/index.js (the app's bundler adds it): measure it in define.js's build.
+// lean-qr is external in dist/index.js (the app's bundler adds the published file);
+// define.js's build has its own, trimmed copy.
+const qrPublished = fileURLToPath(import.meta.resolve('lean-qr/nano'))
 const qr = new Set(defineLazy.filter(isQr).flatMap(({ closure }) => [...closure]))
 if (!qr.size) {
   console.error('No QR chunk (chunks/qr-*.js) among the lazy chunks of dist/define.js.')
@@ -136,6 +140,7 @@ const defineBytes = sum(define)
 const entryBytes = sum(entry)
 const payBytes = sum(pay)
 const qrBytes = sum(qr)
+const qrPublishedBytes = gz(qrPublished)
 const rows = [
   {
     what: 'entry (`index.js` + static chunks)',
@@ -148,11 +153,15 @@ const rows = [
     files: names(pay),
     bytes: payBytes,
   },
-  { what: 'lazy: QR encoder', files: names(qr), bytes: qrBytes },
+  {
+    what: "lazy: QR encoder (added by the app's bundler)",
+    files: 'lean-qr/nano.mjs as published',
+    bytes: qrPublishedBytes,
+  },
   {
     what: 'entry + lazy chunks up to the QR code',
     files: '',
-    bytes: entryBytes + payBytes + qrBytes,
+    bytes: entryBytes + payBytes + qrPublishedBytes,
     budget: BUDGET.entryPlusQr,
   },
   {
@@ -161,17 +170,16 @@ const rows = [
     bytes: defineBytes,
     budget: BUDGET.define,
   },
-  ...defineLazy
-    .filter((l) => !isQr(l))
-    .map(({ closure }) => ({
-      what: '`define.js` lazy chunk',
-      files: names(closure),
-      bytes: sum(closure),
-    })),
+  ...defineLazy.map(({ closure }) => ({
+    what: '`define.js` lazy chunk',
+    files: names(closure),
+    bytes: sum(closure),
+  })),
   {
     what: '`define.js` + lazy chunks up to the QR code',
     files: '',
     bytes: defineBytes + sum(definePay) + qrBytes,
+    budget: BUDGET.defineToQr,
     goal: GOAL.defineToQr,
   },
   ...entryLazy
@@ -184,17 +192,19 @@ console.log('|---|---|---:|---:|---|')
 let passed = 0
 let failed = 0
 for (const row of rows) {
-  let verdict = ''
+  const verdicts = []
   if (row.budget !== undefined) {
     const ok = row.bytes <= row.budget
-    verdict = ok ? 'ok' : `**over by ${row.bytes - row.budget} B**`
+    verdicts.push(ok ? 'ok' : `**over by ${row.bytes - row.budget} B**`)
     if (ok) passed++
     else failed++
-  } else if (row.goal !== undefined) {
-    verdict =
-      row.bytes <= row.goal ? 'goal met' : `goal missed by ${row.bytes - row.goal} B (not enforced)`
   }
-  const limit = row.budget ? kb(row.budget) : row.goal ? `goal ${kb(row.goal)}` : ''
+  if (row.goal !== undefined)
+    verdicts.push(row.bytes <= row.goal ? 'goal met' : `goal missed by ${row.bytes - row.goal} B`)
+  const verdict = verdicts.join('; ')
+  const limit = [row.budget && kb(row.budget), row.goal && `goal ${kb(row.goal)}`]
+    .filter(Boolean)
+    .join(', ')
   console.log(
     `| ${row.what} | ${row.files} | ${kb(row.bytes)} (${row.bytes} B) | ${limit} | ${verdict} |`
   )

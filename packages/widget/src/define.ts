@@ -2,7 +2,7 @@
  * Registers `<qfpay-checkout>` (once, even if this module is loaded twice).
  * @example <script type="module" src="/node_modules/@qfpay-checkout/widget/dist/define.js"></script>
  */
-import { QfpayCheckout } from './qfpay-checkout.ts'
+import { QfpayCheckout } from './element/qfpay-checkout.ts'
 
 export { QfpayCheckout }
 export * from './index.ts'

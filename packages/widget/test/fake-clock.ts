@@ -1,4 +1,4 @@
-import type { Clock } from '../src/status-stream.ts'
+import type { Clock } from '../src/pay/status-stream.ts'
 
 /** A clock that only moves when a test says so. */
 export interface FakeClock extends Clock {

@@ -4,8 +4,8 @@
 import { fixture, html, waitUntil } from '@open-wc/testing'
 import jsQR from 'jsqr'
 import '../src/define.ts'
-import type { QfpayCheckout } from '../src/qfpay-checkout.ts'
-import type { CheckoutEnv } from '../src/checkout-env.ts'
+import type { QfpayCheckout } from '../src/element/qfpay-checkout.ts'
+import type { CheckoutEnv } from '../src/state/checkout-env.ts'
 import { ENDPOINT } from './handlers.ts'
 
 export interface MountOptions {

@@ -11,6 +11,7 @@ import {
   startBed,
   TEST_KEY,
 } from '../../test/support/checkout-test-bed.ts'
+import { listRejectedNotifies } from '../../test/support/store-queries.ts'
 
 async function bed(t: TestContext, options?: BedOptions): Promise<Bed> {
   const b = await startBed(options)
@@ -97,7 +98,7 @@ describe('notifies', () => {
     assert.equal((await b.get(body.id)).status, 'pending')
     assert.equal((await b.get(body.id)).version, record.version)
     // Unverified bodies are counted, never stored: anyone can post them.
-    assert.deepEqual(await b.store.listRejectedNotifies(), [])
+    assert.deepEqual(await listRejectedNotifies(b.store), [])
     assert.deepEqual(b.checkout.stats().unverifiedNotifies, {
       bad_signature: 1,
       missing_signature: 1,
@@ -136,7 +137,7 @@ describe('notifies', () => {
       assert.equal(answer.text, 'SUCCESS')
     }
     assert.equal((await b.get(body.id)).status, 'pending')
-    const reasons = (await b.store.listRejectedNotifies()).map((n) => n.reason).sort()
+    const reasons = (await listRejectedNotifies(b.store)).map((n) => n.reason).sort()
     assert.deepEqual(reasons, ['amount_mismatch', 'currency_mismatch', 'unknown_order'])
   })
 

@@ -9,6 +9,13 @@
 import type { QfpayClient } from '../qfpay/client.ts'
 import { isQfpayError } from '../qfpay/errors.ts'
 import { cancelEndpoint } from '../qfpay/pay-types.ts'
+import {
+  isCancelUnsupported,
+  isOrderClosedRespcd,
+  isOrderMissingRespcd,
+  isOrderPaidRespcd,
+  isParameterRefusedRespcd,
+} from '../qfpay/respcd.ts'
 import { formatTxdtm } from '../qfpay/txdtm.ts'
 import type { CheckoutRecord } from '../store/store.ts'
 import type { Logger } from './logger.ts'
@@ -93,10 +100,10 @@ export class UpstreamCloser {
         break
       } catch (error) {
         if (!isQfpayError(error)) throw error
-        const respcd = 'respcd' in error && typeof error.respcd === 'string' ? error.respcd : ''
+        const respcd = isQfpayError(error, 'qfpay_api_error') ? error.respcd : ''
         // The docs disagree on close vs reversal per pay type (pay-types.ts): a 1104 ("not for
         // this order") from one endpoint gets the other, once; the one that works is kept.
-        if (respcd === '1104' && endpoint === first) {
+        if (isParameterRefusedRespcd(respcd) && endpoint === first) {
           endpoint = endpoint === 'close' ? 'reversal' : 'close'
           continue
         }
@@ -119,28 +126,16 @@ export class UpstreamCloser {
       return this.#unsupported(record, endpoint, '0000 without syssn')
     }
     if (result.outcome === 'pending') return 'unknown'
-    switch (result.respcd) {
-      case '1260': // already paid
-      case '1262': // refunded (so it was paid)
-      case '1125':
-        return 'paid'
-      case '1142':
-      case '1181':
-      case '1263':
-      case '1264':
-        return 'closed'
-      case '1136':
-      case '1268':
-        return 'missing'
-      case '1297':
-        return this.#unsupported(record, endpoint, '1297')
-      default:
-        this.#logger.warn(`gateway refused to ${endpoint} order`, {
-          checkoutId: record.id,
-          respcd: result.respcd,
-        })
-        return 'unknown'
-    }
+    const code = result.respcd
+    if (isOrderPaidRespcd(code)) return 'paid'
+    if (isOrderClosedRespcd(code)) return 'closed'
+    if (isOrderMissingRespcd(code)) return 'missing'
+    if (isCancelUnsupported(endpoint, code)) return this.#unsupported(record, endpoint, code)
+    this.#logger.warn(`gateway refused to ${endpoint} order`, {
+      checkoutId: record.id,
+      respcd: code,
+    })
+    return 'unknown'
   }
 
   #unsupported(record: CheckoutRecord, endpoint: string, answer: string): CloseOutcome {

@@ -6,16 +6,17 @@
  * @see docs/qfpay-protocol.md#payment (swipe-card pending rule included)
  * @see docs/decisions.md#one-payment-per-order
  */
-import { randomHex } from './gateway-config.ts'
 import type { Context } from 'hono'
-import { isQfpayError } from '../qfpay/errors.ts'
+import { isQfpayError, type QfpayApiError } from '../qfpay/errors.ts'
 import { returnUrlFor } from './routes/return-token.ts'
 import { cleanGoodsName as goodsNameForGateway } from '../qfpay/goods-name.ts'
 import { formatTxdtm } from '../qfpay/txdtm.ts'
+import { isParameterRefusedRespcd, isReusedOutTradeNoRespcd } from '../qfpay/respcd.ts'
+import { newOutTradeNo } from '../qfpay/out-trade-no.ts'
 import { allowsExpiredTime, payTypeInfo, type PayTypeInfo } from '../qfpay/pay-types.ts'
 import type { PaymentParams } from '../qfpay/types.ts'
 import type { CheckoutRecord } from '../store/store.ts'
-import { PAID_STATUSES } from '../store/transitions.ts'
+import { PAID_STATUSES } from '../model/status.ts'
 import { clientIpOf, flowOf } from './context.ts'
 import { CheckoutError } from './errors.ts'
 import { declineFailure } from './gateway-rows.ts'
@@ -42,14 +43,6 @@ export interface CreatePaymentInput {
 export interface CreatePaymentResult {
   checkout: CheckoutRecord
   created: boolean
-}
-
-/**
- * A fresh `out_trade_no`: `P` + 30 hex digits (120 random bits), 31 characters, letters and
- * digits only (QFPay allows more, but `|` and `*` trip up some tools; kept to ≤ 32 characters).
- */
-export function newOutTradeNo(kind: 'P' | 'R'): string {
-  return kind + randomHex(30).toLowerCase()
 }
 
 /**
@@ -128,7 +121,7 @@ export async function createPayment(
       amount: resolved.amount,
       currency,
       ...(goodsName ? { goodsName } : {}),
-      outTradeNo: newOutTradeNo('P'),
+      outTradeNo: newOutTradeNo('payment'),
       createdAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + lifetimeMs).toISOString(),
       nextCheckAt: firstCheckAt(now, info.swipe),
@@ -328,23 +321,23 @@ async function sendPayment(
 async function paymentRefused(
   svc: PaymentService,
   record: CheckoutRecord,
-  error: Error & { respcd?: string; retryable?: boolean }
+  error: QfpayApiError
 ): Promise<CheckoutRecord> {
-  const respcd = error.respcd ?? ''
-  if (respcd === '2011' || respcd === '1102' || error.retryable) {
+  const respcd = error.respcd
+  if (isReusedOutTradeNoRespcd(respcd) || error.retryable) {
     // The gateway may hold this number (a retry raced the first call) or may not have acted yet:
     // stay pending, let `/query` decide.
     throw error
   }
   await svc.transitionTo(record.id, 'failed', {
     failure: {
-      code: respcd === '1104' ? 'pay_type_not_available' : 'gateway_error',
+      code: isParameterRefusedRespcd(respcd) ? 'pay_type_not_available' : 'gateway_error',
       message: 'The payment gateway refused the payment.',
       respcd,
     },
     nextCheckAt: null,
   })
-  if (respcd === '1104') {
+  if (isParameterRefusedRespcd(respcd)) {
     throw new CheckoutError(
       'pay_type_not_available',
       400,

@@ -1,19 +1,31 @@
 /**
- * The checkout app's error model: handlers throw, and the sub-app's own
- * `onError` is the only place that renders an error, always as
+ * The checkout app's error model: handlers throw, and an error renders as
  * `{ "error": { code, message, field?, respcd? } }` with a fitting status, never a stack trace
- * and never a secret.
+ * and never a secret. Inside the sub-app its own `onError` renders it; `CheckoutError` is a
+ * Hono `HTTPException` whose `getResponse()` is that same body, so one thrown from the merchant
+ * API in a merchant's own Hono route (or passed to any error handler) renders the same way.
  */
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ErrorBody, ErrorCode, ErrorStatus } from '../contract.ts'
+import { brandError, hasErrorBrand } from '../error-brand.ts'
 import { isQfpayError } from '../qfpay/errors.ts'
 import type { Logger } from './logger.ts'
 
-/** A failure a route reports to its caller. */
-export class CheckoutError extends Error {
+/**
+ * A failure reported to the caller: a documented `code`, an HTTP `status` and a message that is
+ * safe to show. Throw it from `resolveOrder`, or catch it from the merchant API; any Hono error
+ * handler renders it as the JSON error body (`getResponse()`).
+ *
+ * @example
+ * // In resolveOrder, or in a merchant's own Hono route: either way a 400 JSON error body.
+ * throw new CheckoutError('invalid_request', 400, 'Failed to price the order: unknown item.', {
+ *   field: 'order',
+ * })
+ */
+export class CheckoutError extends HTTPException {
   readonly code: ErrorCode
-  readonly status: ErrorStatus
+  declare readonly status: ErrorStatus
   readonly field: string | undefined
   readonly respcd: string | undefined
 
@@ -23,12 +35,12 @@ export class CheckoutError extends Error {
     message: string,
     options: { field?: string; respcd?: string; cause?: unknown } = {}
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    super(status, { message, ...(options.cause === undefined ? {} : { cause: options.cause }) })
     this.name = 'CheckoutError'
     this.code = code
-    this.status = status
     this.field = options.field
     this.respcd = options.respcd
+    brandError(this, 'checkout')
   }
 
   /** The wire body of this error. */
@@ -38,16 +50,26 @@ export class CheckoutError extends Error {
     if (this.respcd !== undefined) error.respcd = this.respcd
     return { error }
   }
+
+  /** The JSON error body with this error's status: what any Hono error handler sends. */
+  override getResponse(): Response {
+    return Response.json(this.toBody(), { status: this.status })
+  }
 }
 
-/** `true` for a `CheckoutError` from any copy of the package. */
-export function isCheckoutError(value: unknown): value is CheckoutError {
+/**
+ * `true` for a `CheckoutError` from any copy of the package; with `code`, only for that code.
+ *
+ * @example
+ * catch (error) { if (isCheckoutError(error, 'checkout_not_found')) return c.notFound() }
+ */
+export function isCheckoutError<C extends ErrorCode = ErrorCode>(
+  value: unknown,
+  code?: C
+): value is CheckoutError & { readonly code: C } {
   return (
-    value instanceof CheckoutError ||
-    (value instanceof Error &&
-      value.name === 'CheckoutError' &&
-      'status' in value &&
-      'code' in value)
+    hasErrorBrand(value, 'checkout') &&
+    (code === undefined || (value as CheckoutError).code === code)
   )
 }
 
@@ -108,7 +130,7 @@ export function toCheckoutError(err: unknown): CheckoutError {
         { cause: err }
       )
     }
-    const respcd = 'respcd' in err && typeof err.respcd === 'string' ? err.respcd : undefined
+    const respcd = isQfpayError(err, 'qfpay_api_error') ? err.respcd : undefined
     return new CheckoutError(
       'gateway_error',
       502,

@@ -21,7 +21,7 @@
  * each get `limitPerMinute / instances`.
  */
 import type { QfpayClient } from '../qfpay/client.ts'
-import { QfpayError } from '../qfpay/errors.ts'
+import { isQfpayError, QfpayConnectionError } from '../qfpay/errors.ts'
 
 /** Who is asking, highest priority first. */
 export type GatewayPriority = 'payment' | 'reconciler' | 'shopper'
@@ -68,23 +68,29 @@ export interface GatewayBudget {
   stats(): GatewayBudgetStats
 }
 
-/** Thrown instead of a call the budget refused; the call was not sent. */
-export class GatewayBudgetExceeded extends QfpayError {
+/**
+ * Thrown instead of a call the budget refused. The call was not sent, so it is a connection
+ * error that cannot have reached the gateway (`mayHaveReachedGateway: false`): callers that
+ * handle `isQfpayError(e, 'qfpay_connection_error')` already do the right thing with it.
+ */
+export class GatewayBudgetExceeded extends QfpayConnectionError {
   readonly priority: GatewayPriority
   readonly retryAfterMs: number
   constructor(priority: GatewayPriority, retryAfterMs: number) {
     super(
-      'qfpay_connection_error',
-      `Failed to call the gateway: this merchant's request budget for ${priority} calls is used up for now.`
+      `Failed to call the gateway: this merchant's request budget for ${priority} calls is used up for now.`,
+      { mayHaveReachedGateway: false, timeout: false }
     )
+    // Spelled out: a minifier may rename the class, and the guard reads the name.
+    this.name = 'GatewayBudgetExceeded'
     this.priority = priority
     this.retryAfterMs = retryAfterMs
   }
 }
 
-/** `true` for a call the budget refused (nothing reached the gateway). */
+/** `true` for a call the budget refused (nothing reached the gateway), from any copy of the package. */
 export function isGatewayBudgetExceeded(error: unknown): error is GatewayBudgetExceeded {
-  return error instanceof GatewayBudgetExceeded
+  return isQfpayError(error, 'qfpay_connection_error') && error.name === 'GatewayBudgetExceeded'
 }
 
 /**

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { resolveGatewayConfig } from './gateway-config.ts'
+import { createQfpayClient } from '../qfpay/client.ts'
 
 const KEY = '0123456789ABCDEF0123456789ABCDEF'
 
@@ -62,6 +63,33 @@ describe('resolveGatewayConfig', () => {
           { QFPAY_ENV: 'test', QFPAY_APPCODE: 'APPCODE123' }
         ),
       (err: Error) => /32 hex/.test(err.message) && !err.message.includes('secret-but-short')
+    )
+  })
+
+  it('refuses the same keys as createQfpayClient, in the same words', () => {
+    for (const key of ['', `${KEY} `, 'secret-but-short', 'G'.repeat(32)]) {
+      let clientMessage = ''
+      try {
+        createQfpayClient({ appcode: 'APPCODE123', key, environment: 'live' })
+      } catch (e) {
+        clientMessage = (e as Error).message
+      }
+      let appMessage = ''
+      try {
+        resolveGatewayConfig({ key }, { QFPAY_ENV: 'live', QFPAY_APPCODE: 'APPCODE123' })
+      } catch (e) {
+        appMessage = (e as Error).message
+      }
+      assert.ok(clientMessage && appMessage, `both refuse ${JSON.stringify(key)}`)
+      if (key !== '')
+        assert.equal(
+          clientMessage.replace(/^.*: key /, ''),
+          appMessage.replace(/^.*: QFPAY_KEY /, ''),
+          key
+        )
+    }
+    assert.doesNotThrow(() =>
+      createQfpayClient({ appcode: 'APPCODE123', key: KEY.toLowerCase(), environment: 'live' })
     )
   })
 

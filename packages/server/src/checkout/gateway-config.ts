@@ -8,16 +8,24 @@
  * alias of `local`. QFPay's own
  * card-only sandbox host is never used.
  */
-import { regionBaseUrl, regionByName, regionNames, type QfpayRegionName } from '../qfpay/regions.ts'
+import { keyProblem } from '../qfpay/credentials.ts'
+import {
+  isQfpayEnvironment,
+  regionBaseUrl,
+  regionByName,
+  regionNames,
+  type QfpayEnvironment,
+  type QfpayRegionName,
+} from '../qfpay/regions.ts'
 import type { ResponseSignatureMode } from '../qfpay/response-signature.ts'
 import type { SignType } from '../qfpay/sign.ts'
 
-/** The three environments. */
-export type QfpayEnvironment = 'live' | 'test' | 'local'
+/** Where the checkout app sends its calls: one of QFPay's hosts, or `local` (the project's sandbox). */
+export type CheckoutEnvironment = QfpayEnvironment | 'local'
 
 /** What a merchant may pass instead of (or over) the environment variables. */
 export interface GatewayOptions {
-  environment?: QfpayEnvironment | 'sandbox'
+  environment?: CheckoutEnvironment | 'sandbox'
   appcode?: string
   key?: string
   mchid?: string
@@ -44,7 +52,7 @@ export interface GatewayOptions {
 
 /** The settled configuration. `key` is a secret: never log or return this object. */
 export interface GatewayConfig {
-  environment: QfpayEnvironment
+  environment: CheckoutEnvironment
   appcode: string
   key: string
   mchid: string | undefined
@@ -63,12 +71,6 @@ export interface GatewayConfig {
 /** Environment variables, as `process.env` holds them. */
 export type EnvSource = Readonly<Record<string, string | undefined>>
 
-/**
- * Every published QFPay key is 32 hex characters. A key of another shape is
- * almost always a copy-paste mistake (a trailing newline, the app code pasted twice), and
- * signing with it would fail every call with 1108 at run time, so it is refused at start.
- */
-const KEY_PATTERN = /^[0-9A-Fa-f]{32}$/
 const APPCODE_PATTERN = /^[0-9A-Za-z]{8,64}$/
 
 /** The process environment where there is one (Node, Bun, Deno with compat); else empty. */
@@ -143,10 +145,10 @@ export function resolveGatewayConfig(
   }
 }
 
-function readEnvironment(value: string | undefined): QfpayEnvironment {
+function readEnvironment(value: string | undefined): CheckoutEnvironment {
   const v = value?.trim().toLowerCase()
   if (v === undefined || v === '' || v === 'local' || v === 'sandbox') return 'local'
-  if (v === 'live' || v === 'test') return v
+  if (isQfpayEnvironment(v)) return v
   throw new Error(
     `Failed to configure QFPay: QFPAY_ENV must be live, test or local, not "${value}".`
   )
@@ -169,7 +171,7 @@ function readRegion(value: string | undefined): QfpayRegionName {
   return region
 }
 
-function hostOf(region: QfpayRegionName, environment: 'live' | 'test'): string {
+function hostOf(region: QfpayRegionName, environment: QfpayEnvironment): string {
   const host = regionBaseUrl(region, environment)
   if ('url' in host) return host.url
   throw new Error(`Failed to configure QFPay: ${host.error} (QFPAY_BASE_URL).`)
@@ -184,7 +186,7 @@ function readResponseSignature(value: string | undefined): ResponseSignatureMode
   )
 }
 
-function checkAppcode(appcode: string | undefined, environment: QfpayEnvironment): void {
+function checkAppcode(appcode: string | undefined, environment: CheckoutEnvironment): void {
   if (appcode === undefined || appcode.trim() === '') {
     throw new Error(
       `Failed to configure QFPay: QFPAY_APPCODE is empty, and the ${environment} environment needs it.`
@@ -197,22 +199,15 @@ function checkAppcode(appcode: string | undefined, environment: QfpayEnvironment
   }
 }
 
-/** The message never contains the key, only what is wrong with its shape. */
-function checkKey(key: string | undefined, environment: QfpayEnvironment): void {
+/** The message never contains the key, only what is wrong with its shape (credentials.ts). */
+function checkKey(key: string | undefined, environment: CheckoutEnvironment): void {
   if (key === undefined || key === '') {
     throw new Error(
       `Failed to configure QFPay: QFPAY_KEY is empty, and the ${environment} environment needs it.`
     )
   }
-  if (!KEY_PATTERN.test(key)) {
-    const hint =
-      key.trim() !== key
-        ? ' It has leading or trailing white space.'
-        : ` It has ${key.length} characters.`
-    throw new Error(
-      `Failed to configure QFPay: QFPAY_KEY must be the 32 hex characters QFPay issued.${hint}`
-    )
-  }
+  const problem = keyProblem(key)
+  if (problem !== undefined) throw new Error(`Failed to configure QFPay: QFPAY_KEY ${problem}.`)
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

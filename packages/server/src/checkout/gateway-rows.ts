@@ -4,7 +4,12 @@
  * `respcd` and `cancel` flag for payments (docs/qfpay-protocol.md#query).
  */
 import type { CheckoutFailure } from '../contract.ts'
-import { describeRespcd } from '../qfpay/respcd.ts'
+import {
+  describeRespcd,
+  isOrderClosedRespcd,
+  isSuccessRespcd,
+  isUnsettledRespcd,
+} from '../qfpay/respcd.ts'
 import { parseTxdtm } from '../qfpay/txdtm.ts'
 import type { QueryRow } from '../qfpay/types.ts'
 
@@ -41,9 +46,6 @@ export const CANCEL_FLAGS: Readonly<Record<string, string>> = Object.freeze({
   '5': 'partially refunded',
 })
 
-/** Row codes that mean "closed or expired upstream" rather than "declined". */
-const CLOSED_CODES = new Set(['1142', '1181', '1263', '1264'])
-
 /** The payment rows of a `/query` answer, by `out_trade_no` (refund rows are left out). */
 export function paymentRowsByOutTradeNo(rows: readonly QueryRow[]): Map<string, QueryRow> {
   const byNo = new Map<string, QueryRow>()
@@ -60,7 +62,7 @@ export function observePayment(row: QueryRow | undefined): PaymentObservation {
   if (!row) return { kind: 'missing' }
   const syssn = typeof row.syssn === 'string' && row.syssn !== '' ? row.syssn : undefined
   const respcd = row.respcd
-  if (respcd === '0000') {
+  if (isSuccessRespcd(respcd)) {
     return {
       kind: 'paid',
       syssn,
@@ -68,8 +70,8 @@ export function observePayment(row: QueryRow | undefined): PaymentObservation {
       reversed: row.cancel === '1' || row.cancel === '2',
     }
   }
-  if (CLOSED_CODES.has(respcd) || row.cancel === '2') return { kind: 'closed', syssn }
-  if (respcd === '' || describeRespcd(respcd).class === 'pending') return { kind: 'pending', syssn }
+  if (isOrderClosedRespcd(respcd) || row.cancel === '2') return { kind: 'closed', syssn }
+  if (isUnsettledRespcd(respcd)) return { kind: 'pending', syssn }
   return { kind: 'failed', syssn, failure: declineFailure(respcd) }
 }
 

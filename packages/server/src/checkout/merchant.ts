@@ -4,6 +4,7 @@
  */
 import type { CheckoutStatus } from '../contract.ts'
 import type { CheckoutRecord, RefundRecord } from '../store/store.ts'
+import { isPaidStatus } from '../model/status.ts'
 import { CheckoutError } from './errors.ts'
 import type { OutboxWorker } from './outbox-worker.ts'
 import type { PaymentService } from './payments.ts'
@@ -67,11 +68,7 @@ export function createMerchant(parts: {
       const after = await payments.cancel(id)
       if (!after)
         throw new CheckoutError('checkout_not_found', 404, 'Failed to cancel: no such checkout.')
-      if (
-        after.status === 'paid' ||
-        after.status === 'partially_refunded' ||
-        after.status === 'refunded'
-      ) {
+      if (isPaidStatus(after.status)) {
         throw new CheckoutError(
           'already_paid',
           409,

@@ -6,8 +6,9 @@
  * is acknowledged (QFPay would otherwise retry it for 15 hours) and changes nothing.
  */
 import { isQfpayError } from '../qfpay/errors.ts'
+import { isSuccessRespcd } from '../qfpay/respcd.ts'
 import type { PaymentNotify, RefundNotify } from '../qfpay/types.ts'
-import { PAID_STATUSES } from '../store/transitions.ts'
+import { PAID_STATUSES } from '../model/status.ts'
 import { gatewayTime } from './gateway-rows.ts'
 import { SingleFlight } from './keyed-lock.ts'
 import type { NotifyCarrier, PaymentService } from './payments.ts'
@@ -98,7 +99,7 @@ export class NotifyHandler {
       ...(n.out_trade_no ? { outTradeNo: n.out_trade_no } : {}),
     }
     if (!n.syssn || !n.out_trade_no) return this.#ignore({ ...base, reason: 'missing_fields' })
-    if (n.respcd !== undefined && n.respcd !== '0000')
+    if (n.respcd !== undefined && !isSuccessRespcd(n.respcd))
       return this.#ignore({ ...base, reason: 'not_a_success' })
     const record = await store.getByOutTradeNo(n.out_trade_no)
     if (!record) return this.#ignore({ ...base, reason: 'unknown_order' })
@@ -175,7 +176,7 @@ export class NotifyHandler {
       ...(n.out_trade_no ? { outTradeNo: n.out_trade_no } : {}),
     }
     if (!n.syssn || !n.out_trade_no) return this.#ignore({ ...base, reason: 'missing_fields' })
-    if (n.respcd !== undefined && n.respcd !== '0000')
+    if (n.respcd !== undefined && !isSuccessRespcd(n.respcd))
       return this.#ignore({ ...base, reason: 'not_a_success' })
     const refund = await store.getRefundByOutTradeNo(n.out_trade_no)
     // A refund made elsewhere (QFPay's portal) is not ours to book.
@@ -192,7 +193,7 @@ export class NotifyHandler {
         // By the refund's own number, inside a window around its creation; not by the notify's
         // syssn, whose meaning on refund notifies no current doc states.
         const row = await this.#refunds.queryRefund(refund)
-        if (row?.respcd !== '0000') {
+        if (row === undefined || !isSuccessRespcd(row.respcd)) {
           await this.#reject({ ...withId, reason: 'not_confirmed_by_query' })
           return { ack: false, status: 503, reason: 'not_confirmed_by_query' }
         }

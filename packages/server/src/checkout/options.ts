@@ -7,6 +7,7 @@ import type { Checkout } from '../contract.ts'
 import type { Store } from '../store/store.ts'
 import type { GatewayOptions } from './gateway-config.ts'
 import type { LoggerOption } from './logger.ts'
+import type { ReconcilerOptions } from './reconciler.ts'
 import type { TelemetryOptions } from './ops/telemetry.ts'
 import type { LongPollOptions } from './routes/long-poll.ts'
 
@@ -107,13 +108,7 @@ export interface CheckoutOptions extends GatewayOptions {
    * The reconciler: queries non-final checkouts until final. Default on. Instances sharing a
    * store lease each due checkout to one of them for `leaseMs` (default 60 000).
    */
-  reconciler?: {
-    enabled?: boolean
-    intervalMs?: number
-    batchSize?: number
-    graceMs?: number
-    leaseMs?: number
-  }
+  reconciler?: ReconcilerOptions
   /**
    * The long-poll fallback (`GET /checkouts/:id?after=<version>`): how long a request is held
    * (default 25 s) and how many may be held per client (default 20) and per instance (10 000).

@@ -6,6 +6,7 @@
  * `idempotencyKey` = `<checkout id>:<version>` for the merchant to dedupe on).
  */
 import type { OutboxEntry, Store } from '../store/store.ts'
+import { isStoreError } from '../store/store-error.ts'
 import type { Logger } from './logger.ts'
 import type { CheckoutHook } from './options.ts'
 
@@ -130,11 +131,11 @@ export class OutboxWorker {
     let ran = 0
     for (let claims = 0; claims < MAX_CLAIMS_PER_DRAIN; claims++) {
       this.#again = false
-      const entries = await this.#o.store.claimDue(
-        this.#o.clock().toISOString(),
-        CLAIM_LIMIT,
-        this.#o.leaseMs ?? 60_000
-      )
+      const entries = await this.#o.store.claimDue({
+        now: this.#o.clock().toISOString(),
+        limit: CLAIM_LIMIT,
+        leaseMs: this.#o.leaseMs ?? 60_000,
+      })
       // Delivered entries of one claim are marked done together: one commit per batch, not one
       // per hook. Still only after each hook resolved (and before the lease can end), so an
       // entry never runs again once done; a crash before the commit re-delivers (at least once).
@@ -209,11 +210,7 @@ export class OutboxWorker {
           entries.length === 1 ? entries[0]!.id : entries.map((e) => e.id)
         )
       } catch (error) {
-        if (
-          Date.now() + delay > deadline ||
-          (error as { code?: unknown })?.code === 'closed' ||
-          !this.#timer
-        )
+        if (Date.now() + delay > deadline || isStoreError(error, 'closed') || !this.#timer)
           throw error
         for (const entry of entries)
           this.#o.logger.warn(`${entry.topic} hook ran but could not be marked done; retrying`, {

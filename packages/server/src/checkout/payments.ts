@@ -164,7 +164,7 @@ export class PaymentService {
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       const current = await this.store.get(id)
       if (!current) return undefined
-      const result = await this.store.update(id, current.version, patch)
+      const result = await this.store.transition(id, { expectedVersion: current.version, ...patch })
       if (result.ok) return result.checkout
       if (result.reason === 'not_found') return undefined
     }

@@ -246,7 +246,8 @@ export class Reconciler {
    */
   async #release(record: CheckoutRecord, patch: CheckoutPatch = {}): Promise<void> {
     const store = this.#svc.store
-    const result = await store.update(record.id, record.version, {
+    const result = await store.transition(record.id, {
+      expectedVersion: record.version,
       ...patch,
       checkLeaseUntil: null,
     })

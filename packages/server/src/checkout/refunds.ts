@@ -6,10 +6,16 @@
  * `unknown`, its amount still reserved, until `/query` (or a refund notify) settles it.
  */
 import { isQfpayError } from '../qfpay/errors.ts'
-import { describeRespcd } from '../qfpay/respcd.ts'
+import {
+  describeRespcd,
+  isReusedOutTradeNoRespcd,
+  isSuccessRespcd,
+  isUnsettledRespcd,
+} from '../qfpay/respcd.ts'
 import type { QueryRow } from '../qfpay/types.ts'
 import type { CheckoutRecord, RefundRecord } from '../store/store.ts'
-import { newOutTradeNo } from './create-payment.ts'
+import { REFUNDABLE_STATUSES, isRefundableStatus } from '../model/status.ts'
+import { newOutTradeNo } from '../qfpay/out-trade-no.ts'
 import { CheckoutError } from './errors.ts'
 import { KeyedLock } from './keyed-lock.ts'
 import type { PaymentService } from './payments.ts'
@@ -55,7 +61,7 @@ export class Refunds {
           r.status === 'succeeded' && (options.amount === undefined || r.amount === options.amount)
       )
       if (retried) return { refund: retried, checkout }
-      if (checkout.status !== 'paid' && checkout.status !== 'partially_refunded') {
+      if (!isRefundableStatus(checkout.status)) {
         throw new CheckoutError(
           'conflict',
           409,
@@ -83,7 +89,7 @@ export class Refunds {
       const created = await store.createRefund({
         checkoutId,
         amount,
-        outTradeNo: newOutTradeNo('R'),
+        outTradeNo: newOutTradeNo('refund'),
         createdAt: this.#svc.now(),
       })
       if (!created.ok) {
@@ -133,7 +139,7 @@ export class Refunds {
    * TODO: a store index of unsettled refunds would make this O(unsettled).
    */
   async scan(): Promise<void> {
-    for (const status of ['paid', 'partially_refunded'] as const) {
+    for (const status of REFUNDABLE_STATUSES) {
       let before: string | undefined
       for (;;) {
         const page = await this.#svc.store.list({
@@ -211,10 +217,9 @@ export class Refunds {
   }
 
   async #applyRow(refund: RefundRecord, row: QueryRow): Promise<RefundRecord | undefined> {
-    const cls = describeRespcd(row.respcd).class
-    if (row.respcd === '0000')
+    if (isSuccessRespcd(row.respcd))
       await this.succeeded(refund, typeof row.syssn === 'string' ? row.syssn : undefined)
-    else if (cls === 'pending' || row.respcd === '')
+    else if (isUnsettledRespcd(row.respcd))
       await this.#svc.store.updateRefund(refund.id, { status: 'unknown' }).catch(() => undefined)
     else
       await this.#svc.store.updateRefund(refund.id, {
@@ -263,13 +268,12 @@ export class Refunds {
       if (!isQfpayError(error)) throw error
       const apiRefusal =
         isQfpayError(error, 'qfpay_api_error') &&
-        !(error as { retryable?: boolean }).retryable &&
-        !['1102', '2011'].includes((error as { respcd?: string }).respcd ?? '')
+        !error.retryable &&
+        !isReusedOutTradeNoRespcd(error.respcd)
       const neverSent =
-        isQfpayError(error, 'qfpay_connection_error') &&
-        !(error as { mayHaveReachedGateway?: boolean }).mayHaveReachedGateway
+        isQfpayError(error, 'qfpay_connection_error') && !error.mayHaveReachedGateway
       if (apiRefusal || neverSent) {
-        const respcd = (error as { respcd?: string }).respcd
+        const respcd = isQfpayError(error, 'qfpay_api_error') ? error.respcd : undefined
         return update({
           status: 'failed',
           failure: {

@@ -60,6 +60,23 @@ describe('/return finds the checkout from our own token', () => {
     }
   })
 
+  it('a checkout stored with the older number form (P + 32 hex digits) is still found', async (t) => {
+    const b = await bed(t)
+    const legacy = 'P' + '0123456789abcdef'.repeat(2)
+    const { checkout } = await b.store.create({
+      order: 'RT-LEGACY',
+      payType: '800151',
+      flow: 'qr',
+      amount: 100,
+      currency: 'HKD',
+      outTradeNo: legacy,
+      expiresAt: new Date(b.clock.now() + 60_000).toISOString(),
+    })
+    const res = await fetch(`${b.appUrl}/qfpay/return/${legacy}`, { redirect: 'manual' })
+    assert.equal(res.status, 303)
+    assert.equal(res.headers.get('location'), `${b.appUrl}/shop/thanks?checkout=${checkout.id}`)
+  })
+
   it('without a return page, an unknown return gets a page that says the payment is being confirmed', async (t) => {
     const b = await bed(t, { checkout: { returnPage: undefined } })
     const res = await fetch(`${b.appUrl}/qfpay/return?out_trade_no=20250201000001`)

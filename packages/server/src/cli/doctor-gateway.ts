@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto'
 import type { GatewayConfig } from '../checkout/gateway-config.ts'
 import { createQfpayClient } from '../qfpay/client.ts'
 import { isQfpayError } from '../qfpay/errors.ts'
+import { isSignatureRefusedRespcd } from '../qfpay/respcd.ts'
 import type { CheckResult, DoctorInput } from './doctor-checks.ts'
 
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -81,8 +82,8 @@ export async function checkGateway(input: DoctorInput): Promise<CheckResult[]> {
 function gatewayFailure(error: unknown, gateway: GatewayConfig): CheckResult {
   const name = 'request signature'
   if (isQfpayError(error, 'qfpay_api_error')) {
-    const respcd = (error as { respcd?: string }).respcd ?? ''
-    if (respcd === '1108')
+    const respcd = error.respcd
+    if (isSignatureRefusedRespcd(respcd))
       return {
         name,
         status: 'fail',

@@ -5,20 +5,16 @@
  * @see docs/qfpay-protocol.md#environments (QFPay's card-only sandbox host is not used)
  */
 import { defaultSleep, type GatewayAttemptReport, type GatewayConfig } from './call-gateway.ts'
-import { regionBaseUrl, regionByName, regionNames } from './regions.ts'
+import { keyProblem } from './credentials.ts'
+import {
+  isQfpayEnvironment,
+  regionBaseUrl,
+  regionByName,
+  regionNames,
+  type QfpayEnvironment,
+} from './regions.ts'
 import type { ResponseSignatureMode } from './response-signature.ts'
 import type { SignType } from './sign.ts'
-
-/** QFPay environments this client targets by name (Hong Kong hosts). */
-export const QFPAY_ENVIRONMENTS = {
-  /** Production: real money, settled. */
-  live: 'https://openapi-hk.qfapi.com',
-  /** "Live testing": real wallets and real money, not settled; refund test payments the same day. */
-  test: 'https://test-openapi-hk.qfapi.com',
-} as const
-
-/** A named environment. The project's own sandbox is reached with `baseUrl` instead. */
-export type QfpayEnvironment = keyof typeof QFPAY_ENVIRONMENTS
 
 /** What `createQfpayClient` takes. Give exactly one of `baseUrl` and `environment`. */
 export interface QfpayClientOptions {
@@ -30,7 +26,7 @@ export interface QfpayClientOptions {
   mchid?: string
   /** Any gateway base URL, e.g. the project's sandbox `http://127.0.0.1:8787`. */
   baseUrl?: string
-  /** `live` or `test` (see `QFPAY_ENVIRONMENTS`). */
+  /** `live` or `test`: QFPay's host for `region` (see `QFPAY_REGIONS`). */
   environment?: QfpayEnvironment
   /**
    * With `environment`: the country or region whose host to use (regions.ts: `hk` default,
@@ -87,11 +83,9 @@ export function resolveClientOptions(options: QfpayClientOptions): ResolvedClien
   const { appcode, key, mchid } = options
   if (!isToken(appcode))
     fail('appcode must be a non-empty string of printable characters without spaces')
-  // The key is checked for shape only (QFPay's published keys are 32 hex characters, but the
-  // 2016 examples use others), and its value never appears in the message.
-  if (typeof key !== 'string' || key === '') fail('key is missing or empty')
-  if (!isToken(key))
-    fail('key is malformed (whitespace or non-printable characters; check how it was loaded)')
+  // The same rule as the checkout app's configuration (credentials.ts); never echoes the key.
+  const problem = keyProblem(key)
+  if (problem !== undefined) fail(`key ${problem}`)
   if (mchid !== undefined && !isToken(mchid))
     fail('mchid, when given, must be a non-empty string without spaces')
 
@@ -99,8 +93,7 @@ export function resolveClientOptions(options: QfpayClientOptions): ResolvedClien
   if (options.baseUrl !== undefined && options.environment !== undefined)
     fail('give baseUrl or environment, not both')
   if (options.environment !== undefined) {
-    if (!Object.hasOwn(QFPAY_ENVIRONMENTS, options.environment))
-      fail(`environment must be 'live' or 'test'`)
+    if (!isQfpayEnvironment(options.environment)) fail(`environment must be 'live' or 'test'`)
     const region = regionByName(options.region ?? 'hk')
     if (region === undefined) fail(`region must be one of ${regionNames()}`)
     const host = regionBaseUrl(region, options.environment)

@@ -33,6 +33,7 @@ import { parseQueryResponse } from './parse-response.ts'
 import {
   describeRespcd,
   isCancelUnsupported,
+  isSuccessRespcd,
   paymentSuccessMeaning,
   respcdOutcome,
 } from './respcd.ts'
@@ -129,7 +130,7 @@ export function createQfpayClient(options: QfpayClientOptions): QfpayClient {
       write('reversal', cancelFields('reversal', params, ctx)),
     async query(params: QueryParams = {}): Promise<QueryResult> {
       const answer = await callGateway(gateway, 'query', queryFields(params, ctx))
-      if (answer.envelope.respcd !== '0000') throw apiError('query', answer)
+      if (!isSuccessRespcd(answer.envelope.respcd)) throw apiError('query', answer)
       const response = parseQueryResponse(answer.envelope, params)
       return {
         rows: response.data,

@@ -47,7 +47,9 @@ describe('error classes', () => {
 
   it('are recognised by isQfpayError across package copies (a brand, not instanceof)', () => {
     const fromOtherCopy = Object.assign(new Error('x'), { code: 'qfpay_timeout' })
-    Object.defineProperty(fromOtherCopy, Symbol.for('qfpay-checkout.QfpayError'), { value: true })
+    Object.defineProperty(fromOtherCopy, Symbol.for('qfpay-checkout.error-family'), {
+      value: 'qfpay',
+    })
     assert.ok(isQfpayError(fromOtherCopy))
     assert.ok(isQfpayError(fromOtherCopy, 'qfpay_timeout'))
     assert.equal(isQfpayError(fromOtherCopy, 'qfpay_api_error'), false)
@@ -107,7 +109,7 @@ describe('error classes', () => {
 })
 
 describe('the client key', () => {
-  const SECRET = 'C0FFEE5ECRE7C0FFEE5ECRE7C0FFEE5E'
+  const SECRET = 'C0FFEE5EDC0DE7A1C0FFEE5EDC0DE7A1'
   const APPCODE = 'APPCODE0123456789ABCDEF012345678'
 
   function renderings(value: unknown): string[] {

@@ -12,7 +12,8 @@
  *
  * @see docs/qfpay-protocol.md#return-codes
  */
-import { describeRespcd, type RespcdClass } from './respcd.ts'
+import { brandError, hasErrorBrand } from '../error-brand.ts'
+import { describeRespcd, isReusedOutTradeNoRespcd, type RespcdClass } from './respcd.ts'
 
 /** Every `code` a `QfpayError` can carry (snake_case). */
 export type QfpayErrorCode =
@@ -21,12 +22,6 @@ export type QfpayErrorCode =
   | 'qfpay_timeout'
   | 'qfpay_response_error'
   | 'qfpay_signature_error'
-
-/**
- * A global-registry symbol rather than a module-local one: two copies of this package loaded
- * side by side (a bundled and a linked one) still recognise each other's errors.
- */
-const BRAND = Symbol.for('qfpay-checkout.QfpayError')
 
 /** Longest slice of a foreign body kept on an error: enough to recognise it, not to leak it. */
 const EXCERPT_CHARS = 200
@@ -40,7 +35,8 @@ export class QfpayError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.name = new.target.name
     this.code = code
-    Object.defineProperty(this, BRAND, { value: true })
+    // Recognised by brand (error-brand.ts), so a second copy of the package still knows it.
+    brandError(this, 'qfpay')
   }
 
   /** A log-safe summary: own fields only, `cause` reduced to its name and message. */
@@ -59,6 +55,7 @@ export class QfpayError extends Error {
  * every retry. Declines and state conflicts are returned as results instead.
  */
 export class QfpayApiError extends QfpayError {
+  declare readonly code: 'qfpay_api_error'
   /** QFPay's return code, e.g. `1108`. */
   readonly respcd: string
   /** QFPay's human text (often Chinese). */
@@ -93,6 +90,7 @@ export class QfpayApiError extends QfpayError {
  * may have been acted on: query by `out_trade_no` before doing anything else.
  */
 export class QfpayConnectionError extends QfpayError {
+  declare readonly code: 'qfpay_connection_error' | 'qfpay_timeout'
   /** `false` only when no attempt can have reached the gateway (e.g. connection refused). */
   readonly mayHaveReachedGateway: boolean
   /** `true` when the call ran out of time rather than failing at the network level. */
@@ -118,6 +116,7 @@ export class QfpayConnectionError extends QfpayError {
  * response whose signature is wrong (then `cause` is a `QfpaySignatureError`).
  */
 export class QfpayResponseError extends QfpayError {
+  declare readonly code: 'qfpay_response_error'
   /** The HTTP status of the answer (`undefined` for a notify body, which is not an answer). */
   readonly status: number | undefined
   /** The first characters of the body, for diagnosis. */
@@ -143,6 +142,7 @@ export class QfpayResponseError extends QfpayError {
  * `StripeSignatureVerificationError` does), never what was expected.
  */
 export class QfpaySignatureError extends QfpayError {
+  declare readonly code: 'qfpay_signature_error'
   /** The signature header as received (`undefined` when absent). */
   readonly header: string | undefined
   /** The first characters of the body that failed to verify. */
@@ -163,21 +163,31 @@ export class QfpaySignatureError extends QfpayError {
 /** The hint Stripe gives for the usual mistake behind a notify signature mismatch. */
 export const RAW_BODY_HINT = 'Was the body re-serialised? Verify the raw bytes.'
 
+/** The class behind each code, so `isQfpayError(e, code)` narrows to it. */
+export interface QfpayErrorByCode {
+  qfpay_api_error: QfpayApiError
+  qfpay_connection_error: QfpayConnectionError
+  qfpay_timeout: QfpayConnectionError
+  qfpay_response_error: QfpayResponseError
+  qfpay_signature_error: QfpaySignatureError
+}
+
 /**
  * `true` for any error thrown by this client, from any copy of the package. With a `code`,
- * `true` only for that code.
+ * `true` only for that code, and the type narrows to its class (`qfpay_api_error` →
+ * `QfpayApiError` with its `respcd`).
  *
  * @example
  * catch (err) { if (isQfpayError(err, 'qfpay_timeout')) await client.query({ out_trade_no }) }
  */
-export function isQfpayError(value: unknown, code?: QfpayErrorCode): value is QfpayError {
-  if (
-    typeof value !== 'object' ||
-    value === null ||
-    (value as Record<symbol, unknown>)[BRAND] !== true
-  )
-    return false
-  return code === undefined || (value as { code?: unknown }).code === code
+export function isQfpayError(value: unknown): value is QfpayError
+export function isQfpayError<C extends QfpayErrorCode>(
+  value: unknown,
+  code: C
+): value is QfpayErrorByCode[C]
+export function isQfpayError(value: unknown, code?: QfpayErrorCode): boolean {
+  if (!hasErrorBrand(value, 'qfpay')) return false
+  return code === undefined || (value as QfpayError).code === code
 }
 
 /** What a gateway answered, as the client saw it, for `errorFromResponse`. */
@@ -219,7 +229,7 @@ export function errorFromResponse(raw: RawGatewayAnswer): QfpayApiError | QfpayR
     const hint =
       info.class === 'retryable'
         ? ' Try again later with the same out_trade_no.'
-        : respcd === '1102' || respcd === '2011'
+        : isReusedOutTradeNoRespcd(respcd)
           ? ' An out_trade_no can be used once: query it before creating another.'
           : ''
     return new QfpayApiError(

@@ -9,13 +9,8 @@
  */
 export { createQfpayClient, type QfpayClient } from './client.ts'
 export type { GatewayAttemptReport } from './call-gateway.ts'
-export {
-  DEFAULT_TIMEOUT_MS,
-  MAX_ATTEMPTS,
-  QFPAY_ENVIRONMENTS,
-  type QfpayClientOptions,
-  type QfpayEnvironment,
-} from './client-options.ts'
+export { DEFAULT_TIMEOUT_MS, MAX_ATTEMPTS, type QfpayClientOptions } from './client-options.ts'
+export { keyProblem } from './credentials.ts'
 export {
   errorFromResponse,
   isQfpayError,
@@ -25,14 +20,17 @@ export {
   QfpayResponseError,
   QfpaySignatureError,
   RAW_BODY_HINT,
+  type QfpayErrorByCode,
   type QfpayErrorCode,
   type RawGatewayAnswer,
 } from './errors.ts'
 export { verifyNotifyBody } from './verify-notify-body.ts'
 export {
+  isQfpayEnvironment,
   QFPAY_REGIONS,
   regionBaseUrl,
   regionByName,
+  type QfpayEnvironment,
   type QfpayRegion,
   type QfpayRegionName,
 } from './regions.ts'
@@ -70,8 +68,17 @@ export {
 } from './pay-types.ts'
 export {
   describeRespcd,
+  isCancelUnsupported,
+  isOrderClosedRespcd,
+  isOrderMissingRespcd,
+  isOrderPaidRespcd,
+  isParameterRefusedRespcd,
   isPendingRespcd,
   isRetryableRespcd,
+  isReusedOutTradeNoRespcd,
+  isSignatureRefusedRespcd,
+  isSuccessRespcd,
+  isUnsettledRespcd,
   paymentSuccessMeaning,
   RESPCD,
   respcdOutcome,

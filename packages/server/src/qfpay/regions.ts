@@ -5,6 +5,18 @@
  * "API Environments" table), the last public list of them. See docs/qfpay-protocol.md.
  */
 
+/**
+ * QFPay's two hosts per region: `live` (production: real money, settled) and `test` ("live
+ * testing": real wallets and real money, not settled; refund test payments the same day). The
+ * project's own sandbox is not one of them: it is reached by base URL.
+ */
+export type QfpayEnvironment = 'live' | 'test'
+
+/** `true` for `live` or `test`. */
+export function isQfpayEnvironment(value: unknown): value is QfpayEnvironment {
+  return value === 'live' || value === 'test'
+}
+
 /** One region: its production host, its live-testing host (real money, not settled), its currency. */
 export interface QfpayRegion {
   name: string
@@ -103,7 +115,7 @@ export function regionNames(): string {
 /** The base URL of `environment` in `region`, or an error message when there is none. */
 export function regionBaseUrl(
   region: QfpayRegionName,
-  environment: 'live' | 'test'
+  environment: QfpayEnvironment
 ): { url: string } | { error: string } {
   const info: QfpayRegion = QFPAY_REGIONS[region]
   const url = environment === 'live' ? info.live : info.test

@@ -2,9 +2,18 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import {
   describeRespcd,
+  isOrderClosedRespcd,
+  isOrderMissingRespcd,
+  isOrderPaidRespcd,
+  isParameterRefusedRespcd,
   isPendingRespcd,
   isRetryableRespcd,
+  isReusedOutTradeNoRespcd,
+  isSignatureRefusedRespcd,
+  isSuccessRespcd,
+  isUnsettledRespcd,
   paymentSuccessMeaning,
+  RESPCD,
   respcdOutcome,
 } from './respcd.ts'
 
@@ -43,5 +52,37 @@ describe('respcd table', () => {
   it('says what 0000 from /payment meant: created for a pre-order, paid for a swipe card', () => {
     assert.equal(paymentSuccessMeaning(false), 'created')
     assert.equal(paymentSuccessMeaning(true), 'paid')
+  })
+})
+
+describe('named meanings of single codes', () => {
+  it('says what a code means for the order, and each such code is in the table', () => {
+    const cases: [(code: string) => boolean, string[]][] = [
+      [isSuccessRespcd, ['0000']],
+      [isOrderPaidRespcd, ['1260', '1262', '1125']],
+      [isOrderClosedRespcd, ['1142', '1181', '1263', '1264']],
+      [isOrderMissingRespcd, ['1136', '1268']],
+      [isReusedOutTradeNoRespcd, ['1102', '2011']],
+      [isParameterRefusedRespcd, ['1104']],
+      [isSignatureRefusedRespcd, ['1108']],
+    ]
+    for (const [predicate, codes] of cases) {
+      for (const code of RESPCD.keys())
+        assert.equal(predicate(code), codes.includes(code), `${predicate.name}(${code})`)
+      for (const code of codes) assert.ok(RESPCD.has(code), code)
+    }
+  })
+
+  it('an order state code is a state conflict, never a retry', () => {
+    for (const code of RESPCD.keys()) {
+      if (isOrderPaidRespcd(code) || isOrderClosedRespcd(code) || isOrderMissingRespcd(code))
+        assert.equal(describeRespcd(code).class, 'state-conflict', code)
+    }
+  })
+
+  it('unsettled: a pending code, or a row without a code; nothing final', () => {
+    assert.equal(isUnsettledRespcd(''), true)
+    for (const [code, info] of RESPCD)
+      assert.equal(isUnsettledRespcd(code), info.class === 'pending', code)
   })
 })

@@ -128,6 +128,70 @@ export function isPendingRespcd(code: string): boolean {
   return describeRespcd(code).class === 'pending'
 }
 
+/** `true` for `0000`: the call, or the order a row describes, succeeded. */
+export function isSuccessRespcd(code: string): boolean {
+  return code === '0000'
+}
+
+/**
+ * `true` while there is no final answer: a pending code, or a `/query` row that carries no
+ * code yet (QFPay leaves `respcd` empty on a row it has not settled).
+ */
+export function isUnsettledRespcd(code: string): boolean {
+  return code === '' || isPendingRespcd(code)
+}
+
+/**
+ * What a state-conflict code says about the order itself, for callers (close, reversal,
+ * `/query` rows) that act on it rather than on its class.
+ */
+const ORDER_STATE_CODES = {
+  /** Already paid (1260), refunded (1262), already refunded (1125): money was taken. */
+  paid: new Set(['1260', '1262', '1125']),
+  /** Closed (1142, 1264), expired (1181), cancelled (1263): it will not take money. */
+  closed: new Set(['1142', '1181', '1263', '1264']),
+  /** No such order, or none that can be acted on (1136, 1268). */
+  missing: new Set(['1136', '1268']),
+} as const
+
+/** `true` when a code says the order was paid (so a close or reversal came too late). */
+export function isOrderPaidRespcd(code: string): boolean {
+  return ORDER_STATE_CODES.paid.has(code)
+}
+
+/** `true` when a code says the order was closed, cancelled or expired upstream. */
+export function isOrderClosedRespcd(code: string): boolean {
+  return ORDER_STATE_CODES.closed.has(code)
+}
+
+/** `true` when a code says the gateway has no such order. */
+export function isOrderMissingRespcd(code: string): boolean {
+  return ORDER_STATE_CODES.missing.has(code)
+}
+
+/**
+ * `true` for a reused `out_trade_no` (2011; 1102 "duplicate request" where the gateway says it
+ * that way): the first request with that number may have taken effect, so the outcome is
+ * learned by `/query`, never taken as a refusal.
+ */
+export function isReusedOutTradeNoRespcd(code: string): boolean {
+  return code === '2011' || code === '1102'
+}
+
+/** `true` for 1108: the request signature did not verify (wrong key or sign type). */
+export function isSignatureRefusedRespcd(code: string): boolean {
+  return code === '1108'
+}
+
+/**
+ * `true` for 1104, a parameter this merchant or order cannot use: at `/payment` most often a
+ * pay type the merchant is not enabled for; at `/close` or `/reversal`, the other endpoint may
+ * be the one this pay type takes (docs/qfpay-protocol.md#close-and-reversal).
+ */
+export function isParameterRefusedRespcd(code: string): boolean {
+  return code === '1104'
+}
+
 /**
  * The caller's outcome for a code: `ok`, `pending`, `declined` (the shopper's wallet or the
  * order's state said no) or `error` (our request or the gateway is at fault).

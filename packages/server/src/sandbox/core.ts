@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto'
 import { systemClock, type SandboxClock } from './clock.ts'
 import { GatewayError } from './gateway-error.ts'
+import { SandboxError } from './sandbox-error.ts'
 import { createIdSource } from './ids.ts'
 import { PAY_TYPES } from '../qfpay/pay-types.ts'
 import {
@@ -59,15 +60,15 @@ export interface SandboxOptions extends SandboxMerchantOptions {
 }
 
 /** A control operation refused: 404 unknown order, 409 wrong state, 400 bad input. */
-export class SandboxControlError extends Error {
-  override name = 'SandboxControlError'
+export class SandboxControlError extends SandboxError {
   constructor(
     readonly status: 400 | 401 | 404 | 409,
-    readonly code: string,
+    code: string,
     message: string,
     readonly respcd?: string
   ) {
-    super(message)
+    super(code, message)
+    this.name = 'SandboxControlError'
   }
 }
 

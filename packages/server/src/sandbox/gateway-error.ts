@@ -3,15 +3,17 @@
  * throw it; `routes-trade.ts` renders it as a signed, flat QFPay answer (HTTP 200, as every
  * documented business error is; only rate limiting uses HTTP 429).
  */
-export class GatewayError extends Error {
-  override name = 'GatewayError'
+import { SandboxError } from './sandbox-error.ts'
+
+export class GatewayError extends SandboxError {
   constructor(
     /** The QFPay return code, e.g. `1104`. */
     readonly respcd: string,
     /** Goes to `respmsg`: says which field or rule, for the developer. */
     message: string
   ) {
-    super(message)
+    super('gateway_refusal', message)
+    this.name = 'GatewayError'
   }
 }
 

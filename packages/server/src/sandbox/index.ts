@@ -7,6 +7,9 @@
  */
 export { createSandbox, type Sandbox } from './create-sandbox.ts'
 export { SandboxControlError, type SandboxOptions } from './core.ts'
+export { isSandboxError, SandboxError } from './sandbox-error.ts'
+export { GatewayError } from './gateway-error.ts'
+export { KnobError } from './knobs.ts'
 export type { SandboxMerchantOptions, SandboxMerchantView } from './merchants.ts'
 export { DEFAULT_KNOBS, PROFILE_KNOBS, type SandboxKnobs, type SandboxProfile } from './knobs.ts'
 export { createManualClock, systemClock, type ManualClock, type SandboxClock } from './clock.ts'

@@ -4,6 +4,7 @@
  * after the order exists). Everything is off by default, so the sandbox behaves like a healthy
  * gateway unless a test asks otherwise.
  */
+import { SandboxError } from './sandbox-error.ts'
 import { RESPONSE_SIGN_SCHEMES, type ResponseSignScheme } from '../qfpay/response-signature.ts'
 
 /** Every knob, with its unit. */
@@ -141,8 +142,11 @@ const FLAGS = [
 const SIGN_SCHEMES = [...RESPONSE_SIGN_SCHEMES, 'none'] as const
 
 /** Thrown for a knob value out of range; the control API turns it into a 400. */
-export class KnobError extends Error {
-  override name = 'KnobError'
+export class KnobError extends SandboxError {
+  constructor(message: string) {
+    super('invalid_knobs', message)
+    this.name = 'KnobError'
+  }
 }
 
 /**

@@ -8,6 +8,7 @@
  */
 import { describeRespcd } from '../qfpay/respcd.ts'
 import { parseTxdtm } from '../qfpay/txdtm.ts'
+import { OUT_TRADE_NO_PATTERN } from '../qfpay/out-trade-no.ts'
 import type { SandboxCore } from './core.ts'
 import { fieldError } from './gateway-error.ts'
 import { paymentRow, refundRow, type GatewayRecord } from './order-rows.ts'
@@ -24,7 +25,7 @@ export function handleQuery(
   { merchant, params }: TradeRequest
 ): Record<string, PyJsonValue> {
   const syssns = list(params, 'syssn', /^\d{1,40}$/)
-  const outTradeNos = list(params, 'out_trade_no', /^[\x21-\x7e]{1,128}$/)
+  const outTradeNos = list(params, 'out_trade_no', OUT_TRADE_NO_PATTERN)
   const payTypes = list(params, 'pay_type', /^\d{6}$/)
   const respcd = optionalField(params, 'respcd', /^\d{4}$/, 'a 4-digit return code')
   const start = time(params, 'start_time')

@@ -7,6 +7,7 @@
 import type { Context } from 'hono'
 import { verifySignature, type SignType } from '../qfpay/sign.ts'
 import { isTxdtm } from '../qfpay/txdtm.ts'
+import { OUT_TRADE_NO_PATTERN } from '../qfpay/out-trade-no.ts'
 import { fieldError, GatewayError } from './gateway-error.ts'
 import type { SandboxMerchant } from './merchants.ts'
 
@@ -141,7 +142,7 @@ export const FIELD = {
   /** Int(11) minor units, positive. */
   txamt: [/^[1-9]\d{0,10}$/, 'a positive integer amount in minor units (at most 11 digits)'],
   /** String(128), ASCII without spaces (2018 guidance: no Chinese or full-width characters). */
-  outTradeNo: [/^[\x21-\x7e]{1,128}$/, '1–128 printable ASCII characters without spaces'],
+  outTradeNo: [OUT_TRADE_NO_PATTERN, '1–128 printable ASCII characters without spaces'],
   syssn: [/^\d{1,40}$/, 'a QFPay transaction number (digits)'],
   udid: [/^[^\x00-\x1f]{1,40}$/, 'at most 40 characters'],
 } as const satisfies Record<string, readonly [RegExp, string]>

@@ -1,4 +1,11 @@
+import { afterEach, beforeEach, describe, it } from 'node:test'
 import { createMemoryStore } from './memory.ts'
-import { describeStoreContract } from '../../test/support/store-contract/store-contract.ts'
+// Through the public entry, as a merchant proving their own store would.
+import { describeStoreContract } from '../testing/index.ts'
 
-describeStoreContract('memory store', async (options) => createMemoryStore(options))
+describeStoreContract('memory store', async (options) => createMemoryStore(options), {
+  describe,
+  it,
+  beforeEach,
+  afterEach,
+})

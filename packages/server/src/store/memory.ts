@@ -4,6 +4,7 @@
  * which makes each call one atomic step on Node's single thread, the stand-in for a transaction.
  */
 import { ChangeFeed } from './change-feed.ts'
+import { checkoutWrites } from './checkout-writes.ts'
 import { newCheckoutId } from './ids.ts'
 import {
   type CheckoutRecord,
@@ -13,20 +14,19 @@ import {
   type RecordNotifyResult,
   type RefundRecord,
   type Store,
+  type StoreInspection,
   type StoreOptions,
   StoreError,
 } from './store.ts'
 import {
   PAID_STATUSES,
   checkNotifyInput,
-  checkTransitionNotify,
   newCheckoutRecord,
   normaliseTime,
   planRefund,
-  planRefundUpdate,
-  planWrite,
   type WritePlan,
-} from './transitions.ts'
+} from '../model/index.ts'
+import type { StoreTransactions } from './transaction.ts'
 
 /** Default and largest page for `list` / `listRejectedNotifies`. */
 const DEFAULT_LIMIT = 50
@@ -38,7 +38,7 @@ const MAX_LIMIT = 500
  * @example
  * const store = createMemoryStore({ clock: () => new Date('2024-05-01T00:00:00Z') })
  */
-export function createMemoryStore(options: StoreOptions = {}): Store {
+export function createMemoryStore(options: StoreOptions = {}): Store & StoreInspection {
   const clock = options.clock ?? (() => new Date())
   const now = () => clock().toISOString()
   const checkouts = new Map<string, CheckoutRecord>()
@@ -58,6 +58,7 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
     const found = all().find(pred)
     return found && copy(found)
   }
+  const read = <T>(value: T | undefined) => value && copy(value)
   const unique = (what: string, taken: boolean) => {
     if (taken)
       throw new StoreError('unique_violation', `Failed to store ${what}: it already exists.`)
@@ -97,8 +98,33 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
       key(a) !== key(b) ? (key(a) < key(b) ? -1 : 1) : a.id === b.id ? 0 : a.id < b.id ? -1 : 1
   const byCreated = by<CheckoutRecord>((c) => c.createdAt)
   const byCreatedDesc = (a: CheckoutRecord, b: CheckoutRecord) => byCreated(b, a)
+  // A "transaction" is one synchronous step: every adapter call below answers at once, so the
+  // shared write logic reads, decides and writes without yielding to another caller.
+  const txs: StoreTransactions = {
+    async run(fn) {
+      open()
+      return fn({
+        lockCheckout: (id) => read(checkouts.get(id)),
+        lockRefund(id) {
+          const refund = read(refunds.get(id))
+          return { refund, checkout: refund && read(checkouts.get(refund.checkoutId)) }
+        },
+        writeCheckout(plan, _expectedVersion, notify) {
+          applyWrite(plan)
+          return notify && insertNotify(notify.input)
+        },
+        writeRefund(refund) {
+          refunds.set(refund.id, copy(refund))
+        },
+      })
+    },
+    committed: (record) => feed.emit(record),
+    now,
+  }
+  const writes = checkoutWrites(txs)
 
   return {
+    transition: writes.transition,
     async create(input) {
       open()
       const paid = all().find((c) => c.order === input.order && PAID_STATUSES.includes(c.status))
@@ -126,44 +152,12 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
       open()
       return findBy((c) => c.outTradeNo === outTradeNo)
     },
-    async getBySyssn(syssn) {
-      open()
-      return findBy((c) => c.syssn === syssn)
-    },
     async listPendingByOrder(order) {
       open()
       return all()
         .filter((c) => c.order === order && c.status === 'pending')
         .sort(byCreated)
         .map(copy)
-    },
-    async findPaidByOrder(order) {
-      open()
-      return findBy((c) => c.order === order && PAID_STATUSES.includes(c.status))
-    },
-    async transition(id, { expectedVersion, status, notify, hooks, ...patch }) {
-      open()
-      checkTransitionNotify(notify)
-      const plan = planWrite(checkouts.get(id), expectedVersion, patch, status, now(), hooks)
-      if (!plan.ok) return copy(plan)
-      applyWrite(plan)
-      // Same synchronous step as the write: the notify exists iff the transition happened.
-      const recorded = notify && insertNotify(notify)
-      if (plan.bumped) feed.emit(plan.next)
-      return {
-        ok: true,
-        checkout: copy(plan.next),
-        bumped: plan.bumped,
-        ...(recorded ? { notify: recorded } : {}),
-      }
-    },
-    async update(id, expectedVersion, patch) {
-      open()
-      const plan = planWrite(checkouts.get(id), expectedVersion, patch, undefined, now())
-      if (!plan.ok) return copy(plan)
-      applyWrite(plan)
-      if (plan.bumped) feed.emit(plan.next)
-      return { ok: true, checkout: copy(plan.next), bumped: plan.bumped }
     },
     async listNonFinal({ dueBefore, limit }) {
       open()
@@ -192,7 +186,8 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
         .slice(0, limit)
       for (const c of due) {
         c.checkLeaseUntil = leaseUntil
-        c.checkLeaseOwner = owner
+        if (owner === undefined) delete c.checkLeaseOwner
+        else c.checkLeaseOwner = owner
       }
       return due.map(copy)
     },
@@ -208,7 +203,7 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
       return rows.slice(0, Math.min(limit, MAX_LIMIT)).map(copy)
     },
 
-    async claimDue(at, limit, leaseMs) {
+    async claimDue({ now: at, limit, leaseMs }) {
       open()
       const t = normaliseTime(at)
       const leaseUntil = new Date(Date.parse(t) + leaseMs).toISOString()
@@ -247,12 +242,6 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
       delete entry.leaseUntil
       return true
     },
-    async getOutbox(entryId) {
-      open()
-      const entry = outbox.get(entryId)
-      return entry && copy(entry)
-    },
-
     async recordNotify(input) {
       open()
       checkNotifyInput(input)
@@ -309,22 +298,7 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
       refunds.set(result.refund.id, copy(result.refund))
       return { ok: true, refund: copy(result.refund) }
     },
-    async updateRefund(id, patch) {
-      open()
-      const refund = refunds.get(id)
-      const plan = planRefundUpdate(
-        refund,
-        refund && checkouts.get(refund.checkoutId),
-        patch,
-        now()
-      )
-      if (!plan.ok) return copy(plan)
-      refunds.set(id, copy(plan.refund))
-      if (!plan.checkoutWrite) return { ok: true, refund: copy(plan.refund) }
-      applyWrite(plan.checkoutWrite)
-      feed.emit(plan.checkoutWrite.next)
-      return { ok: true, refund: copy(plan.refund), checkout: copy(plan.checkoutWrite.next) }
-    },
+    updateRefund: writes.updateRefund,
     async getRefund(id) {
       open()
       const found = refunds.get(id)

@@ -1,7 +1,7 @@
 /**
  * The query helpers the PostgreSQL store's methods share: plain and transactional queries that
- * wait for the store to be ready, and the compare-and-set write every checkout change goes
- * through (row lock, plan, `UPDATE … WHERE id AND version`, outbox rows, `pg_notify`).
+ * wait for the store to be ready, and the pipelined apply of a planned write (`UPDATE … WHERE id
+ * AND version`, outbox rows, `pg_notify`) that the transaction adapter (`postgres-tx.ts`) uses.
  */
 import type postgres from 'postgres'
 import type { PgChangeListener } from './postgres-feed.ts'
@@ -9,21 +9,18 @@ import { checkoutFromRow, checkoutValues, outboxValues } from './postgres-schema
 import type { PgStatements } from './postgres-statements.ts'
 import { notifyFromRow } from './postgres-schema.ts'
 import {
-  type CheckoutPatch,
   type CheckoutRecord,
   type NotifyInput,
-  type OutboxTopic,
   type RecordNotifyResult,
   StoreError,
-  type WriteResult,
 } from './store.ts'
-import { checkTransitionNotify, planWrite, type WritePlan } from './transitions.ts'
+import type { WritePlan } from '../model/index.ts'
 
 /** PostgreSQL text cannot hold NUL; junk notify fields are stored with U+FFFD in its place. */
 export const noNul = (v: string | undefined) =>
   v === undefined ? null : v.replaceAll('\0', '\uFFFD')
 
-/** A connection to run on: the pool, one transaction, or a reserved connection. */
+/** A connection to run on: the pool, one transaction, or a reserved connection (postgres-tx.ts). */
 export type PgTx = postgres.TransactionSql | postgres.Sql | postgres.ReservedSql
 /** What the store sends as query parameters. */
 export type PgParam = string | number | boolean | null | Buffer | readonly string[]
@@ -38,18 +35,6 @@ export interface PgDbOptions {
   /** Throws StoreError('closed') after close, else waits for migrations and LISTEN. */
   open: () => Promise<void>
 }
-
-/** The parameters of the `insertNotify` statement. */
-const notifyValues = (input: NotifyInput, receivedAt: string): PgParam[] => [
-  noNul(input.syssn),
-  noNul(input.outTradeNo),
-  noNul(input.notifyType),
-  noNul(input.checkoutId),
-  input.accepted,
-  noNul(input.reason),
-  Buffer.from(input.rawBody, 'utf8'),
-  receivedAt,
-]
 
 /** Build the helpers for one store. */
 export function createPgDb({ sql, q, channel, listener, now, open }: PgDbOptions) {
@@ -122,7 +107,16 @@ export function createPgDb({ sql, q, channel, listener, now, open }: PgDbOptions
   ): Promise<RecordNotifyResult> => finishNotify(t, input, await sendNotify(t, input, receivedAt))
   /** The INSERT of {@link insertNotify}, sent (and pipelined with what else is in flight). */
   const sendNotify = (t: PgTx, input: NotifyInput, receivedAt: string) =>
-    run(t, q.insertNotify, notifyValues(input, receivedAt))
+    run(t, q.insertNotify, [
+      noNul(input.syssn),
+      noNul(input.outTradeNo),
+      noNul(input.notifyType),
+      noNul(input.checkoutId),
+      input.accepted,
+      noNul(input.reason),
+      Buffer.from(input.rawBody, 'utf8'),
+      receivedAt,
+    ])
   /** The rest of {@link insertNotify}, given the INSERT's answer. */
   const finishNotify = async (
     t: PgTx,
@@ -136,99 +130,9 @@ export function createPgDb({ sql, q, channel, listener, now, open }: PgDbOptions
     const [existing] = await run(t, q.acceptedNotify, key)
     return { duplicate: true, record: notifyFromRow(existing!) }
   }
-  /**
-   * `transition` / `update`: lock the row, let `planWrite` decide, write exactly that, in two
-   * round trips on a reserved connection instead of four through `sql.begin`: BEGIN goes out
-   * with the `SELECT … FOR UPDATE`, and COMMIT with the writes (postgres.js pipelines what is
-   * issued together on one connection; the server runs it in order). Same transaction, same
-   * locks; only the waits between statements go. Every notify's transition (and every other
-   * status change) holds a pooled connection for half as long, which is what a burst of them
-   * queues on. A write that fails aborts the transaction, and the pipelined COMMIT then rolls
-   * it back (PostgreSQL answers COMMIT in an aborted transaction with ROLLBACK).
-   */
-  const write = async (
-    id: string,
-    expectedVersion: number,
-    patch: CheckoutPatch,
-    status?: CheckoutRecord['status'],
-    hooks?: readonly OutboxTopic[],
-    notifyInput?: NotifyInput
-  ): Promise<WriteResult> => {
-    const receivedAt = checkTransitionNotify(notifyInput)
-    await open()
-    const r = await sql.reserve()
-    // Whether the connection may still be inside the transaction (ROLLBACK before releasing).
-    let inTx = false
-    let result: { plan: ReturnType<typeof planWrite>; inserted?: postgres.RowList<postgres.Row[]> }
-    try {
-      inTx = true
-      const [, rows] = await Promise.all([r.unsafe('BEGIN'), run(r, q.byIdForUpdate, [id])])
-      const current = rows[0] && checkoutFromRow(rows[0])
-      const p = planWrite(current, expectedVersion, patch, status, now(), hooks)
-      if (!p.ok) {
-        await r.unsafe('COMMIT')
-        inTx = false
-        result = { plan: p }
-      } else {
-        const writes = [
-          run(r, q.updateCheckoutOnce, [...checkoutValues(p.next), expectedVersion]),
-          ...p.outbox.map((entry) => run(r, q.insertOutbox, outboxValues(entry))),
-          ...(p.bumped ? [notify(r, p.next)] : []),
-        ]
-        // Same transaction, one commit: the notify row exists iff the transition committed.
-        const insert = notifyInput
-          ? run(r, q.insertNotify, notifyValues(notifyInput, receivedAt!))
-          : undefined
-        const settled = await Promise.allSettled([
-          ...writes,
-          ...(insert ? [insert] : []),
-          r.unsafe('COMMIT'),
-        ])
-        inTx = false
-        const failed = settled.find((x) => x.status === 'rejected')
-        if (failed) throw failed.reason
-        const committed = settled.at(-1) as PromiseFulfilledResult<postgres.RowList<postgres.Row[]>>
-        if (committed.value.command !== 'COMMIT')
-          throw new Error(`Failed to write checkout ${id}: the transaction was rolled back.`)
-        result = {
-          plan: p,
-          ...(insert
-            ? {
-                inserted: (
-                  settled.at(-2) as PromiseFulfilledResult<postgres.RowList<postgres.Row[]>>
-                ).value,
-              }
-            : {}),
-        }
-      }
-    } catch (error) {
-      if (inTx) await r.unsafe('ROLLBACK').catch(() => undefined)
-      if ((error as { code?: unknown })?.code === '23505')
-        throw new StoreError('unique_violation', `Failed to store: ${(error as Error).message}.`, {
-          cause: error,
-        })
-      throw error
-    } finally {
-      r.release()
-    }
-    const plan = result.plan
-    if (!plan.ok) return plan
-    if (plan.bumped) listener.offer(plan.next)
-    // The notify INSERT's answer; a duplicate's winner has committed, so it is read outside.
-    const notifyResult =
-      notifyInput && result.inserted
-        ? await finishNotify(sql, notifyInput, result.inserted)
-        : undefined
-    return {
-      ok: true,
-      checkout: plan.next,
-      bumped: plan.bumped,
-      ...(notifyResult ? { notify: notifyResult } : {}),
-    }
-  }
   return {
-    ...{ sql, q, now, listener, open, run, one, many, checkout, tx, notify, applyWrite, write },
-    insertNotify,
+    ...{ sql, q, now, listener, open, run, one, many, checkout, tx, notify, applyWrite },
+    ...{ insertNotify, sendNotify, finishNotify },
   }
 }
 

@@ -4,6 +4,7 @@
  * by the column they meet.
  */
 import { CHECKOUT_COLUMNS } from './postgres-schema.ts'
+import { PAID_IN } from './sql-in.ts'
 
 /** Every statement `createPostgresStore` uses, by name, for the quoted schema `s`. */
 export function pgStatements(s: string) {
@@ -30,11 +31,10 @@ export function pgStatements(s: string) {
     byId: `SELECT * FROM ${s}.checkouts WHERE id = $1`,
     byIdForUpdate: `SELECT * FROM ${s}.checkouts WHERE id = $1 FOR UPDATE`,
     byOutTradeNo: `SELECT * FROM ${s}.checkouts WHERE out_trade_no = $1`,
-    bySyssn: `SELECT * FROM ${s}.checkouts WHERE syssn = $1`,
     pendingFor: `SELECT * FROM ${s}.checkouts WHERE order_ref = $1 AND pay_type = $2 AND status = 'pending'`,
     pendingByOrder: `SELECT * FROM ${s}.checkouts WHERE order_ref = $1 AND status = 'pending' ORDER BY created_at, id`,
     paidByOrder: `SELECT * FROM ${s}.checkouts WHERE order_ref = $1
-      AND status IN ('paid', 'partially_refunded', 'refunded') ORDER BY created_at, id LIMIT 1`,
+      AND status IN ${PAID_IN} ORDER BY created_at, id LIMIT 1`,
     due: `SELECT * FROM ${s}.checkouts WHERE status = 'pending' AND next_check_at <= $1
       ORDER BY next_check_at, id LIMIT $2`,
     // SKIP LOCKED: concurrent claimers (and rows mid-transition) pass each other by.
@@ -56,7 +56,6 @@ export function pgStatements(s: string) {
       WHERE id = ANY($2::text[]) AND completed_at IS NULL`,
     failOutbox: `UPDATE ${s}.outbox SET available_at = $2, last_error = $3, lease_until = NULL
       WHERE id = $1 AND completed_at IS NULL AND ($4::integer IS NULL OR attempts = $4::integer)`,
-    outboxById: `SELECT * FROM ${s}.outbox WHERE id = $1`,
     acceptedNotify: `SELECT * FROM ${s}.notifies WHERE accepted AND syssn = $1 AND notify_type = $2`,
     insertNotify: `INSERT INTO ${s}.notifies (syssn, out_trade_no, notify_type, checkout_id, accepted, reason, raw_body, received_at)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)

@@ -5,11 +5,11 @@
  *   cd packages/server && node ../../scripts/pg-cluster.mjs run -- node --import tsx --test src/store/postgres.test.ts
  */
 import assert from 'node:assert/strict'
-import { after, describe, it } from 'node:test'
+import { after, afterEach, beforeEach, describe, it } from 'node:test'
 import postgres from 'postgres'
 import { describePostgresInstances } from '../../test/support/postgres-instances-suite.ts'
 import { PG_MIGRATIONS, type PostgresStoreOptions, createPostgresStore } from './postgres.ts'
-import { describeStoreContract } from '../../test/support/store-contract/store-contract.ts'
+import { describeStoreContract } from '../testing/store-contract/store-contract.ts'
 
 const url = process.env.DATABASE_URL
 const ci = process.env.CI === 'true' || process.env.CI === '1'
@@ -43,7 +43,12 @@ if (!url && ci) {
     await admin.end({ timeout: 5 })
   })
 
-  describeStoreContract('postgres store', (options) => open(options))
+  describeStoreContract('postgres store', (options) => open(options), {
+    describe,
+    it,
+    beforeEach,
+    afterEach,
+  })
 
   describe('postgres store schema', () => {
     it('records its migrations, and instances opening one schema together apply them once', async () => {

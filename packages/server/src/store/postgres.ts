@@ -1,6 +1,6 @@
 /**
  * The `Store` for several server instances: PostgreSQL through postgres.js (docs/decisions.md#postgresql-for-several-instances).
- * Same rules as SQLite and memory (`transitions.ts` decides, `store-contract.ts` proves it):
+ * Same rules as SQLite and memory (`../model/` decides, the store contract suite proves it):
  * - every write is one transaction that locks what it decides on (`SELECT … FOR UPDATE` on the
  *   checkout; an advisory lock per order for `create`), writes with a compare-and-set
  *   (`WHERE id AND version`), and inserts its outbox rows and its notification in the same
@@ -8,9 +8,24 @@
  * - outbox entries and reconciler checks are claimed with `FOR UPDATE SKIP LOCKED`, so each
  *   goes to one instance at a time;
  * - the change feed crosses instances through LISTEN/NOTIFY (`postgres-feed.ts`).
+ *
+ * Locking, method by method (READ COMMITTED plus explicit locks):
+ * - `create`: one transaction; `pg_advisory_xact_lock(hashtext(schema), hashtext(order))`
+ *   first, so the already-paid check and the insert see the same order state; then `INSERT …
+ *   ON CONFLICT (order_ref, pay_type) WHERE status = 'pending' DO NOTHING`, and on a conflict
+ *   read the existing row.
+ * - `transition`: `SELECT … FOR UPDATE`, `planWrite`, then `UPDATE … WHERE id AND version`, the
+ *   outbox rows, the accepted notify and `pg_notify('<schema>_changes', '{"id","version"}')`
+ *   sent together (pipelined: one round trip); the poke is delivered at commit, in commit order.
+ * - `createRefund` / `updateRefund`: lock the checkout row `FOR UPDATE` (then the refund's),
+ *   which serialises refunds of one payment; then `planRefund` / `planRefundUpdate`.
+ * - `claimDue`: `UPDATE outbox SET attempts = attempts + 1, lease_until = … WHERE id IN (SELECT
+ *   id … ORDER BY available_at, id LIMIT n FOR UPDATE SKIP LOCKED) RETURNING *`.
+ * - `claimChecks`: the same on `checkouts` (`check_lease_until`, `check_lease_owner`).
  */
 import postgres from 'postgres'
 import { ChangeFeed } from './change-feed.ts'
+import { checkoutWrites } from './checkout-writes.ts'
 import { newCheckoutId } from './ids.ts'
 import { PgChangeListener } from './postgres-feed.ts'
 import { type PgParam, createPgDb, sortBy } from './postgres-db.ts'
@@ -20,14 +35,17 @@ import {
   checkoutFromRow,
   checkoutValues,
   migratePostgres,
+  notifyFromRow,
   quoteSchema,
 } from './postgres-schema.ts'
 import { pgStatements } from './postgres-statements.ts'
-import { type Store, StoreError, type StoreOptions } from './store.ts'
-import { newCheckoutRecord, normaliseTime } from './transitions.ts'
+import { pgTransactions } from './postgres-tx.ts'
+import { type Store, StoreError, type StoreInspection, type StoreOptions } from './store.ts'
+import { newCheckoutRecord, normaliseTime } from '../model/index.ts'
 
 export { DEFAULT_SCHEMA, PG_MIGRATIONS } from './postgres-schema.ts'
 export type { Store, StoreOptions } from './store.ts'
+export { isStoreError, StoreError, type StoreErrorCode } from './store-error.ts'
 
 /** Options for `createPostgresStore`. */
 export interface PostgresStoreOptions extends StoreOptions {
@@ -44,7 +62,7 @@ export interface PostgresStoreOptions extends StoreOptions {
 }
 
 /** The PostgreSQL store: a `Store`, plus its readiness and its channel. */
-export interface PostgresStore extends Store {
+export interface PostgresStore extends Store, StoreInspection {
   /** Settles once migrations ran and LISTEN is in place; every method waits for it anyway. */
   readonly ready: Promise<void>
   /** The LISTEN/NOTIFY channel: `<schema>_changes`, e.g. `qfpay_checkout_changes`. */
@@ -74,7 +92,7 @@ const MAX_LIMIT = 500
  * import { createPostgresStore } from '@qfpay-checkout/server/stores/postgres'
  * const store = createPostgresStore(process.env.DATABASE_URL!)
  * await store.ready
- * @see ./POSTGRES.md and store-contract.ts (the behaviour it passes)
+ * @see ./POSTGRES.md, and describeStoreContract in `@qfpay-checkout/server/testing` (the behaviour it passes)
  */
 export function createPostgresStore(config: string | PostgresStoreOptions): PostgresStore {
   const options: PostgresStoreOptions = typeof config === 'string' ? { url: config } : config
@@ -116,7 +134,8 @@ export function createPostgresStore(config: string | PostgresStoreOptions): Post
     await ready
   }
   const db = createPgDb({ sql, q, channel, listener, now, open })
-  const { run, one, many, checkout, tx, notify, write } = db
+  const { run, one, many, checkout, tx, notify } = db
+  const writes = checkoutWrites(pgTransactions(db))
 
   return {
     ready,
@@ -124,6 +143,8 @@ export function createPostgresStore(config: string | PostgresStoreOptions): Post
     get resyncs() {
       return listener.resyncs
     },
+    transition: writes.transition,
+    updateRefund: writes.updateRefund,
     async create(input) {
       const result = await tx(async (t) => {
         // Serialise creates of one order, so the paid check and the insert see one order state.
@@ -149,22 +170,8 @@ export function createPostgresStore(config: string | PostgresStoreOptions): Post
       const r = await one(q.byOutTradeNo, outTradeNo)
       return r && checkoutFromRow(r)
     },
-    async getBySyssn(syssn) {
-      const r = await one(q.bySyssn, syssn)
-      return r && checkoutFromRow(r)
-    },
     async listPendingByOrder(order) {
       return (await many(q.pendingByOrder, order)).map(checkoutFromRow)
-    },
-    async findPaidByOrder(order) {
-      const r = await one(q.paidByOrder, order)
-      return r && checkoutFromRow(r)
-    },
-    async transition(id, { expectedVersion, status, notify, hooks, ...patch }) {
-      return write(id, expectedVersion, patch, status, hooks, notify)
-    },
-    async update(id, expectedVersion, patch) {
-      return write(id, expectedVersion, patch)
     },
     async listNonFinal({ dueBefore, limit }) {
       return (await many(q.due, normaliseTime(dueBefore), limit)).map(checkoutFromRow)
@@ -172,7 +179,7 @@ export function createPostgresStore(config: string | PostgresStoreOptions): Post
     async claimChecks({ now: at, limit, leaseMs, owner }) {
       const t = normaliseTime(at)
       const until = new Date(Date.parse(t) + leaseMs).toISOString()
-      const rows = (await many(q.claimChecks, t, limit, until, owner)).map(checkoutFromRow)
+      const rows = (await many(q.claimChecks, t, limit, until, owner ?? null)).map(checkoutFromRow)
       return rows.sort(sortBy((c) => c.nextCheckAt!))
     },
     async list({ status, limit = DEFAULT_LIMIT, before } = {}) {
@@ -191,6 +198,10 @@ export function createPostgresStore(config: string | PostgresStoreOptions): Post
       }
       params.push(Math.min(limit, MAX_LIMIT))
       return (await many(q.list(where, params.length), ...params)).map(checkoutFromRow)
+    },
+
+    async listRejectedNotifies({ limit = DEFAULT_LIMIT } = {}) {
+      return (await many(q.rejectedNotifies, Math.min(limit, MAX_LIMIT))).map(notifyFromRow)
     },
 
     ...pgOutboxMethods(db),

@@ -3,6 +3,7 @@
  * the PostgreSQL store can mirror each one (`?`/`@name` become `$n`).
  */
 import type Database from 'better-sqlite3'
+import { PAID_IN } from './sql-in.ts'
 
 const CHECKOUT_COLUMNS =
   'id, version, status, order_ref, pay_type, flow, amount, currency, goods_name, created_at, expires_at, pay_url, paid_at, refunded_amount, late_payment, failure, out_trade_no, syssn, mount, next_check_at, check_attempts, upstream_closed, updated_at, check_lease_until, check_lease_owner'
@@ -21,10 +22,9 @@ export const SQL = {
   updateCheckout: `UPDATE checkouts SET ${CHECKOUT_SET} WHERE id = @id AND version = @expected_version`,
   byId: 'SELECT * FROM checkouts WHERE id = ?',
   byOutTradeNo: 'SELECT * FROM checkouts WHERE out_trade_no = ?',
-  bySyssn: 'SELECT * FROM checkouts WHERE syssn = ?',
   pendingFor: `SELECT * FROM checkouts WHERE order_ref = ? AND pay_type = ? AND status = 'pending'`,
   pendingByOrder: `SELECT * FROM checkouts WHERE order_ref = ? AND status = 'pending' ORDER BY created_at, id`,
-  paidByOrder: `SELECT * FROM checkouts WHERE order_ref = ? AND status IN ('paid', 'partially_refunded', 'refunded') ORDER BY created_at, id LIMIT 1`,
+  paidByOrder: `SELECT * FROM checkouts WHERE order_ref = ? AND status IN ${PAID_IN} ORDER BY created_at, id LIMIT 1`,
   due: `SELECT * FROM checkouts WHERE status = 'pending' AND next_check_at <= ? ORDER BY next_check_at, id LIMIT ?`,
   dueChecks: `SELECT id FROM checkouts WHERE status = 'pending' AND next_check_at <= @now
      AND (check_lease_until IS NULL OR check_lease_until <= @now) ORDER BY next_check_at, id LIMIT @limit`,
@@ -43,7 +43,6 @@ export const SQL = {
   insertNotify: `INSERT INTO notifies (syssn, out_trade_no, notify_type, checkout_id, accepted, reason, raw_body, received_at)
      VALUES (@syssn, @out_trade_no, @notify_type, @checkout_id, @accepted, @reason, @raw_body, @received_at)
      ON CONFLICT (syssn, notify_type) WHERE accepted = 1 DO NOTHING`,
-  notifyById: 'SELECT * FROM notifies WHERE id = ?',
   pruneRejectedNotifies: 'DELETE FROM notifies WHERE accepted = 0 AND received_at < ?',
   rejectedNotifies:
     'SELECT * FROM notifies WHERE accepted = 0 ORDER BY received_at DESC, id DESC LIMIT ?',

@@ -2,19 +2,21 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { after, describe, it } from 'node:test'
+import { after, afterEach, beforeEach, describe, it } from 'node:test'
 import Database from 'better-sqlite3'
 import { MIGRATIONS, createSqliteStore } from './sqlite.ts'
-import { describeStoreContract } from '../../test/support/store-contract/store-contract.ts'
-import { checkoutInput } from '../../test/support/store-contract/fixtures.ts'
+import { describeStoreContract } from '../testing/store-contract/store-contract.ts'
+import { checkoutInput } from '../testing/store-contract/fixtures.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'qfpay-store-'))
 after(() => rmSync(dir, { recursive: true, force: true }))
 let files = 0
 const freshFile = () => join(dir, `store-${++files}.sqlite`)
 
-describeStoreContract('sqlite store (file)', async (options) =>
-  createSqliteStore({ ...options, filename: freshFile() })
+describeStoreContract(
+  'sqlite store (file)',
+  async (options) => createSqliteStore({ ...options, filename: freshFile() }),
+  { describe, it, beforeEach, afterEach }
 )
 
 describe('sqlite store on disk', () => {
@@ -48,7 +50,7 @@ describe('sqlite store on disk', () => {
     const second = createSqliteStore({ filename })
     assert.deepEqual(await second.get(checkout.id), paid.checkout)
     assert.deepEqual(await second.listRefunds(checkout.id), [refund.refund])
-    const due = await second.claimDue('2100-01-01T00:00:00Z', 10, 1000)
+    const due = await second.claimDue({ now: '2100-01-01T00:00:00Z', limit: 10, leaseMs: 1000 })
     assert.deepEqual(due.map((e) => e.topic).sort(), ['onPaid', 'onStatus'])
     await second.close()
   })
@@ -62,9 +64,9 @@ describe('sqlite store on disk', () => {
     }
     const now = '2100-01-01T00:00:00.000Z'
     const claims = await Promise.all([
-      a.claimDue(now, 4, 60_000),
-      b.claimDue(now, 4, 60_000),
-      a.claimDue(now, 4, 60_000),
+      a.claimDue({ now: now, limit: 4, leaseMs: 60_000 }),
+      b.claimDue({ now: now, limit: 4, leaseMs: 60_000 }),
+      a.claimDue({ now: now, limit: 4, leaseMs: 60_000 }),
     ])
     const ids = claims.flat().map((e) => e.id)
     assert.deepEqual([ids.length, new Set(ids).size], [6, 6])

@@ -9,6 +9,10 @@
  */
 import type Database from 'better-sqlite3'
 import { ChangeFeed } from './change-feed.ts'
+import { checkoutWrites } from './checkout-writes.ts'
+import { createGroupCommit } from './sqlite-group-commit.ts'
+import type { StoreTransactions } from './transaction.ts'
+import { sqliteWriteTx } from './sqlite-tx.ts'
 import { newCheckoutId } from './ids.ts'
 import {
   checkoutFromRow,
@@ -17,31 +21,13 @@ import {
   migrate,
   notifyFromRow,
   outboxFromRow,
-  outboxToRow,
   refundFromRow,
   refundToRow,
 } from './sqlite-schema.ts'
 import { loadSqliteDriver } from './sqlite-driver.ts'
 import { prepareStatements } from './sqlite-statements.ts'
-import {
-  type CheckoutRecord,
-  type NotifyInput,
-  type OutboxTopic,
-  type RecordNotifyResult,
-  type Store,
-  StoreError,
-  type StoreOptions,
-} from './store.ts'
-import {
-  checkNotifyInput,
-  checkTransitionNotify,
-  newCheckoutRecord,
-  normaliseTime,
-  planRefund,
-  planRefundUpdate,
-  planWrite,
-  type WritePlan,
-} from './transitions.ts'
+import { type Store, type StoreInspection, StoreError, type StoreOptions } from './store.ts'
+import { checkNotifyInput, newCheckoutRecord, normaliseTime, planRefund } from '../model/index.ts'
 
 /**
  * The schema's migrations in order (`PRAGMA user_version` counts those applied). Declared here,
@@ -49,6 +35,7 @@ import {
  */
 export const MIGRATIONS: readonly string[] = SCHEMA_MIGRATIONS
 export type { Store, StoreOptions } from './store.ts'
+export { isStoreError, StoreError, type StoreErrorCode } from './store-error.ts'
 
 /** Options for `createSqliteStore`. */
 export interface SqliteStoreOptions extends StoreOptions {
@@ -76,9 +63,9 @@ function isUniqueViolation(error: unknown): boolean {
  * import { createSqliteStore } from '@qfpay-checkout/server/stores/sqlite'
  * const store = createSqliteStore({ filename: './qfpay.sqlite' })
  * @see docs/architecture.md#the-stores-promises
- * @see packages/server/test/support/store-contract/ (the behaviour it passes)
+ * @see describeStoreContract in `@qfpay-checkout/server/testing` (the behaviour it passes)
  */
-export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
+export function createSqliteStore(options: SqliteStoreOptions = {}): Store & StoreInspection {
   const filename = options.filename ?? options.path
   if (filename === undefined)
     throw new TypeError('Failed to open store: pass a filename (or ":memory:").')
@@ -119,137 +106,33 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
           cause: error,
         })
       : error
-  /**
-   * Group commit. Writes requested in the same turn of the event loop run in ONE
-   * `BEGIN IMMEDIATE … COMMIT` (one WAL fsync at synchronous=FULL), each in its own savepoint:
-   * one that throws is rolled back alone and rejects alone. Every promise settles only after the
-   * COMMIT returned, so nothing is acknowledged before it is durable; a failed COMMIT rejects
-   * them all. Under load this turns N notifies' commits into one fsync.
-   */
-  type Queued = {
-    fn: () => unknown
-    resolve: (value: unknown) => void
-    reject: (error: unknown) => void
-  }
-  let queue: Queued[] = []
-  let flushScheduled = false
-  // Built once: `db.transaction(fn)` makes five wrapper functions per call.
-  const inTx = db.transaction((fn: () => unknown) => fn())
-  const flush = () => {
-    flushScheduled = false
-    const batch = queue
-    queue = []
-    if (batch.length === 0) return
-    if (closed) {
-      for (const w of batch)
-        w.reject(new StoreError('closed', 'Failed to use store: it is closed.'))
-      return
-    }
-    if (batch.length === 1) {
-      const w = batch[0]!
-      try {
-        w.resolve(inTx.immediate(w.fn))
-      } catch (error) {
-        w.reject(storeError(error))
-      }
-      return
-    }
-    const results: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = []
-    try {
-      inTx.immediate(() => {
-        for (const w of batch) {
-          // An I/O error can make SQLite roll the whole transaction back: run nothing more
-          // outside it (the COMMIT then fails and every write of the batch is rejected).
-          if (!db.inTransaction)
-            throw new Error('Failed to store: the transaction was rolled back.')
-          try {
-            // Nested: better-sqlite3 wraps it in a SAVEPOINT and rolls back only that on a throw.
-            results.push({ ok: true, value: inTx(w.fn) })
-          } catch (error) {
-            results.push({ ok: false, error: storeError(error) })
-          }
-        }
-      })
-    } catch (error) {
-      for (const w of batch) w.reject(storeError(error))
-      return
-    }
-    batch.forEach((w, i) => {
-      const r = results[i]!
-      if (r.ok) w.resolve(r.value)
-      else w.reject(r.error)
-    })
-  }
-  /** Run `fn` in BEGIN IMMEDIATE (grouped, see `flush`), unique-index violations as StoreError. */
+  const group = createGroupCommit(db, {
+    isClosed: () => closed,
+    closedError: () => new StoreError('closed', 'Failed to use store: it is closed.'),
+    mapError: storeError,
+  })
+  /** Run `fn` in BEGIN IMMEDIATE (grouped, see `sqlite-group-commit.ts`). */
   const tx = <T>(fn: () => T): Promise<T> => {
     open()
-    return new Promise<T>((resolve, reject) => {
-      queue.push({ fn, resolve: resolve as (value: unknown) => void, reject })
-      if (!flushScheduled) {
-        flushScheduled = true
-        setImmediate(flush)
-      }
-    })
+    return group.run(fn)
   }
-  const applyWrite = (plan: WritePlan, expectedVersion: number) => {
-    const info = q.updateCheckout.run({
-      ...checkoutToRow(plan.next),
-      expected_version: expectedVersion,
-    })
-    if (info.changes !== 1)
-      throw new Error(
-        `Failed to write checkout ${plan.next.id}: its row moved inside a transaction.`
-      )
-    for (const entry of plan.outbox) q.insertOutbox.run(outboxToRow(entry))
+  const { writeTx, insertNotify } = sqliteWriteTx(q)
+  // The transaction adapter: synchronous steps inside one grouped BEGIN IMMEDIATE.
+  const txs: StoreTransactions = {
+    run: (fn) =>
+      tx(() => {
+        const result = fn(writeTx)
+        if (result instanceof Promise)
+          throw new TypeError('Failed to store: a SQLite transaction step must not yield.')
+        return result
+      }),
+    committed: (record) => feed.emit(record),
+    now,
   }
-  /** Insert a checked notify inside the caller's transaction; accepted ones once. */
-  const insertNotify = (input: NotifyInput, receivedAt: string): RecordNotifyResult => {
-    const fields = {
-      syssn: input.syssn ?? null,
-      out_trade_no: input.outTradeNo ?? null,
-      notify_type: input.notifyType,
-      checkout_id: input.checkoutId ?? null,
-      accepted: input.accepted ? 1 : 0,
-      reason: input.reason ?? null,
-      raw_body: input.rawBody,
-      received_at: receivedAt,
-    }
-    const info = q.insertNotify.run(fields)
-    if (info.changes === 1) {
-      // Built from what was written, not read back: one statement less per notify.
-      return { duplicate: false, record: notifyFromRow({ ...fields, id: info.lastInsertRowid }) }
-    }
-    const existing = q.acceptedNotify.get(input.syssn, input.notifyType) as Record<string, unknown>
-    return { duplicate: true, record: notifyFromRow(existing) }
-  }
-  const write = async (
-    id: string,
-    expectedVersion: number,
-    patch: Parameters<Store['update']>[2],
-    status?: CheckoutRecord['status'],
-    hooks?: readonly OutboxTopic[],
-    notify?: NotifyInput
-  ) => {
-    const receivedAt = checkTransitionNotify(notify)
-    const result = await tx(() => {
-      const p = planWrite(row(q.byId, id), expectedVersion, patch, status, now(), hooks)
-      if (!p.ok) return { plan: p }
-      applyWrite(p, expectedVersion)
-      // Same transaction, one commit: the notify row exists iff the transition committed.
-      return { plan: p, notify: notify && insertNotify(notify, receivedAt!) }
-    })
-    const plan = result.plan
-    if (!plan.ok) return plan
-    if (plan.bumped) feed.emit(plan.next)
-    return {
-      ok: true as const,
-      checkout: plan.next,
-      bumped: plan.bumped,
-      ...(result.notify ? { notify: result.notify } : {}),
-    }
-  }
+  const writes = checkoutWrites(txs)
 
   return {
+    transition: writes.transition,
     async create(input) {
       const result = await tx(() => {
         const paid = row(q.paidByOrder, input.order)
@@ -274,23 +157,9 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
       open()
       return row(q.byOutTradeNo, outTradeNo)
     },
-    async getBySyssn(syssn) {
-      open()
-      return row(q.bySyssn, syssn)
-    },
     async listPendingByOrder(order) {
       open()
       return rows(q.pendingByOrder, order)
-    },
-    async findPaidByOrder(order) {
-      open()
-      return row(q.paidByOrder, order)
-    },
-    async transition(id, { expectedVersion, status, notify, hooks, ...patch }) {
-      return write(id, expectedVersion, patch, status, hooks, notify)
-    },
-    async update(id, expectedVersion, patch) {
-      return write(id, expectedVersion, patch)
     },
     async listNonFinal({ dueBefore, limit }) {
       open()
@@ -302,7 +171,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
       // BEGIN IMMEDIATE makes select-then-lease atomic across processes on the same file.
       return tx(() =>
         (q.dueChecks.all({ now: t, limit }) as { id: string }[]).map(({ id }) => {
-          q.leaseCheck.run(leaseUntil, owner, id)
+          q.leaseCheck.run(leaseUntil, owner ?? null, id)
           return row(q.byId, id)!
         })
       )
@@ -327,7 +196,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
       return rows(stmt, ...params, Math.min(limit, MAX_LIMIT))
     },
 
-    async claimDue(at, limit, leaseMs) {
+    async claimDue({ now: at, limit, leaseMs }) {
       const t = normaliseTime(at)
       const leaseUntil = new Date(Date.parse(t) + leaseMs).toISOString()
       return tx(() => {
@@ -352,12 +221,6 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
         () => q.failOutbox.run({ id: entryId, next, error, attempt: attempt ?? null }).changes === 1
       )
     },
-    async getOutbox(entryId) {
-      open()
-      const r = q.outboxById.get(entryId) as Record<string, unknown> | undefined
-      return r && outboxFromRow(r)
-    },
-
     async recordNotify(input) {
       const receivedAt = checkNotifyInput(input)
       return tx(() => insertNotify(input, receivedAt))
@@ -394,21 +257,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
         return result
       })
     },
-    async updateRefund(id, patch) {
-      const plan = await tx(() => {
-        const r = q.refundById.get(id) as Record<string, unknown> | undefined
-        const refund = r && refundFromRow(r)
-        const p = planRefundUpdate(refund, refund && row(q.byId, refund.checkoutId), patch, now())
-        if (!p.ok) return p
-        q.updateRefund.run(refundToRow(p.refund))
-        if (p.checkoutWrite) applyWrite(p.checkoutWrite, p.checkoutWrite.next.version - 1)
-        return p
-      })
-      if (!plan.ok) return plan
-      if (!plan.checkoutWrite) return { ok: true, refund: plan.refund }
-      feed.emit(plan.checkoutWrite.next)
-      return { ok: true, refund: plan.refund, checkout: plan.checkoutWrite.next }
-    },
+    updateRefund: writes.updateRefund,
     async getRefund(id) {
       open()
       const r = q.refundById.get(id) as Record<string, unknown> | undefined
@@ -430,7 +279,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store {
     async close() {
       if (closed) return
       // Writes already queued were accepted before close: commit them, then close.
-      flush()
+      group.flush()
       closed = true
       feed.clear()
       db.close()

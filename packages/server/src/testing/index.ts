@@ -4,3 +4,8 @@
  * test your `onPaid` handling without a gateway.
  */
 export { signNotifyForTest, type SignedTestNotify } from './sign-notify.ts'
+export {
+  describeStoreContract,
+  type MakeStore,
+  type TestRunner,
+} from './store-contract/store-contract.ts'

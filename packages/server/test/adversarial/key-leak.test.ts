@@ -26,6 +26,7 @@ import { describe, it } from 'node:test'
 import { signBody } from '../../src/qfpay/sign.ts'
 import { signNotifyForTest } from '../../src/testing/index.ts'
 import { bedBehindProxy, type Fault, paymentNotifyFields, TEST_KEY } from './helpers.ts'
+import { listRejectedNotifies } from '../support/store-queries.ts'
 
 /** Every form in which the key must not appear. */
 function forbidden(key: string): string[] {
@@ -260,7 +261,7 @@ describe('the client key', () => {
       ])
         await call(`${b.sandboxUrl}${path}`)
       seen.push(...b.logs.map((line) => `log ${line}`))
-      for (const rejected of await b.store.listRejectedNotifies({ limit: 500 }))
+      for (const rejected of await listRejectedNotifies(b.store, { limit: 500 }))
         seen.push(`stored rejected notify ${JSON.stringify(rejected)}`)
 
       t.diagnostic(

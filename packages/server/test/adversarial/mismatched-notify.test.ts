@@ -14,9 +14,10 @@ import { it } from 'node:test'
 import fc from 'fast-check'
 import { assertProperty } from '../support/replay.ts'
 import { signNotifyForTest } from '../../src/testing/index.ts'
-import { newOutTradeNo } from '../../src/store/ids.ts'
+import { newOutTradeNo } from '../../src/qfpay/out-trade-no.ts'
 import type { NotifyInput } from '../../src/store/store.ts'
 import { bed, paidHooks, paymentNotifyFields, postNotify, TEST_KEY } from './helpers.ts'
+import { listRejectedNotifies } from '../support/store-queries.ts'
 
 it(
   'moves nothing to paid for a signed notify with a wrong amount, currency, out_trade_no or order',
@@ -187,7 +188,7 @@ it('books no refund for a signed refund notify with a wrong amount, payment or r
       (await b.checkout.merchant.refunds(body.id)).map((r) => `${r.id}:${r.status}`),
       before
     )
-    reasons.push((await b.store.listRejectedNotifies({ limit: 1 }))[0]?.reason ?? '')
+    reasons.push((await listRejectedNotifies(b.store, { limit: 1 }))[0]?.reason ?? '')
   }
   assert.deepEqual(reasons, [
     'amount_mismatch',

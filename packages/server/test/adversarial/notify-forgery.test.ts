@@ -18,6 +18,7 @@ import { signBody } from '../../src/qfpay/sign.ts'
 import { pyJsonDumps } from '../../src/sandbox/index.ts'
 import { signNotifyForTest } from '../../src/testing/index.ts'
 import { bed, paidHooks, postNotify, TEST_KEY } from './helpers.ts'
+import { listRejectedNotifies } from '../support/store-queries.ts'
 
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 1_000)
 const HEX = '0123456789ABCDEF'
@@ -210,7 +211,7 @@ it(
       'X-QF-SIGN': '0'.repeat(32),
     })
     assert.equal(answer.status, 400)
-    assert.deepEqual(await b.store.listRejectedNotifies({ limit: 1 }), [])
+    assert.deepEqual(await listRejectedNotifies(b.store, { limit: 1 }), [])
 
     // Control: the genuine bytes are accepted, so the refusals above were the signature's doing.
     const accepted = await postNotify(b, genuine.body, genuine.headers)

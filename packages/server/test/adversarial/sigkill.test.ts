@@ -23,7 +23,7 @@ import { serve } from '@hono/node-server'
 import Database from 'better-sqlite3'
 import { createSandbox } from '../../src/sandbox/index.ts'
 import { createSqliteStore } from '../../src/store/sqlite.ts'
-import { PAID_STATUSES } from '../../src/store/transitions.ts'
+import { PAID_STATUSES } from '../../src/model/status.ts'
 import { seededRandom } from '../support/replay.ts'
 import { TEST_APPCODE, TEST_KEY } from './helpers.ts'
 

@@ -2,8 +2,9 @@
  * Several instances on PostgreSQL: two checkout server instances (separate processes) on one PostgreSQL
  * database and one sandbox. Checkouts are created on random instances, each followed over SSE on
  * the OTHER instance, paid through the sandbox's control API; the sandbox's notifies land on a
- * random instance each time. Every stream sees its final state, p99 notify → SSE frame stays
- * under 1 s, and every onPaid runs exactly once across both. A second run restarts PostgreSQL
+ * random instance each time. Every stream sees its final state and every onPaid runs exactly
+ * once across both. The latency figures are printed, never asserted: how fast the relay is
+ * belongs to `pnpm bench` (its PostgreSQL burst row), not to a test on a shared machine. A second run restarts PostgreSQL
  * (pg_ctl restart -m fast) in the middle of the payments: nothing final is lost.
  *
  * Needs DATABASE_URL (and PG_CLUSTER_STATE for the restart); `pnpm test` sets both. By hand:
@@ -284,7 +285,7 @@ if (!url && ci) {
       return { onPaidCalls: ids.reduce((sum, id) => sum + calls(id), 0), byInstance }
     }
 
-    it(`relays ${CHECKOUTS} payments across instances: every stream ends paid, p99 notify → SSE < 1 s, onPaid once`, async () => {
+    it(`relays ${CHECKOUTS} payments across instances: every stream ends paid, onPaid once`, async () => {
       const runStarted = performance.now()
       const tracked = await createAndWatch(CHECKOUTS, 'MI')
       const paying = performance.now()
@@ -339,7 +340,6 @@ if (!url && ci) {
       }
       report('relay', figures)
       assert.equal(figures.reconnects, 0, 'no stream had to reconnect')
-      assert.ok(figures.p99Ms < 1_000, `p99 notify → SSE frame ${figures.p99Ms} ms`)
       assert.ok(
         instances.every((i) => (notifiesTo.get(i.name) ?? 0) > 0 && hooks.byInstance[i.name]! > 0),
         'both instances took notifies and ran hooks'

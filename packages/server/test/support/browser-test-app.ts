@@ -7,7 +7,7 @@ import { Hono } from 'hono'
 import type { Checkout } from '../../src/contract.ts'
 import { createMemoryStore } from '../../src/store/memory.ts'
 import type { CheckoutRecord, Store } from '../../src/store/store.ts'
-import { newOutTradeNo } from '../../src/store/ids.ts'
+import { newOutTradeNo } from '../../src/qfpay/out-trade-no.ts'
 import {
   type CheckoutDeps,
   type CheckoutEnv,

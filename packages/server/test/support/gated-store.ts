@@ -1,5 +1,5 @@
 /**
- * Test support: a store that hands every commit of a checkout transition to the test first. The
+ * Test support: a store that hands every commit of a status change to the test first. The
  * test sees each `transition` call (what it would write), and may hold it open until it says so,
  * or make it fail as a database outage would. Everything else passes straight to the inner store.
  */
@@ -33,6 +33,8 @@ export function gateCommits(inner: Store): GatedStore {
         return typeof value === 'function' ? value.bind(target) : value
       }
       return async (id: string, input: TransitionInput) => {
+        // Only status changes are gated; a bookkeeping patch passes straight through.
+        if (input.status === undefined) return target.transition(id, input)
         gated.commits.push({ id, input })
         const { wait, fail } = gated.decide(input)
         await wait

@@ -10,7 +10,7 @@ import { type TestContext, describe, it } from 'node:test'
 import postgres from 'postgres'
 import { type PostgresStore, createPostgresStore } from '../../src/store/postgres.ts'
 import type { CheckoutChange } from '../../src/store/store.ts'
-import { checkoutInput, created, moveTo } from './store-contract/fixtures.ts'
+import { checkoutInput, created, moveTo } from '../../src/testing/store-contract/fixtures.ts'
 
 /** How long a test waits for a change to cross instances before it fails. */
 const WAIT_MS = 10_000
@@ -152,7 +152,7 @@ export function describePostgresInstances(env: {
         b.transition(c.id, { expectedVersion: 1, status: 'cancelled' }),
       ])
       assert.equal([x, y].filter((r) => r.ok).length, 1)
-      const onStatus = await a.claimDue(FAR_FUTURE, 10, 60_000)
+      const onStatus = await a.claimDue({ now: FAR_FUTURE, limit: 10, leaseMs: 60_000 })
       assert.equal(
         onStatus.filter((e) => e.topic === 'onStatus').length,
         1,
@@ -164,7 +164,9 @@ export function describePostgresInstances(env: {
       const [a, b] = await pair(t)
       for (let i = 0; i < 12; i++) await moveTo(a, await created(a), 'expired')
       const claims = await Promise.all(
-        Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).claimDue(FAR_FUTURE, 3, 60_000))
+        Array.from({ length: 8 }, (_, i) =>
+          (i % 2 ? a : b).claimDue({ now: FAR_FUTURE, limit: 3, leaseMs: 60_000 })
+        )
       )
       const ids = claims.flat().map((e) => e.id)
       assert.deepEqual([ids.length, new Set(ids).size], [12, 12])

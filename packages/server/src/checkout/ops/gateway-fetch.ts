@@ -13,6 +13,7 @@ import type { GatewayAttemptReport } from '../../qfpay/call-gateway.ts'
 import type { OpsMonitor } from './monitor.ts'
 import { attrs } from './telemetry.ts'
 import { markNotifyConfirmation } from './notify-span.ts'
+import { isSuccessRespcd } from '../../qfpay/respcd.ts'
 
 /** The client's `onAttempt` for one app: spans, metrics and the monitor's bookkeeping. */
 export function observeGatewayAttempts(
@@ -43,8 +44,9 @@ export function observeGatewayAttempts(
       const ok = status! >= 200 && status! < 300 && respcd !== undefined
       if (ok) monitor.gatewaySucceeded(endpoint, respcd)
       else monitor.gatewayFailed(endpoint, String(status === 200 ? 'unreadable' : status))
-      if (endpoint === 'query' && respcd === '0000') markNotifyConfirmation('queried')
-      outcome = !ok ? 'error' : respcd === '0000' ? 'ok' : 'refused'
+      if (endpoint === 'query' && respcd !== undefined && isSuccessRespcd(respcd))
+        markNotifyConfirmation('queried')
+      outcome = !ok ? 'error' : isSuccessRespcd(respcd ?? '') ? 'ok' : 'refused'
       extra = {
         'http.response.status_code': status,
         'qfpay.respcd': respcd,

@@ -9,6 +9,7 @@
  */
 import { Hono } from 'hono'
 import type { Store } from '../../store/store.ts'
+import { isStoreError } from '../../store/store-error.ts'
 import { describe, type OpsEvent, type OpsMonitor, type WorkerRun } from './monitor.ts'
 
 /** Rows read at most to size the reconciler backlog; more shows as `backlogAtLeast`. */
@@ -74,9 +75,8 @@ export async function checkHealth(src: HealthSources): Promise<HealthReport> {
     monitor.telemetry.setReconcilerBacklog(backlog)
     store = { reachable: true, migrated: true, latencyMs: elapsed(started) }
   } catch (error) {
-    const code = (error as { code?: unknown })?.code
     // A store that opened but refuses our schema is reachable and not migrated.
-    const reachable = code === 'schema_too_new'
+    const reachable = isStoreError(error, 'schema_too_new')
     store = { reachable, migrated: false, latencyMs: elapsed(started), error: describe(error) }
     problems.push(reachable ? 'store schema is not ours' : 'store unreachable')
   }

@@ -24,7 +24,9 @@ export function instrumentStore(store: Store, monitor: OpsMonitor): Store {
     },
     async transition(id, input): Promise<WriteResult> {
       const result = await store.transition(id, input)
-      if (result.ok) counted(result.checkout.status, result.checkout.latePayment === true)
+      // A patch (no `status`) is bookkeeping, not a transition.
+      if (result.ok && input.status !== undefined)
+        counted(result.checkout.status, result.checkout.latePayment === true)
       return result
     },
     async updateRefund(id, patch) {

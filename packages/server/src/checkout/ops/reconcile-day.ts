@@ -12,9 +12,10 @@
  * - `amount_mismatch`: both say paid, with different amounts.
  * - `refund_mismatch`: the refunded totals differ.
  */
-import { PAID_STATUSES } from '../../store/transitions.ts'
+import { PAID_STATUSES } from '../../model/status.ts'
 import type { CheckoutRecord } from '../../store/store.ts'
 import type { QueryRow } from '../../qfpay/types.ts'
+import { isSuccessRespcd } from '../../qfpay/respcd.ts'
 import { observePayment } from '../gateway-rows.ts'
 import type { PaymentService } from '../payments.ts'
 
@@ -238,13 +239,13 @@ async function upstreamRefunded(
         rows.set(r.syssn, r)
   }
   let total = 0
-  for (const r of rows.values()) if (r.respcd === '0000') total += amountOf(r)
+  for (const r of rows.values()) if (isSuccessRespcd(r.respcd)) total += amountOf(r)
   if (row.cancel === '3') total = Math.max(total, amountOf(row))
   return total
 }
 
 function isPaidRow(row: QueryRow | undefined): row is QueryRow {
-  return row !== undefined && row.respcd === '0000' && row.cancel !== '1'
+  return row !== undefined && isSuccessRespcd(row.respcd) && row.cancel !== '1'
 }
 
 function isPaidHere(record: CheckoutRecord): boolean {

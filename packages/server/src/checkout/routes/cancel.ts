@@ -12,9 +12,9 @@
 import type { Hono } from 'hono'
 import type { CheckoutEnv } from '../context.ts'
 import { CheckoutError } from '../errors.ts'
-import { PAID_STATUSES } from '../../store/transitions.ts'
+import { PAID_STATUSES } from '../../model/status.ts'
 import { checkoutNotFound, servedHere, validCheckoutId } from '../validation.ts'
-import { toWireCheckout } from '../wire.ts'
+import { toWireCheckout } from '../../model/wire.ts'
 import type { ServiceDeps } from './service-deps.ts'
 
 /** Registers `POST /checkouts/:id/cancel`. */

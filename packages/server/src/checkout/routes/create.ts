@@ -13,7 +13,7 @@ import { createPayment } from '../create-payment.ts'
 import { rateLimitKey } from '../limit-creations.ts'
 import { createPendingPerClient } from '../pending-per-client.ts'
 import { validCreateCheckoutBody } from '../validation.ts'
-import { toWireCheckout } from '../wire.ts'
+import { toWireCheckout } from '../../model/wire.ts'
 import type { ServiceDeps } from './service-deps.ts'
 
 /** Registers `POST /checkouts`. */

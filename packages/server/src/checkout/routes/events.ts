@@ -13,7 +13,7 @@ import { hubFor } from '../status-hub.ts'
 import { CheckoutError } from '../errors.ts'
 import { rateLimitKey } from '../limit-creations.ts'
 import { checkoutNotFound, servedHere, validCheckoutId } from '../validation.ts'
-import { toWireCheckout } from '../wire.ts'
+import { toWireCheckout } from '../../model/wire.ts'
 import { openSseStream, sseFrame, type SseStream } from './sse-stream.ts'
 
 /** Heartbeat period, in ms: below the 30–60 s idle timeouts of common proxies: 15 s. */

@@ -14,7 +14,7 @@
 import type { Context, Hono } from 'hono'
 import type { CheckoutStatus } from '../../contract.ts'
 import type { CheckoutEnv } from '../context.ts'
-import { toWireCheckout } from '../wire.ts'
+import { toWireCheckout } from '../../model/wire.ts'
 import type { CheckoutRecord } from '../../store/store.ts'
 import { settledWithin } from '../settled-within.ts'
 import { checkoutForReturn } from './return-token.ts'

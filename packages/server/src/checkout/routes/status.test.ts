@@ -8,7 +8,7 @@ import {
   moveTo,
   seedCheckout,
 } from '../../../test/support/browser-test-app.ts'
-import { CHECKOUT_WIRE_KEYS } from '../wire.ts'
+import { CHECKOUT_WIRE_KEYS } from '../../model/wire.ts'
 
 describe('GET /checkouts/:id', () => {
   it('answers the wire checkout with no-store, and nothing server-only', async () => {

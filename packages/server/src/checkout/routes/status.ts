@@ -7,7 +7,7 @@ import type { Hono } from 'hono'
 import type { CheckoutDeps, CheckoutEnv } from '../context.ts'
 import { rateLimitKey } from '../limit-creations.ts'
 import { checkoutNotFound, servedHere, validCheckoutId } from '../validation.ts'
-import { toWireCheckout } from '../wire.ts'
+import { toWireCheckout } from '../../model/wire.ts'
 import { settledWithin } from '../settled-within.ts'
 import { createRefreshGate, type RefreshGateOptions } from './refresh-gate.ts'
 import {
