@@ -24,6 +24,27 @@ const BURST = Number(process.env.BENCH_PG_BURST ?? 200)
 const DUP_EVERY = 5
 const now = () => performance.timeOrigin + performance.now()
 
+/** What `traceReport` of a pg-server answers (lib/pg-trace.ts). */
+type Trace = {
+  notifies: number
+  statementsPerNotify: Record<string, number>
+  phases: Record<string, { n: number; p50: number; p99: number }>
+}
+
+/** "SQL statements per notify … ; time in each phase p50/p99". */
+function describeTrace(t: Trace): string {
+  const total = Object.values(t.statementsPerNotify).reduce((a, b) => a + b, 0)
+  const kinds = Object.entries(t.statementsPerNotify)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${round(v)}`)
+    .join(', ')
+  const phases = ['notify', 'getByOutTradeNo', 'gateway', 'transition']
+    .filter((p) => t.phases[p])
+    .map((p) => `${p} ${round(t.phases[p]!.p50)}/${round(t.phases[p]!.p99)}`)
+    .join(', ')
+  return `${round(total)} SQL statements per notify (${kinds}); ms p50/p99 per notify: ${phases}`
+}
+
 /** Unique notifies in order, every DUP_EVERY-th request a replay of one sent before. */
 function sequence(bodies: { body: string; signature: string }[], start: number) {
   let unique = start
@@ -137,6 +158,7 @@ export const pgBench: Benchmark = {
       // BENCH_PG_PROF=<file>: a CPU profile of the instance over the measured run only.
       const prof = process.env.BENCH_PG_PROF
       if (prof) await ours.call('profStart')
+      await ours.call('traceReset')
       const a = await load({
         url: at(ours.port),
         next: (i) => measured.next(i),
@@ -145,6 +167,7 @@ export const pgBench: Benchmark = {
         capMs: 90_000,
       })
       if (prof) await ours.call('profStop', { file: prof })
+      const traced = await ours.call<Trace>('traceReport')
       const b = await load({
         url: at(bare.port),
         next: bareNext,
@@ -169,7 +192,7 @@ export const pgBench: Benchmark = {
           baselineLabel: 'bare Hono + same PostgreSQL commit',
           ratio: ratio(a.rps, b.rps),
           met: a.rps >= 0.5 * b.rps && failures(a) === 0 && paid === measured.used,
-          note: `p50 ${round(a.p50)} / p99 ${round(a.p99)} ms vs ${round(b.p50)} / ${round(b.p99)} ms; errors ${failures(a)}; checkouts paid ${paid}/${measured.used}`,
+          note: `p50 ${round(a.p50)} / p99 ${round(a.p99)} ms vs ${round(b.p50)} / ${round(b.p99)} ms; errors ${failures(a)}; checkouts paid ${paid}/${measured.used}; ${describeTrace(traced)}`,
         },
       ]
     }
@@ -197,6 +220,7 @@ export const pgBench: Benchmark = {
       for (let i = 0; i < 300 && open < made.length; i++) await sleep(100)
       if (open < made.length) throw new Error(`only ${open}/${made.length} streams opened on B`)
       ctx.log(`b) ${made.length} streams open on B; paying all at once`)
+      await A.call('traceReset')
       const t0 = await sandbox.call<number>('pay', { syssns: made.map((m) => m.syssn) })
       const timeout = sleep(30_000).then(() => Number.NaN)
       const t1 = await Promise.all(paidAt.map((p) => Promise.race([p, timeout])))
@@ -206,6 +230,15 @@ export const pgBench: Benchmark = {
       const sent = await sandbox.call<(number | null)[]>('sentAt', {
         syssns: made.map((m) => m.syssn),
       })
+      const traced = await A.call<Trace>('traceReport')
+      ctx.log(`   A: ${describeTrace(traced)}`)
+      // When the notifies reached A's route and when A answered, after the pay tick.
+      const moments = await A.call<[number, number][]>('traceMoments')
+      const reached = summarize(moments.map(([a]) => a - t0))
+      const answered = summarize(moments.map(([, b]) => b - t0))
+      const accepted = summarize((await A.call<number[]>('traceConnections')).map((at) => at - t0))
+      const reachedAt = `A accepted ${accepted.n} connections p50 ${round(accepted.p50)} / p99 ${round(accepted.p99)} ms after pay; notifies reached A's route p50 ${round(reached.p50)} / p99 ${round(reached.p99)} ms after pay, A answered p50 ${round(answered.p50)} / p99 ${round(answered.p99)} ms`
+      ctx.log(`   ${reachedAt}`)
       const lastSent = Math.max(...sent.map((x) => (x ?? Number.NaN) - t0))
       const acked = await sandbox.call<(number | null)[]>('ackedAt', {
         syssns: made.map((m) => m.syssn),
@@ -224,7 +257,7 @@ export const pgBench: Benchmark = {
           baseline: null,
           ratio: null,
           met: s.n === made.length && s.p99 < 1000,
-          note: `p50 ${round(s.p50)} / p99 ${round(s.p99)} / max ${round(s.max)} ms; ${s.n}/${made.length} streams saw paid; the sandbox handed its last notify to fetch at +${round(lastSent)} ms; A acknowledged (SUCCESS, committed) p50 ${round(ack.p50)} / p99 ${round(ack.p99)} ms after pay (n=${ack.n})`,
+          note: `p50 ${round(s.p50)} / p99 ${round(s.p99)} / max ${round(s.max)} ms; ${s.n}/${made.length} streams saw paid; the sandbox handed its last notify to fetch at +${round(lastSent)} ms; A acknowledged (SUCCESS, committed) p50 ${round(ack.p50)} / p99 ${round(ack.p99)} ms after pay (n=${ack.n}); ${reachedAt}; on A: ${describeTrace(traced)}`,
         },
       ]
     }

@@ -18,10 +18,12 @@ import { Hono } from 'hono'
 import { createCheckout } from '@qfpay-checkout/server'
 import { createQfpayClient } from '@qfpay-checkout/server/qfpay'
 import { createSandbox } from '@qfpay-checkout/server/sandbox'
-import { createPostgresStore } from '@qfpay-checkout/server/stores/postgres'
+import { createPostgresStore, reconnectBackoff } from '@qfpay-checkout/server/stores/postgres'
+import postgres from 'postgres'
 import { signNotifyForTest } from '@qfpay-checkout/server/testing'
 import { serveIpc } from '../lib/child.ts'
 import { APPCODE, HOST, KEY, quietLogger } from '../lib/constants.ts'
+import { createPgTrace } from '../lib/pg-trace.ts'
 
 const args = JSON.parse(process.argv[2] ?? '{}') as {
   url: string
@@ -52,7 +54,17 @@ const client = createQfpayClient({
   baseUrl,
   ...(gatewayFetch ? { fetch: gatewayFetch } : {}),
 })
-const store = createPostgresStore({ url: args.url, schema: args.schema })
+// The pool the store would open from the URL (same size, backoff and name), plus a statement
+// counter: `trace` says how many statements and how much time each notify costs here.
+const trace = createPgTrace()
+const sql = postgres(args.url, {
+  max: 10,
+  onnotice: () => undefined,
+  backoff: reconnectBackoff,
+  connection: { application_name: 'qfpay-checkout' },
+  debug: trace.debug,
+})
+const store = trace.wrapStore(createPostgresStore({ sql, schema: args.schema }))
 await store.ready
 const expiresAt = new Date(Date.now() + 3_600_000).toISOString()
 
@@ -111,7 +123,7 @@ const checkout = createCheckout({
     // A load run against a sandbox with no quota, every shopper from one loopback address: the
     // per-merchant gateway budget (400/min, like QFPay) and the per-client caps are not measured.
     requestsPerMinute: false,
-    ...(gatewayFetch ? { fetch: gatewayFetch } : {}),
+    fetch: trace.wrapFetch(gatewayFetch ?? ((input, init) => fetch(input, init))),
   },
   http: {
     perClient: {
@@ -129,10 +141,15 @@ const checkout = createCheckout({
 checkout.start()
 await checkout.merchant.deliverHooks()
 const app = new Hono()
+app.post('/qfpay/notify', (c, next) => trace.notify(next))
 app.route('/qfpay', checkout)
-serve({ fetch: app.fetch, hostname: HOST, port: 0 }, (info: AddressInfo) =>
+const server = serve({ fetch: app.fetch, hostname: HOST, port: 0 }, (info: AddressInfo) =>
   serveIpc(info.port, {
     notifies: () => ({ bodies, setupMs }),
+    traceReset: () => trace.reset(),
+    traceReport: () => trace.report(),
+    traceMoments: () => trace.moments(),
+    traceConnections: () => trace.connections(),
     create: async (m: { prefix: string; count: number }) => {
       const made = []
       for (let i = 0; i < m.count; i++) made.push(await open(`${m.prefix}${i}`))
@@ -146,3 +163,5 @@ serve({ fetch: app.fetch, hostname: HOST, port: 0 }, (info: AddressInfo) =>
     },
   })
 )
+// When each connection was accepted (epoch ms): a notify's way in, before its route runs.
+server.on('connection', () => trace.connected())

@@ -35,5 +35,24 @@ for (const src of ['dist', 'src'] as const) {
       expect(win.__violations).to.deep.equal([])
       frame.remove()
     })
+
+    // define.js bundles a trimmed Lit (vite.config.ts): event bindings, attributes in, reflected
+    // attributes out.
+    it('pays on a click, reads its attributes and reflects its properties', async () => {
+      const { frame, el } = await openCspPage(src)
+      const host = el as typeof el & { order?: string; mode: string; payTypes?: string[] }
+      await waitUntil(() => el.state === 'choosing', `state ${el.state}`, { timeout: 5000 })
+      expect([host.order, host.mode]).to.deep.equal(['CSP-1', 'qr'])
+      el.shadowRoot!.querySelector<HTMLButtonElement>('[part~=pay-button]')!.click()
+      await waitUntil(() => el.state === 'waiting', `state ${el.state}`, { timeout: 5000 })
+      host.mode = 'redirect'
+      host.order = undefined
+      el.setAttribute('pay-types', '800201, 800101')
+      await (el as unknown as { updateComplete: Promise<unknown> }).updateComplete
+      expect(el.getAttribute('mode')).to.equal('redirect')
+      expect(el.hasAttribute('order')).to.equal(false)
+      expect(host.payTypes).to.deep.equal(['800201', '800101'])
+      frame.remove()
+    })
   })
 }

@@ -156,6 +156,37 @@ describe('retry policy', () => {
   })
 })
 
+describe('attempt reports', () => {
+  it('tells onAttempt each attempt: its number, its outcome, the status and respcd it read', async () => {
+    const reports: unknown[] = []
+    const { client } = setup(
+      (_r, n) =>
+        n === 1
+          ? (() => {
+              throw connectionRefused()
+            })()
+          : n === 2
+            ? new Response('<html>502</html>', { status: 502 })
+            : undefined,
+      {
+        onAttempt: (r) => {
+          reports.push([r.endpoint, r.attempt, r.outcome, r.status, r.respcd, r.payType])
+          throw new Error('an observer fault changes nothing')
+        },
+      }
+    )
+    assert.equal((await client.query({ out_trade_no: 'A-1' })).rows.length, 1)
+    assert.deepEqual(reports, [
+      ['query', 1, 'failed', undefined, undefined, undefined],
+      ['query', 2, 'answer', 502, undefined, undefined],
+      ['query', 3, 'answer', 200, '0000', undefined],
+    ])
+    reports.length = 0
+    await client.payment(PAYMENT)
+    assert.deepEqual(reports, [['payment', 1, 'answer', 200, '0000', '800201']])
+  })
+})
+
 describe('non-JSON answers', () => {
   it('turns an HTML page with HTTP 200 into a QfpayResponseError', async () => {
     const { client } = setup(

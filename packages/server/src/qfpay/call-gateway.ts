@@ -55,6 +55,33 @@ export interface GatewayConfig {
   responseSignature: ResponseSignatureMode
   /** Told about an answer whose signature matched no scheme tried (`verify` mode). */
   onSignatureMismatch: (mismatch: SignatureMismatch) => void
+  /** Told about every HTTP attempt once it ended (see `GatewayAttemptReport`). */
+  onAttempt?: ((report: GatewayAttemptReport) => void) | undefined
+}
+
+/**
+ * One HTTP attempt of a call, told to `onAttempt` when it ended: what telemetry and health need
+ * (which attempt of the call it was, how long it took, the HTTP status and the envelope's
+ * `respcd` as this client read them), so an observer never has to re-read the answer. Holds no
+ * body, signature or key.
+ */
+export interface GatewayAttemptReport {
+  endpoint: Endpoint
+  /** The gateway URL without query (`<baseUrl>/trade/v1/<endpoint>`). */
+  url: string
+  /** 1 for the first attempt of a call; retries send identical bytes. */
+  attempt: number
+  /** The request's `pay_type`, when it has one. */
+  payType?: string
+  /** When the attempt started, ms since the epoch. */
+  startedAt: number
+  durationMs: number
+  /** `answer`: an HTTP answer came (`status`, and `respcd` when it was a readable envelope). */
+  outcome: 'answer' | 'failed' | 'timeout'
+  status?: number
+  respcd?: string
+  /** With `failed`: what the transport threw. */
+  error?: unknown
 }
 
 /** An answer whose `X-QF-SIGN` matched none of the schemes tried. Never holds the key. */
@@ -144,7 +171,29 @@ export async function callGateway(
   try {
     for (let attempt = 1; ; attempt++) {
       const last = attempt >= config.maxAttempts
+      const startedAt = Date.now()
+      const started = performance.now()
       const result = await attemptOnce(config, url, init, total.signal)
+      const answer = result.kind === 'answer' ? readAnswer(result, endpoint, config) : undefined
+      if (config.onAttempt) {
+        const report: GatewayAttemptReport = {
+          endpoint,
+          url,
+          attempt,
+          ...(fields['pay_type'] ? { payType: fields['pay_type'] } : {}),
+          startedAt,
+          durationMs: performance.now() - started,
+          outcome: result.kind,
+          ...(result.kind === 'answer' ? { status: result.status } : {}),
+          ...(answer && !(answer instanceof Error) ? { respcd: answer.envelope.respcd } : {}),
+          ...(result.kind === 'failed' ? { error: result.error } : {}),
+        }
+        try {
+          config.onAttempt(report)
+        } catch {
+          // An observer's fault must never change what the call does.
+        }
+      }
       if (result.kind === 'timeout') {
         uncertain = true
         if (result.total || write || last) throw timedOut()
@@ -158,8 +207,7 @@ export async function callGateway(
             { cause: result.error }
           )
         }
-      } else {
-        const answer = readAnswer(result, endpoint, config)
+      } else if (answer !== undefined) {
         if (answer instanceof Error) {
           const retry = !last && (result.status === 429 || (!write && result.status >= 500))
           if (!retry) throw answer

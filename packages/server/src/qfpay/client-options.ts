@@ -4,7 +4,7 @@
  *
  * @see docs/qfpay-protocol.md#environments (QFPay's card-only sandbox host is not used)
  */
-import { defaultSleep, type GatewayConfig } from './call-gateway.ts'
+import { defaultSleep, type GatewayAttemptReport, type GatewayConfig } from './call-gateway.ts'
 import { keyProblem } from './credentials.ts'
 import {
   isQfpayEnvironment,
@@ -57,6 +57,12 @@ export interface QfpayClientOptions {
   responseSignature?: ResponseSignatureMode
   /** Where the one loud line about a response signature mismatch goes. Default `console.error`. */
   logger?: { error(message: string, fields?: Record<string, unknown>): void }
+  /**
+   * Told about every HTTP attempt once it ended: endpoint, attempt number, duration, HTTP status
+   * and `respcd` as the client read them (for telemetry, health, budgets). Never the body, the
+   * signature or the key. Its exceptions are ignored.
+   */
+  onAttempt?: (report: GatewayAttemptReport) => void
 }
 
 /** Default time budget of a call, ms. QFPay documents none; swipe-card answers can take seconds. */
@@ -112,7 +118,7 @@ export function resolveClientOptions(options: QfpayClientOptions): ResolvedClien
   }
   const fetchFn = options.fetch ?? globalThis.fetch
   if (typeof fetchFn !== 'function') fail('no fetch available: pass options.fetch')
-  for (const name of ['now', 'sleep', 'random'] as const) {
+  for (const name of ['now', 'sleep', 'random', 'onAttempt'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function')
       fail(`${name} must be a function`)
   }
@@ -135,6 +141,7 @@ export function resolveClientOptions(options: QfpayClientOptions): ResolvedClien
       sleep: options.sleep ?? defaultSleep,
       random: options.random ?? Math.random,
       responseSignature,
+      onAttempt: options.onAttempt,
       // Once per client: a host that signs another way would otherwise log on every call.
       onSignatureMismatch: ({ endpoint, tried, signType }) => {
         if (warned) return

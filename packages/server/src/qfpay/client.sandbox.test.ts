@@ -117,6 +117,17 @@ for (const signType of ['MD5', 'SHA256'] as SignType[]) {
       assert.equal(payment?.respcd, '0000')
       assert.equal(refundRow?.order_type, 'refund')
       assert.equal(refundRow?.origssn, syssn)
+      // By syssn: the payment's own finds the payment, the refund's finds the refund.
+      const bySyssn = (await client().query({ syssn: [syssn] })).rows
+      assert.deepEqual(
+        bySyssn.map((r) => [r.out_trade_no, r.order_type]),
+        [[out_trade_no, 'payment']]
+      )
+      const byRefundSyssn = (await client().query({ syssn: [refund.response.syssn!] })).rows
+      assert.deepEqual(
+        byRefundSyssn.map((r) => [r.out_trade_no, r.origssn]),
+        [[refundNo, syssn]]
+      )
     })
 
     it('charges a swipe-card code, reverses a pending one and reports a decline as a result', async () => {

@@ -8,6 +8,7 @@
  * @see docs/qfpay-protocol.md
  */
 export { createQfpayClient, type QfpayClient } from './client.ts'
+export type { GatewayAttemptReport } from './call-gateway.ts'
 export { DEFAULT_TIMEOUT_MS, MAX_ATTEMPTS, type QfpayClientOptions } from './client-options.ts'
 export { keyProblem } from './credentials.ts'
 export {

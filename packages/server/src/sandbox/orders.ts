@@ -109,6 +109,8 @@ export class OrderBook {
   readonly #byToken = new Map<string, SandboxOrder>()
   /** appcode → every out_trade_no used by a payment or a refund (unique across both). */
   readonly #outTradeNos = new Map<string, Map<string, SandboxOrder>>()
+  /** A refund's syssn → the payment it refunds (payments are found by `#orders`). */
+  readonly #refundSyssns = new Map<string, SandboxOrder>()
   readonly #timers = new Map<string, unknown>()
 
   constructor(
@@ -149,6 +151,19 @@ export class OrderBook {
     const found = new Set<SandboxOrder>()
     for (const no of outTradeNos) {
       const order = index?.get(no)
+      if (order) found.add(this.touch(order))
+    }
+    return [...found]
+  }
+
+  /**
+   * The orders a list of `syssn`s names (a payment's own, or one of its refunds'), found through
+   * the indexes rather than by reading the whole book, each once.
+   */
+  bySyssns(syssns: Iterable<string>): SandboxOrder[] {
+    const found = new Set<SandboxOrder>()
+    for (const syssn of syssns) {
+      const order = this.#orders.get(syssn) ?? this.#refundSyssns.get(syssn)
       if (order) found.add(this.touch(order))
     }
     return [...found]
@@ -347,6 +362,7 @@ export class OrderBook {
       createdAt: now,
     }
     order.refunds.push(refund)
+    this.#refundSyssns.set(refund.syssn, order)
     this.#claim(order.appcode, input.outTradeNo, order)
     this.events.refunded(order, refund)
     return refund

@@ -55,10 +55,14 @@ export function handleQuery(
     )
   }
   const rows: Array<{ at: number; seq: number; row: GatewayRecord }> = []
-  // Asked by out_trade_no (every checkout and reconciler query): read only those orders, not the
-  // whole book, so a sandbox holding many orders answers as fast as one holding few.
-  const candidates =
-    outTradeNos && !syssns ? core.book.byNumbers(merchant.appcode, outTradeNos) : core.book.list()
+  // Asked by syssn (a confirmed notify) or by out_trade_no (every checkout and reconciler query):
+  // read only those orders, not the whole book, so a sandbox holding many orders answers as fast
+  // as one holding few. `matches` still applies every filter to what the index found.
+  const candidates = syssns
+    ? core.book.bySyssns(syssns)
+    : outTradeNos
+      ? core.book.byNumbers(merchant.appcode, outTradeNos)
+      : core.book.list()
   for (const order of candidates) {
     if (order.appcode !== merchant.appcode) continue
     if (

@@ -20,8 +20,8 @@ import type { WritePlan } from '../model/index.ts'
 export const noNul = (v: string | undefined) =>
   v === undefined ? null : v.replaceAll('\0', '\uFFFD')
 
-/** A connection to run on: the pool, or one transaction. */
-export type PgTx = postgres.TransactionSql | postgres.Sql
+/** A connection to run on: the pool, one transaction, or a reserved connection (postgres-tx.ts). */
+export type PgTx = postgres.TransactionSql | postgres.Sql | postgres.ReservedSql
 /** What the store sends as query parameters. */
 export type PgParam = string | number | boolean | null | Buffer | readonly string[]
 
@@ -72,7 +72,7 @@ export function createPgDb({ sql, q, channel, listener, now, open }: PgDbOptions
     }
   }
   /** The poke, queued inside the transaction: PostgreSQL sends it at commit, in commit order. */
-  const notify = (t: postgres.TransactionSql, c: CheckoutRecord) =>
+  const notify = (t: PgTx, c: CheckoutRecord) =>
     run(t, 'SELECT pg_notify($1, $2)', [channel, JSON.stringify({ id: c.id, version: c.version })])
   /**
    * Write a plan decided under the row lock, its outbox rows and (if bumped) its poke, plus any
@@ -106,7 +106,7 @@ export function createPgDb({ sql, q, channel, listener, now, open }: PgDbOptions
     receivedAt: string
   ): Promise<RecordNotifyResult> => finishNotify(t, input, await sendNotify(t, input, receivedAt))
   /** The INSERT of {@link insertNotify}, sent (and pipelined with what else is in flight). */
-  const sendNotify = (t: postgres.TransactionSql, input: NotifyInput, receivedAt: string) =>
+  const sendNotify = (t: PgTx, input: NotifyInput, receivedAt: string) =>
     run(t, q.insertNotify, [
       noNul(input.syssn),
       noNul(input.outTradeNo),
@@ -119,7 +119,7 @@ export function createPgDb({ sql, q, channel, listener, now, open }: PgDbOptions
     ])
   /** The rest of {@link insertNotify}, given the INSERT's answer. */
   const finishNotify = async (
-    t: postgres.TransactionSql,
+    t: PgTx,
     input: NotifyInput,
     answer: postgres.RowList<postgres.Row[]>
   ): Promise<RecordNotifyResult> => {

@@ -1,11 +1,22 @@
 /**
- * The PostgreSQL store's transaction adapter (`transaction.ts`): one `sql.begin` per write, rows
- * locked `FOR UPDATE` before the model decides, and a planned write's statements pipelined.
+ * The PostgreSQL store's transaction adapter (`transaction.ts`): one transaction per write on a
+ * reserved connection, rows locked `FOR UPDATE` before the model decides, and a planned write's
+ * statements pipelined.
+ *
+ * Round trips: BEGIN is not waited for (it goes out with the first lock), and COMMIT goes out
+ * with the planned write's statements, because `writeCheckout` is the last step of every write
+ * that has one (`checkout-writes.ts`). A transition is then two round trips instead of the four
+ * of `sql.begin` (BEGIN, lock, writes, COMMIT): a pooled connection is held half as long per
+ * status change, which is what a burst of notifies queues on. A step after `writeCheckout`
+ * throws rather than run outside the transaction.
  */
 import type postgres from 'postgres'
 import type { PgDb } from './postgres-db.ts'
-import { refundFromRow } from './postgres-schema.ts'
-import type { StoreTransactions, WriteTx } from './transaction.ts'
+import { checkoutValues, outboxValues, refundFromRow } from './postgres-schema.ts'
+import { StoreError } from './store-error.ts'
+import type { MaybePromise, StoreTransactions, WriteTx } from './transaction.ts'
+
+type Rows = postgres.RowList<postgres.Row[]>
 
 /** `failure` as the JSON column holds it. */
 export const failureJson = (f: { failure?: unknown }) =>
@@ -13,36 +24,93 @@ export const failureJson = (f: { failure?: unknown }) =>
 
 /** The transactions of one PostgreSQL store. */
 export function pgTransactions(db: PgDb): StoreTransactions {
-  const { q, run, checkout, tx, applyWrite, sendNotify, finishNotify, listener, now } = db
-  const writeTx = (t: postgres.TransactionSql): WriteTx => ({
-    lockCheckout: (id) => checkout(t, q.byIdForUpdate, id),
-    async lockRefund(id) {
-      const [found] = await run(t, q.refundById, [id])
-      // Lock order everywhere: the checkout first, then its refund, so no deadlock.
-      const payment = found && (await checkout(t, q.byIdForUpdate, found.checkout_id as string))
-      const [locked] = found ? await run(t, q.refundByIdForUpdate, [id]) : []
-      return { refund: locked && refundFromRow(locked), checkout: payment }
-    },
-    async writeCheckout(plan, expectedVersion, notify) {
-      if (!notify) {
-        await applyWrite(t, plan, expectedVersion)
-        return undefined
+  const { sql, q, run, checkout, notify, sendNotify, finishNotify, listener, now, open } = db
+
+  /** Runs `fn` in one transaction on reserved connection `r` (see the file comment). */
+  async function inTransaction<T>(
+    r: postgres.ReservedSql,
+    fn: (tx: WriteTx) => MaybePromise<T>
+  ): Promise<T> {
+    // 'open' until the COMMIT (or ROLLBACK) has been sent; 'ended' after.
+    let state: 'open' | 'ended' = 'open'
+    const live = () => {
+      if (state === 'ended')
+        throw new Error('Failed to write: a step ran after the transaction committed.')
+    }
+    // Sent now, answered with the first statement's round trip.
+    const begin = r.unsafe('BEGIN').execute()
+    begin.catch(() => undefined) // its failure surfaces through the statements behind it
+    const writeTx: WriteTx = {
+      lockCheckout: (id) => (live(), checkout(r, q.byIdForUpdate, id)),
+      async lockRefund(id) {
+        live()
+        const [found] = await run(r, q.refundById, [id])
+        // Lock order everywhere: the checkout first, then its refund, so no deadlock.
+        const payment = found && (await checkout(r, q.byIdForUpdate, found.checkout_id as string))
+        const [locked] = found ? await run(r, q.refundByIdForUpdate, [id]) : []
+        return { refund: locked && refundFromRow(locked), checkout: payment }
+      },
+      async writeRefund(f) {
+        live()
+        await run(r, q.updateRefund, [f.id, f.status, f.syssn ?? null, failureJson(f), f.updatedAt])
+      },
+      async writeCheckout(plan, expectedVersion, transitionNotify) {
+        live()
+        // The UPDATE raises when it matches no row, so the COMMIT behind it rolls back.
+        const writes: Promise<Rows>[] = [
+          run(r, q.updateCheckoutOnce, [...checkoutValues(plan.next), expectedVersion]),
+          ...plan.outbox.map((entry) => run(r, q.insertOutbox, outboxValues(entry))),
+          ...(plan.bumped ? [notify(r, plan.next)] : []),
+          ...(transitionNotify
+            ? [sendNotify(r, transitionNotify.input, transitionNotify.receivedAt)]
+            : []),
+        ]
+        state = 'ended'
+        const settled = await Promise.allSettled([...writes, r.unsafe('COMMIT')])
+        const failed = settled.find((x) => x.status === 'rejected')
+        if (failed) throw failed.reason
+        // COMMIT in a transaction a statement aborted answers ROLLBACK.
+        if ((settled.at(-1) as PromiseFulfilledResult<Rows>).value.command !== 'COMMIT')
+          throw new Error(`Failed to write checkout ${plan.next.id}: it was rolled back.`)
+        if (!transitionNotify) return undefined
+        // A duplicate's winner has committed: its row is read on the pool.
+        const answer = (settled.at(-2) as PromiseFulfilledResult<Rows>).value
+        return finishNotify(sql, transitionNotify.input, answer)
+      },
+    }
+    try {
+      const result = await fn(writeTx)
+      if (state === 'open') {
+        state = 'ended'
+        await r.unsafe('COMMIT')
       }
-      // The notify's INSERT goes out with the transition's writes: one round trip for all.
-      const [answer] = await applyWrite<[postgres.RowList<postgres.Row[]>]>(
-        t,
-        plan,
-        expectedVersion,
-        sendNotify(t, notify.input, notify.receivedAt)
-      )
-      return finishNotify(t, notify.input, answer)
-    },
-    async writeRefund(f) {
-      await run(t, q.updateRefund, [f.id, f.status, f.syssn ?? null, failureJson(f), f.updatedAt])
-    },
-  })
+      return result
+    } catch (error) {
+      if (state === 'open') await r.unsafe('ROLLBACK').catch(() => undefined)
+      throw error
+    }
+  }
+
   return {
-    run: (fn) => tx(async (t) => fn(writeTx(t))),
+    async run<T>(fn: (tx: WriteTx) => MaybePromise<T>): Promise<T> {
+      await open()
+      const r = await sql.reserve()
+      try {
+        return await inTransaction(r, fn)
+      } catch (error) {
+        if ((error as { code?: unknown })?.code === '23505')
+          throw new StoreError(
+            'unique_violation',
+            `Failed to store: ${(error as Error).message}.`,
+            {
+              cause: error,
+            }
+          )
+        throw error
+      } finally {
+        r.release()
+      }
+    },
     // The poke went out with the commit; this tells this instance's listeners at once.
     committed: (record) => listener.offer(record),
     now,

@@ -52,7 +52,7 @@ import type { ServiceDeps } from '../routes/service-deps.ts'
 import { registerStatusRoute } from '../routes/status.ts'
 import { registerSecurity } from '../http/security.ts'
 import { createStatusHub } from '../http/status-hub.ts'
-import { instrumentGatewayFetch } from '../ops/gateway-fetch.ts'
+import { observeGatewayAttempts } from '../ops/gateway-fetch.ts'
 import { checkHealth, type HealthReport } from '../ops/health.ts'
 import { instrumentStore } from '../ops/instrument-store.ts'
 import { OpsMonitor } from '../ops/monitor.ts'
@@ -186,10 +186,8 @@ export function createCheckout(options: CheckoutOptions): CheckoutApp {
     timeoutMs: gatewayOptions.timeoutMs ?? DEFAULT_GATEWAY_TIMEOUT_MS,
     now: clock,
     // Looked up per call, so a fetch patched later (msw in a merchant's tests) is still used.
-    fetch: instrumentGatewayFetch(
-      local?.fetch ?? gatewayOptions.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-      monitor
-    ),
+    fetch: local?.fetch ?? gatewayOptions.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    onAttempt: observeGatewayAttempts(monitor),
   })
 
   // Outbox entries only for the hooks this app has: no row, no completion commit for the others.

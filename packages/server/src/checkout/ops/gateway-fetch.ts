@@ -1,108 +1,82 @@
 /**
- * The fetch the QFPay client uses, wrapped so every HTTP attempt to the gateway becomes a span
- * and a latency point, and the monitor learns the last success and the last error. Wrapping the
- * fetch (rather than the client) sees each retry on its own: the client resends identical
- * bytes (same fields, same signature), which is how attempts of one call are told apart.
+ * Every HTTP attempt to the gateway as a span and a latency point, and the monitor's last
+ * success and last error. The QFPay client reports each attempt once it ended (its `onAttempt`
+ * option: which attempt of the call it was, the HTTP status and the `respcd` it read), so
+ * nothing here wraps the fetch, copies or re-parses an answer, or tells retries apart by their
+ * bytes. Runs inside the caller's context, so a notify's confirming `/query` is its child span.
  *
  * Only the endpoint, the pay type, the respcd and HTTP facts are recorded: never the body, the
  * signature header or the key.
  */
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api'
+import type { GatewayAttemptReport } from '../../qfpay/call-gateway.ts'
 import type { OpsMonitor } from './monitor.ts'
 import { attrs } from './telemetry.ts'
 import { markNotifyConfirmation } from './notify-span.ts'
 import { isSuccessRespcd } from '../../qfpay/respcd.ts'
 
-/** How long an attempt counter is kept for a retry to find, ms (longer than any call's budget). */
-const ATTEMPT_MEMORY_MS = 120_000
-
-/** Wraps `inner` (the client's fetch) with spans, metrics and the monitor's bookkeeping. */
-export function instrumentGatewayFetch(inner: typeof fetch, monitor: OpsMonitor): typeof fetch {
-  const attempts = new Map<string, { count: number; at: number }>()
+/** The client's `onAttempt` for one app: spans, metrics and the monitor's bookkeeping. */
+export function observeGatewayAttempts(
+  monitor: OpsMonitor
+): (report: GatewayAttemptReport) => void {
   const { telemetry } = monitor
-  return async function gatewayFetch(input, init) {
-    const url = new URL(input instanceof Request ? input.url : String(input))
-    const endpoint = url.pathname.split('/').filter(Boolean).pop() ?? 'unknown'
-    const body = typeof init?.body === 'string' ? init.body : ''
-    const fields = new URLSearchParams(body)
-    const signature = new Headers(init?.headers).get('X-QF-SIGN') ?? ''
-    const attempt = countAttempt(attempts, `${url.pathname}\n${signature}\n${body}`)
+  // One gateway, a handful of endpoints: each URL is parsed once, not on every attempt.
+  const byUrl = new Map<string, ReturnType<typeof describe>>()
+  const describe = (href: string, endpoint: string) => {
+    const url = new URL(href)
     const common = attrs({
-      'http.request.method': init?.method ?? 'GET',
+      'http.request.method': 'POST',
       'server.address': url.hostname,
       'server.port': Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
       'qfpay.endpoint': endpoint,
     })
-    const span = telemetry.tracer.startSpan(`${init?.method ?? 'GET'} ${url.pathname}`, {
-      kind: SpanKind.CLIENT,
-      attributes: {
-        ...common,
-        'url.full': `${url.origin}${url.pathname}`,
-        ...attrs({
-          'qfpay.pay_type': fields.get('pay_type') ?? undefined,
-          'qfpay.attempt': attempt,
-          ...(attempt > 1 ? { 'http.request.resend_count': attempt - 1 } : {}),
-        }),
-      },
-    })
-    const started = performance.now()
-    const finish = (extra: Record<string, string | number | undefined>, outcome: string) => {
-      const seconds = (performance.now() - started) / 1000
-      const a = attrs(extra)
-      span.setAttributes({ ...a, 'qfpay.outcome': outcome })
-      if (outcome === 'error') span.setStatus({ code: SpanStatusCode.ERROR })
-      span.end()
-      telemetry.gatewayDuration.record(seconds, { ...common, ...a })
-    }
-    let response: Response
-    try {
-      response = await inner(input, init)
-    } catch (error) {
-      const type = errorType(error)
-      monitor.gatewayFailed(endpoint, type)
-      finish({ 'error.type': type }, 'error')
-      throw error
-    }
-    const status = response.status
-    if (status === 429) telemetry.gatewayThrottled.add(1, { 'qfpay.endpoint': endpoint })
-    // Read a copy after handing the response on, so the client is never held up.
-    void respcdOf(response.clone()).then((respcd) => {
-      const ok = status >= 200 && status < 300 && respcd !== undefined
+    return { common, name: `POST ${url.pathname}`, full: `${url.origin}${url.pathname}` }
+  }
+  return function onAttempt(report) {
+    const { endpoint, attempt, status, respcd } = report
+    let described = byUrl.get(report.url)
+    if (!described) byUrl.set(report.url, (described = describe(report.url, endpoint)))
+    const { common } = described
+    let outcome: 'ok' | 'refused' | 'error'
+    let extra: Record<string, string | number | undefined>
+    if (report.outcome === 'answer') {
+      if (status === 429) telemetry.gatewayThrottled.add(1, { 'qfpay.endpoint': endpoint })
+      const ok = status! >= 200 && status! < 300 && respcd !== undefined
       if (ok) monitor.gatewaySucceeded(endpoint, respcd)
       else monitor.gatewayFailed(endpoint, String(status === 200 ? 'unreadable' : status))
       if (endpoint === 'query' && respcd !== undefined && isSuccessRespcd(respcd))
         markNotifyConfirmation('queried')
-      finish(
-        {
-          'http.response.status_code': status,
-          'qfpay.respcd': respcd,
-          ...(ok ? {} : { 'error.type': String(status) }),
-        },
-        !ok ? 'error' : isSuccessRespcd(respcd) ? 'ok' : 'refused'
-      )
+      outcome = !ok ? 'error' : isSuccessRespcd(respcd ?? '') ? 'ok' : 'refused'
+      extra = {
+        'http.response.status_code': status,
+        'qfpay.respcd': respcd,
+        ...(ok ? {} : { 'error.type': String(status) }),
+      }
+    } else {
+      const type = report.outcome === 'timeout' ? 'timeout' : errorType(report.error)
+      monitor.gatewayFailed(endpoint, type)
+      outcome = 'error'
+      extra = { 'error.type': type }
+    }
+    const a = attrs(extra)
+    const span = telemetry.tracer.startSpan(described.name, {
+      kind: SpanKind.CLIENT,
+      startTime: report.startedAt,
+      attributes: {
+        ...common,
+        'url.full': described.full,
+        ...attrs({
+          'qfpay.pay_type': report.payType,
+          'qfpay.attempt': attempt,
+          ...(attempt > 1 ? { 'http.request.resend_count': attempt - 1 } : {}),
+        }),
+        ...a,
+        'qfpay.outcome': outcome,
+      },
     })
-    return response
-  }
-}
-
-function countAttempt(map: Map<string, { count: number; at: number }>, key: string): number {
-  const now = Date.now()
-  if (map.size > 1_000) {
-    for (const [k, v] of map) if (now - v.at > ATTEMPT_MEMORY_MS) map.delete(k)
-  }
-  const seen = map.get(key)
-  const count = seen && now - seen.at <= ATTEMPT_MEMORY_MS ? seen.count + 1 : 1
-  map.set(key, { count, at: now })
-  return count
-}
-
-/** The envelope's `respcd`, or `undefined` for a body that is not a QFPay answer. */
-async function respcdOf(response: Response): Promise<string | undefined> {
-  try {
-    const json = (await response.json()) as { respcd?: unknown }
-    return typeof json.respcd === 'string' ? json.respcd : undefined
-  } catch {
-    return undefined
+    if (outcome === 'error') span.setStatus({ code: SpanStatusCode.ERROR })
+    span.end(report.startedAt + report.durationMs)
+    telemetry.gatewayDuration.record(report.durationMs / 1000, { ...common, ...a })
   }
 }
 

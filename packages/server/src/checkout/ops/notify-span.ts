@@ -1,8 +1,9 @@
 /**
  * One span and one counter point per notify: how verification went, whether `/query`
  * confirmed it, which transition it caused, and what was answered. The confirmation and the
- * transition are learnt from inside the notify's context (the gateway fetch and the store mark
- * it), which needs the SDK's context manager; without one those two attributes are left out.
+ * transition are learnt from inside the notify's context (the gateway attempt reports and the
+ * store mark it), which needs the SDK's context manager; without one those two attributes are
+ * left out.
  */
 import { context, createContextKey, SpanStatusCode } from '@opentelemetry/api'
 import type { NotifyAnswer, NotifyHandler } from '../money/notifies.ts'
@@ -17,7 +18,7 @@ interface NotifyFacts {
 
 const NOTIFY_FACTS = createContextKey('qfpay-checkout notify facts')
 
-/** Called by the gateway fetch: a `/query` answered `0000` inside the current notify. */
+/** Called by the gateway attempt observer: a `/query` answered `0000` inside the current notify. */
 export function markNotifyConfirmation(value: string): void {
   const facts = context.active().getValue(NOTIFY_FACTS) as NotifyFacts | undefined
   if (facts) facts.confirmation = value

@@ -7,21 +7,30 @@
  * strictly increasing.
  */
 import type { Hono } from 'hono'
-import { type SSEStreamingApi, streamSSE } from 'hono/streaming'
 import type { CheckoutRecord } from '../../store/store.ts'
 import type { CheckoutDeps, CheckoutEnv } from '../app/context.ts'
 import { CheckoutError } from '../app/errors.ts'
 import { rateLimitKey } from '../http/limit-creations.ts'
 import { checkoutNotFound, servedHere, validCheckoutId } from '../http/validation.ts'
 import { toWireCheckout } from '../../model/wire.ts'
+import { openSseStream, sseFrame, type SseStream } from './sse-stream.ts'
 
 /** Heartbeat period, in ms: below the 30–60 s idle timeouts of common proxies: 15 s. */
 const HEARTBEAT_MS = 15_000
 
-const STREAM_HEADERS = [
-  ['Cache-Control', 'no-store'],
-  ['X-Accel-Buffering', 'no'],
-] as const
+/**
+ * `Transfer-Encoding: chunked` makes @hono/node-server send the headers at once instead of
+ * waiting for the first chunks; `X-Accel-Buffering: no` stops nginx from buffering the stream.
+ */
+const STREAM_HEADERS = {
+  'Content-Type': 'text/event-stream',
+  'Cache-Control': 'no-store',
+  Connection: 'keep-alive',
+  'Transfer-Encoding': 'chunked',
+  'X-Accel-Buffering': 'no',
+} as const
+
+const PING = new TextEncoder().encode(': ping\n\n')
 
 /** Tuning of the event stream; tests shorten the heartbeat. */
 export interface EventsRouteOptions {
@@ -39,7 +48,7 @@ export interface EventsRouteOptions {
  * - A final status closes the stream after it is sent. A reconnect whose `Last-Event-ID` already
  *   names the final version gets 204, which tells `EventSource` to stop reconnecting.
  * - Unknown or malformed id: the usual 404 JSON error, before any stream starts.
- * - Client disconnect: the hub registration and the heartbeat timer are released.
+ * - Client disconnect: the hub registration and the heartbeat ticker's hold are released.
  */
 export function registerEventsRoute(
   app: Hono<CheckoutEnv>,
@@ -52,6 +61,24 @@ export function registerEventsRoute(
   // not be able to open thousands.
   const openStreams = new Map<string, number>()
   const maxStreams = deps.settings.maxStreamsPerClient
+  // One heartbeat ticker for every open stream, running while any is open (not a timer each).
+  const live = new Set<SseStream>()
+  let ticker: ReturnType<typeof setInterval> | undefined
+  const beat = () => {
+    // Skip a stream whose last chunk is still queued (a client that stopped reading).
+    for (const stream of live) if (!stream.backedUp) void stream.write(PING)
+  }
+  const joinHeartbeat = (stream: SseStream) => {
+    live.add(stream)
+    ticker ??= setInterval(beat, heartbeatMs)
+    return () => {
+      live.delete(stream)
+      if (live.size === 0 && ticker !== undefined) {
+        clearInterval(ticker)
+        ticker = undefined
+      }
+    }
+  }
   app.get('/checkouts/:id/events', validCheckoutId, async (c) => {
     const { id } = c.req.valid('param')
     const row = await deps.store.get(id)
@@ -78,33 +105,35 @@ export function registerEventsRoute(
       if (left <= 0) openStreams.delete(client)
       else openStreams.set(client, left)
     }
-    const res = streamSSE(c, async (stream) => {
-      try {
-        await follow(stream, id, known)
-      } finally {
+    // Nothing below holds `c`: once this returns, the request's state can go.
+    const stream = openSseStream()
+    follow(stream, id, known)
+      .catch((error: unknown) =>
+        deps.logger.error('status stream failed', { id, error: String(error) })
+      )
+      .finally(() => {
         release()
-      }
-    })
-    // streamSSE sets its own Cache-Control; ours must win, both on the context (Hono copies its
-    // headers onto the returned response) and on the response. X-Accel-Buffering: no stops nginx
-    // from buffering the stream.
-    for (const [name, value] of STREAM_HEADERS) {
-      c.header(name, value)
-      res.headers.set(name, value)
-    }
-    return res
+        stream.close()
+      })
+    return c.body(stream.body, 200, STREAM_HEADERS)
   })
 
-  /** The JSON of a row, made once per row object: a broadcast shares one record (hub). */
-  const frames = new WeakMap<CheckoutRecord, string>()
+  /**
+   * The `status` frame of a row, encoded once per row object: a broadcast shares one record
+   * (hub), so 10,000 streams of one checkout write the same bytes.
+   */
+  const frames = new WeakMap<CheckoutRecord, Uint8Array>()
   const frameOf = (row: CheckoutRecord) => {
-    let data = frames.get(row)
-    if (data === undefined) frames.set(row, (data = JSON.stringify(toWireCheckout(row))))
-    return data
+    let frame = frames.get(row)
+    if (frame === undefined) {
+      const data = JSON.stringify(toWireCheckout(row))
+      frames.set(row, (frame = sseFrame({ event: 'status', id: String(row.version), data })))
+    }
+    return frame
   }
 
   /** Streams checkout `id` until a final status is sent or the client leaves. */
-  async function follow(stream: SSEStreamingApi, id: string, alreadySent: number): Promise<void> {
+  async function follow(stream: SseStream, id: string, alreadySent: number): Promise<void> {
     let lastSent = alreadySent
     let finished = false
     let finish!: () => void
@@ -132,11 +161,7 @@ export function registerEventsRoute(
           queued = undefined
           if (next.version > lastSent) {
             lastSent = next.version
-            await stream.writeSSE({
-              event: 'status',
-              id: String(next.version),
-              data: frameOf(next),
-            })
+            await stream.write(frameOf(next))
           }
           if (next.status !== 'pending') return finish()
         }
@@ -159,16 +184,10 @@ export function registerEventsRoute(
     const unregister = deps.streams?.opened(async (retryMs) => {
       if (finished) return
       finished = true
-      await stream.writeSSE({ event: 'reconnect', data: '{}', retry: retryMs })
+      await stream.write(sseFrame({ event: 'reconnect', data: '{}', retry: retryMs }))
       finish()
     })
-    let pinging = false
-    const heartbeat = setInterval(() => {
-      // Skip a beat while the last one is still queued (a client that stopped reading).
-      if (pinging || finished) return
-      pinging = true
-      void stream.write(': ping\n\n').finally(() => (pinging = false))
-    }, heartbeatMs)
+    const leaveHeartbeat = joinHeartbeat(stream)
     try {
       try {
         await offer(await deps.store.get(id))
@@ -177,7 +196,7 @@ export function registerEventsRoute(
       }
       await done
     } finally {
-      clearInterval(heartbeat)
+      leaveHeartbeat()
       unwatch()
       unregister?.()
     }
