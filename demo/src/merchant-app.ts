@@ -14,7 +14,7 @@ import {
   forwardedClientIp,
   type CheckoutApp,
   type CheckoutOptions,
-  type GatewayOptions,
+  type CheckoutGatewayOptions,
   type Logger,
   type ResolvedOrder,
   type Store,
@@ -28,7 +28,7 @@ import { goodsNameOf, parseOrder } from './parse-order.ts'
 
 /** Options of {@link createMerchantApp}. */
 export interface MerchantAppOptions {
-  gateway: GatewayOptions
+  gateway: CheckoutGatewayOptions
   store: Store
   adminToken: string
   allowedOrigins: string[]

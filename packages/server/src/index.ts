@@ -48,36 +48,9 @@ export { formatDayReport } from './checkout/ops/reconcile-table.ts'
 export type { DayDiscrepancy, DayReport } from './checkout/ops/reconcile-day.ts'
 export { healthRoutes, type HealthReport } from './checkout/ops/health.ts'
 export { METRICS, INSTRUMENTATION_SCOPE, type TelemetryOptions } from './checkout/ops/telemetry.ts'
-export type { CheckoutEnvironment, GatewayOptions } from './checkout/app/gateway-config.ts'
+export type { CheckoutEnvironment } from './checkout/app/gateway-config.ts'
 export { isStoreError, StoreError, type StoreErrorCode } from './store/store-error.ts'
-// The store contract, for a merchant's own `Store` (prove it with `describeStoreContract` from
-// `@qfpay-checkout/server/testing`).
-export type {
-  CheckoutChange,
-  CheckoutPatch,
-  CheckoutRecord,
-  CheckoutStore,
-  CreateCheckoutInput,
-  CreateCheckoutResult,
-  CreateRefundInput,
-  CreateRefundResult,
-  LeaseInput,
-  NotifyInput,
-  NotifyRecord,
-  NotifyStore,
-  OutboxEntry,
-  OutboxStore,
-  OutboxTopic,
-  RecordNotifyResult,
-  RefundPatch,
-  RefundRecord,
-  RefundStatus,
-  RefundStore,
-  Store,
-  StoreOptions,
-  TransitionInput,
-  UpdateRefundResult,
-  WriteRejection,
-  WriteResult,
-} from './store/store.ts'
+// What the app's options and merchant API speak of. The whole store contract, for a merchant's
+// own `Store`, is `@qfpay-checkout/server/store`.
+export type { CheckoutRecord, RefundRecord, RefundStatus, Store } from './store/store.ts'
 export type * from './contract.ts'
