@@ -75,7 +75,11 @@ describe('createQfpayClient options', () => {
   })
 
   it('rejects a bad appcode, mchid, signType, timeout and attempt count', () => {
-    assert.throws(() => createQfpayClient({ ...base, appcode: '' }), /appcode must be/)
+    assert.throws(() => createQfpayClient({ ...base, appcode: '' }), /appcode is missing/)
+    assert.throws(
+      () => createQfpayClient({ ...base, appcode: 'SHOP-A' }),
+      /appcode must be 8–64 letters and digits/
+    )
     assert.throws(() => createQfpayClient({ ...base, mchid: '' }), /mchid, when given/)
     assert.throws(
       () => createQfpayClient({ ...base, signType: 'sha256' as 'SHA256' }),

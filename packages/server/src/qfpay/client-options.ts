@@ -5,7 +5,7 @@
  * @see docs/qfpay-protocol.md#environments (QFPay's card-only sandbox host is not used)
  */
 import { defaultSleep, type GatewayAttemptReport, type GatewayConfig } from './call-gateway.ts'
-import { keyProblem } from './credentials.ts'
+import { appcodeProblem, keyProblem } from './credentials.ts'
 import {
   isQfpayEnvironment,
   regionBaseUrl,
@@ -81,9 +81,9 @@ export interface ResolvedClientOptions {
 export function resolveClientOptions(options: QfpayClientOptions): ResolvedClientOptions {
   if (typeof options !== 'object' || options === null) fail('options are required')
   const { appcode, key, mchid } = options
-  if (!isToken(appcode))
-    fail('appcode must be a non-empty string of printable characters without spaces')
-  // The same rule as the checkout app's configuration (credentials.ts); never echoes the key.
+  // The same rules as the checkout app's configuration (credentials.ts); never echoes the key.
+  const appcodeIssue = appcodeProblem(appcode)
+  if (appcodeIssue !== undefined) fail(`appcode ${appcodeIssue}`)
   const problem = keyProblem(key)
   if (problem !== undefined) fail(`key ${problem}`)
   if (mchid !== undefined && !isToken(mchid))

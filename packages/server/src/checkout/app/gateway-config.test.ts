@@ -93,6 +93,36 @@ describe('resolveGatewayConfig', () => {
     )
   })
 
+  it('refuses the same app codes as createQfpayClient, in the same words', () => {
+    for (const appcode of ['SHOP-A', '"APPCODE123"', 'APPCODE123\n', 'SHORT1']) {
+      const refusal = (make: () => unknown) => {
+        try {
+          make()
+        } catch (e) {
+          return (e as Error).message
+        }
+        return ''
+      }
+      const clientMessage = refusal(() =>
+        createQfpayClient({ appcode, key: KEY, environment: 'live' })
+      )
+      const appMessage = refusal(() =>
+        resolveGatewayConfig({ appcode }, { QFPAY_ENV: 'live', QFPAY_KEY: KEY })
+      )
+      assert.ok(clientMessage && appMessage, `both refuse ${JSON.stringify(appcode)}`)
+      assert.equal(
+        clientMessage.replace(/^.*: appcode /, '').replace(/\.$/, ''),
+        appMessage.replace(/^.*: QFPAY_APPCODE /, '').replace(/\.$/, ''),
+        appcode
+      )
+    }
+    assert.equal(
+      resolveGatewayConfig({ appcode: 'APPCODE123' }, { QFPAY_ENV: 'live', QFPAY_KEY: KEY })
+        .appcode,
+      'APPCODE123'
+    )
+  })
+
   it('refuses an unknown environment name', () => {
     assert.throws(() => resolveGatewayConfig({}, { QFPAY_ENV: 'prod' }), /live, test or local/)
   })

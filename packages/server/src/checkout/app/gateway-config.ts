@@ -8,7 +8,7 @@
  * alias of `local`. QFPay's own
  * card-only sandbox host is never used.
  */
-import { keyProblem } from '../../qfpay/credentials.ts'
+import { appcodeProblem, keyProblem } from '../../qfpay/credentials.ts'
 import {
   isQfpayEnvironment,
   regionBaseUrl,
@@ -71,8 +71,6 @@ export interface GatewayConfig {
 /** Environment variables, as `process.env` holds them. */
 export type EnvSource = Readonly<Record<string, string | undefined>>
 
-const APPCODE_PATTERN = /^[0-9A-Za-z]{8,64}$/
-
 /** The process environment where there is one (Node, Bun, Deno with compat); else empty. */
 export function processEnv(): EnvSource {
   const proc = (globalThis as { process?: { env?: EnvSource } }).process
@@ -133,7 +131,7 @@ export function resolveGatewayConfig(
   checkKey(key, environment)
   return {
     environment,
-    appcode: appcode!.trim(),
+    appcode: appcode!,
     key: key!,
     mchid,
     baseUrl: baseUrl ?? (environment === 'local' ? undefined : hostOf(region, environment)),
@@ -192,11 +190,8 @@ function checkAppcode(appcode: string | undefined, environment: CheckoutEnvironm
       `Failed to configure QFPay: QFPAY_APPCODE is empty, and the ${environment} environment needs it.`
     )
   }
-  if (!APPCODE_PATTERN.test(appcode.trim())) {
-    throw new Error(
-      'Failed to configure QFPay: QFPAY_APPCODE must be letters and digits only (check for quotes or spaces).'
-    )
-  }
+  const problem = appcodeProblem(appcode)
+  if (problem !== undefined) throw new Error(`Failed to configure QFPay: QFPAY_APPCODE ${problem}.`)
 }
 
 /** The message never contains the key, only what is wrong with its shape (credentials.ts). */
