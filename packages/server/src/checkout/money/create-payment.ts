@@ -8,7 +8,7 @@
  */
 import type { Context } from 'hono'
 import { isQfpayError, type QfpayApiError } from '../../qfpay/errors.ts'
-import { cleanGoodsName as goodsNameForGateway } from '../../qfpay/goods-name.ts'
+import { cleanGoodsName as goodsNameForGateway, GOODS_NAME_MAX } from '../../qfpay/goods-name.ts'
 import { formatTxdtm } from '../../qfpay/txdtm.ts'
 import { isParameterRefusedRespcd, isReusedOutTradeNoRespcd } from '../../qfpay/respcd.ts'
 import { newOutTradeNo } from '../../qfpay/out-trade-no.ts'
@@ -38,7 +38,6 @@ function returnUrlFor(publicUrl: string, record: Pick<CheckoutRecord, 'outTradeN
 /** Swipe-card orders still pending after this long are reversed (QFPay: "about 2 minutes"). */
 export const SWIPE_GIVE_UP_MS = 2 * 60_000
 /** QFPay: `goods_name` at most 20 characters. */
-const GOODS_NAME_MAX = 20
 /** Rounds of "close the stale one, try again" before giving up (each needs a fresh race to lose). */
 const MAX_ROUNDS = 3
 
@@ -130,7 +129,7 @@ export async function createPayment(
     )
   }
   const currency = (resolved.currency ?? settings.currency).toUpperCase()
-  const goodsName = cleanGoodsName(resolved.goodsName)
+  const goodsName = displayGoodsName(resolved.goodsName)
 
   const holds = async (record: CheckoutRecord) =>
     record.mount === settings.mode && (!guard || (await guard.claims.holds(c, record.id)))
@@ -393,8 +392,12 @@ function alreadyPaid(): CheckoutError {
   )
 }
 
-/** At most 20 characters, control characters removed (QFPay rejects odd symbols). */
-function cleanGoodsName(name: string | undefined): string | undefined {
+/**
+ * The name the shopper sees and the store keeps: control characters removed, cut to the gateway's
+ * length so what is shown matches what the wallet shows. Punctuation stays; the stricter form
+ * QFPay accepts is made from this one when the payment is sent (`goodsNameForGateway`).
+ */
+function displayGoodsName(name: string | undefined): string | undefined {
   if (!name) return undefined
   const clean = Array.from(name.replace(/[\u0000-\u001f\u007f]/g, ' ').trim())
     .slice(0, GOODS_NAME_MAX)
