@@ -37,7 +37,6 @@ function returnUrlFor(publicUrl: string, record: Pick<CheckoutRecord, 'outTradeN
 
 /** Swipe-card orders still pending after this long are reversed (QFPay: "about 2 minutes"). */
 export const SWIPE_GIVE_UP_MS = 2 * 60_000
-/** QFPay: `goods_name` at most 20 characters. */
 /** Rounds of "close the stale one, try again" before giving up (each needs a fresh race to lose). */
 const MAX_ROUNDS = 3
 
