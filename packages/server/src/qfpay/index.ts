@@ -10,7 +10,7 @@
 export { createQfpayClient, type QfpayClient } from './client.ts'
 export type { GatewayAttemptReport } from './call-gateway.ts'
 export { DEFAULT_TIMEOUT_MS, MAX_ATTEMPTS, type QfpayClientOptions } from './client-options.ts'
-export { keyProblem } from './credentials.ts'
+export { appcodeProblem, keyProblem } from './credentials.ts'
 export {
   errorFromResponse,
   isQfpayError,
