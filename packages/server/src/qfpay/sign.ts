@@ -109,9 +109,9 @@ export function signBody(rawBody: string | Uint8Array, key: string): string {
   // part, no allocation per call. UTF-8 needs at most 3 bytes per UTF-16 unit.
   const most = (typeof rawBody === 'string' ? rawBody.length * 3 : rawBody.length) + key.length * 3
   if (scratch.length < most) scratch = new Uint8Array(Math.max(most, scratch.length * 2))
-  let used: number
+  let used = rawBody.length
   if (typeof rawBody === 'string') used = utf8.encodeInto(rawBody, scratch).written
-  else (scratch.set(rawBody, 0), (used = rawBody.length))
+  else scratch.set(rawBody, 0)
   used += utf8.encodeInto(key, scratch.subarray(used)).written
   return md5Hex(scratch.subarray(0, used))
 }
