@@ -3,7 +3,7 @@
  * clean-up), prints one Markdown table and writes the same figures to bench/results.json.
  *
  *   pnpm bench                  all seven
- *   pnpm bench -- notify poll   only those (ids: size latency notify fanout qr poll pg)
+ *   pnpm bench -- notify poll   only those (ids: size latency notify fanout qr poll pg md5)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
@@ -18,6 +18,7 @@ import { pollBench } from './bench-poll.ts'
 import { qrBench } from './bench-qr.ts'
 import { sizeBench } from './bench-size.ts'
 import { pgBench } from './bench-pg.ts'
+import { md5Bench } from './bench-md5.ts'
 
 const all: Benchmark[] = [
   sizeBench,
@@ -27,6 +28,7 @@ const all: Benchmark[] = [
   qrBench,
   pollBench,
   pgBench,
+  md5Bench,
 ]
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'))
 const selected = wanted.length ? all.filter((b) => wanted.includes(b.id)) : all

@@ -10,11 +10,12 @@
  * Each with MD5 (the default) or SHA-256; an answer's `X-QF-SIGNTYPE` names the hash, and when
  * it does, only that hash is tried. Sources: docs/qfpay-protocol.md, "Today's gateway".
  *
- * No `node:` imports (this folder runs on edge runtimes): both hashes come from `@noble/hashes`.
+ * No `node:` imports (this folder runs on edge runtimes): SHA-256 comes from `@noble/hashes`,
+ * MD5 from `md5.ts`.
  */
-import { md5 } from '@noble/hashes/legacy.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex } from '@noble/hashes/utils.js'
+import { md5Hex } from './md5.ts'
 import { stringToSign, timingSafeEqualHex, type SignableParams } from './sign.ts'
 
 /** How an answer's `X-QF-SIGN` was computed. */
@@ -88,7 +89,7 @@ export function signResponse(
   const { hash, over } = parts(scheme)
   const input = over === 'body' ? text : (responseFieldsString(text) ?? text)
   const bytes = utf8.encode(input + key)
-  return bytesToHex(hash === 'MD5' ? md5(bytes) : sha256(bytes)).toUpperCase()
+  return hash === 'MD5' ? md5Hex(bytes) : bytesToHex(sha256(bytes)).toUpperCase()
 }
 
 /** The schemes to try, given the answer's `X-QF-SIGNTYPE` (absent: all of them). */

@@ -7,6 +7,7 @@ import type postgres from 'postgres'
 import type { PgChangeListener } from './postgres-feed.ts'
 import { checkoutFromRow, checkoutValues, outboxValues } from './postgres-schema.ts'
 import type { PgStatements } from './postgres-statements.ts'
+import type { WriteShape } from './postgres-write-statement.ts'
 import { notifyFromRow } from './postgres-schema.ts'
 import {
   type CheckoutRecord,
@@ -29,6 +30,8 @@ export type PgParam = string | number | boolean | null | Buffer | readonly strin
 export interface PgDbOptions {
   sql: postgres.Sql
   q: PgStatements
+  /** The one-statement write of each shape (`postgres-write-statement.ts`). */
+  writeStatement: (shape: WriteShape) => string
   channel: string
   listener: PgChangeListener
   now: () => string
@@ -37,7 +40,8 @@ export interface PgDbOptions {
 }
 
 /** Build the helpers for one store. */
-export function createPgDb({ sql, q, channel, listener, now, open }: PgDbOptions) {
+export function createPgDb(options: PgDbOptions) {
+  const { sql, q, writeStatement, channel, listener, now, open } = options
   // Prepared (named, once per connection): an unprepared statement with parameters costs
   // postgres.js an extra round trip to learn their types (Parse/Describe, then Bind/Execute)
   // and stops the pipeline behind it. Prepared, a statement is one round trip, and statements
@@ -72,8 +76,28 @@ export function createPgDb({ sql, q, channel, listener, now, open }: PgDbOptions
     }
   }
   /** The poke, queued inside the transaction: PostgreSQL sends it at commit, in commit order. */
+  const poke = (c: CheckoutRecord) => JSON.stringify({ id: c.id, version: c.version })
   const notify = (t: PgTx, c: CheckoutRecord) =>
-    run(t, 'SELECT pg_notify($1, $2)', [channel, JSON.stringify({ id: c.id, version: c.version })])
+    run(t, 'SELECT pg_notify($1, $2)', [channel, poke(c)])
+  /**
+   * A planned write (checkout row, outbox rows, poke, and the notify record when one carried the
+   * transition) as ONE statement, for a caller that pipelines its COMMIT behind it: it raises
+   * when the version check matches no row. Its one row holds the notify record's columns
+   * (NULL when that notify was already accepted).
+   */
+  const writeOnce = (
+    t: PgTx,
+    plan: WritePlan,
+    expected: number,
+    record?: { input: NotifyInput; receivedAt: string }
+  ) => {
+    const shape = { outbox: plan.outbox.length, poke: plan.bumped, notify: record !== undefined }
+    const params: PgParam[] = [...checkoutValues(plan.next), expected]
+    for (const entry of plan.outbox) params.push(...outboxValues(entry))
+    if (plan.bumped) params.push(channel, poke(plan.next))
+    if (record) params.push(...notifyParams(record.input, record.receivedAt))
+    return run(t, writeStatement(shape), params)
+  }
   /**
    * Write a plan decided under the row lock, its outbox rows and (if bumped) its poke, plus any
    * `more` statements of the same transaction. They are sent together, without waiting for each
@@ -107,24 +131,28 @@ export function createPgDb({ sql, q, channel, listener, now, open }: PgDbOptions
   ): Promise<RecordNotifyResult> => finishNotify(t, input, await sendNotify(t, input, receivedAt))
   /** The INSERT of {@link insertNotify}, sent (and pipelined with what else is in flight). */
   const sendNotify = (t: PgTx, input: NotifyInput, receivedAt: string) =>
-    run(t, q.insertNotify, [
-      noNul(input.syssn),
-      noNul(input.outTradeNo),
-      noNul(input.notifyType),
-      noNul(input.checkoutId),
-      input.accepted,
-      noNul(input.reason),
-      Buffer.from(input.rawBody, 'utf8'),
-      receivedAt,
-    ])
+    run(t, q.insertNotify, notifyParams(input, receivedAt))
+  /** The parameters of a notify row, in `insertNotify` order. */
+  const notifyParams = (input: NotifyInput, receivedAt: string): PgParam[] => [
+    noNul(input.syssn),
+    noNul(input.outTradeNo),
+    noNul(input.notifyType),
+    noNul(input.checkoutId),
+    input.accepted,
+    noNul(input.reason),
+    Buffer.from(input.rawBody, 'utf8'),
+    receivedAt,
+  ]
   /** The rest of {@link insertNotify}, given the INSERT's answer. */
   const finishNotify = async (
     t: PgTx,
     input: NotifyInput,
     answer: postgres.RowList<postgres.Row[]>
   ): Promise<RecordNotifyResult> => {
+    // A one-statement write answers one row, all NULL when nothing was inserted.
     const [inserted] = answer
-    if (inserted) return { duplicate: false, record: notifyFromRow(inserted) }
+    if (inserted && inserted.id !== null && inserted.id !== undefined)
+      return { duplicate: false, record: notifyFromRow(inserted) }
     // ON CONFLICT waited for the winner to commit; READ COMMITTED lets this statement see it.
     const key = [noNul(input.syssn), noNul(input.notifyType)]
     const [existing] = await run(t, q.acceptedNotify, key)
@@ -132,7 +160,7 @@ export function createPgDb({ sql, q, channel, listener, now, open }: PgDbOptions
   }
   return {
     ...{ sql, q, now, listener, open, run, one, many, checkout, tx, notify, applyWrite },
-    ...{ insertNotify, sendNotify, finishNotify },
+    ...{ insertNotify, sendNotify, finishNotify, writeOnce },
   }
 }
 

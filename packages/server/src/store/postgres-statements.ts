@@ -22,12 +22,6 @@ export function pgStatements(s: string) {
     updateCheckout: `UPDATE ${s}.checkouts SET ${set},
       changed_at = CASE WHEN version <> $2 THEN clock_timestamp() ELSE changed_at END
       WHERE id = $1 AND version = $${expected}`,
-    // The same UPDATE for a write whose COMMIT is pipelined behind it (postgres-db.ts `write`):
-    // matching no row must abort the transaction, so it raises division_by_zero (22012) then.
-    updateCheckoutOnce: `WITH updated AS (UPDATE ${s}.checkouts SET ${set},
-      changed_at = CASE WHEN version <> $2 THEN clock_timestamp() ELSE changed_at END
-      WHERE id = $1 AND version = $${expected} RETURNING 1)
-      SELECT 1 / count(*) AS matched FROM updated`,
     byId: `SELECT * FROM ${s}.checkouts WHERE id = $1`,
     byIdForUpdate: `SELECT * FROM ${s}.checkouts WHERE id = $1 FOR UPDATE`,
     byOutTradeNo: `SELECT * FROM ${s}.checkouts WHERE out_trade_no = $1`,

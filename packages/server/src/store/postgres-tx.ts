@@ -4,15 +4,15 @@
  * statements pipelined.
  *
  * Round trips: BEGIN is not waited for (it goes out with the first lock), and COMMIT goes out
- * with the planned write's statements, because `writeCheckout` is the last step of every write
- * that has one (`checkout-writes.ts`). A transition is then two round trips instead of the four
+ * with the planned write, one statement (`postgres-write-statement.ts`), because `writeCheckout`
+ * is the last step of every write that has one (`checkout-writes.ts`). A transition is then two round trips instead of the four
  * of `sql.begin` (BEGIN, lock, writes, COMMIT): a pooled connection is held half as long per
  * status change, which is what a burst of notifies queues on. A step after `writeCheckout`
  * throws rather than run outside the transaction.
  */
 import type postgres from 'postgres'
 import type { PgDb } from './postgres-db.ts'
-import { checkoutValues, outboxValues, refundFromRow } from './postgres-schema.ts'
+import { refundFromRow } from './postgres-schema.ts'
 import { StoreError } from './store-error.ts'
 import type { MaybePromise, StoreTransactions, WriteTx } from './transaction.ts'
 
@@ -24,7 +24,7 @@ export const failureJson = (f: { failure?: unknown }) =>
 
 /** The transactions of one PostgreSQL store. */
 export function pgTransactions(db: PgDb): StoreTransactions {
-  const { sql, q, run, checkout, notify, sendNotify, finishNotify, listener, now, open } = db
+  const { sql, q, run, checkout, writeOnce, finishNotify, listener, now, open } = db
 
   /** Runs `fn` in one transaction on reserved connection `r` (see the file comment). */
   async function inTransaction<T>(
@@ -56,25 +56,19 @@ export function pgTransactions(db: PgDb): StoreTransactions {
       },
       async writeCheckout(plan, expectedVersion, transitionNotify) {
         live()
-        // The UPDATE raises when it matches no row, so the COMMIT behind it rolls back.
-        const writes: Promise<Rows>[] = [
-          run(r, q.updateCheckoutOnce, [...checkoutValues(plan.next), expectedVersion]),
-          ...plan.outbox.map((entry) => run(r, q.insertOutbox, outboxValues(entry))),
-          ...(plan.bumped ? [notify(r, plan.next)] : []),
-          ...(transitionNotify
-            ? [sendNotify(r, transitionNotify.input, transitionNotify.receivedAt)]
-            : []),
-        ]
+        // One statement (`postgres-write-statement.ts`) and the COMMIT, in one round trip. It
+        // raises when the version check matches no row, so the COMMIT behind it rolls back.
+        const write = writeOnce(r, plan, expectedVersion, transitionNotify)
         state = 'ended'
-        const settled = await Promise.allSettled([...writes, r.unsafe('COMMIT')])
+        const settled = await Promise.allSettled([write, r.unsafe('COMMIT')])
         const failed = settled.find((x) => x.status === 'rejected')
         if (failed) throw failed.reason
         // COMMIT in a transaction a statement aborted answers ROLLBACK.
-        if ((settled.at(-1) as PromiseFulfilledResult<Rows>).value.command !== 'COMMIT')
+        if ((settled[1] as PromiseFulfilledResult<Rows>).value.command !== 'COMMIT')
           throw new Error(`Failed to write checkout ${plan.next.id}: it was rolled back.`)
         if (!transitionNotify) return undefined
         // A duplicate's winner has committed: its row is read on the pool.
-        const answer = (settled.at(-2) as PromiseFulfilledResult<Rows>).value
+        const answer = (settled[0] as PromiseFulfilledResult<Rows>).value
         return finishNotify(sql, transitionNotify.input, answer)
       },
     }

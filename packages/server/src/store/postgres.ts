@@ -39,6 +39,7 @@ import {
   quoteSchema,
 } from './postgres-schema.ts'
 import { pgStatements } from './postgres-statements.ts'
+import { pgWriteStatements } from './postgres-write-statement.ts'
 import { pgTransactions } from './postgres-tx.ts'
 import { type Store, StoreError, type StoreInspection, type StoreOptions } from './store.ts'
 import { newCheckoutRecord, normaliseTime } from '../model/index.ts'
@@ -133,7 +134,8 @@ export function createPostgresStore(config: string | PostgresStoreOptions): Post
     if (closed) throw new StoreError('closed', 'Failed to use store: it is closed.')
     await ready
   }
-  const db = createPgDb({ sql, q, channel, listener, now, open })
+  const writeStatement = pgWriteStatements(s)
+  const db = createPgDb({ sql, q, writeStatement, channel, listener, now, open })
   const { run, one, many, checkout, tx, notify } = db
   const writes = checkoutWrites(pgTransactions(db))
 
