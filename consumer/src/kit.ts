@@ -61,10 +61,11 @@ export function scenarioDir(project: string, name: string, files: Record<string,
   return dir
 }
 
-/** Environment for a merchant's process: no workspace conditions, no colour, no inherited QFPay setup. */
+/** Environment for a merchant's process: no workspace conditions, no colour, no inherited QFPay setup, and not inside our test runner (a nested `node --test` would skip its files). */
 export function merchantEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }
-  for (const key of Object.keys(env)) if (/^(QFPAY_|NODE_OPTIONS$|npm_)/.test(key)) delete env[key]
+  for (const key of Object.keys(env))
+    if (/^(QFPAY_|NODE_OPTIONS$|NODE_TEST_CONTEXT$|npm_)/.test(key)) delete env[key]
   return { ...env, npm_config_cache: NPM_CACHE, npm_config_update_notifier: 'false', ...extra }
 }
 

@@ -24,8 +24,8 @@ function openMyStore(broken: boolean): string {
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-const openMyStore = async ({ clock }) => {
-  const store = createSqliteStore({ filename: join(mkdtempSync(join(tmpdir(), 'own-store-')), 'shop.db'), clock })
+const openMyStore = async ({ clock, onListenerError }) => {
+  const store = createSqliteStore({ filename: join(mkdtempSync(join(tmpdir(), 'own-store-')), 'shop.db'), clock, onListenerError })
   return new Proxy(store, {
     get(target, key) {
       ${broken ? "if (key === 'listRefunds') return async () => []" : ''}
