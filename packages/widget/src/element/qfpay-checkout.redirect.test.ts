@@ -16,6 +16,35 @@ describe('<qfpay-checkout> on phones and after redirects', () => {
     await expect(el).to.be.accessible()
   })
 
+  it('keeps waiting after the redirect wrote the checkout into the page URL', async () => {
+    // What the browser's own navigation does on the way out: ?checkout=<id>, then the wallet.
+    let urlCheckout: string | null = null
+    const requested: string[] = []
+    const el = await mount({
+      env: {
+        isPhone: () => true,
+        checkoutFromUrl: () => urlCheckout,
+        navigate: () => (urlCheckout = merchant.latest().id),
+        fetch: (input, init) => {
+          requested.push(new URL(String(input), location.href).pathname)
+          return fetch(input, init)
+        },
+      },
+    })
+    // A shop page without the checkout attribute (the harness always sets one).
+    el.removeAttribute('checkout')
+    await el.updateComplete
+    const events = recordEvents()
+    await choose(el, '800151')
+    await stateIs(el, 'waiting')
+    el.requestUpdate()
+    await el.updateComplete
+    expect(el.state).to.equal('waiting')
+    expect(events.map((e) => e.type)).to.deep.equal(['qfpay-created'])
+    // Loaded once: the widget did not start over and load the resumed checkout again.
+    expect(requested.filter((path) => path.endsWith('/config'))).to.have.length(1)
+  })
+
   it('redirects on a desktop too with mode="redirect"', async () => {
     const visits: string[] = []
     const el = await mount({ mode: 'redirect', env: { navigate: (u) => visits.push(u) } })

@@ -158,9 +158,14 @@ export class CheckoutController implements ReactiveController {
     this.#emit(prev, next)
   }
 
+  /**
+   * The element's own inputs, as `@lit/task` compares its arguments. Not the page URL: the
+   * redirect writes `?checkout=` into it on the way out (so coming back resumes), and a change
+   * the widget made itself must not start it over. `#load` reads the URL when it resumes.
+   */
   #key(): string {
     const { endpoint, checkoutId } = this.#options.inputs()
-    return `${endpoint ?? ''}|${checkoutId ?? this.#env!.checkoutFromUrl() ?? ''}`
+    return `${endpoint ?? ''}|${checkoutId ?? ''}`
   }
 
   #api(): Api {
