@@ -68,6 +68,15 @@ describe("today's pay types against today's rules", () => {
     assert.match(extend.spbill_create_ip ?? '', /127\.0\.0\.1/)
   })
 
+  it("WeChat H5 800212 sends the shopper's address as http.clientIp reads it, not the proxy's", async (t) => {
+    const { b, sent } = await bed(t, { checkout: { http: { clientIp: () => '203.0.113.7' } } })
+    assert.equal((await b.create('CP-H5-PROXY', '800212')).status, 201)
+    const extend = JSON.parse(sent.at(-1)?.get('extend_info') ?? '{}') as {
+      spbill_create_ip?: string
+    }
+    assert.equal(extend.spbill_create_ip, '203.0.113.7')
+  })
+
   it('limitPay: no_credit is sent with every payment', async (t) => {
     const { b, sent } = await bed(t, { checkout: { limitPay: 'no_credit' } })
     await b.create('CP-LP', '800201')

@@ -16,7 +16,7 @@ import { allowsExpiredTime, payTypeInfo, type PayTypeInfo } from '../../qfpay/pa
 import type { PaymentParams } from '../../qfpay/types.ts'
 import type { CheckoutRecord, Store } from '../../store/store.ts'
 import { PAID_STATUSES } from '../../model/status.ts'
-import { clientIpOf, flowOf } from '../app/context.ts'
+import { flowOf } from '../app/context.ts'
 import { CheckoutError } from '../app/errors.ts'
 import { declineFailure } from './gateway-rows.ts'
 import type { PaymentService } from './payments.ts'
@@ -291,7 +291,7 @@ async function sendPayment(
       : {}),
   }
   if (svc.settings.limitPay) params.limit_pay = svc.settings.limitPay
-  const extend = extendInfoFor(info, c, publicUrl)
+  const extend = extendInfoFor(info, c, publicUrl, svc.settings.clientIp)
   if (extend) params.extend_info = extend
   let result
   try {
@@ -412,7 +412,8 @@ function displayGoodsName(name: string | undefined): string | undefined {
 function extendInfoFor(
   info: PayTypeInfo | undefined,
   c: Context,
-  publicUrl: string | undefined
+  publicUrl: string | undefined,
+  clientIp: (c: Context) => string
 ): Record<string, unknown> | undefined {
   const needs = info?.requires ?? []
   if (!needs.includes('scene_info') && !needs.includes('spbill_create_ip')) return undefined
@@ -420,6 +421,7 @@ function extendInfoFor(
   const url = new URL(site)
   return {
     scene_info: { h5_info: { type: 'Wap', wap_url: url.origin, wap_name: url.hostname } },
-    spbill_create_ip: clientIpOf(c),
+    // The shopper's address as the app reads it (behind a proxy: `http.clientIp`), not the socket's.
+    spbill_create_ip: clientIp(c),
   }
 }
