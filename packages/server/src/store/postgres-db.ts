@@ -68,11 +68,7 @@ export function createPgDb(options: PgDbOptions) {
     try {
       return (await sql.begin(fn)) as T
     } catch (error) {
-      if ((error as { code?: unknown })?.code === '23505')
-        throw new StoreError('unique_violation', `Failed to store: ${(error as Error).message}.`, {
-          cause: error,
-        })
-      throw error
+      throw asStoreError(error)
     }
   }
   /** The poke, queued inside the transaction: PostgreSQL sends it at commit, in commit order. */
@@ -97,31 +93,6 @@ export function createPgDb(options: PgDbOptions) {
     if (plan.bumped) params.push(channel, poke(plan.next))
     if (record) params.push(...notifyParams(record.input, record.receivedAt))
     return run(t, writeStatement(shape), params)
-  }
-  /**
-   * Write a plan decided under the row lock, its outbox rows and (if bumped) its poke, plus any
-   * `more` statements of the same transaction. They are sent together, without waiting for each
-   * answer (postgres.js pipelines queries issued on one connection), so a transition costs one
-   * round trip for all its writes instead of one per statement; the server still runs them in
-   * order, and any failure rolls the whole transaction back. Resolves with the answers of `more`.
-   */
-  const applyWrite = async <T extends unknown[]>(
-    t: postgres.TransactionSql,
-    plan: WritePlan,
-    expected: number,
-    ...more: { [K in keyof T]: Promise<T[K]> }
-  ): Promise<T> => {
-    const writes = [
-      run(t, q.updateCheckout, [...checkoutValues(plan.next), expected]),
-      ...plan.outbox.map((entry) => run(t, q.insertOutbox, outboxValues(entry))),
-      ...(plan.bumped ? [notify(t, plan.next)] : []),
-    ]
-    const [[update], answers] = await Promise.all([Promise.all(writes), Promise.all(more)])
-    if (update!.count !== 1)
-      throw new Error(
-        `Failed to write checkout ${plan.next.id}: its row moved inside a transaction.`
-      )
-    return answers as T
   }
   /** Insert a checked notify in `t`; an accepted one once per (syssn, notifyType). */
   const insertNotify = async (
@@ -159,7 +130,7 @@ export function createPgDb(options: PgDbOptions) {
     return { duplicate: true, record: notifyFromRow(existing!) }
   }
   return {
-    ...{ sql, q, now, listener, open, run, one, many, checkout, tx, notify, applyWrite },
+    ...{ sql, q, now, listener, open, run, one, many, checkout, tx, notify },
     ...{ insertNotify, sendNotify, finishNotify, writeOnce },
   }
 }
@@ -172,3 +143,11 @@ export const sortBy =
   <T extends { id: string }>(key: (x: T) => string) =>
   (a: T, b: T) =>
     key(a) !== key(b) ? (key(a) < key(b) ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
+
+/** A unique violation (`23505`) as the `StoreError` callers handle; any other error as it is. */
+export function asStoreError(error: unknown): unknown {
+  if ((error as { code?: unknown })?.code !== '23505') return error
+  return new StoreError('unique_violation', `Failed to store: ${(error as Error).message}.`, {
+    cause: error,
+  })
+}

@@ -10,18 +10,10 @@ import { PAID_IN } from './sql-in.ts'
 export function pgStatements(s: string) {
   const columns = CHECKOUT_COLUMNS.join(', ')
   const params = CHECKOUT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')
-  const set = CHECKOUT_COLUMNS.map((c, i) => `${c} = $${i + 1}`)
-    .filter((_, i) => i > 0)
-    .join(', ')
-  const expected = CHECKOUT_COLUMNS.length + 1
   return {
     orderLock: 'SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))',
     insertCheckout: `INSERT INTO ${s}.checkouts (${columns}) VALUES (${params})
       ON CONFLICT (order_ref, pay_type) WHERE status = 'pending' DO NOTHING RETURNING id`,
-    // In SET, `version` is still the old value: changed_at moves only when the version does.
-    updateCheckout: `UPDATE ${s}.checkouts SET ${set},
-      changed_at = CASE WHEN version <> $2 THEN clock_timestamp() ELSE changed_at END
-      WHERE id = $1 AND version = $${expected}`,
     byId: `SELECT * FROM ${s}.checkouts WHERE id = $1`,
     byIdForUpdate: `SELECT * FROM ${s}.checkouts WHERE id = $1 FOR UPDATE`,
     byOutTradeNo: `SELECT * FROM ${s}.checkouts WHERE out_trade_no = $1`,
@@ -38,8 +30,6 @@ export function pgStatements(s: string) {
         ORDER BY next_check_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
       RETURNING *`,
     changedSince: `SELECT id, version FROM ${s}.checkouts WHERE changed_at >= $1 ORDER BY changed_at`,
-    insertOutbox: `INSERT INTO ${s}.outbox (id, topic, checkout_id, version, from_status, checkout, attempts, available_at, created_at)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
     claimOutbox: `UPDATE ${s}.outbox SET attempts = attempts + 1, lease_until = $3
       WHERE id IN (SELECT id FROM ${s}.outbox WHERE completed_at IS NULL AND available_at <= $1
         AND (lease_until IS NULL OR lease_until <= $1)

@@ -11,9 +11,8 @@
  * throws rather than run outside the transaction.
  */
 import type postgres from 'postgres'
-import type { PgDb } from './postgres-db.ts'
+import { asStoreError, type PgDb } from './postgres-db.ts'
 import { refundFromRow } from './postgres-schema.ts'
-import { StoreError } from './store-error.ts'
 import type { MaybePromise, StoreTransactions, WriteTx } from './transaction.ts'
 
 type Rows = postgres.RowList<postgres.Row[]>
@@ -92,15 +91,7 @@ export function pgTransactions(db: PgDb): StoreTransactions {
       try {
         return await inTransaction(r, fn)
       } catch (error) {
-        if ((error as { code?: unknown })?.code === '23505')
-          throw new StoreError(
-            'unique_violation',
-            `Failed to store: ${(error as Error).message}.`,
-            {
-              cause: error,
-            }
-          )
-        throw error
+        throw asStoreError(error)
       } finally {
         r.release()
       }

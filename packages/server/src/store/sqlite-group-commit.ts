@@ -9,9 +9,6 @@ import type Database from 'better-sqlite3'
 
 /** What `createGroupCommit` needs from the store. */
 export interface GroupCommitOptions {
-  /** Whether the store is closed: queued writes are then rejected with `closedError()`. */
-  isClosed: () => boolean
-  closedError: () => Error
   /** Maps a driver error to what the caller sees (unique violations become StoreError). */
   mapError: (error: unknown) => unknown
 }
@@ -42,10 +39,6 @@ export function createGroupCommit(db: Database.Database, options: GroupCommitOpt
     const batch = queue
     queue = []
     if (batch.length === 0) return
-    if (options.isClosed()) {
-      for (const w of batch) w.reject(options.closedError())
-      return
-    }
     if (batch.length === 1) {
       const w = batch[0]!
       try {

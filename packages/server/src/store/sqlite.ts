@@ -106,11 +106,9 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): Store & Sto
           cause: error,
         })
       : error
-  const group = createGroupCommit(db, {
-    isClosed: () => closed,
-    closedError: () => new StoreError('closed', 'Failed to use store: it is closed.'),
-    mapError: storeError,
-  })
+  // Writes after close never reach the queue (`open()` refuses them), and close flushes what
+  // was queued before it: a group never finds the store closed.
+  const group = createGroupCommit(db, { mapError: storeError })
   /** Run `fn` in BEGIN IMMEDIATE (grouped, see `sqlite-group-commit.ts`). */
   const tx = <T>(fn: () => T): Promise<T> => {
     open()

@@ -52,7 +52,6 @@ export type {
   RefundStatus,
   WriteRejection,
 } from '../model/records.ts'
-export { canTransition, canTransitionRefund } from '../model/status.ts'
 
 /**
  * `created`: a new pending row. `existing`: a checkout for the same (order, payType) was already

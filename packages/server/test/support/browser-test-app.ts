@@ -20,6 +20,10 @@ import type { CheckoutOptions } from '../../src/checkout/app/options.ts'
 import { registerConfigRoute } from '../../src/checkout/routes/config.ts'
 import { type EventsRouteOptions, registerEventsRoute } from '../../src/checkout/routes/events.ts'
 import { type StatusRouteOptions, registerStatusRoute } from '../../src/checkout/routes/status.ts'
+import {
+  createRefreshGate,
+  type RefreshGateOptions,
+} from '../../src/checkout/routes/refresh-gate.ts'
 import { registerSecurity } from '../../src/checkout/http/security.ts'
 import { createStatusHub, type StatusHub } from '../../src/checkout/http/status-hub.ts'
 import { validCheckoutId, validCreateCheckoutBody } from '../../src/checkout/http/validation.ts'
@@ -30,7 +34,7 @@ export interface BrowserTestAppOptions {
   store?: Store
   hub?: StatusHub
   refresh?: (id: string) => Promise<void>
-  status?: StatusRouteOptions
+  status?: StatusRouteOptions & RefreshGateOptions
   events?: EventsRouteOptions
   held?: CheckoutDeps['held']
 }
@@ -59,10 +63,18 @@ export function createBrowserTestApp(options: BrowserTestAppOptions = {}): Brows
     store,
     clock,
     logger: silentLogger,
-    refresh: async (id) => {
-      refreshed.push(id)
-      await options.refresh?.(id)
-    },
+    // Throttled as createCheckout() builds it (the status route relies on that).
+    refresh: createRefreshGate(
+      {
+        clock,
+        logger: silentLogger,
+        refresh: async (id) => {
+          refreshed.push(id)
+          await options.refresh?.(id)
+        },
+      },
+      options.status
+    ),
     // The app's one status hub, as createCheckout() builds it (a test may bring its own to watch).
     hub: options.hub ?? createStatusHub(store, { logger: silentLogger }),
     ...(options.held ? { held: options.held } : {}),

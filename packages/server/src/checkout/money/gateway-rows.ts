@@ -28,24 +28,6 @@ export type PaymentObservation =
   | { kind: 'closed'; syssn: string | undefined }
   | { kind: 'failed'; syssn: string | undefined; failure: CheckoutFailure }
   | { kind: 'missing' }
-
-/**
- * The `cancel` flag of a payment row or notify, by value (sdk.qfapi.com, 2025-08 and 2026-02):
- * `0` none, `1` swipe-card reversed or refunded, `2` MPM cancelled, `3` refunded, `4` Alipay
- * pre-authorisation finished, `5` partially refunded. QFPay's 2017 FAQ read `2` as "refund
- * succeeded" on the original; both readings mean the money went back, so `1` and `2` on a paid
- * row end the checkout `cancelled`, `2` on an unpaid one means closed, and `3`–`5` keep it paid
- * (refunds are booked by the refund flow, not from this flag).
- */
-export const CANCEL_FLAGS: Readonly<Record<string, string>> = Object.freeze({
-  '0': 'not cancelled',
-  '1': 'swipe-card payment reversed or refunded',
-  '2': 'MPM order cancelled',
-  '3': 'refunded',
-  '4': 'Alipay pre-authorisation finished',
-  '5': 'partially refunded',
-})
-
 /** The payment rows of a `/query` answer, by `out_trade_no` (refund rows are left out). */
 export function paymentRowsByOutTradeNo(rows: readonly QueryRow[]): Map<string, QueryRow> {
   const byNo = new Map<string, QueryRow>()
@@ -57,7 +39,14 @@ export function paymentRowsByOutTradeNo(rows: readonly QueryRow[]): Map<string, 
   return byNo
 }
 
-/** What one payment row (or its absence) means. */
+/**
+ * What one payment row (or its absence) means. Its `cancel` flag, by value (sdk.qfapi.com,
+ * 2025-08 and 2026-02): `0` none, `1` swipe-card reversed or refunded, `2` MPM cancelled, `3`
+ * refunded, `4` Alipay pre-authorisation finished, `5` partially refunded. QFPay's 2017 FAQ read
+ * `2` as "refund succeeded" on the original; both readings mean the money went back, so `1` and
+ * `2` on a paid row end the checkout `cancelled`, `2` on an unpaid one means closed, and `3`–`5`
+ * keep it paid (refunds are booked by the refund flow, not from this flag).
+ */
 export function observePayment(row: QueryRow | undefined): PaymentObservation {
   if (!row) return { kind: 'missing' }
   const syssn = typeof row.syssn === 'string' && row.syssn !== '' ? row.syssn : undefined

@@ -72,7 +72,6 @@ export class NotifyHandler {
 
   /** Handles one notify, given its raw body bytes and `X-QF-SIGN` header. */
   async handle(raw: Uint8Array, signature: string | undefined): Promise<NotifyAnswer> {
-    const rawBody = new TextDecoder().decode(raw)
     let verified
     try {
       verified = this.#svc.client.verifyNotify(raw, signature)
@@ -86,11 +85,14 @@ export class NotifyHandler {
       }
       if (isQfpayError(error, 'qfpay_response_error')) {
         // Signed by someone holding the key, yet not JSON: nothing to act on, nothing to retry.
+        const rawBody = new TextDecoder().decode(raw)
         await this.#reject({ rawBody, reason: 'malformed_body', notifyType: 'unknown' })
         return { ack: true }
       }
       throw error
     }
+    // Decoded only once verified: a forged body costs a signature check, not a copy.
+    const rawBody = new TextDecoder().decode(raw)
     if (verified.kind === 'payment') {
       const n = verified.notify
       return this.#flights.run(`payment:${n.syssn ?? ''}:${n.out_trade_no ?? ''}:${rawBody}`, () =>

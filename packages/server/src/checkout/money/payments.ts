@@ -20,9 +20,6 @@ import { type CloseOutcome, UNCLOSABLE_GIVE_UP_MS, type UpstreamCloser } from '.
 import type { PaymentLookup } from './payment-lookup.ts'
 import type { CheckoutTransitions, NotifyCarrier } from './transitions.ts'
 
-export { MAX_QUERY_BATCH } from './query-window.ts'
-export { CLOSE_RETRY_MS, type CloseOutcome, UNCLOSABLE_GIVE_UP_MS } from './close-upstream.ts'
-
 /** What the payment service is built from (app/create-checkout.ts builds each part once). */
 export interface PaymentServiceOptions {
   store: Store
@@ -159,11 +156,6 @@ export class PaymentService {
     return this.#closer.close(record)
   }
 
-  /** The refused close still in force for a checkout, if any. */
-  closeHeld(id: string): CloseOutcome | undefined {
-    return this.#closer.held(id)
-  }
-
   /** Forgets a checkout's refused close once it has ended. */
   forgetClose(id: string): void {
     this.#closer.forget(id)
@@ -192,7 +184,7 @@ export class PaymentService {
     let record = await this.#store.get(id)
     if (!record || record.status !== 'pending') return record
     // A close that just went unconfirmed is not re-sent, and not re-queried, on every click.
-    if (!quiet && this.closeHeld(id) === 'unknown') throw closeUnconfirmed()
+    if (!quiet && this.#closer.held(id) === 'unknown') throw closeUnconfirmed()
     record = await this.apply(record, seen ?? (await this.#lookup.observe(record)))
     if (record.status !== 'pending') return record
     const outcome = await this.closeUpstream(record)

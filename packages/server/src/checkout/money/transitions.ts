@@ -7,14 +7,14 @@
  * @see docs/architecture.md#the-checkout-state-machine
  */
 import type { CheckoutStatus } from '../../contract.ts'
-import {
-  canTransition,
-  type CheckoutPatch,
-  type CheckoutRecord,
-  type NotifyInput,
-  type OutboxTopic,
-  type RecordNotifyResult,
-  type Store,
+import { canTransition } from '../../model/status.ts'
+import type {
+  CheckoutPatch,
+  CheckoutRecord,
+  NotifyInput,
+  OutboxTopic,
+  RecordNotifyResult,
+  Store,
 } from '../../store/store.ts'
 
 /** Compare-and-set retries before giving up on a row that keeps moving under us. */

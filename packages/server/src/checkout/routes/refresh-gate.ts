@@ -9,8 +9,6 @@ import type { CheckoutDeps } from '../app/context.ts'
 export interface RefreshGateOptions {
   /** At most one refresh per checkout per this many ms (by `deps.clock`). Default 5000. */
   refreshEveryMs?: number
-  /** How long a poll waits for a refresh before answering the row it has, in ms. Default 1500. */
-  refreshWaitMs?: number
   /** How many checkouts' last refresh times are remembered; the oldest are forgotten first. Default 10 000. */
   maxTracked?: number
 }

@@ -10,7 +10,7 @@ const ONLINE_DELAYS_MS = [4_000, 5_000, 10_000, 15_000, 30_000, 60_000] as const
 /** Swipe-card payments are confirmed while the cashier waits: every few seconds. */
 const SWIPE_DELAYS_MS = [2_000, 2_000, 3_000, 5_000] as const
 /** After a gateway fault the whole batch waits this long, ms, doubled per attempt up to the cap. */
-export const FAULT_DELAY_MS = 10_000
+const FAULT_DELAY_MS = 10_000
 const FAULT_DELAY_CAP_MS = 2 * 60_000
 /**
  * Past its expiry a checkout still pending (its close was refused or not confirmed) is queried

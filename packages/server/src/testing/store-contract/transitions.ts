@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import type { CheckoutStatus } from '../../contract.ts'
-import { canTransition } from '../../store/store.ts'
+import { canTransition } from '../../model/status.ts'
 import {
   type ContractContext,
   PATH_TO,
