@@ -27,7 +27,7 @@ export const sizeBench: Benchmark = {
       {
         bench: this.title,
         metric: 'entry, gzip',
-        goal: '<= 7 KB',
+        goal: goalOf(BUDGETS.entry),
         measured: kb(s.entry),
         unit: 'KB',
         baseline: null,
@@ -38,7 +38,7 @@ export const sizeBench: Benchmark = {
       {
         bench: this.title,
         metric: 'entry + lazy QR chunk(s), gzip',
-        goal: '<= 16 KB',
+        goal: goalOf(BUDGETS.total),
         measured: kb(s.total),
         unit: 'KB',
         baseline: null,
@@ -47,9 +47,9 @@ export const sizeBench: Benchmark = {
         note: `${s.total} B (lazy chunks up to the QR ${s.lazy} B); ratio = measured / budget`,
       },
       ...[
-        ['define', 'define.js (Lit inside) first paint, gzip', '<= 12 KB'],
-        ['defineToQr', 'define.js up to a drawn QR, gzip', '<= 16 KB'],
-      ].flatMap(([key, metric, goal]) => {
+        ['define', 'define.js (Lit inside) first paint, gzip'],
+        ['defineToQr', 'define.js up to a drawn QR, gzip'],
+      ].flatMap(([key, metric]) => {
         const bytes = s[key as 'define' | 'defineToQr']
         const budget = BUDGETS[key as 'define' | 'defineToQr'] as number
         if (bytes === undefined) return []
@@ -57,7 +57,7 @@ export const sizeBench: Benchmark = {
           {
             bench: this.title,
             metric: metric!,
-            goal: goal!,
+            goal: goalOf(budget),
             measured: kb(bytes),
             unit: 'KB',
             baseline: null,
@@ -69,4 +69,9 @@ export const sizeBench: Benchmark = {
       }),
     ]
   },
+}
+
+/** A budget in bytes as the table's goal (1 KB = 1024 B, as the widget's size check counts). */
+function goalOf(bytes: number): string {
+  return `<= ${bytes / 1024} KB`
 }

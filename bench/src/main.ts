@@ -1,8 +1,8 @@
 /**
- * `pnpm bench`: runs the seven benchmarks one after another (each with its own time cap and
+ * `pnpm bench`: runs the eight benchmarks one after another (each with its own time cap and
  * clean-up), prints one Markdown table and writes the same figures to bench/results.json.
  *
- *   pnpm bench                  all seven
+ *   pnpm bench                  all eight
  *   pnpm bench -- notify poll   only those (ids: size latency notify fanout qr poll pg md5)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'

@@ -9,7 +9,6 @@
 import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { randomBytes } from 'node:crypto'
 import type { Store } from '@qfpay-checkout/server'
 import { createPostgresStore } from '@qfpay-checkout/server/stores/postgres'
 import { createSqliteStore } from '@qfpay-checkout/server/stores/sqlite'
@@ -50,7 +49,7 @@ export function maskUrl(url: string): string {
  * keeps the permissions of an existing file and gives its WAL and SHM files the same.
  */
 function privateTempFile(): string {
-  const dir = mkdtempSync(join(tmpdir(), `qfpay-demo-${randomBytes(4).toString('hex')}-`))
+  const dir = mkdtempSync(join(tmpdir(), 'qfpay-demo-'))
   const path = join(dir, 'store.sqlite')
   closeSync(openSync(path, 'wx', 0o600))
   return path
@@ -79,10 +78,8 @@ export function openDemoStore(env: EnvSource, explicitPath?: string): OpenedStor
   }
   const temporary = !named
   const path = named || privateTempFile()
-  const remove = () => {
-    for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true })
-    rmSync(dirname(path), { recursive: true, force: true })
-  }
+  // The file, its WAL and SHM all live in the private directory.
+  const remove = () => rmSync(dirname(path), { recursive: true, force: true })
   // Every exit path, including process.exit() from a stop that timed out: the file holds
   // every order of the run and must not outlive it.
   if (temporary) process.once('exit', remove)

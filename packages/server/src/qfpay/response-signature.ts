@@ -16,7 +16,7 @@
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex } from '@noble/hashes/utils.js'
 import { md5Hex } from './md5.ts'
-import { stringToSign, timingSafeEqualHex, type SignableParams } from './sign.ts'
+import { signBody, stringToSign, timingSafeEqualHex, type SignableParams } from './sign.ts'
 
 /** How an answer's `X-QF-SIGN` was computed. */
 export type ResponseSignScheme = 'md5-body' | 'sha256-body' | 'md5-fields' | 'sha256-fields'
@@ -87,8 +87,11 @@ export function signResponse(
 ): string {
   const text = typeof body === 'string' ? body : new TextDecoder().decode(body)
   const { hash, over } = parts(scheme)
-  const input = over === 'body' ? text : (responseFieldsString(text) ?? text)
-  const bytes = utf8.encode(input + key)
+  return hashHex(hash, (over === 'body' ? text : (responseFieldsString(text) ?? text)) + key)
+}
+
+function hashHex(hash: 'MD5' | 'SHA256', input: string): string {
+  const bytes = utf8.encode(input)
   return hash === 'MD5' ? md5Hex(bytes) : bytesToHex(sha256(bytes)).toUpperCase()
 }
 
@@ -100,7 +103,11 @@ export function schemesFor(signType: string | null): readonly ResponseSignScheme
   return RESPONSE_SIGN_SCHEMES
 }
 
-/** Checks an answer's signature against every scheme `X-QF-SIGNTYPE` allows. */
+/**
+ * Checks an answer's signature against every scheme `X-QF-SIGNTYPE` allows. The body is decoded
+ * and its fields string built at most once, however many schemes are tried; MD5 over the body
+ * is the notify's own `signBody` over the raw bytes.
+ */
 export function checkResponseSignature(
   body: Uint8Array,
   key: string,
@@ -109,9 +116,18 @@ export function checkResponseSignature(
 ): ResponseSignatureCheck {
   if (signature === null || signature === '') return { state: 'absent' }
   const tried = schemesFor(signType)
+  let text: string | undefined
+  let fields: string | undefined
   for (const scheme of tried) {
-    if (timingSafeEqualHex(signResponse(body, key, scheme), signature))
-      return { state: 'verified', scheme }
+    const { hash, over } = parts(scheme)
+    let expected: string
+    if (over === 'body' && hash === 'MD5') expected = signBody(body, key)
+    else {
+      text ??= new TextDecoder().decode(body)
+      const input = over === 'body' ? text : (fields ??= responseFieldsString(text) ?? text)
+      expected = hashHex(hash, input + key)
+    }
+    if (timingSafeEqualHex(expected, signature)) return { state: 'verified', scheme }
   }
   return { state: 'mismatch', tried, signType }
 }
