@@ -16,14 +16,9 @@ export {
 export { CheckoutError, isCheckoutError } from './checkout/app/errors.ts'
 export { forwardedClientIp } from './checkout/app/context.ts'
 export {
-  createGatewayBudget,
-  budgetedClient,
   GatewayBudgetExceeded,
   isGatewayBudgetExceeded,
-  type GatewayBudget,
-  type GatewayBudgetOptions,
   type GatewayBudgetStats,
-  type GatewayPriority,
 } from './checkout/money/gateway-budget.ts'
 export type {
   CashierOptions,

@@ -31,8 +31,8 @@ export const QFPAY_REQUESTS_PER_MINUTE = 400
 
 const WINDOW_MS = 60_000
 
-/** Default share of the window each priority may fill (see the table above). */
-export const DEFAULT_SHARES: Readonly<Record<GatewayPriority, number>> = {
+/** The share of the window each priority may fill (see the table above). */
+const SHARES: Readonly<Record<GatewayPriority, number>> = {
   payment: 1,
   reconciler: 0.75,
   shopper: 0.5,
@@ -42,8 +42,6 @@ export const DEFAULT_SHARES: Readonly<Record<GatewayPriority, number>> = {
 export interface GatewayBudgetOptions {
   /** Requests per minute this process may send for the merchant. Default 400; `false` = no limit. */
   limitPerMinute?: number | false
-  /** Ceilings per priority, as shares of `limitPerMinute` (0–1). */
-  shares?: Partial<Record<GatewayPriority, number>>
   /** Injected time, for tests. */
   clock?: () => Date
 }
@@ -109,9 +107,8 @@ export function createGatewayBudget(options: GatewayBudgetOptions = {}): Gateway
     )
   }
   const clock = options.clock ?? (() => new Date())
-  const shares = { ...DEFAULT_SHARES, ...options.shares }
   const ceiling = (p: GatewayPriority) =>
-    limit === false ? Infinity : Math.max(1, Math.floor(limit * shares[p]))
+    limit === false ? Infinity : Math.max(1, Math.floor(limit * SHARES[p]))
   // Start times of the calls in the window, oldest first; never longer than `limit`.
   const sent: number[] = []
   const taken = { payment: 0, reconciler: 0, shopper: 0 }
